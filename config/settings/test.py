@@ -1,0 +1,27 @@
+"""Test settings: the same as production in shape, eager Celery unless a test starts a real worker."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+DEBUG = False
+DEMO = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+AXES_ENABLED = True
+MEDIA_ROOT = VAR_DIR / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so that a real Celery worker process can read the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+
+# A real worker started by a test reads the test database: the test passes its file name.
+if os.environ.get("WORKER_SQLITE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["WORKER_SQLITE_NAME"]
+if os.environ.get("CELERY_WORKER_REAL"):
+    CELERY_TASK_ALWAYS_EAGER = False

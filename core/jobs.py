@@ -1,0 +1,91 @@
+"""Background jobs with a visible state. Register a service per job type:
+
+    @register("bilan_annuel")
+    def build_bilan(tache): ...  # may set tache.resultat / save tache.fichier; raise to fail
+
+then `job_enqueue(type=..., parametres=..., user=...)` creates the Tache and queues it once the
+transaction commits. The Celery task (core.tasks.run_tache) is idempotent: a Tache already done is
+not run again, so a redelivered message (worker killed mid-task) completes it exactly once."""
+
+import logging
+import socket
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Tache
+
+logger = logging.getLogger(__name__)
+REGISTRY = {}
+
+
+def register(type_name):
+    def decorator(func):
+        REGISTRY[type_name] = func
+        return func
+
+    return decorator
+
+
+def job_enqueue(*, type: str, parametres: dict | None = None, user=None, organisation=None) -> Tache:
+    if type not in REGISTRY:
+        _load_job_modules()
+    if type not in REGISTRY:
+        raise ValueError(f"Type de tâche inconnu : {type}")
+    tache = Tache.objects.create(
+        type=type, parametres=parametres or {}, demandee_par=user if getattr(user, "is_authenticated", False) else None,
+        organisation=organisation,
+    )
+    from .tasks import run_tache
+
+    transaction.on_commit(lambda: run_tache.delay(tache.pk))
+    return tache
+
+
+def _load_job_modules():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        try:
+            import_module(f"{config.name}.jobs")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.jobs":
+                raise
+
+
+def job_run(tache_id: int) -> Tache | None:
+    """Run a job once. Called by the Celery task; safe to call again for the same id."""
+    _load_job_modules()
+    with transaction.atomic():
+        tache = Tache.objects.select_for_update().filter(pk=tache_id).first()
+        if tache is None or tache.etat == Tache.Etat.TERMINEE:
+            return tache
+        tache.etat = Tache.Etat.EN_COURS
+        tache.started_at = timezone.now()
+        tache.tentatives += 1
+        tache.message = ""
+        tache.save(update_fields=["etat", "started_at", "tentatives", "message"])
+    service = REGISTRY.get(tache.type)
+    try:
+        if service is None:
+            raise ValueError(f"Type de tâche inconnu : {tache.type}")
+        with transaction.atomic():
+            service(tache)
+            tache.etat = Tache.Etat.TERMINEE
+            tache.finished_at = timezone.now()
+            tache.save()
+    except Exception as exc:  # the reason is shown to the user; the traceback goes to the logs
+        logger.exception("La tâche %s a échoué", tache_id)
+        Tache.objects.filter(pk=tache_id).update(
+            etat=Tache.Etat.ECHEC, message=f"{type(exc).__name__} : {exc}"[:2000], finished_at=timezone.now()
+        )
+        tache.refresh_from_db()
+    return tache
+
+
+@register("verification_worker")
+def verify_worker(tache):
+    """Proves that a worker reads the queue and writes to the database (admin home page button)."""
+    tache.resultat = {"hote": socket.gethostname(), "a": timezone.now().isoformat()}

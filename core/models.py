@@ -1,0 +1,120 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .enums import Role, TypeOrganisation
+from .utils import departement_from_code_postal
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def instance(self):
+        return self.filter(type=TypeOrganisation.INSTANCE).first()
+
+
+class Organisation(models.Model):
+    """A public buyer (acheteur): the instance's own, a partner under convention, or one known from open data."""
+
+    siret = models.CharField("SIRET", max_length=14, unique=True)
+    nom = models.CharField("nom", max_length=255)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    departement = models.CharField("département", max_length=3, blank=True, editable=False)
+    type = models.CharField("type", max_length=20, choices=TypeOrganisation.choices,
+                            default=TypeOrganisation.OPEN_DATA)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type"], condition=models.Q(type="instance"), name="une_seule_organisation_instance"
+            ),
+            models.CheckConstraint(condition=models.Q(siret__regex=r"^[0-9]{14}$"), name="organisation_siret_14_chiffres"),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    def save(self, *args, **kwargs):
+        self.departement = departement_from_code_postal(self.code_postal)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_instance(self) -> bool:
+        return self.type == TypeOrganisation.INSTANCE
+
+
+class Direction(models.Model):
+    """An operational direction of the instance's own organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="directions")
+    nom = models.CharField("nom", max_length=255)
+    sigle = models.CharField("sigle", max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "direction"
+        ordering = ["nom"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "nom"], name="direction_unique_par_organisation")]
+
+    def __str__(self):
+        return self.sigle or self.nom
+
+
+class User(AbstractUser):
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.ACHETEUR)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users",
+    )
+    direction = models.ForeignKey(
+        Direction, verbose_name="direction", on_delete=models.SET_NULL, null=True, blank=True, related_name="users"
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "utilisateur"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Tache(models.Model):
+    """A background job (Celery) whose state users can see: queued, running, done or failed with the reason.
+    Heavy work (PDF, large imports and exports) is a Tache; the task itself is a thin wrapper that calls
+    the service registered for `type` (see core.jobs)."""
+
+    class Etat(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINEE = "terminee", "Terminée"
+        ECHEC = "echec", "Échec"
+
+    type = models.CharField("type", max_length=50, db_index=True)
+    parametres = models.JSONField("paramètres", default=dict, blank=True)
+    etat = models.CharField("état", max_length=12, choices=Etat.choices, default=Etat.EN_ATTENTE, db_index=True)
+    message = models.TextField("message", blank=True)
+    resultat = models.JSONField("résultat", default=dict, blank=True)
+    fichier = models.FileField("fichier", upload_to="taches/%Y/%m/", blank=True)
+    demandee_par = models.ForeignKey(User, verbose_name="demandée par", on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="taches")
+    organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="taches")
+    tentatives = models.PositiveIntegerField("tentatives", default=0)
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+    started_at = models.DateTimeField("commencée le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tâche"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.type} #{self.pk} ({self.get_etat_display()})"
+
+    @property
+    def est_finie(self) -> bool:
+        return self.etat in (self.Etat.TERMINEE, self.Etat.ECHEC)

@@ -1,0 +1,31 @@
+"""The navigation bar by role. Each entry names a URL; entries whose URL does not exist are left out."""
+
+from django.urls import NoReverseMatch, reverse
+
+from .enums import Role
+
+A, D, F, E, P, ADM = Role.ACHETEUR, Role.DCP, Role.FACILITATEUR, Role.ELU, Role.PARTENAIRE, Role.ADMIN
+
+MENU = [
+    ("Accueil", "core:home", (A, D, F, E, P, ADM)),
+    ("Marchés", "marches:list", (A, D, F, E, P, ADM)),
+    ("Clauses", "clauses:index", (A, D, F, E, ADM)),
+    ("Suivi de l'insertion", "facilitateurs:home", (F, ADM, P)),
+    ("Conventions", "facilitateurs:conventions", (F, ADM, D, P)),
+    ("Tableaux de bord", "bilans:dashboard", (A, D, F, E, P, ADM)),
+    ("SPASER", "spaser:index", (D, E, ADM, A, F)),
+    ("Organisations", "core:organisations", (ADM, D)),
+    ("Utilisateurs", "core:users", (ADM,)),
+]
+
+
+def menu_for(user):
+    items = []
+    for label, url_name, roles in MENU:
+        if user.role not in roles:
+            continue
+        try:
+            items.append({"label": label, "url": reverse(url_name), "name": url_name})
+        except NoReverseMatch:
+            continue
+    return items

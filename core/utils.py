@@ -1,0 +1,54 @@
+"""Small pure helpers shared by every app: SIRET checks, départements from postal codes."""
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+LA_POSTE_SIREN = "356000000"
+
+
+def siret_ok(siret: str) -> bool:
+    """14 digits and the Luhn key; La Poste's establishments use a digit sum divisible by 5."""
+    if not siret or len(siret) != 14 or not siret.isdigit():
+        return False
+    if siret.startswith(LA_POSTE_SIREN):
+        return luhn_ok(siret) or sum(int(c) for c in siret) % 5 == 0
+    return luhn_ok(siret)
+
+
+def siret_error(siret: str) -> str | None:
+    """A French sentence saying what is wrong with a SIRET, or None."""
+    if not siret:
+        return "Le SIRET est vide."
+    if not siret.isdigit():
+        return "Le SIRET ne doit contenir que des chiffres."
+    if len(siret) != 14:
+        return f"Le SIRET doit compter 14 chiffres ({len(siret)} saisis)."
+    if not siret_ok(siret):
+        return "Le SIRET est invalide (clé de contrôle incorrecte)."
+    return None
+
+
+def normalise_siret(value) -> str:
+    return "".join(ch for ch in str(value or "") if not ch.isspace())
+
+
+def departement_from_code_postal(code_postal: str) -> str:
+    """'40000' -> '40'; Corsica 20xxx -> 2A/2B; overseas 97x/98x -> 3 digits."""
+    code = (code_postal or "").strip()
+    if len(code) != 5 or not code.isdigit():
+        return ""
+    if code.startswith("20"):
+        return "2A" if int(code) < 20200 else "2B"
+    if code.startswith(("97", "98")):
+        return code[:3]
+    return code[:2]

@@ -1,0 +1,96 @@
+"""The permission matrix: every URL pattern × every role → the expected HTTP status.
+
+Each app declares its rows in `tests/<app>/access.py`:
+
+    def build(world): ...          # optional: add the objects its URLs need to `world`
+    ACCESS = {
+        "marches:detail": Rule(only(200, "dcp", "acheteur"), kwargs=lambda w: {"pk": w.marche.pk}),
+    }
+
+`tests/test_access_matrix.py` fails when a URL pattern has no row, so a new view cannot ship
+without its permissions being stated and tested.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import SimpleNamespace
+
+ROLES = ("anonyme", "acheteur", "dcp", "facilitateur", "elu", "partenaire", "admin")
+STAFF = ("acheteur", "dcp", "facilitateur", "elu", "admin")
+APPS = ("core", "clauses", "marches", "facilitateurs", "bilans", "spaser")  # build order
+
+
+def expected(default, anonyme=302, **roles) -> dict:
+    """expected(403, dcp=200, admin=200): every role gets `default` unless named; anonymous -> login."""
+    result = {role: default for role in ROLES}
+    result["anonyme"] = anonyme
+    result.update(roles)
+    return result
+
+
+def only(status, *allowed, other=403, anonyme=302) -> dict:
+    """only(200, "dcp", "admin"): those roles get `status`, other logged-in roles `other`."""
+    return expected(other, anonyme=anonyme, **{role: status for role in allowed})
+
+
+def everyone(status=200, anonyme=302) -> dict:
+    return expected(status, anonyme=anonyme)
+
+
+def public(status=200) -> dict:
+    return expected(status, anonyme=status)
+
+
+@dataclass
+class Rule:
+    expected: dict
+    kwargs: Callable | None = None  # world -> URL kwargs
+    method: str = "get"
+    data: Callable | None = None  # world -> POST data
+    query: str = ""  # appended to the URL, e.g. "?annee=2025"
+    extra: dict = field(default_factory=dict)
+
+
+def load_access():
+    rules = {}
+    builders = []
+    for app in APPS:
+        try:
+            module = import_module(f"tests.{app}.access")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"tests.{app}.access":
+                continue
+            raise
+        overlap = set(rules) & set(module.ACCESS)
+        assert not overlap, f"URL names declared twice: {overlap}"
+        rules.update(module.ACCESS)
+        if hasattr(module, "build"):
+            builders.append(module.build)
+    return rules, builders
+
+
+def build_world():
+    """One buyer of the instance, two partner buyers, a user per role; apps add their objects."""
+    from core.enums import Role
+    from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
+
+    world = SimpleNamespace()
+    world.instance = OrganisationFactory(instance=True)
+    world.direction = DirectionFactory(organisation=world.instance)
+    world.autre_direction = DirectionFactory(organisation=world.instance)
+    world.partenaire = OrganisationFactory(partenaire=True, nom="Partenaire A")
+    world.autre_partenaire = OrganisationFactory(partenaire=True, nom="Partenaire B")
+    world.users = {
+        "acheteur": UserFactory(username="m-acheteur", role=Role.ACHETEUR, organisation=world.instance,
+                                direction=world.direction),
+        "dcp": UserFactory(username="m-dcp", role=Role.DCP, organisation=world.instance),
+        "facilitateur": UserFactory(username="m-facilitateur", role=Role.FACILITATEUR, organisation=world.instance),
+        "elu": UserFactory(username="m-elu", role=Role.ELU, organisation=world.instance),
+        "partenaire": UserFactory(username="m-partenaire", role=Role.PARTENAIRE, organisation=world.partenaire),
+        "admin": UserFactory(username="m-admin", role=Role.ADMIN, organisation=world.instance),
+    }
+    _, builders = load_access()
+    for build in builders:
+        build(world)
+    return world

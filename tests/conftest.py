@@ -1,0 +1,145 @@
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real Celery worker in its own process, on the same broker and database as the test.
+
+    With REDIS_URL set it uses Redis; otherwise kombu's filesystem transport in a temporary folder.
+    The test sends tasks with `app.send_task` / `.delay()` after switching eager mode off."""
+    from config.celery import app
+
+    env = os.environ.copy()
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    env["CELERY_WORKER_REAL"] = "1"
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        env.pop("DATABASE_URL", None)
+        env["WORKER_SQLITE_NAME"] = str(db["NAME"])
+    else:
+        env["DATABASE_URL"] = (
+            f"postgresql://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    broker_dir = tmp_path / "broker"
+    if not settings.REDIS_URL:
+        env["CELERY_BROKER_DIR"] = str(broker_dir)
+        options = {
+            "data_folder_in": str(broker_dir / "out"),
+            "data_folder_out": str(broker_dir / "out"),
+            "processed_folder": str(broker_dir / "processed"),
+            "store_processed": False,
+        }
+        for folder in ("out", "processed"):
+            (broker_dir / folder).mkdir(parents=True, exist_ok=True)
+        previous_options = app.conf.broker_transport_options
+        app.conf.broker_transport_options = options
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    env["CELERY_TEST_QUEUE"] = queue
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+         "-Q", queue, "--loglevel=INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    previous_eager = app.conf.task_always_eager
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    _reset_pools(app)
+    try:
+        yield SimpleWorker(process, tmp_path / "worker.log", queue)
+    finally:
+        app.conf.task_always_eager = previous_eager
+        app.conf.task_default_queue = previous_queue
+        if not settings.REDIS_URL:
+            app.conf.broker_transport_options = previous_options
+        _reset_pools(app)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def _reset_pools(app):
+    """Forget broker connections so that the next send uses the current broker options."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+class SimpleWorker:
+    def __init__(self, process, log_path, queue):
+        self.process = process
+        self.log_path = log_path
+        self.queue = queue
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, predicate, timeout=60, interval=0.2):
+        """Poll `predicate()` until true; fail with the worker log if it never is."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            if self.process.poll() is not None:
+                pytest.fail(f"The Celery worker exited ({self.process.returncode}):\n{self.log()}")
+            time.sleep(interval)
+        pytest.fail(f"Timed out waiting for the Celery worker:\n{self.log()[-5000:]}")
+
+
+def chromium_path():
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright. Skipped when absent, except under CI=true."""
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required under CI=true (apt-get install chromium).")
+        pytest.skip("Chromium n'est pas installé (apt-get install chromium) : tests navigateur ignorés.")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
