@@ -21,7 +21,7 @@ def _media_root(settings, tmp_path):
 def celery_worker_process(transactional_db, tmp_path):
     """A real Celery worker in its own process, on the same broker and database as the test.
 
-    With REDIS_URL set it uses Redis; otherwise kombu's filesystem transport in a temporary folder.
+    With REDIS_URL set it uses Redis; otherwise kombu's filesystem transport (settings.CELERY_BROKER_DIR).
     The test sends tasks with `app.send_task` / `.delay()` after switching eager mode off."""
     from config.celery import app
 
@@ -36,19 +36,7 @@ def celery_worker_process(transactional_db, tmp_path):
         env["DATABASE_URL"] = (
             f"postgresql://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
-    broker_dir = tmp_path / "broker"
-    if not settings.REDIS_URL:
-        env["CELERY_BROKER_DIR"] = str(broker_dir)
-        options = {
-            "data_folder_in": str(broker_dir / "out"),
-            "data_folder_out": str(broker_dir / "out"),
-            "processed_folder": str(broker_dir / "processed"),
-            "store_processed": False,
-        }
-        for folder in ("out", "processed"):
-            (broker_dir / folder).mkdir(parents=True, exist_ok=True)
-        previous_options = app.conf.broker_transport_options
-        app.conf.broker_transport_options = options
+    # Same broker as this process (Redis, or the filesystem folder of the settings); a queue of its own.
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
     env["CELERY_TEST_QUEUE"] = queue
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
@@ -61,15 +49,11 @@ def celery_worker_process(transactional_db, tmp_path):
     previous_queue = app.conf.task_default_queue
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
-    _reset_pools(app)
     try:
         yield SimpleWorker(process, tmp_path / "worker.log", queue)
     finally:
         app.conf.task_always_eager = previous_eager
         app.conf.task_default_queue = previous_queue
-        if not settings.REDIS_URL:
-            app.conf.broker_transport_options = previous_options
-        _reset_pools(app)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             try:
@@ -77,14 +61,6 @@ def celery_worker_process(transactional_db, tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         log.close()
-
-
-def _reset_pools(app):
-    """Forget broker connections so that the next send uses the current broker options."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
 
 
 class SimpleWorker:
