@@ -143,3 +143,9 @@ class Origine(models.TextChoices):
     SAISIE = "saisie", "Saisie dans l'application"
     DECP = "decp", "Import DECP"
     REGISTRE = "registre", "Import du registre (tableur)"
+
+
+class StatutConformite(models.TextChoices):
+    CONFORME = "conforme", "Conforme aux obligations"
+    NON_CONFORME = "non_conforme", "Obligation manquante"
+    NON_SOUMIS = "non_soumis", "Non soumis (lancé avant le 21/08/2026 ou exclu)"

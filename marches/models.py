@@ -11,6 +11,7 @@ from .enums import (
     Origine,
     Procedure,
     RoleEntreprise,
+    StatutConformite,
     TypeGroupement,
     TypeIdentifiant,
     TypeLieu,
@@ -141,6 +142,12 @@ class Marche(models.Model):
     # 2026 obligations: a recorded, justified waiver of the social execution condition (L2112-2-1).
     derogation_sociale = models.BooleanField("dérogation à la condition sociale", default=False)
     derogation_justification = models.TextField("justification de la dérogation", blank=True)
+
+    # Legal compliance (2026 obligations), computed by marches.services on every write so lists can filter
+    # 100,000 contracts on an index; `manquements` lists what is missing (or would be, before the law applied).
+    statut_conformite = models.CharField("conformité", max_length=12, choices=StatutConformite.choices,
+                                         default=StatutConformite.NON_SOUMIS, db_index=True)
+    manquements = models.JSONField("manquements", default=list, blank=True)
 
     origine = models.CharField("origine", max_length=10, choices=Origine.choices, default=Origine.SAISIE)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,65 @@
+from decimal import Decimal
+
+import pytest
+
+from clauses.enums import ModeCalculHeures, TypeClause
+from clauses.models import ClauseMarche
+from clauses.services import clause_marche_delete, clause_marche_save, heures_requises_calcul
+from tests.clauses.factories import FamilleAchatFactory
+from tests.marches.factories import MarcheFactory
+
+
+def test_formula_of_the_domain_example():
+    heures = heures_requises_calcul(montant_ht=Decimal("1000000"), part_main_oeuvre=Decimal("0.5"),
+                                    taux_insertion=Decimal("0.05"), cout_horaire=Decimal("30"))
+    assert heures == Decimal("833")
+
+
+def test_flat_variant_one_hour_per_2000_euros():
+    heures = heures_requises_calcul(montant_ht=Decimal("500000"), mode=ModeCalculHeures.FORFAIT,
+                                    euros_par_heure=Decimal("2000"))
+    assert heures == Decimal("250")
+
+
+def test_missing_parameters_give_zero_not_an_error():
+    assert heures_requises_calcul(montant_ht=None) == 0
+    assert heures_requises_calcul(montant_ht=Decimal("1000"), part_main_oeuvre=Decimal("0.5")) == 0
+
+
+@pytest.mark.django_db
+def test_defaults_come_from_the_family_and_each_can_be_overridden():
+    famille = FamilleAchatFactory(part_main_oeuvre=Decimal("0.7"), taux_insertion=Decimal("0.1"),
+                                  cout_horaire=Decimal("25"))
+    marche = MarcheFactory(famille=famille, montant_ht=Decimal("100000"))
+    clause = clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION))
+    assert clause.heures_requises == Decimal("280")  # 100 000 × 0.7 × 0.1 ÷ 25
+    clause.taux_insertion = Decimal("0.05")
+    clause_marche_save(clause=clause, reason="chantier court")
+    assert clause.heures_requises == Decimal("140")
+    clause.heures_forcees = Decimal("300")
+    clause_marche_save(clause=clause)
+    assert clause.heures_requises == Decimal("300")
+
+
+@pytest.mark.django_db
+def test_considerations_follow_the_clauses():
+    marche = MarcheFactory(clause_sociale=False, clause_environnementale=True)
+    clause = clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION))
+    marche.refresh_from_db()
+    assert marche.clause_sociale and not marche.clause_environnementale
+    clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.RESERVE_SIAE))
+    marche.refresh_from_db()
+    assert marche.marche_reserve and marche.type_reservation == "SIAE"
+    clause_marche_delete(clause=clause)
+    marche.refresh_from_db()
+    assert not marche.clause_sociale and marche.marche_reserve
+
+
+@pytest.mark.django_db
+def test_imported_contract_without_clauses_keeps_its_considerations():
+    from clauses.services import marche_considerations_sync
+
+    marche = MarcheFactory(critere_environnemental=True)
+    marche_considerations_sync(marche=marche)
+    marche.refresh_from_db()
+    assert marche.critere_environnemental

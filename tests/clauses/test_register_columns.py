@@ -1,0 +1,46 @@
+from decimal import Decimal
+
+import pytest
+
+from clauses import register
+from tests.marches.factories import MarcheFactory
+
+
+def test_parse_rates_as_decimals_with_comma_or_point():
+    values, errors = register.parse({"clause_insertion_part_main_oeuvre": "0,5", "clause_insertion_taux": "0.05",
+                                     "clause_insertion_cout_horaire": "30", "heures_requises": ""})
+    assert errors == []
+    assert values["clause_insertion_taux"] == Decimal("0.05")
+
+
+def test_parse_names_the_column_and_the_reason():
+    values, errors = register.parse({"clause_insertion_taux": "5", "clause_insertion_cout_horaire": "trente"})
+    assert values is None
+    assert ("clause_insertion_cout_horaire", "« trente » n'est pas un nombre") in errors
+    assert errors[0][0] == "clause_insertion_taux" and "0,05" in errors[0][1]
+
+
+def test_empty_columns_mean_no_clause():
+    assert register.parse({c: "" for c in register.COLUMNS}) == (None, [])
+
+
+@pytest.mark.django_db
+def test_apply_then_export_round_trip():
+    marche = MarcheFactory(montant_ht=Decimal("1000000"))
+    values, _ = register.parse({"clause_insertion_part_main_oeuvre": "0.5", "clause_insertion_taux": "0.05",
+                                "clause_insertion_cout_horaire": "30"})
+    register.apply(marche=marche, values=values)
+    exported = register.export_values([marche.pk])[marche.pk]
+    assert exported["heures_requises"] == Decimal("833")
+    assert exported["clause_insertion_taux"] == Decimal("0.05")
+    marche.refresh_from_db()
+    assert marche.clause_sociale
+
+
+@pytest.mark.django_db
+def test_hours_without_parameters_are_an_override():
+    marche = MarcheFactory(montant_ht=Decimal("1000000"))
+    values, _ = register.parse({"heures_requises": "1200"})
+    clause = register.apply(marche=marche, values=values)
+    assert clause.heures_requises == Decimal("1200")
+    assert clause.motif_derogation
