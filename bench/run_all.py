@@ -1,0 +1,52 @@
+"""make bench: run every bench/bench_*.py against PostgreSQL and Redis, then print one table."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/spaser_bench")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+def ensure_database():
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        return
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main():
+    ensure_database()
+    scripts = sorted((ROOT / "bench").glob("bench_*.py"))
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    failed = []
+    for script in scripts:
+        if only and not any(o in script.stem for o in only):
+            continue
+        print(f"--- {script.name}", flush=True)
+        code = subprocess.call([sys.executable, str(script), *[a for a in sys.argv[1:] if a.startswith("--")]],
+                               cwd=ROOT)
+        if code:
+            failed.append(script.name)
+    print("\n" + "=" * 110)
+    for result in sorted((ROOT / "bench" / "results").glob("*.json")):
+        data = json.loads(result.read_text())
+        for f in data["figures"]:
+            status = "" if f["ok"] is None else ("OK" if f["ok"] else "NON ATTEINT")
+            print(f"{data['name']:12} {f['label']:55} {f['value']:>12.1f} {f['unit']:6} {f['target']:>12} {status}")
+    if failed:
+        print(f"Scripts en échec : {', '.join(failed)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
