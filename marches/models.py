@@ -169,6 +169,22 @@ class Marche(models.Model):
     def __str__(self):
         return f"{self.identifiant or 'sans identifiant'} — {self.objet[:80]}"
 
+    def conformite_actualiser(self, seuils=None):
+        """Recompute `statut_conformite` and `manquements` (marches.compliance) from the current fields."""
+        from .compliance import conformite_evaluer
+
+        if seuils is None:
+            seuils = list(SeuilEuropeen.objects.values("type_seuil", "date_debut", "date_fin", "montant_ht"))
+        self.statut_conformite, self.manquements = conformite_evaluer(self, seuils)
+
+    def save(self, *args, **kwargs):
+        # Compliance is kept computed on every save, whoever saves (our services, the clauses app).
+        self.conformite_actualiser()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"statut_conformite", "manquements"}
+        super().save(*args, **kwargs)
+
     @property
     def a_consideration_sociale(self) -> bool:
         return self.clause_sociale or self.critere_social or self.marche_reserve
@@ -261,3 +277,32 @@ class SeuilEuropeen(models.Model):
 
     def __str__(self):
         return f"{self.get_type_seuil_display()} {self.date_debut:%Y}–{self.date_fin:%Y} : {self.montant_ht} €"
+
+
+class ImportJournal(models.Model):
+    """One import of a file (DECP or register): who, when, which file, the counts and the report.
+    Bulk imports do not write per-row history; this journal is their audit trail."""
+
+    class Format(models.TextChoices):
+        DECP = "decp", "DECP"
+        REGISTRE = "registre", "Registre (tableur)"
+
+    format = models.CharField("format", max_length=10, choices=Format.choices)
+    fichier = models.CharField("fichier", max_length=255)
+    user = models.ForeignKey("core.User", verbose_name="par", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    created_at = models.DateTimeField("le", auto_now_add=True)
+    reussi = models.BooleanField("réussi", default=True)
+    nb_lus = models.PositiveIntegerField("contrats lus", default=0)
+    nb_crees = models.PositiveIntegerField("créés", default=0)
+    nb_modifies = models.PositiveIntegerField("modifiés", default=0)
+    nb_inchanges = models.PositiveIntegerField("inchangés", default=0)
+    nb_anomalies = models.PositiveIntegerField("anomalies", default=0)
+    rapport = models.JSONField("rapport", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "import de marchés"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_format_display()} {self.fichier} ({self.created_at:%d/%m/%Y %H:%M})"
