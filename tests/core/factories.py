@@ -26,7 +26,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     type = TypeOrganisation.OPEN_DATA
 
     class Params:
-        instance = factory.Trait(type=TypeOrganisation.INSTANCE, nom="Département des Landes", code_postal="40025")
+        # One instance organisation per database: the trait always gets the same one.
+        instance = factory.Trait(siret="22400001800016", type=TypeOrganisation.INSTANCE,
+                                 nom="Département des Landes", code_postal="40025")
         partenaire = factory.Trait(type=TypeOrganisation.PARTENAIRE)
 
 
