@@ -169,3 +169,78 @@ class Sortie(models.Model):
 
     def __str__(self):
         return f"{self.participant} — {self.get_categorie_display()}"
+
+
+class ActionSuivi(models.Model):
+    """The next action on a contract or a company (what, who, by when; done or not), so nobody keeps it in mind."""
+
+    marche = models.ForeignKey("marches.Marche", verbose_name="marché", on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="actions_suivi")
+    entreprise = models.ForeignKey("marches.Entreprise", verbose_name="entreprise", on_delete=models.CASCADE,
+                                   null=True, blank=True, related_name="actions_suivi")
+    quoi = models.CharField("action", max_length=255)
+    responsable = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="qui", on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="actions_suivi")
+    echeance = models.DateField("pour le")
+    faite = models.BooleanField("faite", default=False, db_index=True)
+    date_faite = models.DateField("faite le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "prochaine action"
+        verbose_name_plural = "prochaines actions"
+        ordering = ["faite", "echeance"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(marche__isnull=False) | models.Q(entreprise__isnull=False),
+                                   name="action_suivi_marche_ou_entreprise"),
+        ]
+        indexes = [models.Index(fields=["faite", "echeance"])]
+
+    def __str__(self):
+        return self.quoi
+
+
+class LectureIdentite(models.Model):
+    """Each read of a participant's identity (page, form or subject-access export): who, when, why."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="lectures_identite")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="lu par", on_delete=models.SET_NULL, null=True,
+                             related_name="+")
+    motif = models.CharField("motif", max_length=50, default="consultation")
+    created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "lecture d'identité"
+        verbose_name_plural = "lectures d'identité"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.participant} lu par {self.user} le {self.created_at:%d/%m/%Y}"
+
+
+class JournalImport(models.Model):
+    """One import (command or upload) or purge: who, when, which file, how many rows. Bulk writes of large
+    imports bypass simple-history; this journal is their record."""
+
+    class Type(models.TextChoices):
+        PARTICIPANTS = "participants", "Participants"
+        HEURES = "heures", "Heures mensuelles"
+        PURGE = "purge", "Purge des identités"
+
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+    fichier = models.CharField("fichier", max_length=255, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    nb_lignes = models.PositiveIntegerField("lignes", default=0)
+    nb_crees = models.PositiveIntegerField("créés", default=0)
+    nb_mis_a_jour = models.PositiveIntegerField("mis à jour", default=0)
+    details = models.JSONField("détails", default=dict, blank=True)
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "journal d'import"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.fichier} ({self.nb_lignes} lignes)"

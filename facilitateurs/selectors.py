@@ -1,0 +1,273 @@
+"""Reads of the facilitators' app: the hours rules, progress per contract, the follow-up alerts.
+
+Hours rules (settings.SPASER, see config/settings/base.py):
+- sub- or co-contracting to an SIAE (modalities SOUS_TRAITANCE_SIAE, CO_TRAITANCE_SIAE) is counted in euros:
+  `montant_ht` ÷ SOUS_TRAITANCE_EUROS_PAR_HEURE hours (a row with no amount counts its `heures` as entered);
+- training hours (FORMATION) count for at most FORMATION_PART_MAX × the contract's required hours
+  (no cap when the contract has no required hours);
+- required hours of a contract = sum of `ClauseMarche.heures_requises` of its insertion clauses.
+
+For lists and the bilans: `heures_realisees_par_marche(marche_ids)` returns {marche_id: Decimal} in ONE query;
+`avancement_par_marche(marche_ids)` adds required hours, pace, forecast and status (still one query).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from clauses.enums import TypeClause
+from clauses.models import ClauseMarche
+from marches.models import Marche
+
+from .enums import Modalite
+from .models import ActionSuivi, Eligibilite, HeuresMensuelles, Sortie
+from .services import add_months
+
+MODALITES_EN_EUROS = (Modalite.SOUS_TRAITANCE_SIAE, Modalite.CO_TRAITANCE_SIAE)
+ZERO = Decimal("0")
+TOLERANCE = Decimal("0.10")  # within ±10 % of the expected pace: "dans les temps"
+
+EN_AVANCE, DANS_LES_TEMPS, EN_RETARD, SANS_OBJECTIF = "en_avance", "dans_les_temps", "en_retard", "sans_objectif"
+STATUT_LIBELLES = {EN_AVANCE: "En avance", DANS_LES_TEMPS: "Dans les temps", EN_RETARD: "En retard",
+                   SANS_OBJECTIF: "Sans heures requises"}
+
+
+def taux_sous_traitance() -> Decimal:
+    return Decimal(str(settings.SPASER["SOUS_TRAITANCE_EUROS_PAR_HEURE"]))
+
+
+def part_max_formation() -> Decimal:
+    return Decimal(str(settings.SPASER["FORMATION_PART_MAX"]))
+
+
+def euros_en_heures(montant_ht, taux: Decimal | None = None) -> Decimal:
+    """3 000 € sub-contracted at 30 €/h = 100 h."""
+    taux = taux if taux is not None else taux_sous_traitance()
+    if not montant_ht or not taux:
+        return ZERO
+    return Decimal(montant_ht) / Decimal(taux)
+
+
+def heures_formation_comptees(heures_formation, heures_requises, part_max: Decimal | None = None) -> Decimal:
+    """Training hours, capped at part_max × required hours (uncapped when nothing is required)."""
+    part_max = part_max if part_max is not None else part_max_formation()
+    heures_formation = Decimal(heures_formation or 0)
+    heures_requises = Decimal(heures_requises or 0)
+    if heures_requises <= 0:
+        return heures_formation
+    return min(heures_formation, heures_requises * part_max)
+
+
+def heures_comptees(*, heures_directes=ZERO, heures_formation=ZERO, montant_euros=ZERO, heures_euros_sans_montant=ZERO,
+                    heures_requises=ZERO, taux: Decimal | None = None, part_max: Decimal | None = None) -> Decimal:
+    """The hours that count toward a clause, from the four sums of a contract's monthly rows."""
+    total = (Decimal(heures_directes or 0) + euros_en_heures(montant_euros, taux) + Decimal(heures_euros_sans_montant or 0)
+             + heures_formation_comptees(heures_formation, heures_requises, part_max))
+    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def heure_ligne(row: HeuresMensuelles, taux: Decimal | None = None) -> Decimal:
+    """Hours of one monthly row before the training cap (which applies per contract)."""
+    if row.modalite in MODALITES_EN_EUROS and row.montant_ht is not None:
+        return euros_en_heures(row.montant_ht, taux)
+    return Decimal(row.heures or 0)
+
+
+def _decimal_sum(expression, condition):
+    return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=DecimalField(max_digits=14,
+                                                                                              decimal_places=2))
+
+
+def heures_requises_subquery():
+    return Subquery(
+        ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)
+        .values("marche").annotate(total=Sum("heures_requises")).values("total")[:1],
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def _sommes_heures(marches, *fields):
+    """One query: for each contract, the four hour sums and the required hours."""
+    en_euros = Q(heures__modalite__in=MODALITES_EN_EUROS)
+    return marches.order_by().values("pk", *fields).annotate(
+        heures_directes=_decimal_sum("heures__heures", ~en_euros & ~Q(heures__modalite=Modalite.FORMATION)),
+        heures_formation=_decimal_sum("heures__heures", Q(heures__modalite=Modalite.FORMATION)),
+        montant_euros=_decimal_sum("heures__montant_ht", en_euros & Q(heures__montant_ht__isnull=False)),
+        heures_euros_sans_montant=_decimal_sum("heures__heures", en_euros & Q(heures__montant_ht__isnull=True)),
+        heures_requises=Coalesce(heures_requises_subquery(), Value(ZERO)),
+    )
+
+
+def _marches(marche_ids):
+    if isinstance(marche_ids, QuerySet):
+        return marche_ids
+    return Marche.objects.filter(pk__in=list(marche_ids))
+
+
+def heures_realisees_par_marche(marche_ids) -> dict[int, Decimal]:
+    """{marche_id: realised hours counted toward the clause} in ONE query, with the rules above
+    (euros → hours for SIAE sub-/co-contracting, training cap). `marche_ids`: ids or a Marche queryset.
+    Contracts without any hours are present with 0."""
+    taux, part_max = taux_sous_traitance(), part_max_formation()
+    result = {}
+    for row in _sommes_heures(_marches(marche_ids)):
+        result[row["pk"]] = heures_comptees(
+            heures_directes=row["heures_directes"], heures_formation=row["heures_formation"],
+            montant_euros=row["montant_euros"], heures_euros_sans_montant=row["heures_euros_sans_montant"],
+            heures_requises=row["heures_requises"], taux=taux, part_max=part_max,
+        )
+    return result
+
+
+@dataclass
+class Avancement:
+    requises: Decimal
+    realisees: Decimal
+    attendues: Decimal  # expected by today, pro rata of the elapsed duration
+    prevision: Decimal | None  # forecast at the end date (linear extrapolation)
+    part_ecoulee: Decimal  # 0..1
+    statut: str
+
+    @property
+    def taux(self) -> Decimal | None:
+        return self.realisees / self.requises if self.requises else None
+
+    @property
+    def statut_libelle(self) -> str:
+        return STATUT_LIBELLES[self.statut]
+
+    @property
+    def en_retard(self) -> bool:
+        return self.statut == EN_RETARD
+
+
+def part_ecoulee(date_debut, date_fin, today: datetime.date) -> Decimal:
+    if not date_debut or today < date_debut:
+        return ZERO
+    if not date_fin or date_fin <= date_debut:
+        return Decimal("1") if date_fin and today >= date_fin else ZERO
+    if today >= date_fin:
+        return Decimal("1")
+    return Decimal((today - date_debut).days) / Decimal((date_fin - date_debut).days)
+
+
+def avancement(*, requises, realisees, date_debut, date_fin, today: datetime.date | None = None) -> Avancement:
+    """Expected pace = required × elapsed share; forecast = realised ÷ elapsed share; status within ±10 %."""
+    today = today or timezone.localdate()
+    requises, realisees = Decimal(requises or 0), Decimal(realisees or 0)
+    part = part_ecoulee(date_debut, date_fin, today)
+    attendues = (requises * part).quantize(Decimal("0.01"))
+    prevision = (realisees / part).quantize(Decimal("0.01")) if part > 0 else None
+    if requises <= 0:
+        statut = SANS_OBJECTIF
+    elif attendues <= 0:
+        statut = EN_AVANCE if realisees > 0 else DANS_LES_TEMPS
+    elif realisees < attendues * (1 - TOLERANCE):
+        statut = EN_RETARD
+    elif realisees > attendues * (1 + TOLERANCE):
+        statut = EN_AVANCE
+    else:
+        statut = DANS_LES_TEMPS
+    return Avancement(requises=requises, realisees=realisees, attendues=attendues, prevision=prevision,
+                      part_ecoulee=part, statut=statut)
+
+
+def avancement_par_marche(marches, today: datetime.date | None = None) -> dict[int, Avancement]:
+    """{marche_id: Avancement} for a Marche queryset, in one query (two with the dates)."""
+    today = today or timezone.localdate()
+    taux, part_max = taux_sous_traitance(), part_max_formation()
+    rows = list(_sommes_heures(marches, "date_debut", "date_fin"))
+    result = {}
+    for row in rows:
+        realisees = heures_comptees(
+            heures_directes=row["heures_directes"], heures_formation=row["heures_formation"],
+            montant_euros=row["montant_euros"], heures_euros_sans_montant=row["heures_euros_sans_montant"],
+            heures_requises=row["heures_requises"], taux=taux, part_max=part_max)
+        result[row["pk"]] = avancement(requises=row["heures_requises"], realisees=realisees,
+                                       date_debut=row["date_debut"], date_fin=row["date_fin"], today=today)
+    return result
+
+
+def marches_avec_insertion(user):
+    """Contracts with an insertion clause the user may read."""
+    return Marche.objects.visibles_par(user).filter(
+        Exists(ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)))
+
+
+def detail_heures_marche(marche) -> dict:
+    """Hours of one contract by modality, by company and by month (hours counted, before the training cap),
+    and the number of distinct participants. Anonymous: no participant code or identity."""
+    taux = taux_sous_traitance()
+    par_modalite, par_entreprise, par_mois = {}, {}, {}
+    participants = set()
+    rows = HeuresMensuelles.objects.filter(marche=marche).select_related("entreprise").order_by("mois")
+    for row in rows:
+        h = heure_ligne(row, taux)
+        par_modalite[row.get_modalite_display()] = par_modalite.get(row.get_modalite_display(), ZERO) + h
+        par_entreprise[row.entreprise] = par_entreprise.get(row.entreprise, ZERO) + h
+        par_mois[row.mois] = par_mois.get(row.mois, ZERO) + h
+        if row.participant_id:
+            participants.add(row.participant_id)
+    return {"par_modalite": sorted(par_modalite.items()), "par_entreprise": sorted(par_entreprise.items(),
+                                                                                  key=lambda kv: -kv[1]),
+            "par_mois": sorted(par_mois.items()), "nb_participants": len(participants)}
+
+
+# Follow-up alerts ---------------------------------------------------------------------------------
+
+ALERTE_LIMITE = 50
+
+
+def alertes(user, today: datetime.date | None = None) -> dict:
+    """What needs doing today, in a fixed number of queries whatever the data size.
+    A partner user gets only its own contracts' alerts and nothing about participants."""
+    today = today or timezone.localdate()
+    marches = marches_avec_insertion(user)
+    # 1. Contracts whose hours lag (running, or ended within the last 3 months).
+    en_cours = marches.filter(date_debut__lte=today).filter(
+        Q(date_fin__isnull=True) | Q(date_fin__gte=add_months(today, -3)))
+    avancements = avancement_par_marche(en_cours, today)
+    retard_ids = [pk for pk, a in avancements.items() if a.en_retard]
+    retard_ids.sort(key=lambda pk: avancements[pk].realisees - avancements[pk].attendues)
+    en_retard = list(Marche.objects.filter(pk__in=retard_ids[:ALERTE_LIMITE]).select_related("acheteur"))
+    for m in en_retard:
+        m.avancement = avancements[m.pk]
+    en_retard.sort(key=lambda m: m.avancement.realisees - m.avancement.attendues)
+    # 2. Companies to remind: the site starts within 30 days and no hours were recorded.
+    a_relancer = list(
+        marches.filter(date_debut__gte=today, date_debut__lte=today + datetime.timedelta(days=30))
+        .exclude(Exists(HeuresMensuelles.objects.filter(marche=OuterRef("pk"))))
+        .select_related("acheteur").prefetch_related("attributions__entreprise").order_by("date_debut")[:ALERTE_LIMITE]
+    )
+    result = {"en_retard": en_retard, "nb_en_retard": len(retard_ids), "a_relancer": a_relancer}
+    from core.perms import can_see_identite
+
+    if can_see_identite(user):
+        # 3. Eligibility proofs expiring within 15 days.
+        result["justificatifs"] = list(
+            Eligibilite.objects.filter(date_fin_validite__gte=today,
+                                       date_fin_validite__lte=today + datetime.timedelta(days=15))
+            .select_related("participant").order_by("date_fin_validite")[:ALERTE_LIMITE])
+        # 4. 6-month follow-ups due.
+        result["suivis_6_mois"] = list(
+            Sortie.objects.filter(date_suivi_6_mois__isnull=True, date_sortie__lte=add_months(today, -6))
+            .select_related("participant").order_by("date_sortie")[:ALERTE_LIMITE])
+        # 5. Overdue next actions.
+        result["actions_en_retard"] = list(
+            ActionSuivi.objects.filter(faite=False, echeance__lt=today)
+            .select_related("marche", "entreprise", "responsable").order_by("echeance")[:ALERTE_LIMITE])
+    return result
+
+
+def actions_ouvertes(*, marche=None, entreprise=None):
+    qs = ActionSuivi.objects.select_related("marche", "entreprise", "responsable")
+    if marche is not None:
+        qs = qs.filter(marche=marche)
+    if entreprise is not None:
+        qs = qs.filter(entreprise=entreprise)
+    return qs
