@@ -15,3 +15,16 @@ class TypeClause(models.TextChoices):
 class ModeCalculHeures(models.TextChoices):
     TAUX = "taux", "Montant × part de main-d'œuvre × taux d'insertion ÷ coût horaire"
     FORFAIT = "forfait", "Forfait : une heure par tranche de montant facturé"
+
+
+class AxeDiagnostic(models.TextChoices):
+    SOCIAL = "social", "Social"
+    ENVIRONNEMENTAL = "environnemental", "Environnemental"
+    ESS = "ess", "Économie sociale et solidaire"
+
+
+class NoteDiagnostic(models.IntegerChoices):
+    ABSENT = 0, "0 — rien n'est fait"
+    EMERGENT = 1, "1 — ponctuellement"
+    REGULIER = 2, "2 — régulièrement"
+    SYSTEMATIQUE = 3, "3 — systématiquement, avec suivi"

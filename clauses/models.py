@@ -1,7 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .enums import ModeCalculHeures, TypeClause
+from .enums import AxeDiagnostic, ModeCalculHeures, NoteDiagnostic, TypeClause
 
 
 class FamilleAchat(models.Model):
@@ -15,6 +15,13 @@ class FamilleAchat(models.Model):
     taux_insertion = models.DecimalField("taux d'insertion", max_digits=5, decimal_places=4, default=0.05)
     cout_horaire = models.DecimalField("coût horaire chargé (€)", max_digits=8, decimal_places=2, default=30)
     is_active = models.BooleanField("active", default=True)
+    reservation_conseillee = models.CharField(
+        "réservation à étudier", max_length=10, blank=True,
+        choices=[("EA_ESAT", "Entreprises adaptées et ESAT (L2113-12)"),
+                 ("SIAE", "Structures d'insertion par l'activité économique (L2113-13)"),
+                 ("ESS", "Entreprises de l'ESS (L2113-15)")],
+        help_text="Famille où des structures EA-ESAT, SIAE ou ESS interviennent : le conseiller propose de réserver.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -59,6 +66,7 @@ class ClauseModeleVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField("motif de la nouvelle version", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "version de clause type"
@@ -93,6 +101,8 @@ class ClauseMarche(models.Model):
     heures_forcees = models.DecimalField("heures requises saisies", max_digits=12, decimal_places=2, null=True,
                                          blank=True)
     motif_derogation = models.TextField("motif des valeurs modifiées", blank=True)
+    delai = models.CharField("délai", max_length=100, blank=True,
+                             help_text="Remplace {delai} dans le texte ; par défaut, la durée du marché.")
     heures_requises = models.DecimalField("heures requises", max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -105,3 +115,60 @@ class ClauseMarche(models.Model):
 
     def __str__(self):
         return f"{self.get_type_clause_display()} — {self.marche}"
+
+
+class DiagnosticQuestion(models.Model):
+    """A question of the self-diagnosis grid, on one axis of the SPASER. `action` is what the tool suggests
+    when a family scores low on it."""
+
+    axe = models.CharField("axe", max_length=20, choices=AxeDiagnostic.choices, db_index=True)
+    code = models.SlugField("code", max_length=40, unique=True)
+    texte = models.CharField("question", max_length=500)
+    action = models.TextField("action suggérée si la note est faible", blank=True)
+    ordre = models.PositiveIntegerField("ordre", default=0)
+    is_active = models.BooleanField("active", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "question d'autodiagnostic"
+        ordering = ["axe", "ordre", "id"]
+
+    def __str__(self):
+        return self.texte
+
+
+class Diagnostic(models.Model):
+    """The self-diagnosis of one purchase family for one year, filled by the DCP."""
+
+    famille = models.ForeignKey(FamilleAchat, on_delete=models.CASCADE, related_name="diagnostics")
+    annee = models.PositiveIntegerField("année")
+    commentaire = models.TextField("commentaire", blank=True)
+    created_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "autodiagnostic"
+        ordering = ["famille", "-annee"]
+        constraints = [models.UniqueConstraint(fields=["famille", "annee"], name="diagnostic_famille_annee_unique")]
+
+    def __str__(self):
+        return f"{self.famille} — {self.annee}"
+
+
+class DiagnosticReponse(models.Model):
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="reponses")
+    question = models.ForeignKey(DiagnosticQuestion, on_delete=models.PROTECT, related_name="reponses")
+    note = models.PositiveSmallIntegerField("note", choices=NoteDiagnostic.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "réponse d'autodiagnostic"
+        constraints = [
+            models.UniqueConstraint(fields=["diagnostic", "question"], name="diagnostic_reponse_unique"),
+            models.CheckConstraint(condition=models.Q(note__lte=3), name="diagnostic_note_0_3"),
+        ]
+
+    def __str__(self):
+        return f"{self.question.code} : {self.note}"

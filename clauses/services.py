@@ -8,7 +8,15 @@ from django.db import transaction
 from core.services import record_author
 
 from .enums import ModeCalculHeures, TypeClause
-from .models import ClauseMarche
+from .models import (
+    ClauseMarche,
+    ClauseModele,
+    ClauseModeleVersion,
+    Diagnostic,
+    DiagnosticReponse,
+    FamilleAchat,
+)
+from .textes import placeholders_inconnus, texte_rendu, valeurs_formatees
 
 RESERVATIONS = {
     TypeClause.RESERVE_EA_ESAT: "EA_ESAT",
@@ -87,11 +95,34 @@ def marche_considerations_sync(*, marche, user=None) -> None:
     marche.critere_environnemental = TypeClause.CRITERE_ENVIRONNEMENTAL in types
     record_author(marche, user=user, reason="Considérations déduites des clauses")
     marche.save()
+    _marche_conformite_actualiser(marche, user=user)
+
+
+def clause_texte_rendu(clause: ClauseMarche) -> str:
+    """The clause's text: its model version's text with the placeholders replaced (French formats)."""
+    if not clause.version_id:
+        return clause.texte
+    params = clause_parametres_effectifs(clause)
+    marche = clause.marche
+    delai = clause.delai or (f"{marche.duree_mois} mois" if marche.duree_mois else "")
+    insertion = clause.type_clause == TypeClause.INSERTION
+    valeurs = valeurs_formatees(
+        montant_ht=params["montant_ht"],
+        heures_requises=clause.heures_requises if insertion else None,
+        taux_insertion=params["taux_insertion"], part_main_oeuvre=params["part_main_oeuvre"],
+        cout_horaire=params["cout_horaire"], delai=delai,
+        acheteur=marche.acheteur.nom if marche.acheteur_id else "", objet=marche.objet,
+    )
+    return texte_rendu(clause.version.texte, valeurs)
 
 
 @transaction.atomic
 def clause_marche_save(*, clause: ClauseMarche, user=None, reason: str = "") -> ClauseMarche:
+    """Compute the hours, render the text from the clause's own model version (so later versions of the
+    model never change it), save, and derive the contract's considerations."""
     clause_heures_actualiser(clause)
+    if clause.version_id:
+        clause.texte = clause_texte_rendu(clause)
     record_author(clause, user=user, reason=reason)
     clause.save()
     marche_considerations_sync(marche=clause.marche, user=user)
@@ -122,3 +153,123 @@ def clause_insertion_upsert(
     if heures_forcees is not None and not clause.motif_derogation:
         clause.motif_derogation = reason or "Heures saisies dans le registre"
     return clause_marche_save(clause=clause, user=user, reason=reason)
+
+
+def _marche_conformite_actualiser(marche, user=None):
+    """Let the contracts app recompute the stored compliance status, when it offers a service for it."""
+    try:
+        from marches import services as marches_services
+    except ImportError:
+        return
+    for name in ("marche_conformite_actualiser", "marche_conformite_sync"):
+        func = getattr(marches_services, name, None)
+        if callable(func):
+            func(marche=marche)
+            return
+
+
+# --- Purchase families ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def famille_save(*, famille: FamilleAchat, user=None, reason: str = "") -> FamilleAchat:
+    famille.prefixes_cpv = [str(p).strip() for p in famille.prefixes_cpv or [] if str(p).strip()]
+    record_author(famille, user=user, reason=reason)
+    famille.save()
+    return famille
+
+
+@transaction.atomic
+def famille_archive(*, famille: FamilleAchat, user=None, active: bool = False) -> FamilleAchat:
+    famille.is_active = active
+    record_author(famille, user=user, reason="Réactivation" if active else "Archivage")
+    famille.save(update_fields=["is_active"])
+    return famille
+
+
+# --- Clause library (clausier) ---------------------------------------------------------------------------
+
+def clause_texte_verifier(texte: str) -> list[str]:
+    """Error messages for a model clause's text (unknown placeholders)."""
+    inconnus = placeholders_inconnus(texte)
+    if not inconnus:
+        return []
+    from .textes import PLACEHOLDERS
+
+    return [
+        "Variable inconnue : " + ", ".join("{" + n + "}" for n in inconnus)
+        + ". Variables possibles : " + ", ".join("{" + n + "}" for n in PLACEHOLDERS) + "."
+    ]
+
+
+@transaction.atomic
+def clause_modele_create(*, modele: ClauseModele, texte: str, familles=(), user=None) -> ClauseModele:
+    errors = clause_texte_verifier(texte)
+    if errors:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"texte": errors})
+    record_author(modele, user=user, reason="Création")
+    modele.save()
+    modele.familles.set(familles)
+    ClauseModeleVersion.objects.create(modele=modele, numero=1, texte=texte,
+                                       created_by=user if getattr(user, "is_authenticated", False) else None)
+    return modele
+
+
+@transaction.atomic
+def clause_modele_update(*, modele: ClauseModele, texte: str, familles=None, user=None, note: str = ""):
+    """Save the model's fields; a changed text makes a new version (contracts keep the one they used).
+    Returns (modele, new_version or None)."""
+    errors = clause_texte_verifier(texte)
+    if errors:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"texte": errors})
+    record_author(modele, user=user, reason=note or "Modification")
+    modele.save()
+    if familles is not None:
+        modele.familles.set(familles)
+    courante = modele.versions.order_by("-numero").first()
+    if courante is not None and courante.texte == texte:
+        return modele, None
+    version = ClauseModeleVersion.objects.create(
+        modele=modele, numero=(courante.numero + 1) if courante else 1, texte=texte, note=note,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return modele, version
+
+
+@transaction.atomic
+def clause_modele_archive(*, modele: ClauseModele, user=None, active: bool = False) -> ClauseModele:
+    modele.is_active = active
+    record_author(modele, user=user, reason="Réactivation" if active else "Archivage")
+    modele.save(update_fields=["is_active"])
+    return modele
+
+
+# --- Self-diagnosis -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def diagnostic_save(*, famille: FamilleAchat, annee: int, notes: dict, commentaire: str = "", user=None):
+    """notes: {question: note 0-3}. Creates or updates the family's diagnostic of that year."""
+    diagnostic = Diagnostic.objects.filter(famille=famille, annee=annee).first()
+    if diagnostic is None:
+        diagnostic = Diagnostic(famille=famille, annee=annee,
+                                created_by=user if getattr(user, "is_authenticated", False) else None)
+    diagnostic.commentaire = commentaire
+    record_author(diagnostic, user=user)
+    diagnostic.save()
+    existing = {r.question_id: r for r in diagnostic.reponses.all()}
+    for question, note in notes.items():
+        note = int(note)
+        if not 0 <= note <= 3:
+            raise ValueError("Une note va de 0 à 3.")
+        reponse = existing.get(question.pk)
+        if reponse is None:
+            reponse = DiagnosticReponse(diagnostic=diagnostic, question=question, note=note)
+        elif reponse.note == note:
+            continue
+        reponse.note = note
+        record_author(reponse, user=user)
+        reponse.save()
+    return diagnostic

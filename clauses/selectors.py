@@ -1,0 +1,101 @@
+"""Reads on clauses used by views, the advisor and exports."""
+
+from django.db.models import Count, Prefetch, Q
+
+from .models import (
+    ClauseMarche,
+    ClauseModele,
+    ClauseModeleVersion,
+    Diagnostic,
+    DiagnosticQuestion,
+    FamilleAchat,
+)
+
+
+def _cpv_digits(code_cpv: str) -> str:
+    """'45.21-1' or '45211000-9' -> '45211000' (the check digit after the dash is dropped)."""
+    code = (code_cpv or "").split("-")[0]
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+def famille_pour_cpv(code_cpv: str):
+    """The active family whose CPV prefix is the longest match of `code_cpv`, or None."""
+    digits = _cpv_digits(code_cpv)
+    if not digits:
+        return None
+    best, best_len = None, 0
+    for famille in FamilleAchat.objects.filter(is_active=True).only("id", "nom", "prefixes_cpv", "part_main_oeuvre",
+                                                                      "taux_insertion", "cout_horaire"):
+        for prefix in famille.prefixes_cpv or []:
+            prefix = _cpv_digits(str(prefix))
+            if prefix and digits.startswith(prefix) and len(prefix) > best_len:
+                best, best_len = famille, len(prefix)
+    return best
+
+
+def famille_list(*, actives=None):
+    qs = FamilleAchat.objects.annotate(
+        nb_marches=Count("marches", distinct=True),
+        nb_clauses=Count("clauses_modeles", distinct=True),
+    ).order_by("nom")
+    if actives is not None:
+        qs = qs.filter(is_active=actives)
+    return qs
+
+
+def clause_modele_list(*, type_clause="", famille_id=None, statut="actives", q=""):
+    qs = ClauseModele.objects.prefetch_related(
+        "familles",
+        Prefetch("versions", queryset=ClauseModeleVersion.objects.order_by("-numero")),
+    ).annotate(nb_versions=Count("versions", distinct=True))
+    if type_clause:
+        qs = qs.filter(type_clause=type_clause)
+    if famille_id:
+        qs = qs.filter(Q(familles__id=famille_id) | Q(familles__isnull=True)).distinct()
+    if statut == "actives":
+        qs = qs.filter(is_active=True)
+    elif statut == "archivees":
+        qs = qs.filter(is_active=False)
+    if q:
+        qs = qs.filter(Q(titre__icontains=q) | Q(versions__texte__icontains=q)).distinct()
+    return qs.order_by("type_clause", "titre")
+
+
+def clauses_modeles_pour(*, type_clause: str, famille=None):
+    """Active model clauses of a type that suit a family (those tied to it first, then the general ones)."""
+    qs = ClauseModele.objects.filter(is_active=True, type_clause=type_clause)
+    if famille is not None:
+        qs = qs.filter(Q(familles=famille) | Q(familles__isnull=True)).distinct()
+    else:
+        qs = qs.filter(familles__isnull=True)
+    return list(qs.order_by("titre"))
+
+
+def clauses_du_marche(marche):
+    return (
+        ClauseMarche.objects.filter(marche=marche)
+        .select_related("lot", "version__modele")
+        .order_by("lot__numero", "type_clause", "id")
+    )
+
+
+def diagnostic_questions():
+    return list(DiagnosticQuestion.objects.filter(is_active=True).order_by("axe", "ordre", "id"))
+
+
+def diagnostic_scores(diagnostic) -> dict:
+    """{axe: score in % of the maximum (0-100), or None when no answer}."""
+    totals = {}
+    for reponse in diagnostic.reponses.all():
+        axe = reponse.question.axe
+        total, count = totals.get(axe, (0, 0))
+        totals[axe] = (total + reponse.note, count + 1)
+    return {axe: round(100 * total / (3 * count)) if count else None for axe, (total, count) in totals.items()}
+
+
+def diagnostics_de_famille(famille):
+    return list(
+        Diagnostic.objects.filter(famille=famille)
+        .prefetch_related("reponses__question")
+        .order_by("annee")
+    )
