@@ -1,0 +1,258 @@
+"""Reads of the SPASER used by views, exports and the public site."""
+
+import datetime
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, Sum
+from django.utils import timezone
+
+from core.models import Organisation
+
+from .enums import StatutEvaluation, Trimestre
+from .evaluation import evaluer_indicateur
+from .models import (
+    Action,
+    Axe,
+    DocumentStrategique,
+    Indicateur,
+    Objectif,
+    Programmation,
+    Spaser,
+    ValeurManuelle,
+)
+
+SEUIL_OBLIGATION = Decimal(str(getattr(settings, "SPASER", {}).get("SEUIL_OBLIGATION_EUROS", "50000000")))
+
+
+# --- The indicator engine ------------------------------------------------------------------------------
+
+
+def figures_moteur(acheteur, annee: int) -> dict:
+    """The engine's dict for one buyer and one year ({} while the bilans engine is not available)."""
+    try:
+        from bilans.selectors import indicateurs_annuels
+    except ImportError:
+        return {}
+    return indicateurs_annuels(acheteur=acheteur, annee=annee) or {}
+
+
+class Moteur:
+    """Memoises the engine for one request: each (buyer, year) is computed once."""
+
+    def __init__(self, source=None):
+        self.source = source or figures_moteur
+        self._cache = {}
+
+    def __call__(self, acheteur, annee: int) -> dict:
+        key = (acheteur.pk, annee)
+        if key not in self._cache:
+            self._cache[key] = self.source(acheteur, annee)
+        return self._cache[key]
+
+
+# --- The scheme ------------------------------------------------------------------------------------------
+
+
+def spaser_en_vigueur(*, acheteur=None, public: bool = False):
+    """The scheme in force (for a buyer, by default the instance's); the public site needs it published."""
+    qs = Spaser.objects.publics() if public else Spaser.objects.en_vigueur()
+    if acheteur is None:
+        acheteur = Organisation.objects.instance()
+    if acheteur is not None:
+        trouve = qs.filter(acheteurs=acheteur).order_by("-date_adoption", "-pk").first()
+        if trouve is not None:
+            return trouve
+    return qs.order_by("-date_adoption", "-pk").first()
+
+
+def spaser_list():
+    return Spaser.objects.prefetch_related("acheteurs").order_by("-annee_debut", "-created_at")
+
+
+def spaser_structure(*, spaser: Spaser, public: bool = False) -> dict:
+    """Axes → objectives → indicators (with targets) and actions, documents. Public: only what is published."""
+    indicateurs = Indicateur.objects.prefetch_related("cibles").order_by("ordre", "pk")
+    actions = Action.objects.select_related("direction", "objectif").order_by("echeance", "pk")
+    documents = DocumentStrategique.objects.filter(spaser=spaser)
+    if public:
+        indicateurs = indicateurs.filter(published=True)
+        actions = actions.filter(published=True)
+        documents = documents.filter(published=True)
+    axes = list(
+        Axe.objects.filter(spaser=spaser).prefetch_related(
+            Prefetch("objectifs", queryset=Objectif.objects.order_by("ordre", "pk").prefetch_related(
+                Prefetch("indicateurs", queryset=indicateurs),
+                Prefetch("actions", queryset=actions),
+            ))
+        )
+    )
+    return {
+        "axes": axes,
+        "actions": list(actions.filter(spaser=spaser)),
+        "documents": list(documents),
+        "acheteurs": list(spaser.acheteurs.all()),
+    }
+
+
+def indicateurs_du_spaser(spaser: Spaser, *, public: bool = False) -> list[Indicateur]:
+    qs = (Indicateur.objects.filter(objectif__axe__spaser=spaser)
+          .select_related("objectif__axe").prefetch_related("cibles")
+          .order_by("objectif__axe__ordre", "objectif__axe__pk", "objectif__ordre", "objectif__pk", "ordre", "pk"))
+    if public:
+        qs = qs.filter(published=True)
+    return list(qs)
+
+
+def _valeurs_manuelles(indicateurs, acheteur) -> dict:
+    rows = ValeurManuelle.objects.filter(indicateur__in=[i.pk for i in indicateurs], acheteur=acheteur)
+    return {(v.indicateur_id, v.acheteur_id, v.annee): v for v in rows}
+
+
+def evaluation_spaser(*, spaser: Spaser, acheteur, annee: int, moteur=None, public: bool = False,
+                      tendance: bool = True) -> dict:
+    """Every indicator of the scheme for one buyer and one year: target, actual, gap, status; plus the trend
+    over the period (years up to `annee`) for the charts."""
+    moteur = moteur if isinstance(moteur, Moteur) else Moteur(moteur)
+    indicateurs = indicateurs_du_spaser(spaser, public=public)
+    manuelles = _valeurs_manuelles(indicateurs, acheteur)
+    annees_tendance = [a for a in spaser.annees if a <= annee] if tendance else [annee]
+    if tendance and spaser.annee_debut > annee:
+        annees_tendance = [annee]
+    lignes = []
+    for indicateur in indicateurs:
+        cibles = {c.annee: c.valeur for c in indicateur.cibles.all()}
+        serie = []
+        for an in annees_tendance:
+            figures = moteur(acheteur, an) if indicateur.est_calcule else None
+            serie.append(evaluer_indicateur(indicateur, acheteur_id=acheteur.pk, annee=an, figures=figures,
+                                            valeurs_manuelles=manuelles, cibles=cibles))
+        figures = moteur(acheteur, annee) if indicateur.est_calcule else None
+        ligne = evaluer_indicateur(indicateur, acheteur_id=acheteur.pk, annee=annee, figures=figures,
+                                   valeurs_manuelles=manuelles, cibles=cibles)
+        ligne["serie"] = serie
+        ligne["source_valeur"] = _source_valeur(indicateur, manuelles, acheteur, annee)
+        lignes.append(ligne)
+    resume = Counter(ligne["statut"] for ligne in lignes)
+    axes = []
+    for ligne in lignes:
+        axe = ligne["indicateur"].objectif.axe
+        if not axes or axes[-1]["axe"].pk != axe.pk:
+            axes.append({"axe": axe, "lignes": []})
+        axes[-1]["lignes"].append(ligne)
+    return {
+        "spaser": spaser, "acheteur": acheteur, "annee": annee, "lignes": lignes, "axes": axes,
+        "annees_tendance": annees_tendance,
+        "resume": {statut: resume.get(statut, 0) for statut in StatutEvaluation.values},
+    }
+
+
+def _source_valeur(indicateur, manuelles, acheteur, annee) -> str:
+    if indicateur.est_calcule:
+        return f"Calculé : {indicateur.figure_libelle}"
+    ligne = manuelles.get((indicateur.pk, acheteur.pk, annee))
+    return (ligne.source if ligne is not None and ligne.source else indicateur.source) or "Saisie"
+
+
+# --- Obligation and publication --------------------------------------------------------------------
+
+
+def volume_achats(*, acheteur, annee: int) -> Decimal:
+    """The buyer's purchases of a year: sum of the amounts of the contracts notified that year."""
+    from marches.models import Marche
+
+    total = Marche.objects.filter(acheteur=acheteur, date_notification__year=annee).aggregate(t=Sum("montant_ht"))["t"]
+    return total or Decimal("0")
+
+
+def obligation(*, acheteur, annee: int) -> dict:
+    """L2111-3 / D2111-3: a SPASER is mandatory above 50 M€ HT of yearly purchases; voluntary below."""
+    volume = volume_achats(acheteur=acheteur, annee=annee)
+    return {"acheteur": acheteur, "annee": annee, "volume": volume, "seuil": SEUIL_OBLIGATION,
+            "obligatoire": volume >= SEUIL_OBLIGATION}
+
+
+def _ajouter_annees(date: datetime.date, annees: int) -> datetime.date:
+    try:
+        return date.replace(year=date.year + annees)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + annees, day=28)
+
+
+def prochaine_publication(*, spaser: Spaser, aujourd_hui: datetime.date | None = None):
+    """Indicators are published every two years (D2111-3). Anchor: 1 January of the configured start year if
+    set, else the adoption date; the next publication is the first anchor + 2k years (k ≥ 0) not in the past.
+    None while the scheme has neither."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    if spaser.annee_depart_publication:
+        ancre = datetime.date(spaser.annee_depart_publication, 1, 1)
+    elif spaser.date_adoption:
+        ancre = spaser.date_adoption
+    else:
+        return None
+    date = ancre
+    while date < aujourd_hui:
+        date = _ajouter_annees(date, 2)
+    return date
+
+
+# --- Forecast of upcoming purchases -----------------------------------------------------------------
+
+
+def _decimal(value):
+    value = (value or "").strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def programmation_filtrer(queryset, params) -> tuple:
+    """Filters of the forecast lists (public and internal): famille, trimestre (\"2026-T3\" or \"3\"),
+    montant_min, montant_max, q (search in object, family, planned clauses). Invalid values are ignored
+    and reported back as not applied."""
+    filtres = {}
+    famille = (params.get("famille") or "").strip()
+    if famille.isdigit():
+        queryset = queryset.filter(famille_id=int(famille))
+        filtres["famille"] = famille
+    trimestre = (params.get("trimestre") or "").strip().upper()
+    if trimestre:
+        annee, _, numero = trimestre.partition("-T")
+        if numero and annee.isdigit() and numero.isdigit() and int(numero) in Trimestre.values:
+            queryset = queryset.filter(annee=int(annee), trimestre=int(numero))
+            filtres["trimestre"] = trimestre
+        elif trimestre.isdigit() and int(trimestre) in Trimestre.values:
+            queryset = queryset.filter(trimestre=int(trimestre))
+            filtres["trimestre"] = trimestre
+    for nom, lookup in (("montant_min", "montant_estime_ht__gte"), ("montant_max", "montant_estime_ht__lte")):
+        valeur = _decimal(params.get(nom))
+        if valeur is not None:
+            queryset = queryset.filter(**{lookup: valeur})
+            filtres[nom] = params.get(nom)
+    q = (params.get("q") or "").strip()[:200]
+    if q:
+        queryset = queryset.filter(Q(objet__icontains=q) | Q(famille__nom__icontains=q) |
+                                   Q(clauses_prevues__icontains=q))
+        filtres["q"] = q
+    return queryset, filtres
+
+
+def programmation_publique():
+    """Published entries only, of buyers the scheme in force covers (or of any buyer if none)."""
+    return (Programmation.objects.publiees().select_related("famille", "acheteur")
+            .order_by("annee", "trimestre", "objet", "pk"))
+
+
+def programmation_interne():
+    return Programmation.objects.select_related("famille", "acheteur", "direction").order_by(
+        "annee", "trimestre", "objet", "pk")
+
+
+def trimestres_proposes(queryset) -> list[tuple[str, str]]:
+    periodes = queryset.order_by().values_list("annee", "trimestre").distinct()
+    return [(f"{a}-T{t}", f"T{t} {a}") for a, t in sorted(set(periodes))]
