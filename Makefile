@@ -33,6 +33,7 @@ lint: install
 	$(PY) -m ruff check .
 
 bench: install
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:

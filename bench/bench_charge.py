@@ -1,0 +1,119 @@
+"""Load: gunicorn (several workers) on PostgreSQL with the demo data, and locust on loopback playing the
+roles' usual paths for 60 s at 50 concurrent users. Prints requests/s, p50, p95 and errors.
+
+    make bench BENCH_ARGS=charge            # or: .venv/bin/python bench/bench_charge.py [--users 50 --seconds 60]
+"""
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from common import RESULTS, ROOT, Figure, report, setup
+
+os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/spaser_bench_charge")
+
+
+def arg(name, default):
+    if name in sys.argv:
+        return type(default)(sys.argv[sys.argv.index(name) + 1])
+    return default
+
+
+def _ensure_database():
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def role_paths():
+    """Usual pages per role, resolved from URL names that exist; detail pages of real objects."""
+    from django.urls import NoReverseMatch, reverse
+
+    def url(name, query="", **kwargs):
+        try:
+            return reverse(name, kwargs=kwargs or None) + query
+        except NoReverseMatch:
+            return None
+
+    from marches.models import Marche
+
+    own = Marche.objects.filter(acheteur__type="instance").order_by("-id").values_list("pk", flat=True)[:20]
+    partner = Marche.objects.filter(acheteur__siret="27400012300019").values_list("pk", flat=True)[:10]
+    year = str(Marche.objects.order_by("-date_notification").values_list("date_notification__year", flat=True)
+               .first() or 2025)
+    common = [url("core:home"), url("marches:list"), url("marches:list", "?q=travaux"),
+              url("marches:list", f"?annee={year}"), url("bilans:dashboard"), url("bilans:dashboard", f"?annee={year}")]
+    details = [url("marches:detail", pk=pk) for pk in own]
+    paths = {
+        "acheteur": common + details + [url("clauses:index")],
+        "dcp": common + details + [url("clauses:index"), url("spaser:index"), url("marches:list", "?conformite=non_conforme")],
+        "facilitateur": common + details + [url("facilitateurs:home"), url("facilitateurs:conventions")]
+        + [url("facilitateurs:grille", marche_pk=pk) for pk in own[:5]],
+        "elu": common + [url("spaser:index")],
+        "partenaire": [url("core:home"), url("marches:list"), url("bilans:dashboard")]
+        + [url("marches:detail", pk=pk) for pk in partner],
+        "admin": [url("core:home"), url("core:users"), url("core:organisations"), url("marches:list")],
+        "public": [url("spaser:public_home"), url("spaser:public_programmation")],
+    }
+    return {role: [p for p in ps if p] for role, ps in paths.items()}
+
+
+def main():
+    users, seconds, workers = arg("--users", 50), arg("--seconds", 60), arg("--workers", 4)
+    _ensure_database()
+    setup()
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    paths = role_paths()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+           "BENCH_PATHS": json.dumps(paths)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env)
+    host = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{host}/sante/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        prefix = RESULTS / "charge"
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", host,
+             "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, check=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rows = list(csv.DictReader(Path(f"{prefix}_stats.csv").open()))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    p95 = float(total["95%"])
+    errors = int(total["Failure Count"])
+    report("charge", [
+        Figure(f"requêtes/s ({users} utilisateurs, {seconds} s)", float(total["Requests/s"]), "req/s"),
+        Figure("p50", float(total["50%"]), "ms"),
+        Figure("p95", p95, "ms", target="< 500", ok=p95 < 500),
+        Figure("erreurs", errors, "", target="0", ok=errors == 0),
+        Figure("requêtes", int(total["Request Count"]), ""),
+    ])
+
+
+if __name__ == "__main__":
+    main()
