@@ -1,0 +1,566 @@
+"""The indicator engine: every figure of the dashboards, the annual bilan (PDF), the exports and the
+`generer_bilan` command comes from `indicateurs_annuels`.
+
+A constant number of SQL aggregates (GROUP BY, COUNT DISTINCT, conditional sums), whatever the number of
+contracts or hour rows; never a query per row.
+
+Counting rules (the same as the facilitateurs app, settings.SPASER):
+- realised hours of a row = `heures`, except SOUS_TRAITANCE_SIAE rows with a `montant_ht`, which count
+  `montant_ht / SOUS_TRAITANCE_EUROS_PAR_HEURE`;
+- FORMATION hours of a contract count for at most FORMATION_PART_MAX × the contract's required hours
+  (sum of `heures_requises` of its insertion clauses), over the period measured (the year, or the cumul);
+- only rows with hours (or a sub-contracted amount) count for participants and companies;
+- breakdowns by company, public and commune show declared hours (training not capped), marked as such.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+
+from clauses.enums import TypeClause
+from clauses.models import ClauseMarche, FamilleAchat
+from core.models import Direction, Organisation
+from facilitateurs.enums import CategorieSortie, Modalite, Public
+from facilitateurs.models import Convention, HeuresMensuelles, Sortie
+from marches.enums import RoleEntreprise, StatutConformite, TypeReservation, TypeStructure
+from marches.models import Attribution, Marche
+
+CIBLE_ENVIRONNEMENTALE = Decimal("1")  # PNAD 2022–2025: 100 % of notified contracts
+CIBLE_SOCIALE = Decimal("0.3")  # PNAD 2022–2025: 30 %
+SEUIL_SECRET_COMMUNE = 3  # communes with fewer participants are grouped (no small cells)
+LIMITE_LISTES = 20
+DEC = DecimalField(max_digits=18, decimal_places=4)
+ZERO = Decimal("0")
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass
+class Perimetre:
+    """What is measured: a buyer's contracts, or a convention's; optionally one direction, one family."""
+
+    acheteur: Organisation
+    direction: Direction | None = None
+    famille: FamilleAchat | None = None
+    convention: Convention | None = None
+
+    def _filtre(self, prefix: str = "") -> Q:
+        q = Q()
+        if self.convention is not None:
+            q &= Q(**{f"{prefix}conventions": self.convention})
+        else:
+            q &= Q(**{f"{prefix}acheteur": self.acheteur})
+        if self.direction is not None:
+            q &= Q(**{f"{prefix}direction": self.direction})
+        if self.famille is not None:
+            q &= Q(**{f"{prefix}famille": self.famille})
+        return q
+
+    def marches(self):
+        return Marche.objects.filter(self._filtre())
+
+    def heures(self):
+        return HeuresMensuelles.objects.filter(self._filtre("marche__")).filter(
+            Q(heures__gt=0) | Q(montant_ht__gt=0)
+        )
+
+    def clauses_insertion(self):
+        return ClauseMarche.objects.filter(self._filtre("marche__"), type_clause=TypeClause.INSERTION)
+
+    def description(self) -> dict:
+        return {
+            "direction": str(self.direction) if self.direction else None,
+            "famille": str(self.famille) if self.famille else None,
+            "convention": str(self.convention) if self.convention else None,
+        }
+
+
+def _resolve(model, value):
+    if value is None or value == "" or isinstance(value, model):
+        return value or None
+    return model.objects.get(pk=value)
+
+
+def perimetre_build(*, acheteur=None, direction=None, famille=None, convention=None) -> Perimetre:
+    convention = _resolve(Convention, convention)
+    if acheteur is None and convention is not None:
+        acheteur = convention.partenaire
+    if acheteur is None:
+        acheteur = Organisation.objects.instance()
+    elif not isinstance(acheteur, Organisation):
+        acheteur = Organisation.objects.get(pk=acheteur)
+    if acheteur is None:
+        raise ValueError("Aucune organisation de l'instance n'est configurée.")
+    return Perimetre(acheteur=acheteur, direction=_resolve(Direction, direction),
+                     famille=_resolve(FamilleAchat, famille), convention=convention)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _taux_sous_traitance() -> Decimal:
+    return Decimal(str(settings.SPASER["SOUS_TRAITANCE_EUROS_PAR_HEURE"]))
+
+
+def _part_formation_max() -> Decimal:
+    return Decimal(str(settings.SPASER["FORMATION_PART_MAX"]))
+
+
+def heures_effectives():
+    """SQL expression: the hours a row counts for (sub-contracted amounts converted to hours)."""
+    return Case(
+        When(modalite=Modalite.SOUS_TRAITANCE_SIAE, montant_ht__isnull=False,
+             then=F("montant_ht") / Value(_taux_sous_traitance(), output_field=DEC)),
+        default=F("heures"),
+        output_field=DEC,
+    )
+
+
+def _d(value) -> Decimal:
+    if value is None:
+        return ZERO
+    return Decimal(str(value)) if not isinstance(value, Decimal) else value
+
+
+def _h(value) -> Decimal:
+    """Hours and amounts rounded to the cent."""
+    return _d(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _part(numerateur, denominateur):
+    if not denominateur:
+        return None
+    return (Decimal(numerateur) / Decimal(denominateur)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _annee_bornes(debut: int, fin: int | None = None) -> tuple[date, date]:
+    return date(debut, 1, 1), date(fin if fin is not None else debut, 12, 31)
+
+
+def _requises_par_marche():
+    """Subquery: required hours of a contract (its insertion clauses)."""
+    from django.db.models import Subquery
+
+    return Coalesce(
+        Subquery(
+            ClauseMarche.objects.filter(marche=OuterRef("marche_id"), type_clause=TypeClause.INSERTION)
+            .values("marche_id").annotate(s=Sum("heures_requises")).values("s")[:1],
+            output_field=DEC,
+        ),
+        Value(ZERO, output_field=DEC),
+    )
+
+
+def _formation_plafonnee(heures_qs, *, par_annee: bool = False, avec: str | None = None) -> dict:
+    """Training hours counted per contract (and per year when asked): min(declared, part × required).
+    One GROUP BY over the FORMATION rows only. Returns {marche_id or (marche_id, annee): (declared, counted)},
+    or with `avec` (a field of the contract, e.g. "marche__famille__nom") {key: (declared, counted, value)}."""
+    part = _part_formation_max()
+    keys = ["marche_id"] + (["annee"] if par_annee else []) + ([avec] if avec else [])
+    qs = heures_qs.filter(modalite=Modalite.FORMATION)
+    if par_annee:
+        qs = qs.annotate(annee=ExtractYear("mois"))
+    rows = qs.values(*keys).annotate(declarees=Sum("heures"), requises=_requises_par_marche()).order_by()
+    result = {}
+    for row in rows:
+        declarees = _d(row["declarees"])
+        key = (row["marche_id"], row["annee"]) if par_annee else row["marche_id"]
+        value = (declarees, min(declarees, _d(row["requises"]) * part))
+        result[key] = value + (row[avec],) if avec else value
+    return result
+
+
+def _totaux_heures(heures_qs, departement: str, *, avec_min: bool = False) -> dict:
+    """Hours (training capped), distinct participants, companies and local companies over a set of rows."""
+    aggregates = {
+        "hors_formation": Sum(heures_effectives(), filter=~Q(modalite=Modalite.FORMATION)),
+        "participants": Count("participant", distinct=True),
+        "entreprises": Count("entreprise", distinct=True),
+        "entreprises_locales": Count("entreprise", distinct=True, filter=Q(entreprise__departement=departement)),
+    }
+    if avec_min:
+        aggregates["premier_mois"] = Min("mois")
+    totaux = heures_qs.aggregate(**aggregates)
+    formation = _formation_plafonnee(heures_qs)
+    formation_declarees = sum((v[0] for v in formation.values()), ZERO)
+    formation_comptees = sum((v[1] for v in formation.values()), ZERO)
+    return {
+        "heures_realisees": _h(_d(totaux["hors_formation"]) + formation_comptees),
+        "heures_formation_declarees": _h(formation_declarees),
+        "heures_formation_comptees": _h(formation_comptees),
+        "participants": totaux["participants"],
+        "entreprises": totaux["entreprises"],
+        "entreprises_locales": totaux["entreprises_locales"],
+        "entreprises_locales_part": _part(totaux["entreprises_locales"], totaux["entreprises"]),
+        "premier_mois": totaux.get("premier_mois"),
+    }
+
+
+def _bloc(nombre, montant) -> dict:
+    return {"nombre": nombre or 0, "montant_ht": _h(montant)}
+
+
+# --------------------------------------------------------------------------- contracts
+
+
+def _marches_annee(perimetre: Perimetre, annee: int) -> dict:
+    """Contracts notified in the year: totals, considerations, reserved contracts, compliance (one query)."""
+    debut, fin = _annee_bornes(annee)
+    insertion = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)
+    qs = perimetre.marches().filter(date_notification__range=(debut, fin)).annotate(
+        a_insertion=Exists(insertion), m=Coalesce("montant_ht", Value(ZERO, output_field=DEC), output_field=DEC)
+    )
+    sociale = Q(clause_sociale=True) | Q(critere_social=True) | Q(marche_reserve=True)
+    environnementale = Q(clause_environnementale=True) | Q(critere_environnemental=True)
+    filtres = {
+        "tous": Q(),
+        "sociale": sociale,
+        "environnementale": environnementale,
+        "insertion": Q(a_insertion=True),
+        "clause_sociale": Q(clause_sociale=True),
+        "critere_social": Q(critere_social=True),
+        "marche_reserve": Q(marche_reserve=True),
+        "reserve_ea_esat": Q(marche_reserve=True, type_reservation=TypeReservation.EA_ESAT),
+        "reserve_siae": Q(marche_reserve=True, type_reservation=TypeReservation.SIAE),
+        "reserve_ess": Q(marche_reserve=True, type_reservation=TypeReservation.ESS),
+        "clause_environnementale": Q(clause_environnementale=True),
+        "critere_environnemental": Q(critere_environnemental=True),
+        "sociale_et_environnementale": sociale & environnementale,
+        "conforme": Q(statut_conformite=StatutConformite.CONFORME),
+        "non_conforme": Q(statut_conformite=StatutConformite.NON_CONFORME),
+        "non_soumis": Q(statut_conformite=StatutConformite.NON_SOUMIS),
+    }
+    aggregates = {}
+    for key, condition in filtres.items():
+        aggregates[f"{key}__n"] = Count("id", filter=condition) if condition else Count("id")
+        aggregates[f"{key}__m"] = Sum("m", filter=condition) if condition else Sum("m")
+    row = qs.aggregate(**aggregates)
+    return {key: _bloc(row[f"{key}__n"], row[f"{key}__m"]) for key in filtres}
+
+
+def _manquements(perimetre: Perimetre, annee: int) -> list[dict]:
+    """What the non-compliant contracts of the year miss, counted (the list is stored on each contract)."""
+    debut, fin = _annee_bornes(annee)
+    compteur = Counter()
+    for manquements in perimetre.marches().filter(
+        date_notification__range=(debut, fin), statut_conformite=StatutConformite.NON_CONFORME
+    ).values_list("manquements", flat=True).iterator(chunk_size=5000):
+        for item in manquements or []:
+            if isinstance(item, dict):
+                item = item.get("libelle") or item.get("code") or str(item)
+            compteur[str(item)] += 1
+    return [{"manquement": k, "nombre": v} for k, v in compteur.most_common()]
+
+
+def _achats_structures(perimetre: Perimetre, annee: int) -> dict:
+    """Purchases from SIAE, EA/ESAT and ESS companies: contracts of the year where such a company is awardee,
+    co-contractor or declared sub-contractor. Value: the company's own amount when recorded, else the
+    contract's amount for an awardee or co-contractor."""
+    debut, fin = _annee_bornes(annee)
+    categories = {
+        "achats_siae": set(TypeStructure.siae()),
+        "achats_ea_esat": set(TypeStructure.handicap()),
+        "achats_ess": set(TypeStructure.ess()),
+    }
+    rows = Attribution.objects.filter(
+        perimetre._filtre("marche__"), marche__date_notification__range=(debut, fin),
+        entreprise__type_structure__in=TypeStructure.ess(),
+    ).values("marche_id", "marche__montant_ht", "montant_ht", "role", "entreprise__type_structure")
+    par_categorie = {key: defaultdict(list) for key in categories}
+    for row in rows:
+        for key, types in categories.items():
+            if row["entreprise__type_structure"] in types:
+                par_categorie[key][row["marche_id"]].append(row)
+    result = {}
+    for key, marches in par_categorie.items():
+        montant = ZERO
+        for lignes in marches.values():
+            sans_montant = [r for r in lignes if r["montant_ht"] is None and r["role"] != RoleEntreprise.SOUS_TRAITANT]
+            if sans_montant:
+                montant += _d(lignes[0]["marche__montant_ht"])
+            else:
+                montant += sum((_d(r["montant_ht"]) for r in lignes), ZERO)
+        result[key] = _bloc(len(marches), montant)
+    return result
+
+
+def _marches_clause_liste(perimetre: Perimetre, annee: int, limite: int) -> list[dict]:
+    """The year's contracts carrying an insertion clause (largest required hours first), with the hours
+    realised on them up to the end of the year."""
+    debut, fin = _annee_bornes(annee)
+    rows = list(
+        perimetre.clauses_insertion().filter(marche__date_notification__range=(debut, fin))
+        .values("marche_id", "marche__identifiant", "marche__objet", "marche__montant_ht",
+                "marche__famille__nom")
+        .annotate(requises=Sum("heures_requises")).order_by("-requises", "marche_id")[:limite]
+    )
+    ids = [r["marche_id"] for r in rows]
+    realisees = {}
+    if ids:
+        heures = HeuresMensuelles.objects.filter(marche_id__in=ids, mois__lte=fin).filter(
+            Q(heures__gt=0) | Q(montant_ht__gt=0))
+        for r in heures.values("marche_id").annotate(
+            h=Sum(heures_effectives(), filter=~Q(modalite=Modalite.FORMATION))
+        ).order_by():
+            realisees[r["marche_id"]] = _d(r["h"])
+        for marche_id, (_declarees, comptees) in _formation_plafonnee(heures).items():
+            realisees[marche_id] = realisees.get(marche_id, ZERO) + comptees
+    return [
+        {
+            "marche_id": r["marche_id"], "identifiant": r["marche__identifiant"], "objet": r["marche__objet"],
+            "famille": r["marche__famille__nom"] or "", "montant_ht": _h(r["marche__montant_ht"]),
+            "heures_requises": _h(r["requises"]), "heures_realisees": _h(realisees.get(r["marche_id"])),
+            "taux_realisation": _part(realisees.get(r["marche_id"], ZERO), r["requises"]),
+        }
+        for r in rows
+    ]
+
+
+# --------------------------------------------------------------------------- hours breakdowns
+
+
+def _par_modalite(heures_annee) -> list[dict]:
+    formation = _formation_plafonnee(heures_annee)
+    rows = {r["modalite"]: r for r in heures_annee.values("modalite").annotate(
+        h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by()}
+    result = []
+    for value, label in Modalite.choices:
+        if value not in rows:
+            continue
+        declarees = _d(rows[value]["h"])
+        comptees = sum((v[1] for v in formation.values()), ZERO) if value == Modalite.FORMATION else declarees
+        result.append({"modalite": value, "libelle": label, "heures_declarees": _h(declarees),
+                       "heures": _h(comptees), "participants": rows[value]["participants"]})
+    return result
+
+
+def _par_famille(heures_annee) -> list[dict]:
+    """Per purchase family, training capped per contract (a contract belongs to one family)."""
+    totaux = defaultdict(lambda: ZERO)
+    for r in heures_annee.exclude(modalite=Modalite.FORMATION).values("marche__famille__nom").annotate(
+            h=Sum(heures_effectives())).order_by():
+        totaux[r["marche__famille__nom"] or "Sans famille"] += _d(r["h"])
+    for _declarees, comptees, famille in _formation_plafonnee(heures_annee, avec="marche__famille__nom").values():
+        totaux[famille or "Sans famille"] += comptees
+    return [{"famille": k, "heures": _h(v)} for k, v in sorted(totaux.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _par_entreprise(heures_annee, departement: str, limite: int) -> list[dict]:
+    rows = heures_annee.values("entreprise_id", "entreprise__nom", "entreprise__siret", "entreprise__departement",
+                               "entreprise__type_structure").annotate(
+        h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by("-h", "entreprise_id")
+    return [
+        {"entreprise": r["entreprise__nom"] or r["entreprise__siret"], "siret": r["entreprise__siret"],
+         "departement": r["entreprise__departement"], "locale": r["entreprise__departement"] == departement,
+         "type_structure": TypeStructure(r["entreprise__type_structure"]).label
+         if r["entreprise__type_structure"] in TypeStructure.values else r["entreprise__type_structure"],
+         "heures": _h(r["h"]), "participants": r["participants"]}
+        for r in rows[:limite]
+    ]
+
+
+def _par_public(heures_annee) -> list[dict]:
+    rows = {r["participant__eligibilites__public"]: r for r in heures_annee.filter(
+        participant__eligibilites__isnull=False).values("participant__eligibilites__public").annotate(
+        h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by()}
+    return [{"public": v, "libelle": label, "participants": rows[v]["participants"], "heures": _h(rows[v]["h"])}
+            for v, label in Public.choices if v in rows]
+
+
+def _par_commune(heures_annee) -> list[dict]:
+    """Hours by the participants' commune of residence; communes with fewer than SEUIL_SECRET_COMMUNE people
+    are grouped so that no row points at one person."""
+    rows = heures_annee.filter(participant__isnull=False).values("participant__commune").annotate(
+        h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by("-h")
+    result, autres_h, autres_p = [], ZERO, 0
+    for r in rows:
+        if r["participants"] < SEUIL_SECRET_COMMUNE or not r["participant__commune"]:
+            autres_h += _d(r["h"])
+            autres_p += r["participants"]
+        else:
+            result.append({"commune": r["participant__commune"], "participants": r["participants"],
+                           "heures": _h(r["h"])})
+    if autres_p:
+        result.append({"commune": f"Autres communes ou non renseignée (moins de {SEUIL_SECRET_COMMUNE} personnes "
+                                  "par commune)", "participants": autres_p, "heures": _h(autres_h)})
+    return result
+
+
+def _sorties(perimetre: Perimetre, annee: int) -> dict:
+    """Exits recorded in the year of participants who worked on the scope's contracts."""
+    debut, fin = _annee_bornes(annee)
+    a_travaille = HeuresMensuelles.objects.filter(perimetre._filtre("marche__"), participant=OuterRef("participant"))
+    rows = Sortie.objects.filter(date_sortie__range=(debut, fin)).filter(Exists(a_travaille)).values(
+        "categorie", "categorie_6_mois").annotate(n=Count("id")).order_by()
+    sortie, six_mois = Counter(), Counter()
+    for r in rows:
+        sortie[r["categorie"]] += r["n"]
+        if r["categorie_6_mois"]:
+            six_mois[r["categorie_6_mois"]] += r["n"]
+    total = sum(sortie.values())
+    return {
+        "total": total,
+        "suivis_6_mois": sum(six_mois.values()),
+        "par_categorie": [{"categorie": v, "libelle": label, "nombre": sortie.get(v, 0),
+                           "a_6_mois": six_mois.get(v, 0)} for v, label in CategorieSortie.choices],
+        "emploi_durable_part": _part(sortie.get(CategorieSortie.EMPLOI_DURABLE, 0), total),
+    }
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def _tendance(perimetre: Perimetre, debut: int, fin: int) -> list[dict]:
+    """Per year from `debut` to `fin`: hours realised (training capped), people, contracts and shares."""
+    d, f = _annee_bornes(debut, fin)
+    heures = perimetre.heures().filter(mois__range=(d, f)).annotate(annee=ExtractYear("mois"))
+    par_annee = {r["annee"]: r for r in heures.values("annee").annotate(
+        h=Sum(heures_effectives(), filter=~Q(modalite=Modalite.FORMATION)),
+        participants=Count("participant", distinct=True), entreprises=Count("entreprise", distinct=True),
+    ).order_by()}
+    formation = defaultdict(lambda: ZERO)
+    for (_marche, annee), (_declarees, comptees) in _formation_plafonnee(
+            perimetre.heures().filter(mois__range=(d, f)), par_annee=True).items():
+        formation[annee] += comptees
+    sociale = Q(clause_sociale=True) | Q(critere_social=True) | Q(marche_reserve=True)
+    environnementale = Q(clause_environnementale=True) | Q(critere_environnemental=True)
+    insertion = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)
+    marches = {r["annee"]: r for r in perimetre.marches().filter(date_notification__range=(d, f)).annotate(
+        annee=ExtractYear("date_notification"), a_insertion=Exists(insertion)).values("annee").annotate(
+        n=Count("id"), sociale=Count("id", filter=sociale), env=Count("id", filter=environnementale),
+        insertion=Count("id", filter=Q(a_insertion=True)),
+        montant=Sum(Coalesce("montant_ht", Value(ZERO, output_field=DEC), output_field=DEC)),
+    ).order_by()}
+    result = []
+    for annee in range(debut, fin + 1):
+        h = par_annee.get(annee, {})
+        m = marches.get(annee, {})
+        n = m.get("n", 0)
+        result.append({
+            "annee": annee,
+            "heures_realisees": _h(_d(h.get("h")) + formation[annee]),
+            "participants": h.get("participants", 0),
+            "entreprises": h.get("entreprises", 0),
+            "marches_notifies": n,
+            "montant_notifie_ht": _h(m.get("montant")),
+            "marches_clause_insertion": m.get("insertion", 0),
+            "part_sociale": _part(m.get("sociale", 0), n),
+            "part_environnementale": _part(m.get("env", 0), n),
+        })
+    return result
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None, direction=None, famille=None,
+                        convention=None, details: bool = True, limite: int = LIMITE_LISTES) -> dict:
+    """Every indicator of one buyer (or one convention's contracts, one direction, one family) for a year,
+    and cumulated since `depuis` (default: the first year with hours). `acheteur=None`: the instance's own
+    organisation. Values are Decimal (hours, amounts, shares in [0, 1]) or int (counts); shares are None when
+    there is nothing to divide by. `details=False` leaves out the breakdowns (the JSON keys of the issue only)."""
+    annee = int(annee)
+    perimetre = perimetre_build(acheteur=acheteur, direction=direction, famille=famille, convention=convention)
+    acheteur = perimetre.acheteur
+    departement = acheteur.departement or ""
+    debut, fin = _annee_bornes(annee)
+
+    marches = _marches_annee(perimetre, annee)
+    heures_requises = perimetre.clauses_insertion().filter(
+        marche__date_notification__range=(debut, fin)).aggregate(s=Sum("heures_requises"))["s"]
+    heures_annee = perimetre.heures().filter(mois__range=(debut, fin))
+    annuel = _totaux_heures(heures_annee, departement)
+
+    cumul_qs = perimetre.heures().filter(mois__lte=fin)
+    if depuis is not None:
+        cumul_qs = cumul_qs.filter(mois__gte=date(int(depuis), 1, 1))
+    cumul = _totaux_heures(cumul_qs, departement, avec_min=depuis is None)
+    if depuis is None:
+        depuis = cumul["premier_mois"].year if cumul["premier_mois"] else annee
+    depuis = int(depuis)
+
+    n = marches["tous"]["nombre"]
+    data = {
+        "acheteur_siret": acheteur.siret,
+        "acheteur_nom": acheteur.nom,
+        "acheteur_departement": departement,
+        "annee": annee,
+        "perimetre": perimetre.description(),
+        "marches_notifies": marches["tous"],
+        "marches_consideration_sociale": marches["sociale"],
+        "marches_consideration_environnementale": marches["environnementale"],
+        "marches_clause_insertion": marches["insertion"],
+        "heures_requises": _h(heures_requises),
+        "heures_realisees": annuel["heures_realisees"],
+        "participants": annuel["participants"],
+        "entreprises": annuel["entreprises"],
+        "entreprises_locales_part": annuel["entreprises_locales_part"],
+        "cumul": {
+            "depuis": depuis,
+            "heures_realisees": cumul["heures_realisees"],
+            "participants": cumul["participants"],
+            "entreprises": cumul["entreprises"],
+            "entreprises_locales_part": cumul["entreprises_locales_part"],
+            "entreprises_locales": cumul["entreprises_locales"],
+        },
+        "entreprises_locales": annuel["entreprises_locales"],
+        "heures_formation_declarees": annuel["heures_formation_declarees"],
+        "heures_formation_comptees": annuel["heures_formation_comptees"],
+        "considerations": {key: marches[key] for key in (
+            "clause_sociale", "critere_social", "marche_reserve", "reserve_ea_esat", "reserve_siae", "reserve_ess",
+            "clause_environnementale", "critere_environnemental", "sociale_et_environnementale")},
+        "objectifs_nationaux": {
+            "sociale": {"cible": CIBLE_SOCIALE, "part": _part(marches["sociale"]["nombre"], n),
+                        "part_montant": _part(marches["sociale"]["montant_ht"], marches["tous"]["montant_ht"])},
+            "environnementale": {"cible": CIBLE_ENVIRONNEMENTALE,
+                                 "part": _part(marches["environnementale"]["nombre"], n),
+                                 "part_montant": _part(marches["environnementale"]["montant_ht"],
+                                                       marches["tous"]["montant_ht"])},
+        },
+        "conformite": {key: marches[key] for key in ("conforme", "non_conforme", "non_soumis")},
+    }
+    for objectif in data["objectifs_nationaux"].values():
+        objectif["atteint"] = objectif["part"] is not None and objectif["part"] >= objectif["cible"]
+    data.update(_achats_structures(perimetre, annee))
+    if details:
+        data["conformite"]["manquements"] = _manquements(perimetre, annee)
+        data["marches_clause_liste"] = _marches_clause_liste(perimetre, annee, limite)
+        data["heures_par_modalite"] = _par_modalite(heures_annee)
+        data["heures_par_famille"] = _par_famille(heures_annee)
+        data["heures_par_entreprise"] = _par_entreprise(heures_annee, departement, limite)
+        data["heures_par_public"] = _par_public(heures_annee)
+        data["heures_par_commune"] = _par_commune(heures_annee)
+        data["sorties"] = _sorties(perimetre, annee)
+        data["tendance"] = _tendance(perimetre, max(depuis, annee - 9), annee)
+    return data
+
+
+def to_jsonable(value):
+    """Decimal → int or float, recursively (for JSON output)."""
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

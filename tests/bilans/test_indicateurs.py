@@ -1,0 +1,150 @@
+from decimal import Decimal
+
+import pytest
+
+from bilans.selectors import indicateurs_annuels, to_jsonable
+
+D = Decimal
+
+
+def test_contracts_of_the_year(jeu):
+    data = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
+    assert data["acheteur_siret"] == jeu.instance.siret
+    assert data["acheteur_departement"] == "40"
+    assert data["annee"] == 2025
+    assert data["marches_notifies"] == {"nombre": 5, "montant_ht": D("200000")}
+    assert data["marches_consideration_sociale"] == {"nombre": 2, "montant_ht": D("130000")}
+    assert data["marches_consideration_environnementale"] == {"nombre": 2, "montant_ht": D("150000")}
+    assert data["marches_clause_insertion"] == {"nombre": 1, "montant_ht": D("100000")}
+    assert data["heures_requises"] == D("300")
+    c = data["considerations"]
+    assert c["clause_sociale"]["nombre"] == 1 and c["critere_social"]["nombre"] == 0
+    assert c["marche_reserve"] == {"nombre": 1, "montant_ht": D("30000")}
+    assert c["reserve_siae"]["nombre"] == 1 and c["reserve_ea_esat"]["nombre"] == 0
+    assert c["critere_environnemental"] == {"nombre": 1, "montant_ht": D("50000")}
+    assert c["sociale_et_environnementale"]["nombre"] == 1
+    assert data["objectifs_nationaux"]["sociale"]["part"] == D("0.4")
+    assert data["objectifs_nationaux"]["sociale"]["atteint"] is True  # 40 % >= 30 %
+    assert data["objectifs_nationaux"]["environnementale"]["part"] == D("0.4")
+    assert data["objectifs_nationaux"]["environnementale"]["atteint"] is False  # 40 % < 100 %
+    assert data["conformite"]["conforme"]["nombre"] == 1
+    assert data["conformite"]["non_conforme"]["nombre"] == 1
+    assert data["conformite"]["non_soumis"]["nombre"] == 3
+    assert data["conformite"]["manquements"] == [{"manquement": "Critère environnemental", "nombre": 1}]
+    assert data["achats_siae"] == {"nombre": 1, "montant_ht": D("30000")}
+    assert data["achats_ess"] == {"nombre": 1, "montant_ht": D("30000")}
+    assert data["achats_ea_esat"] == {"nombre": 0, "montant_ht": D("0")}
+
+
+def test_hours_people_and_companies_of_the_year(jeu):
+    data = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
+    assert data["heures_realisees"] == D("380")  # 100 + 50 + 40 + min(120, 0.3 × 300) + 3 000 € / 30
+    assert data["heures_formation_declarees"] == D("120")
+    assert data["heures_formation_comptees"] == D("90")
+    assert data["participants"] == 3  # P4 has only a 0 h row
+    assert data["entreprises"] == 3
+    assert data["entreprises_locales"] == 2
+    assert data["entreprises_locales_part"] == D("0.6667")
+
+
+def test_cumul_since_first_year_with_hours(jeu):
+    data = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
+    assert data["cumul"]["depuis"] == 2024
+    assert data["cumul"]["heures_realisees"] == D("730")  # 290 + 200 + 90 + min(200, 0.3 × 500)
+    assert data["cumul"]["participants"] == 4
+    assert data["cumul"]["entreprises"] == 3
+    assert data["cumul"]["entreprises_locales_part"] == D("0.6667")
+    since_2025 = indicateurs_annuels(acheteur=jeu.instance, annee=2025, depuis=2025)["cumul"]
+    assert since_2025["depuis"] == 2025
+    assert since_2025["heures_realisees"] == D("380")
+    assert since_2025["participants"] == 3
+
+
+def test_instance_is_the_default_buyer(jeu):
+    assert indicateurs_annuels(annee=2025)["acheteur_siret"] == jeu.instance.siret
+
+
+def test_settings_drive_the_conversion_and_the_cap(jeu, settings):
+    settings.SPASER = {**settings.SPASER, "SOUS_TRAITANCE_EUROS_PAR_HEURE": 60, "FORMATION_PART_MAX": 0.5}
+    data = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
+    assert data["heures_realisees"] == D("100") + 50 + 40 + 120 + 50  # cap 150 > 120; 3 000 / 60
+
+
+def test_breakdowns(jeu):
+    data = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
+    modalites = {r["modalite"]: r for r in data["heures_par_modalite"]}
+    assert modalites["EMBAUCHE_DIRECTE"]["heures"] == D("190")
+    assert modalites["FORMATION"]["heures"] == D("90") and modalites["FORMATION"]["heures_declarees"] == D("120")
+    assert modalites["SOUS_TRAITANCE_SIAE"]["heures"] == D("100")
+    familles = {r["famille"]: r["heures"] for r in data["heures_par_famille"]}
+    assert familles == {"Travaux de bâtiment": D("380")}
+    entreprises = {r["entreprise"]: r for r in data["heures_par_entreprise"]}
+    assert entreprises["BTP Landais"]["heures"] == D("270") and entreprises["BTP Landais"]["locale"]
+    assert entreprises["Girondine SA"]["heures"] == D("40") and not entreprises["Girondine SA"]["locale"]
+    assert entreprises["Insertion Sud"]["heures"] == D("100")
+    publics = {r["public"]: r for r in data["heures_par_public"]}
+    assert publics["RSA"]["participants"] == 2 and publics["RSA"]["heures"] == D("270")
+    assert publics["DELD"]["heures"] == D("40")
+    communes = {r["commune"]: r for r in data["heures_par_commune"]}
+    assert communes["Dax"]["participants"] == 3 and communes["Dax"]["heures"] == D("310")
+    assert "Mont-de-Marsan" not in communes  # fewer than 3 people: grouped
+    liste = data["marches_clause_liste"]
+    assert [r["marche_id"] for r in liste] == [jeu.m1.pk]
+    assert liste[0]["heures_requises"] == D("300") and liste[0]["heures_realisees"] == D("280")
+    sorties = data["sorties"]
+    assert sorties["total"] == 2  # P5 worked only for the partner
+    assert {r["categorie"]: r["nombre"] for r in sorties["par_categorie"]}["EMPLOI_DURABLE"] == 1
+    assert sorties["suivis_6_mois"] == 1
+    tendance = {r["annee"]: r for r in data["tendance"]}
+    assert tendance[2024]["heures_realisees"] == D("350") and tendance[2025]["heures_realisees"] == D("380")
+    assert tendance[2024]["marches_notifies"] == 1 and tendance[2025]["marches_notifies"] == 5
+
+
+def test_scopes_direction_family_convention(jeu):
+    par_direction = indicateurs_annuels(acheteur=jeu.instance, annee=2025, direction=jeu.direction)
+    assert par_direction["marches_notifies"]["nombre"] == 1
+    assert par_direction["heures_realisees"] == D("280")
+    par_famille = indicateurs_annuels(acheteur=jeu.instance, annee=2025, famille=jeu.f2)
+    assert par_famille["marches_notifies"] == {"nombre": 1, "montant_ht": D("50000")}
+    assert par_famille["heures_realisees"] == D("0")
+    par_convention = indicateurs_annuels(annee=2025, convention=jeu.convention)
+    assert par_convention["acheteur_siret"] == jeu.partenaire.siret
+    assert par_convention["heures_realisees"] == D("300")
+    assert par_convention["heures_requises"] == D("1000")
+    assert par_convention["participants"] == 1
+    assert par_convention["sorties"]["total"] == 1
+
+
+def test_empty_year_has_no_division_by_zero(jeu):
+    data = indicateurs_annuels(acheteur=jeu.instance, annee=2019)
+    assert data["marches_notifies"]["nombre"] == 0
+    assert data["entreprises_locales_part"] is None
+    assert data["objectifs_nationaux"]["sociale"]["part"] is None
+    assert data["cumul"]["depuis"] == 2019 and data["cumul"]["heures_realisees"] == 0
+
+
+def test_json_keys_and_numbers(jeu):
+    data = to_jsonable(indicateurs_annuels(acheteur=jeu.instance, annee=2025))
+    for key in ("acheteur_siret", "acheteur_departement", "annee", "marches_notifies",
+                "marches_consideration_sociale", "marches_consideration_environnementale",
+                "marches_clause_insertion", "heures_requises", "heures_realisees", "participants", "entreprises",
+                "entreprises_locales_part", "cumul"):
+        assert key in data
+    assert set(data["cumul"]) >= {"depuis", "heures_realisees", "participants", "entreprises",
+                                  "entreprises_locales_part"}
+    assert data["heures_realisees"] == 380 and isinstance(data["heures_realisees"], int)
+    assert data["entreprises_locales_part"] == pytest.approx(0.6667)
+
+
+def test_constant_number_of_queries(jeu, django_assert_max_num_queries):
+    from tests.facilitateurs.factories import HeuresMensuellesFactory
+    from tests.marches.factories import MarcheFactory
+
+    with django_assert_max_num_queries(30) as ctx:
+        indicateurs_annuels(acheteur=jeu.instance, annee=2025)
+    before = len(ctx.captured_queries)
+    for _ in range(20):
+        marche = MarcheFactory(acheteur=jeu.instance)
+        HeuresMensuellesFactory(marche=marche)
+    with django_assert_max_num_queries(before):
+        indicateurs_annuels(acheteur=jeu.instance, annee=2025)
