@@ -1,0 +1,276 @@
+import datetime
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from core.enums import Role, TypeOrganisation
+from core.models import Organisation, User
+from marches.models import Entreprise, Marche
+
+from .enums import Modalite, Public, TypeContrat
+from .models import ActionSuivi, Convention, Eligibilite, MiseEnEmploi, Participant, Sortie
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label="Enregistrer", form_tag=True):
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    if form_tag:
+        helper.add_input(Submit("submit", label))
+    return helper
+
+
+class MarcheChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.identifiant} — {obj.objet[:70]}"
+
+
+class ConventionForm(forms.ModelForm):
+    marches = MarcheChoiceField(label="Marchés couverts", queryset=Marche.objects.none(), required=False,
+                                widget=forms.SelectMultiple(attrs={"size": 10}))
+
+    class Meta:
+        model = Convention
+        fields = ["partenaire", "intitule", "facilitateurs", "date_debut", "date_fin", "statut", "marches",
+                  "fse_reference", "fse_montant", "globalisation"]
+        widgets = {"date_debut": DATE, "date_fin": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partenaire"].queryset = Organisation.objects.filter(
+            type__in=[TypeOrganisation.PARTENAIRE, TypeOrganisation.INSTANCE])
+        self.fields["facilitateurs"].queryset = User.objects.filter(role=Role.FACILITATEUR, is_active=True)
+        partenaire_id = self.data.get("partenaire") if self.is_bound else getattr(self.instance, "partenaire_id", None)
+        qs = Marche.objects.only("pk", "identifiant", "objet").order_by("identifiant")
+        self.fields["marches"].queryset = qs.filter(acheteur_id=partenaire_id) if partenaire_id and str(
+            partenaire_id).isdigit() else qs.none()
+        if self.instance.pk:
+            self.fields["marches"].queryset = (self.fields["marches"].queryset
+                                               | qs.filter(pk__in=self.instance.marches.values("pk"))).distinct()
+        self.fields["marches"].help_text = "Marchés de l'acheteur partenaire (enregistrez d'abord le partenaire)."
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
+            self.add_error("date_fin", "La fin précède le début.")
+        return data
+
+
+class ParticipantForm(forms.ModelForm):
+    nom = forms.CharField(label="Nom", max_length=120, required=False)
+    prenom = forms.CharField(label="Prénom", max_length=120, required=False)
+    telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    email = forms.EmailField(label="Courriel", required=False)
+    adresse = forms.CharField(label="Adresse", max_length=255, required=False)
+
+    class Meta:
+        model = Participant
+        fields = ["code", "annee_naissance", "sexe", "code_postal", "commune", "qpv"]
+
+    def __init__(self, *args, identite=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if identite is not None:
+            for field in ("nom", "prenom", "telephone", "email", "adresse"):
+                self.fields[field].initial = getattr(identite, field)
+        self.helper = _helper()
+
+    def clean_code_postal(self):
+        code = self.cleaned_data["code_postal"].strip()
+        if code and (len(code) != 5 or not code.isdigit()):
+            raise forms.ValidationError("Le code postal compte 5 chiffres.")
+        return code
+
+    def clean_annee_naissance(self):
+        annee = self.cleaned_data["annee_naissance"]
+        if annee and not 1900 <= annee <= datetime.date.today().year:
+            raise forms.ValidationError("Année de naissance invalide.")
+        return annee
+
+    def identite(self) -> dict:
+        return {f: self.cleaned_data.get(f) or "" for f in ("nom", "prenom", "telephone", "email", "adresse")}
+
+
+class EligibiliteForm(forms.ModelForm):
+    date_fin_validite = forms.DateField(label="Justificatif valable jusqu'au", required=False, widget=DATE,
+                                        help_text="Vide : 3 mois après la vérification (réglage).")
+
+    class Meta:
+        model = Eligibilite
+        fields = ["public", "date_verification", "date_fin_validite", "commentaire"]
+        widgets = {"date_verification": DATE, "commentaire": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_verification"].initial = datetime.date.today
+        self.helper = _helper("Ajouter le critère")
+
+    def validate_unique(self):  # the service updates an existing criterion instead
+        pass
+
+
+class EntrepriseSiretField(forms.CharField):
+    def clean(self, value):
+        value = "".join(str(super().clean(value) or "").split())
+        if not value:
+            return None
+        entreprise = Entreprise.objects.filter(siret=value).first()
+        if entreprise is None:
+            raise forms.ValidationError("Aucune entreprise connue avec ce SIRET.")
+        return entreprise
+
+
+class MiseEnEmploiForm(forms.ModelForm):
+    marche = forms.ModelChoiceField(label="Marché", queryset=Marche.objects.none())
+    entreprise = EntrepriseSiretField(label="Employeur (SIRET)")
+
+    class Meta:
+        model = MiseEnEmploi
+        fields = ["marche", "entreprise", "modalite", "type_contrat", "date_debut", "date_fin"]
+        widgets = {"date_debut": DATE, "date_fin": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["marche"].queryset = Marche.objects.filter(clauses__type_clause="insertion").distinct().only(
+            "pk", "identifiant", "objet")
+        self.fields["marche"].label_from_instance = lambda m: f"{m.identifiant} — {m.objet[:70]}"
+        if self.instance.pk:
+            self.fields["entreprise"].initial = self.instance.entreprise.siret
+        self.helper = _helper("Enregistrer la mise en emploi")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
+            self.add_error("date_fin", "La fin précède le début.")
+        return data
+
+
+class SortieForm(forms.ModelForm):
+    class Meta:
+        model = Sortie
+        fields = ["date_sortie", "categorie", "detail", "date_suivi_6_mois", "categorie_6_mois", "detail_6_mois"]
+        widgets = {"date_sortie": DATE, "date_suivi_6_mois": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_suivi_6_mois") and not data.get("categorie_6_mois"):
+            self.add_error("categorie_6_mois", "Indiquez la situation à 6 mois.")
+        return data
+
+
+class ActionForm(forms.ModelForm):
+    marche = forms.ModelChoiceField(label="Marché", queryset=Marche.objects.none(), required=False)
+    entreprise = EntrepriseSiretField(label="Entreprise (SIRET)", required=False)
+
+    class Meta:
+        model = ActionSuivi
+        fields = ["quoi", "responsable", "echeance", "marche", "entreprise"]
+        widgets = {"echeance": DATE}
+
+    def __init__(self, *args, marche=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsable"].queryset = User.objects.filter(
+            role__in=[Role.FACILITATEUR, Role.ADMIN, Role.DCP, Role.ACHETEUR], is_active=True).order_by("last_name")
+        self.fields["marche"].queryset = Marche.objects.filter(clauses__type_clause="insertion").distinct().only(
+            "pk", "identifiant", "objet")
+        self.fields["marche"].label_from_instance = lambda m: f"{m.identifiant} — {m.objet[:70]}"
+        if marche is not None:
+            self.fields["marche"].initial = marche.pk
+        self.helper = _helper("Ajouter l'action")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("marche") and not data.get("entreprise"):
+            raise forms.ValidationError("Rattachez l'action à un marché ou à une entreprise.")
+        return data
+
+
+class LigneHeuresForm(forms.Form):
+    """One row of the monthly grid: placement (participant × company × modality) and its hours."""
+
+    participant_code = forms.CharField(label="Participant", max_length=30, required=False)
+    entreprise = forms.TypedChoiceField(label="Entreprise", coerce=int, choices=())
+    modalite = forms.ChoiceField(label="Modalité", choices=Modalite.choices)
+    type_contrat = forms.ChoiceField(label="Contrat", choices=[("", "—"), *TypeContrat.choices], required=False)
+    heures = forms.DecimalField(label="Heures", max_digits=10, decimal_places=2, min_value=Decimal("0"),
+                                max_value=Decimal("744"), required=False, localize=True)
+    montant_ht = forms.DecimalField(label="Montant HT (€)", max_digits=12, decimal_places=2, min_value=Decimal("0"),
+                                    required=False, localize=True)
+
+    def __init__(self, *args, entreprises=(), participants=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entreprise"].choices = [("", "—"), *entreprises]
+        self.fields["entreprise"].required = False
+        self.participants = participants if participants is not None else {}
+
+    def clean(self):
+        data = super().clean()
+        filled = data.get("heures") is not None or data.get("montant_ht") is not None
+        code = (data.get("participant_code") or "").strip()
+        if not filled and not code and not data.get("entreprise"):
+            data["vide"] = True
+            return data
+        if not data.get("entreprise"):
+            self.add_error("entreprise", "Choisissez l'entreprise.")
+        if code:
+            participant = self.participants.get(code)
+            if participant is None:
+                self.add_error("participant_code", f"Participant « {code} » inconnu.")
+            data["participant"] = participant
+        else:
+            data["participant"] = None
+            if data.get("modalite") not in ("SOUS_TRAITANCE_SIAE", "CO_TRAITANCE_SIAE") and filled:
+                self.add_error("participant_code", "Indiquez le code du participant.")
+        if data.get("montant_ht") is not None and data.get("modalite") not in ("SOUS_TRAITANCE_SIAE",
+                                                                                "CO_TRAITANCE_SIAE"):
+            self.add_error("montant_ht", "Un montant ne s'indique que pour la sous- ou co-traitance à une SIAE.")
+        return data
+
+
+class BaseLigneHeuresFormSet(forms.BaseFormSet):
+    def __init__(self, *args, entreprises=(), participants=None, **kwargs):
+        self.entreprises, self.participants = entreprises, participants
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"entreprises": self.entreprises, "participants": self.participants}
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("vide") or not data.get("entreprise"):
+                continue
+            key = ((data.get("participant_code") or "").strip(), data["entreprise"], data.get("modalite"))
+            if key in seen:
+                form.add_error(None, "Cette ligne (participant, entreprise, modalité) figure deux fois.")
+            seen.add(key)
+
+
+LigneHeuresFormSet = forms.formset_factory(LigneHeuresForm, formset=BaseLigneHeuresFormSet, extra=3)
+
+
+class ImportForm(forms.Form):
+    type = forms.ChoiceField(label="Contenu", choices=[("heures", "Heures mensuelles"),
+                                                        ("participants", "Participants")])
+    fichier = forms.FileField(label="Fichier CSV ou XLSX")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Prévisualiser")
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if not fichier.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Le fichier doit être un CSV ou un XLSX.")
+        return fichier
+
+
+PUBLIC_CHOICES = Public.choices

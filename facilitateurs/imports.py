@@ -1,0 +1,444 @@
+"""Imports of participants and monthly hours from CSV (`;` or `,`, UTF-8 with or without BOM) or XLSX.
+
+Both are all-or-nothing: every bad row is reported (file, row, column, reason) and nothing is written
+when there is one. Writes are bulk upserts on the natural keys, so re-importing the same rows replaces
+values instead of counting them twice; 200,000 hour rows import in well under a minute on PostgreSQL
+(lookups pre-loaded into dicts, `bulk_create(update_conflicts=True)`). Each import is recorded in
+JournalImport (who, when, file, counts): bulk writes bypass simple-history.
+
+Hours columns: acheteur_siret, marche_id, entreprise_siret, entreprise_nom, entreprise_code_postal,
+participant_code, mois (AAAA-MM), heures (decimal, comma or point), modalite, type_contrat; optional
+montant_ht (euros of a sub-/co-contracting to an SIAE; converted to hours by the selectors).
+Participants columns: code, annee_naissance, sexe (F/M/X), code_postal, qpv (oui/non),
+publics (codes separated by |), date_eligibilite (AAAA-MM-JJ or JJ/MM/AAAA).
+"""
+
+import csv
+import datetime
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.services import record_author
+from core.utils import siret_error
+from marches.models import Entreprise, Marche
+
+from .enums import Modalite, Public, Sexe, TypeContrat
+from .models import Eligibilite, HeuresMensuelles, JournalImport, Participant
+from .services import validite_par_defaut
+
+COLONNES_HEURES = ["acheteur_siret", "marche_id", "entreprise_siret", "entreprise_nom", "entreprise_code_postal",
+                   "participant_code", "mois", "heures", "modalite", "type_contrat"]
+COLONNES_HEURES_OPTIONNELLES = ["montant_ht"]
+COLONNES_PARTICIPANTS = ["code", "annee_naissance", "sexe", "code_postal", "qpv", "publics", "date_eligibilite"]
+APERCU_LIGNES = 50
+CHUNK = 2000
+MODALITES_SANS_PARTICIPANT = {Modalite.SOUS_TRAITANCE_SIAE, Modalite.CO_TRAITANCE_SIAE}
+
+
+@dataclass
+class Erreur:
+    ligne: int
+    colonne: str
+    raison: str
+
+
+@dataclass
+class ResultatImport:
+    fichier: str
+    type: str
+    lignes: int = 0
+    erreurs: list[Erreur] = field(default_factory=list)
+    crees: int = 0
+    mis_a_jour: int = 0
+    entreprises_creees: int = 0
+    apercu: list[dict] = field(default_factory=list)
+    colonnes: list[str] = field(default_factory=list)
+    enregistre: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.erreurs
+
+    def messages_erreurs(self) -> list[str]:
+        return [f"{self.fichier}, ligne {e.ligne}, colonne {e.colonne} : {e.raison}" for e in self.erreurs]
+
+
+class FichierIllisible(Exception):
+    pass
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def lire_tableau(path: str, nom: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Headers (lower-cased, stripped) and data rows (strings) of a CSV or XLSX file."""
+    nom = nom or os.path.basename(path)
+    if nom.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file, not a bug
+            raise FichierIllisible(f"Classeur XLSX illisible ({exc.__class__.__name__}).") from exc
+        sheet = workbook.worksheets[0]
+        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    else:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FichierIllisible("Le fichier n'est pas encodé en UTF-8.") from exc
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise FichierIllisible("Le fichier est vide.")
+    headers = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
+    return headers, rows[1:]
+
+
+def _index(headers, required, optional, resultat) -> dict | None:
+    index = {name: i for i, name in enumerate(headers) if name}
+    missing = [c for c in required if c not in index]
+    for column in missing:
+        resultat.erreurs.append(Erreur(1, column, "colonne absente de l'en-tête"))
+    resultat.colonnes = [c for c in required + optional if c in index]
+    return None if missing else index
+
+
+def parse_decimal(value: str) -> Decimal:
+    text = value.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    number = Decimal(text)
+    if not number.is_finite():
+        raise InvalidOperation
+    return number
+
+
+MOIS_RE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+def parse_mois(value: str) -> datetime.date:
+    match = MOIS_RE.match(value)
+    if not match:
+        match_fr = re.match(r"^(\d{1,2})/(\d{4})$", value)
+        if not match_fr:
+            raise ValueError
+        return datetime.date(int(match_fr.group(2)), int(match_fr.group(1)), 1)
+    return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def parse_date(value: str) -> datetime.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _get(row, index, name) -> str:
+    i = index.get(name)
+    return row[i].strip() if i is not None and i < len(row) and row[i] is not None else ""
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+MODALITES = {m.lower(): m for m in Modalite.values}
+TYPES_CONTRAT = {t.lower(): t for t in TypeContrat.values}
+PUBLICS = {p.lower(): p for p in Public.values}
+
+
+# Hours -------------------------------------------------------------------------------------------
+
+def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool = False) -> ResultatImport:
+    nom = nom or os.path.basename(path)
+    resultat = ResultatImport(fichier=nom, type=JournalImport.Type.HEURES)
+    try:
+        headers, rows = lire_tableau(path, nom)
+    except FichierIllisible as exc:
+        resultat.erreurs.append(Erreur(0, "—", str(exc)))
+        return resultat
+    index = _index(headers, COLONNES_HEURES, COLONNES_HEURES_OPTIONNELLES, resultat)
+    if index is None:
+        return resultat
+    resultat.lignes = len(rows)
+    erreurs = resultat.erreurs
+    parsed = []  # (line, acheteur_siret, marche_id, entreprise_siret, nom, cp, code, mois, heures, modalite, type, montant)
+    siret_errors = {}
+    for offset, row in enumerate(rows):
+        line = offset + 2
+        if not any(row):
+            continue
+        acheteur_siret = "".join(_get(row, index, "acheteur_siret").split())
+        marche_id = _get(row, index, "marche_id")
+        entreprise_siret = "".join(_get(row, index, "entreprise_siret").split())
+        code_postal = _get(row, index, "entreprise_code_postal")
+        code = _get(row, index, "participant_code")
+        before = len(erreurs)
+        if not (len(acheteur_siret) == 14 and acheteur_siret.isdigit()):
+            erreurs.append(Erreur(line, "acheteur_siret", f"SIRET de l'acheteur invalide « {acheteur_siret} »"))
+        if not marche_id:
+            erreurs.append(Erreur(line, "marche_id", "identifiant du marché vide"))
+        if entreprise_siret not in siret_errors:
+            siret_errors[entreprise_siret] = siret_error(entreprise_siret)
+        if siret_errors[entreprise_siret]:
+            erreurs.append(Erreur(line, "entreprise_siret", siret_errors[entreprise_siret]))
+        if code_postal and not (len(code_postal) == 5 and code_postal.isdigit()):
+            erreurs.append(Erreur(line, "entreprise_code_postal", f"code postal invalide « {code_postal} »"))
+        try:
+            mois = parse_mois(_get(row, index, "mois"))
+        except ValueError:
+            mois = None
+            erreurs.append(Erreur(line, "mois", f"mois invalide « {_get(row, index, 'mois')} » (attendu AAAA-MM)"))
+        heures_text = _get(row, index, "heures")
+        try:
+            heures = parse_decimal(heures_text) if heures_text else Decimal("0")
+            if heures < 0 or heures > 744:
+                raise InvalidOperation
+            heures = heures.quantize(Decimal("0.01"))
+        except InvalidOperation:
+            heures = None
+            erreurs.append(Erreur(line, "heures", f"nombre d'heures invalide « {heures_text} »"))
+        modalite = MODALITES.get(_get(row, index, "modalite").lower())
+        if modalite is None:
+            erreurs.append(Erreur(line, "modalite", f"modalité inconnue « {_get(row, index, 'modalite')} »"))
+        type_text = _get(row, index, "type_contrat")
+        type_contrat = TYPES_CONTRAT.get(type_text.lower(), None) if type_text else ""
+        if type_contrat is None:
+            erreurs.append(Erreur(line, "type_contrat", f"type de contrat inconnu « {type_text} »"))
+        montant_text = _get(row, index, "montant_ht")
+        montant = None
+        if montant_text:
+            try:
+                montant = parse_decimal(montant_text).quantize(Decimal("0.01"))
+                if montant < 0:
+                    raise InvalidOperation
+                if modalite not in MODALITES_SANS_PARTICIPANT:
+                    erreurs.append(Erreur(line, "montant_ht",
+                                          "un montant ne s'indique que pour la sous- ou co-traitance à une SIAE"))
+            except InvalidOperation:
+                erreurs.append(Erreur(line, "montant_ht", f"montant invalide « {montant_text} »"))
+        if not code and modalite not in MODALITES_SANS_PARTICIPANT:
+            erreurs.append(Erreur(line, "participant_code", "code du participant vide"))
+        if len(erreurs) == before:
+            parsed.append((line, acheteur_siret, marche_id, entreprise_siret, _get(row, index, "entreprise_nom"),
+                           code_postal, code, mois, heures, modalite, type_contrat, montant))
+
+    # Lookups, pre-loaded into dicts.
+    marches = {}
+    keys = {(r[1], r[2]) for r in parsed}
+    for chunk in _chunks({k[1] for k in keys}):
+        for pk, siret, identifiant in Marche.objects.filter(identifiant__in=chunk).values_list(
+                "pk", "acheteur__siret", "identifiant"):
+            marches.setdefault((siret, identifiant), []).append(pk)
+    participants = {}
+    for chunk in _chunks({r[6] for r in parsed if r[6]}):
+        participants.update(Participant.objects.filter(code__in=chunk).values_list("code", "pk"))
+    entreprises = {}
+    for chunk in _chunks({r[3] for r in parsed}):
+        for e in Entreprise.objects.filter(siret__in=chunk):
+            entreprises[e.siret] = e
+    nouvelles = {}
+    ok_rows = []
+    for line, ach, mid, esiret, enom, ecp, code, mois, heures, modalite, type_contrat, montant in parsed:
+        before = len(erreurs)
+        pks = marches.get((ach, mid), [])
+        if not pks:
+            erreurs.append(Erreur(line, "marche_id", f"marché « {mid} » inconnu pour l'acheteur {ach}"))
+        elif len(pks) > 1:
+            erreurs.append(Erreur(line, "marche_id",
+                                  f"identifiant « {mid} » ambigu : {len(pks)} marchés de l'acheteur {ach} le portent"))
+        if code and code not in participants:
+            erreurs.append(Erreur(line, "participant_code", f"participant « {code} » inconnu"))
+        if esiret not in entreprises and esiret not in nouvelles:
+            if not enom:
+                erreurs.append(Erreur(line, "entreprise_nom", "entreprise inconnue : sa raison sociale est requise"))
+            else:
+                nouvelles[esiret] = (enom, ecp)
+        if len(erreurs) == before:
+            ok_rows.append((pks[0], participants.get(code) if code else None, esiret, mois, modalite, type_contrat,
+                            heures, montant, ecp))
+    erreurs.sort(key=lambda e: (e.ligne, e.colonne))
+    for r in ok_rows[:APERCU_LIGNES]:
+        resultat.apercu.append({"marche": r[0], "participant": r[1], "entreprise": r[2], "mois": r[3],
+                                "modalite": r[4], "type_contrat": r[5], "heures": r[6], "montant_ht": r[7]})
+    if erreurs or dry_run:
+        return resultat
+
+    with transaction.atomic():
+        for siret, (enom, ecp) in nouvelles.items():
+            entreprise = Entreprise(siret=siret, nom=enom, code_postal=ecp)
+            record_author(entreprise, user=user, reason=f"Créée à l'import des heures ({nom})")
+            entreprise.save()
+            entreprises[siret] = entreprise
+        resultat.entreprises_creees = len(nouvelles)
+        codes_postaux = {r[2]: r[8] for r in ok_rows if r[8]}
+        for siret, cp in codes_postaux.items():
+            entreprise = entreprises[siret]
+            if not entreprise.code_postal:
+                entreprise.code_postal = cp
+                record_author(entreprise, user=user, reason=f"Code postal reçu à l'import des heures ({nom})")
+                entreprise.save()
+        # Deduplicate on the key: the last row of the file wins.
+        avec, sans = {}, {}
+        for marche_id, participant_id, esiret, mois, modalite, type_contrat, heures, montant, _ in ok_rows:
+            key = (marche_id, participant_id, entreprises[esiret].pk, mois, modalite)
+            (avec if participant_id else sans)[key] = (type_contrat, heures, montant)
+        marche_ids = {k[0] for k in list(avec) + list(sans)}
+        avant = HeuresMensuelles.objects.filter(marche_id__in=marche_ids).count()
+        now = timezone.now()
+        objects = [
+            HeuresMensuelles(marche_id=k[0], participant_id=k[1], entreprise_id=k[2], mois=k[3], modalite=k[4],
+                             type_contrat=v[0], heures=v[1], montant_ht=v[2], created_at=now, updated_at=now)
+            for k, v in avec.items()
+        ]
+        for batch in _chunks(objects, 5000):
+            HeuresMensuelles.objects.bulk_create(
+                batch, update_conflicts=True, unique_fields=["marche", "participant", "entreprise", "mois", "modalite"],
+                update_fields=["type_contrat", "heures", "montant_ht", "updated_at"])
+        # Rows without a participant (amount-based): few; the partial unique index has no ON CONFLICT target.
+        for k, v in sans.items():
+            row = HeuresMensuelles.objects.filter(marche_id=k[0], participant__isnull=True, entreprise_id=k[2],
+                                                  mois=k[3], modalite=k[4]).first()
+            row = row or HeuresMensuelles(marche_id=k[0], participant=None, entreprise_id=k[2], mois=k[3],
+                                          modalite=k[4])
+            row.type_contrat, row.heures, row.montant_ht = v[0], v[1] if v[1] is not None else Decimal("0"), v[2]
+            record_author(row, user=user, reason=f"Import {nom}")
+            row.save()
+        apres = HeuresMensuelles.objects.filter(marche_id__in=marche_ids).count()
+        resultat.crees = apres - avant
+        resultat.mis_a_jour = len(avec) + len(sans) - resultat.crees
+        _journal(resultat, user)
+    resultat.enregistre = True
+    return resultat
+
+
+def _journal(resultat: ResultatImport, user):
+    JournalImport.objects.create(
+        type=resultat.type, fichier=resultat.fichier[:255], user=user if user and user.is_authenticated else None,
+        nb_lignes=resultat.lignes, nb_crees=resultat.crees, nb_mis_a_jour=resultat.mis_a_jour,
+        details={"entreprises_creees": resultat.entreprises_creees},
+    )
+
+
+# Participants ------------------------------------------------------------------------------------
+
+OUI = {"oui", "o", "1", "true", "vrai", "x"}
+NON = {"non", "n", "0", "false", "faux", ""}
+
+
+def import_participants(path: str, *, user=None, nom: str | None = None, dry_run: bool = False) -> ResultatImport:
+    nom = nom or os.path.basename(path)
+    resultat = ResultatImport(fichier=nom, type=JournalImport.Type.PARTICIPANTS)
+    try:
+        headers, rows = lire_tableau(path, nom)
+    except FichierIllisible as exc:
+        resultat.erreurs.append(Erreur(0, "—", str(exc)))
+        return resultat
+    index = _index(headers, COLONNES_PARTICIPANTS, [], resultat)
+    if index is None:
+        return resultat
+    resultat.lignes = len(rows)
+    erreurs = resultat.erreurs
+    parsed = {}
+    this_year = timezone.localdate().year
+    for offset, row in enumerate(rows):
+        line = offset + 2
+        if not any(row):
+            continue
+        before = len(erreurs)
+        code = _get(row, index, "code")
+        if not code or len(code) > 30:
+            erreurs.append(Erreur(line, "code", "code vide ou de plus de 30 caractères"))
+        elif code in parsed:
+            erreurs.append(Erreur(line, "code", f"code « {code} » déjà présent ligne {parsed[code]['ligne']}"))
+        annee_text = _get(row, index, "annee_naissance")
+        annee = None
+        if annee_text:
+            if annee_text.isdigit() and 1900 <= int(annee_text) <= this_year:
+                annee = int(annee_text)
+            else:
+                erreurs.append(Erreur(line, "annee_naissance", f"année invalide « {annee_text} »"))
+        sexe = _get(row, index, "sexe").upper() or Sexe.X
+        if sexe not in Sexe.values:
+            erreurs.append(Erreur(line, "sexe", f"sexe invalide « {sexe} » (F, M ou X)"))
+        cp = _get(row, index, "code_postal")
+        if cp and not (len(cp) == 5 and cp.isdigit()):
+            erreurs.append(Erreur(line, "code_postal", f"code postal invalide « {cp} »"))
+        qpv_text = _get(row, index, "qpv").lower()
+        if qpv_text not in OUI | NON:
+            erreurs.append(Erreur(line, "qpv", f"valeur invalide « {qpv_text} » (oui ou non)"))
+        publics = []
+        for item in filter(None, (p.strip() for p in _get(row, index, "publics").split("|"))):
+            public = PUBLICS.get(item.lower())
+            if public is None:
+                erreurs.append(Erreur(line, "publics", f"public inconnu « {item} »"))
+            elif public not in publics:
+                publics.append(public)
+        date_text = _get(row, index, "date_eligibilite")
+        date_elig = None
+        if date_text:
+            try:
+                date_elig = parse_date(date_text)
+            except ValueError:
+                erreurs.append(Erreur(line, "date_eligibilite",
+                                      f"date invalide « {date_text} » (AAAA-MM-JJ ou JJ/MM/AAAA)"))
+        elif publics:
+            erreurs.append(Erreur(line, "date_eligibilite", "date requise quand des publics sont indiqués"))
+        if len(erreurs) == before:
+            parsed[code] = {"ligne": line, "code": code, "annee_naissance": annee, "sexe": sexe, "code_postal": cp,
+                            "qpv": qpv_text in OUI, "publics": publics, "date_eligibilite": date_elig}
+    resultat.apercu = list(parsed.values())[:APERCU_LIGNES]
+    if erreurs or dry_run:
+        return resultat
+    with transaction.atomic():
+        existing = set()
+        for chunk in _chunks(parsed):
+            existing.update(Participant.objects.filter(code__in=chunk).values_list("code", flat=True))
+        now = timezone.now()
+        Participant.objects.bulk_create(
+            [Participant(code=p["code"], annee_naissance=p["annee_naissance"], sexe=p["sexe"],
+                         code_postal=p["code_postal"], qpv=p["qpv"], created_at=now) for p in parsed.values()],
+            update_conflicts=True, unique_fields=["code"],
+            update_fields=["annee_naissance", "sexe", "code_postal", "qpv"], batch_size=2000)
+        ids = {}
+        for chunk in _chunks(parsed):
+            ids.update(Participant.objects.filter(code__in=chunk).values_list("code", "pk"))
+        validateur = user if user is not None and user.is_authenticated else None
+        eligibilites = [
+            Eligibilite(participant_id=ids[p["code"]], public=public, date_verification=p["date_eligibilite"],
+                        date_fin_validite=validite_par_defaut(p["date_eligibilite"]), valide_par=validateur)
+            for p in parsed.values() for public in p["publics"]
+        ]
+        Eligibilite.objects.bulk_create(eligibilites, update_conflicts=True, unique_fields=["participant", "public"],
+                                        update_fields=["date_verification", "date_fin_validite", "valide_par"],
+                                        batch_size=2000)
+        resultat.crees = len(set(parsed) - existing)
+        resultat.mis_a_jour = len(parsed) - resultat.crees
+        _journal(resultat, user)
+    resultat.enregistre = True
+    return resultat
+
