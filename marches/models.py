@@ -169,14 +169,6 @@ class Marche(models.Model):
     def __str__(self):
         return f"{self.identifiant or 'sans identifiant'} — {self.objet[:80]}"
 
-    def conformite_actualiser(self, seuils=None):
-        """Recompute `statut_conformite` and `manquements` (marches.compliance) from the current fields."""
-        from .compliance import conformite_evaluer
-
-        if seuils is None:
-            seuils = list(SeuilEuropeen.objects.values("type_seuil", "date_debut", "date_fin", "montant_ht"))
-        self.statut_conformite, self.manquements = conformite_evaluer(self, seuils)
-
     def save(self, *args, **kwargs):
         # Compliance is kept computed on every save, whoever saves (our services, the clauses app).
         self.conformite_actualiser()
@@ -184,6 +176,14 @@ class Marche(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"statut_conformite", "manquements"}
         super().save(*args, **kwargs)
+
+    def conformite_actualiser(self, seuils=None):
+        """Recompute `statut_conformite` and `manquements` (marches.compliance) from the current fields."""
+        from .compliance import conformite_evaluer
+
+        if seuils is None:
+            seuils = list(SeuilEuropeen.objects.values("type_seuil", "date_debut", "date_fin", "montant_ht"))
+        self.statut_conformite, self.manquements = conformite_evaluer(self, seuils)
 
     @property
     def a_consideration_sociale(self) -> bool:

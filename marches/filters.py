@@ -1,0 +1,89 @@
+"""The contract list's filters (django-filter)."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from clauses.models import FamilleAchat
+from core.models import Direction, Organisation
+
+from .enums import Procedure, StatutConformite
+from .models import Marche
+from .selectors import marche_search
+
+CONSIDERATIONS = [
+    ("sociale", "Avec une considération sociale"),
+    ("clause_sociale", "Avec une clause sociale (condition d'exécution)"),
+    ("critere_social", "Avec un critère social"),
+    ("reserve", "Marché réservé"),
+    ("environnementale", "Avec une considération environnementale"),
+    ("sans_sociale", "Sans considération sociale"),
+    ("sans_environnementale", "Sans considération environnementale"),
+    ("aucune", "Sans aucune considération"),
+]
+
+
+def _years():
+    this_year = datetime.date.today().year
+    return [(str(y), str(y)) for y in range(this_year + 1, 2014, -1)]
+
+
+class MarcheFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Recherche", method="filter_q",
+                                  widget=forms.TextInput(attrs={"placeholder": "Objet, identifiant, titulaire, SIRET"}))
+    annee = django_filters.ChoiceFilter(label="Année de notification", choices=_years, method="filter_annee")
+    acheteur = django_filters.ModelChoiceFilter(label="Acheteur", queryset=Organisation.objects.none())
+    direction = django_filters.ModelChoiceFilter(label="Direction", queryset=Direction.objects.none())
+    famille = django_filters.ModelChoiceFilter(label="Famille d'achat", queryset=FamilleAchat.objects.none())
+    procedure = django_filters.ChoiceFilter(label="Procédure", choices=Procedure.choices)
+    consideration = django_filters.ChoiceFilter(label="Considérations", choices=CONSIDERATIONS,
+                                                method="filter_consideration")
+    conformite = django_filters.ChoiceFilter(label="Conformité 2026", choices=StatutConformite.choices,
+                                             field_name="statut_conformite")
+    tri = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=(("date_notification", "date_notification"), ("montant_ht", "montant_ht"), ("objet", "objet"),
+                ("identifiant", "identifiant"), ("acheteur__nom", "acheteur")),
+        field_labels={"date_notification": "Date de notification", "montant_ht": "Montant", "objet": "Objet",
+                      "identifiant": "Identifiant", "acheteur": "Acheteur"},
+    )
+
+    class Meta:
+        model = Marche
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.role == "partenaire":
+            self.filters["acheteur"].queryset = Organisation.objects.filter(pk=user.organisation_id)
+        else:
+            self.filters["acheteur"].queryset = Organisation.objects.filter(
+                pk__in=Organisation.objects.filter(Q(type__in=["instance", "partenaire"]) | Q(marches__isnull=False))
+                .values("pk")
+            ).order_by("nom")
+        self.filters["direction"].queryset = Direction.objects.order_by("nom")
+        self.filters["famille"].queryset = FamilleAchat.objects.order_by("nom")
+
+    def filter_q(self, queryset, name, value):
+        return marche_search(queryset, value)
+
+    def filter_annee(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(date_notification__gte=datetime.date(year, 1, 1),
+                               date_notification__lte=datetime.date(year, 12, 31))
+
+    def filter_consideration(self, queryset, name, value):
+        sociale = Q(clause_sociale=True) | Q(critere_social=True) | Q(marche_reserve=True)
+        env = Q(clause_environnementale=True) | Q(critere_environnemental=True)
+        return {
+            "sociale": lambda: queryset.filter(sociale),
+            "clause_sociale": lambda: queryset.filter(clause_sociale=True),
+            "critere_social": lambda: queryset.filter(critere_social=True),
+            "reserve": lambda: queryset.filter(marche_reserve=True),
+            "environnementale": lambda: queryset.filter(env),
+            "sans_sociale": lambda: queryset.exclude(sociale),
+            "sans_environnementale": lambda: queryset.exclude(env),
+            "aucune": lambda: queryset.exclude(sociale).exclude(env),
+        }[value]()
