@@ -1,1 +1,74 @@
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class BilanQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """Bilans a user may read: a partner sees only its own organisation's."""
+        from core.perms import restricted_organisation
+
+        if not (user and user.is_authenticated):
+            return self.none()
+        if user.role == "partenaire":
+            org = restricted_organisation(user)
+            return self.filter(acheteur=org) if org is not None else self.none()
+        return self
+
+
+class Bilan(models.Model):
+    """A generated annual bilan (PDF): who asked, when, with which parameters; its state is its Tache's."""
+
+    acheteur = models.ForeignKey("core.Organisation", verbose_name="acheteur", on_delete=models.PROTECT,
+                                 related_name="bilans")
+    annee = models.PositiveIntegerField("année")
+    depuis = models.PositiveIntegerField("cumul depuis", null=True, blank=True,
+                                         help_text="Vide : première année avec des heures.")
+    direction = models.ForeignKey("core.Direction", verbose_name="direction", on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    famille = models.ForeignKey("clauses.FamilleAchat", verbose_name="famille d'achat", on_delete=models.SET_NULL,
+                                null=True, blank=True, related_name="+")
+    convention = models.ForeignKey("facilitateurs.Convention", verbose_name="convention", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="bilans")
+    demande_par = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="demandé par", on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="bilans")
+    tache = models.ForeignKey("core.Tache", verbose_name="tâche", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="bilans")
+    fichier = models.FileField("fichier PDF", upload_to="bilans/%Y/", blank=True)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    generated_at = models.DateTimeField("produit le", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = BilanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bilan annuel"
+        verbose_name_plural = "bilans annuels"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Bilan {self.annee} — {self.acheteur}"
+
+    @property
+    def etat(self) -> str:
+        if self.tache_id is None:
+            return "terminee" if self.fichier else "en_attente"
+        return self.tache.etat
+
+    @property
+    def etat_libelle(self) -> str:
+        from core.models import Tache
+
+        return Tache.Etat(self.etat).label
+
+    @property
+    def message(self) -> str:
+        return self.tache.message if self.tache_id else ""
+
+    def parametres(self) -> dict:
+        return {"acheteur": self.acheteur_id, "annee": self.annee, "depuis": self.depuis,
+                "direction": self.direction_id, "famille": self.famille_id, "convention": self.convention_id}
+
+    def nom_fichier(self) -> str:
+        suffixe = f"-convention-{self.convention_id}" if self.convention_id else ""
+        return f"bilan-{self.annee}-{self.acheteur.siret}{suffixe}.pdf"

@@ -1,0 +1,116 @@
+"""The annual bilan as a PDF (WeasyPrint): cover, summary, charts (server-side SVG) and tables.
+
+Other apps may append sections: put a callable `(acheteur, annee) -> str` (an HTML fragment, trusted,
+no JavaScript) in `SECTIONS_SUPPLEMENTAIRES`, at import time or in their AppConfig.ready():
+
+    from bilans.pdf import SECTIONS_SUPPLEMENTAIRES
+    SECTIONS_SUPPLEMENTAIRES.append(spaser_section_bilan)
+
+Each fragment is placed after the bilan's own sections, on a new page; use <h2> for its title. A section that
+raises is replaced by a short notice (and logged) so that the bilan is still produced."""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from core.templatetags.formats import format_date, format_euros, format_heures, format_nombre, format_pourcent
+
+from .graphiques import graphiques
+from .selectors import indicateurs_annuels
+from .svg import graphique_svg
+
+logger = logging.getLogger(__name__)
+
+SECTIONS_SUPPLEMENTAIRES: list[Callable] = []
+
+# Charts of the PDF, in order (the dashboards show them all).
+GRAPHIQUES_PDF = ("tendance_heures", "considerations", "objectifs", "conformite", "manquements", "achats_structures",
+                  "heures_modalite", "heures_famille", "heures_public", "heures_commune", "sorties",
+                  "heures_entreprise", "tendance_marches", "marches_clause")
+
+
+def _sections_supplementaires(acheteur, annee) -> list[str]:
+    sections = []
+    for section in SECTIONS_SUPPLEMENTAIRES:
+        try:
+            html = section(acheteur, annee)
+        except Exception:  # noqa: BLE001 - another app's section must not prevent the bilan
+            logger.exception("Section supplémentaire %r du bilan en échec", section)
+            html = "<p><em>Une section complémentaire n'a pas pu être produite.</em></p>"
+        if html:
+            sections.append(mark_safe(html))  # noqa: S308 - fragments come from our own apps' code
+    return sections
+
+
+def resume_phrases(data: dict) -> list[str]:
+    """The summary in the words of a département's bilan (plain text, French formats)."""
+    annee, cumul = data["annee"], data["cumul"]
+    n_clause = data["marches_clause_insertion"]["nombre"]
+    phrases = [
+        f"En {annee}, {format_nombre(n_clause)} marché{'s' if n_clause > 1 else ''} notifié"
+        f"{'s' if n_clause > 1 else ''} {'ont' if n_clause > 1 else 'a'} porté la clause d'insertion, "
+        f"sur {format_nombre(data['marches_notifies']['nombre'])} marchés notifiés pour "
+        f"{format_euros(data['marches_notifies']['montant_ht'])} HT.",
+        f"{format_heures(data['heures_realisees'])} d'insertion ont été réalisées en {annee} par "
+        f"{format_nombre(data['participants'])} personnes, dans {format_nombre(data['entreprises'])} entreprises "
+        f"(dont {format_pourcent(data['entreprises_locales_part'])} implantées dans le département).",
+    ]
+    if cumul["depuis"] < annee:
+        phrases.append(
+            f"Depuis {cumul['depuis']} : {format_heures(cumul['heures_realisees'])} d'insertion, "
+            f"{format_nombre(cumul['entreprises'])} entreprises dont {format_pourcent(cumul['entreprises_locales_part'])}"
+            f" implantées dans le département, et {format_nombre(cumul['participants'])} personnes en difficulté "
+            "ont obtenu un contrat de travail."
+        )
+    objectifs = data["objectifs_nationaux"]
+    phrases.append(
+        f"{format_pourcent(objectifs['sociale']['part'])} des marchés notifiés comportent au moins une considération "
+        f"sociale (cible nationale : {format_pourcent(objectifs['sociale']['cible'], 0)}) et "
+        f"{format_pourcent(objectifs['environnementale']['part'])} au moins une considération environnementale "
+        f"(cible : {format_pourcent(objectifs['environnementale']['cible'], 0)})."
+    )
+    return phrases
+
+
+def bilan_contexte(data: dict, *, titre_perimetre: str = "") -> dict:
+    par_cle = {g.key: g for g in graphiques(data)}
+    charts = []
+    for key in GRAPHIQUES_PDF:
+        g = par_cle.get(key)
+        if g is None:
+            continue
+        charts.append({"g": g, "svg": mark_safe(graphique_svg(g)), "lignes": g.lignes_formatees()})  # noqa: S308
+    return {
+        "data": data,
+        "charts": charts,
+        "phrases": resume_phrases(data),
+        "instance_name": settings.SPASER["INSTANCE_NAME"],
+        "genere_le": format_date(timezone.localdate()),
+        "titre_perimetre": titre_perimetre,
+    }
+
+
+def bilan_html(*, acheteur=None, annee: int, depuis: int | None = None, direction=None, famille=None,
+               convention=None) -> str:
+    data = indicateurs_annuels(acheteur=acheteur, annee=annee, depuis=depuis, direction=direction, famille=famille,
+                               convention=convention)
+    perimetre = [v for v in (data["perimetre"]["convention"], data["perimetre"]["direction"],
+                             data["perimetre"]["famille"]) if v]
+    context = bilan_contexte(data, titre_perimetre=" — ".join(perimetre))
+    from core.models import Organisation
+
+    organisation = Organisation.objects.get(siret=data["acheteur_siret"])
+    context["sections"] = _sections_supplementaires(organisation, data["annee"])
+    return render_to_string("bilans/pdf/bilan.html", context)
+
+
+def bilan_pdf(**kwargs) -> bytes:
+    """The PDF bytes of a bilan (same arguments as indicateurs_annuels)."""
+    from weasyprint import HTML
+
+    html = bilan_html(**kwargs)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

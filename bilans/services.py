@@ -1,0 +1,47 @@
+"""Writes of the bilans app: ask for a bilan (queued to Celery), build its PDF (the job), regenerate it."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.jobs import job_enqueue
+from core.services import record_author
+
+from .models import Bilan
+from .pdf import bilan_pdf
+
+JOB_TYPE = "bilan_annuel"
+
+
+@transaction.atomic
+def bilan_demander(*, user, acheteur, annee: int, depuis: int | None = None, direction=None, famille=None,
+                   convention=None) -> Bilan:
+    """Record who asks for which bilan, and queue its PDF (built by a worker once the transaction commits)."""
+    bilan = Bilan(acheteur=acheteur, annee=annee, depuis=depuis, direction=direction, famille=famille,
+                  convention=convention, demande_par=user if getattr(user, "is_authenticated", False) else None)
+    record_author(bilan, user=user, reason="Demande de bilan annuel")
+    bilan.save()
+    bilan.tache = job_enqueue(type=JOB_TYPE, parametres={"bilan_id": bilan.pk, **bilan.parametres()}, user=user,
+                              organisation=acheteur)
+    bilan.save(update_fields=["tache"])
+    return bilan
+
+
+def bilan_regenerer(*, bilan: Bilan, user) -> Bilan:
+    """A new bilan with the same parameters (the previous one is kept, with its file)."""
+    return bilan_demander(user=user, acheteur=bilan.acheteur, annee=bilan.annee, depuis=bilan.depuis,
+                          direction=bilan.direction, famille=bilan.famille, convention=bilan.convention)
+
+
+@transaction.atomic
+def bilan_generer(*, bilan: Bilan) -> Bilan:
+    """Build the PDF and attach it (called by the job; idempotent: a new build replaces the file)."""
+    pdf = bilan_pdf(acheteur=bilan.acheteur, annee=bilan.annee, depuis=bilan.depuis, direction=bilan.direction,
+                    famille=bilan.famille, convention=bilan.convention)
+    if bilan.fichier:
+        bilan.fichier.delete(save=False)
+    bilan.fichier.save(bilan.nom_fichier(), ContentFile(pdf), save=False)
+    bilan.generated_at = timezone.now()
+    record_author(bilan, reason="PDF du bilan produit")
+    bilan.save(update_fields=["fichier", "generated_at"])
+    return bilan

@@ -1,0 +1,143 @@
+"""Dashboards, XLSX exports and annual bilans: parse, check permission, call, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.mixins import role_required
+from core.perms import ALL_ROLES
+from core.templatetags.formats import format_date
+
+from . import perms, services
+from .exports import graphiques_xlsx
+from .forms import BilanDemandeForm, PerimetreForm
+from .graphiques import graphiques
+from .models import Bilan
+from .selectors import indicateurs_annuels
+
+MAX_LIGNES_EXPORT = 500
+
+
+def _perimetre(request):
+    form = PerimetreForm(request.GET or None, user=request.user)
+    perimetre = form.perimetre()
+    if perimetre["acheteur"] is None:
+        raise Http404("Aucun acheteur à afficher.")
+    return form, perimetre
+
+
+@role_required(*ALL_ROLES)
+def dashboard(request):
+    """The dashboard of every role: key figures and charts for a buyer, a year, a direction, a family."""
+    form, perimetre = _perimetre(request)
+    data = indicateurs_annuels(**perimetre)
+    charts = graphiques(data)
+    query = request.GET.copy()
+    return render(request, "bilans/dashboard.html", {
+        "form": form, "data": data, "perimetre": perimetre, "charts": charts,
+        "charts_json": [g.chartjs() for g in charts],
+        "query": query.urlencode(),
+        "can_ask": perms.can_ask_bilan_for(request.user, perimetre["acheteur"]),
+        "role": request.user.role,
+    })
+
+
+@role_required(*ALL_ROLES)
+def export(request):
+    """The numbers of one chart (?graphique=key) or of all charts, as XLSX."""
+    _form, perimetre = _perimetre(request)
+    data = indicateurs_annuels(**perimetre, limite=MAX_LIGNES_EXPORT)
+    charts = graphiques(data)
+    key = request.GET.get("graphique", "")
+    if key:
+        charts = [g for g in charts if g.key == key]
+        if not charts:
+            raise Http404("Graphique inconnu.")
+    entete = [f"Acheteur : {data['acheteur_nom']} (SIRET {data['acheteur_siret']})", f"Année : {data['annee']}"]
+    entete += [f"{k.capitalize()} : {v}" for k, v in data["perimetre"].items() if v]
+    content = graphiques_xlsx(charts, entete=entete)
+    name = f"indicateurs-{data['annee']}-{data['acheteur_siret']}{'-' + key if key else ''}.xlsx"
+    response = HttpResponse(content,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _bilan_visible(request, pk) -> Bilan:
+    bilan = get_object_or_404(Bilan.objects.visibles_par(request.user).select_related(
+        "acheteur", "tache", "demande_par", "convention", "direction", "famille"), pk=pk)
+    return bilan
+
+
+@role_required(*ALL_ROLES)
+def bilan_list(request):
+    bilans = Bilan.objects.visibles_par(request.user).select_related(
+        "acheteur", "tache", "demande_par", "convention", "direction", "famille")[:100]
+    form = None
+    if perms.can_ask_bilan(request.user):
+        form = BilanDemandeForm(user=request.user)
+        form.helper.form_action = reverse("bilans:bilan_demander")
+    return render(request, "bilans/bilan_list.html", {"bilans": bilans, "form": form})
+
+
+@role_required(*perms.ROLES_DEMANDE)
+@require_POST
+def bilan_demander(request):
+    form = BilanDemandeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        form.helper.form_action = reverse("bilans:bilan_demander")
+        bilans = Bilan.objects.visibles_par(request.user).select_related(
+            "acheteur", "tache", "demande_par", "convention", "direction", "famille")[:100]
+        return render(request, "bilans/bilan_list.html", {"bilans": bilans, "form": form}, status=400)
+    perimetre = form.perimetre()
+    if not perms.can_ask_bilan_for(request.user, perimetre["acheteur"]):
+        raise PermissionDenied("Vous ne pouvez demander que le bilan de votre organisation.")
+    bilan = services.bilan_demander(user=request.user, depuis=form.cleaned_data.get("depuis"), **perimetre)
+    messages.info(request, "Le bilan est en préparation : cette page se met à jour toute seule.")
+    return redirect("bilans:bilan_detail", pk=bilan.pk)
+
+
+@role_required(*ALL_ROLES)
+def bilan_detail(request, pk):
+    bilan = _bilan_visible(request, pk)
+    return render(request, "bilans/bilan_detail.html", {
+        "bilan": bilan, "can_ask": perms.can_ask_bilan_for(request.user, bilan.acheteur)})
+
+
+@role_required(*ALL_ROLES)
+def bilan_etat(request, pk):
+    """The state of a bilan, as JSON for the page that polls it (same shape as core:tache_detail)."""
+    bilan = _bilan_visible(request, pk)
+    return JsonResponse({
+        "id": bilan.pk, "etat": bilan.etat, "etat_libelle": bilan.etat_libelle, "message": bilan.message,
+        "fichier": bool(bilan.fichier), "produit_le": format_date(bilan.generated_at),
+        "url": reverse("bilans:bilan_telecharger", kwargs={"pk": bilan.pk}) if bilan.fichier else "",
+    })
+
+
+@role_required(*ALL_ROLES)
+def bilan_telecharger(request, pk):
+    bilan = _bilan_visible(request, pk)
+    if not bilan.fichier:
+        raise Http404("Ce bilan n'est pas encore produit.")
+    try:
+        handle = bilan.fichier.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Le fichier de ce bilan est introuvable : régénérez-le.") from exc
+    return FileResponse(handle, as_attachment=True, filename=bilan.nom_fichier(), content_type="application/pdf")
+
+
+@role_required(*perms.ROLES_DEMANDE)
+@require_POST
+def bilan_regenerer(request, pk):
+    bilan = _bilan_visible(request, pk)
+    if not perms.can_ask_bilan_for(request.user, bilan.acheteur):
+        raise PermissionDenied
+    nouveau = services.bilan_regenerer(bilan=bilan, user=request.user)
+    messages.info(request, "Un nouveau bilan est en préparation avec les mêmes paramètres.")
+    return redirect("bilans:bilan_detail", pk=nouveau.pk)
+
+

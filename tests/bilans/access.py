@@ -1,0 +1,29 @@
+from tests.access import Rule, everyone, only
+
+
+def build(world):
+    from django.core.files.base import ContentFile
+
+    from bilans.models import Bilan
+
+    world.bilan = Bilan.objects.create(acheteur=world.instance, annee=2025, demande_par=world.users["dcp"])
+    world.bilan.fichier.save("bilan-test.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    world.bilan_partenaire = Bilan.objects.create(acheteur=world.partenaire, annee=2025,
+                                                  demande_par=world.users["partenaire"])
+
+
+# A partner user sees only its own organisation's bilans: another buyer's answers 404 (not an oracle).
+VISIBLE_SAUF_AUTRE_ACHETEUR = everyone(200) | {"partenaire": 404}
+
+ACCESS = {
+    "bilans:dashboard": Rule(everyone(200), query="?annee=2025"),
+    "bilans:export": Rule(everyone(200), query="?annee=2025&graphique=considerations"),
+    "bilans:bilans": Rule(everyone(200)),
+    "bilans:bilan_demander": Rule(only(302, "dcp", "admin", "partenaire"), method="post",
+                                  data=lambda w: {"annee": 2025, "acheteur": w.instance.pk}),
+    "bilans:bilan_detail": Rule(VISIBLE_SAUF_AUTRE_ACHETEUR, kwargs=lambda w: {"pk": w.bilan.pk}),
+    "bilans:bilan_etat": Rule(VISIBLE_SAUF_AUTRE_ACHETEUR, kwargs=lambda w: {"pk": w.bilan.pk}),
+    "bilans:bilan_telecharger": Rule(VISIBLE_SAUF_AUTRE_ACHETEUR, kwargs=lambda w: {"pk": w.bilan.pk}),
+    "bilans:bilan_regenerer": Rule(only(302, "dcp", "admin") | {"partenaire": 404}, method="post",
+                                   kwargs=lambda w: {"pk": w.bilan.pk}),
+}
