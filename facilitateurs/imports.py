@@ -282,9 +282,10 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
             ok_rows.append((pks[0], participants.get(code) if code else None, esiret, mois, modalite, type_contrat,
                             heures, montant, ecp))
     erreurs.sort(key=lambda e: (e.ligne, e.colonne))
-    for r in ok_rows[:APERCU_LIGNES]:
-        resultat.apercu.append({"marche": r[0], "participant": r[1], "entreprise": r[2], "mois": r[3],
-                                "modalite": r[4], "type_contrat": r[5], "heures": r[6], "montant_ht": r[7]})
+    for r in parsed[:APERCU_LIGNES]:
+        resultat.apercu.append({"ligne": r[0], "acheteur_siret": r[1], "marche_id": r[2], "entreprise_siret": r[3],
+                                "participant_code": r[6], "mois": r[7].strftime("%m/%Y"), "heures": r[8],
+                                "modalite": r[9], "type_contrat": r[10], "montant_ht": r[11]})
     if erreurs or dry_run:
         return resultat
 

@@ -1,0 +1,274 @@
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from core.enums import Role
+from facilitateurs.models import (
+    ActionSuivi,
+    Convention,
+    Eligibilite,
+    HeuresMensuelles,
+    JournalImport,
+    LectureIdentite,
+    MiseEnEmploi,
+    Sortie,
+)
+from tests.clauses.factories import ClauseMarcheFactory
+from tests.core.factories import OrganisationFactory, UserFactory
+from tests.facilitateurs.factories import (
+    ConventionFactory,
+    HeuresMensuellesFactory,
+    IdentiteParticipantFactory,
+    ParticipantFactory,
+)
+from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def instance():
+    return OrganisationFactory(instance=True)
+
+
+@pytest.fixture
+def partenaire_org():
+    return OrganisationFactory(partenaire=True)
+
+
+@pytest.fixture
+def users(instance, partenaire_org):
+    return {role: UserFactory(role=role, organisation=partenaire_org if role == Role.PARTENAIRE else instance)
+            for role in Role.values}
+
+
+def login(client, users, role):
+    client.force_login(users[role])
+    return client
+
+
+def _marche_en_retard(acheteur, today):
+    marche = MarcheFactory(acheteur=acheteur, date_debut=today - datetime.timedelta(days=180),
+                           date_fin=today + datetime.timedelta(days=180))
+    ClauseMarcheFactory(marche=marche, heures_requises=Decimal("1000"))
+    return marche
+
+
+def test_elu_and_partner_never_receive_an_identity(client, users, partenaire_org):
+    today = timezone.localdate()
+    marche = _marche_en_retard(partenaire_org, today)
+    identite = IdentiteParticipantFactory(nom="Secretnom-XYZ")
+    HeuresMensuellesFactory(marche=marche, participant=identite.participant, heures=Decimal("10"))
+    convention = ConventionFactory(partenaire=partenaire_org)
+    convention.marches.add(marche)
+    participant_urls = [reverse("facilitateurs:participant_detail", args=[identite.participant.pk]),
+                        reverse("facilitateurs:participant_export", args=[identite.participant.pk]) + "?format=json",
+                        reverse("facilitateurs:participants")]
+    readable = [reverse("facilitateurs:suivi_marche", args=[marche.pk]),
+                reverse("facilitateurs:convention_detail", args=[convention.pk]), reverse("facilitateurs:conventions")]
+    for role in (Role.ELU, Role.PARTENAIRE):
+        login(client, users, role)
+        for url in participant_urls:
+            assert client.get(url).status_code == 403
+        pages = readable + ([reverse("facilitateurs:home")] if role == Role.PARTENAIRE else [])
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "Secretnom-XYZ" not in response.content.decode()
+            assert identite.participant.code not in response.content.decode()
+    assert not LectureIdentite.objects.exists()
+
+
+def test_partner_sees_only_its_own_contracts(client, users, partenaire_org):
+    today = timezone.localdate()
+    own = _marche_en_retard(partenaire_org, today)
+    other = _marche_en_retard(OrganisationFactory(partenaire=True), today)
+    login(client, users, Role.PARTENAIRE)
+    page = client.get(reverse("facilitateurs:home")).content.decode()
+    assert own.identifiant in page and other.identifiant not in page
+    assert "Justificatifs" not in page  # nothing about participants
+    assert client.get(reverse("facilitateurs:suivi_marche", args=[other.pk])).status_code == 404
+
+
+def test_identity_read_is_recorded(client, users):
+    identite = IdentiteParticipantFactory(nom="Durand")
+    login(client, users, Role.FACILITATEUR)
+    page = client.get(reverse("facilitateurs:participant_detail", args=[identite.participant.pk])).content.decode()
+    assert "Durand" in page
+    lecture = LectureIdentite.objects.get()
+    assert lecture.user == users[Role.FACILITATEUR] and lecture.participant == identite.participant
+
+
+def test_subject_access_export_json_and_xlsx(client, users):
+    identite = IdentiteParticipantFactory(nom="Durand")
+    HeuresMensuellesFactory(participant=identite.participant)
+    login(client, users, Role.ADMIN)
+    url = reverse("facilitateurs:participant_export", args=[identite.participant.pk])
+    data = json.loads(client.get(url + "?format=json").content)
+    assert data["identite"]["nom"] == "Durand" and len(data["heures"]) == 1
+    response = client.get(url + "?format=xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert "identite" in workbook.sheetnames
+    assert client.get(url + "?format=pdf").status_code == 404
+    assert LectureIdentite.objects.filter(motif__startswith="export").count() == 2
+
+
+def test_home_alerts(client, users, instance):
+    today = timezone.localdate()
+    en_retard = _marche_en_retard(instance, today)
+    a_relancer = MarcheFactory(acheteur=instance, date_debut=today + datetime.timedelta(days=10),
+                               date_fin=today + datetime.timedelta(days=300))
+    ClauseMarcheFactory(marche=a_relancer, heures_requises=Decimal("100"))
+    AttributionFactory(marche=a_relancer, entreprise=EntrepriseFactory(nom="Charpentes Landaises"))
+    participant = ParticipantFactory(code="ALERTE1")
+    Eligibilite.objects.create(participant=participant, public="RSA", date_verification=today - datetime.timedelta(days=80),
+                               date_fin_validite=today + datetime.timedelta(days=5))
+    suivi = ParticipantFactory(code="SUIVI1")
+    Sortie.objects.create(participant=suivi, date_sortie=today - datetime.timedelta(days=200), categorie="AUTRE")
+    ActionSuivi.objects.create(marche=en_retard, quoi="Appeler le conducteur de travaux",
+                               echeance=today - datetime.timedelta(days=1))
+    login(client, users, Role.FACILITATEUR)
+    page = client.get(reverse("facilitateurs:home")).content.decode()
+    for expected in (en_retard.identifiant, "Charpentes Landaises", "ALERTE1", "SUIVI1", "Appeler le conducteur"):
+        assert expected in page
+
+
+def _populate(n, acheteur, today):
+    for i in range(n):
+        marche = _marche_en_retard(acheteur, today)
+        participant = ParticipantFactory()
+        Eligibilite.objects.create(participant=participant, public="DELD", date_verification=today,
+                                   date_fin_validite=today + datetime.timedelta(days=3))
+        Sortie.objects.create(participant=participant, date_sortie=today - datetime.timedelta(days=400),
+                              categorie="AUTRE")
+        ActionSuivi.objects.create(marche=marche, quoi=f"Action {i}", echeance=today - datetime.timedelta(days=2))
+        HeuresMensuellesFactory(marche=marche, participant=participant, mois=today.replace(day=1))
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_home_has_a_fixed_number_of_queries(client, users, instance):
+    today = timezone.localdate()
+    login(client, users, Role.FACILITATEUR)
+    _populate(3, instance, today)
+    small = _count(client, reverse("facilitateurs:home"))
+    _populate(30, instance, today)
+    assert _count(client, reverse("facilitateurs:home")) == small
+
+
+def test_grid_fixed_queries_save_and_keep_input(client, users, instance):
+    marche = MarcheFactory(acheteur=instance)
+    ClauseMarcheFactory(marche=marche, heures_requises=Decimal("100"))
+    entreprise = EntrepriseFactory()
+    AttributionFactory(marche=marche, entreprise=entreprise)
+    url = reverse("facilitateurs:grille", args=[marche.pk]) + "?mois=2025-09"
+    login(client, users, Role.FACILITATEUR)
+
+    def placements(n):
+        for _ in range(n):
+            MiseEnEmploi.objects.create(participant=ParticipantFactory(), entreprise=entreprise, marche=marche,
+                                        modalite="EMBAUCHE_DIRECTE", type_contrat="CDD",
+                                        date_debut=datetime.date(2025, 8, 1))
+
+    placements(2)
+    small = _count(client, url)
+    placements(20)
+    assert _count(client, url) == small
+
+    code = MiseEnEmploi.objects.order_by("pk").first().participant.code
+    base = {"mois": "2025-09", "form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0"}
+    row = {"form-0-participant_code": code, "form-0-entreprise": str(entreprise.pk),
+           "form-0-modalite": "EMBAUCHE_DIRECTE", "form-0-type_contrat": "CDD", "form-0-heures": "35,5"}
+    bad = {"form-1-participant_code": "INCONNU-42", "form-1-entreprise": str(entreprise.pk),
+           "form-1-modalite": "EMBAUCHE_DIRECTE", "form-1-heures": "12"}
+    response = client.post(url, {**base, **row, **bad})
+    html = response.content.decode()
+    assert response.status_code == 200 and "INCONNU-42" in html and "inconnu" in html
+    assert not HeuresMensuelles.objects.exists()
+    response = client.post(url, {**base, "form-TOTAL_FORMS": "1", **row})
+    assert response.status_code == 302
+    assert HeuresMensuelles.objects.get().heures == Decimal("35.5")
+    client.post(url, {**base, "form-TOTAL_FORMS": "1", **row, "form-0-heures": "40"})
+    row_db = HeuresMensuelles.objects.get()
+    assert row_db.heures == Decimal("40") and row_db.history.first().history_user == users[Role.FACILITATEUR]
+
+
+def test_upload_preview_then_confirm(client, users, instance):
+    marche = MarcheFactory(acheteur=instance, identifiant="UP1")
+    entreprise = EntrepriseFactory()
+    ParticipantFactory(code="U1")
+    header = ("acheteur_siret;marche_id;entreprise_siret;entreprise_nom;entreprise_code_postal;participant_code;"
+              "mois;heures;modalite;type_contrat")
+    content = f"{header}\n{instance.siret};{marche.identifiant};{entreprise.siret};;;U1;2026-01;7,5;FORMATION;\n"
+    login(client, users, Role.FACILITATEUR)
+    upload = io.BytesIO(content.encode())
+    upload.name = "releve.csv"
+    response = client.post(reverse("facilitateurs:import_upload"), {"type": "heures", "fichier": upload})
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    assert "Confirmer" in preview.content.decode() and not HeuresMensuelles.objects.exists()
+    assert client.post(response["Location"]).status_code == 302
+    assert HeuresMensuelles.objects.get().heures == Decimal("7.5")
+    assert JournalImport.objects.get().user == users[Role.FACILITATEUR]
+    assert client.get(response["Location"]).status_code == 404  # temporary file removed
+
+    bad = io.BytesIO(f"{header}\n{instance.siret};NOPE;{entreprise.siret};;;U1;2026-01;x;FORMATION;\n".encode())
+    bad.name = "mauvais.csv"
+    location = client.post(reverse("facilitateurs:import_upload"), {"type": "heures", "fichier": bad})["Location"]
+    html = client.get(location).content.decode()
+    assert "rien ne sera enregistré" in html and "nombre d&#x27;heures invalide" in html
+
+
+def test_actions_create_and_mark_done(client, users, instance):
+    marche = MarcheFactory(acheteur=instance)
+    ClauseMarcheFactory(marche=marche)
+    login(client, users, Role.FACILITATEUR)
+    response = client.post(reverse("facilitateurs:actions"), {
+        "quoi": "Envoyer le rappel de clause", "responsable": users[Role.FACILITATEUR].pk, "echeance": "2026-12-01",
+        "marche": marche.pk})
+    assert response.status_code == 302
+    action = ActionSuivi.objects.get()
+    client.post(reverse("facilitateurs:action_faite", args=[action.pk]))
+    action.refresh_from_db()
+    assert action.faite and action.date_faite == timezone.localdate()
+    response = client.post(reverse("facilitateurs:actions"), {"quoi": "Sans cible", "echeance": "2026-12-01"})
+    assert response.status_code == 200 and "Rattachez" in response.content.decode()
+
+
+def test_admin_creates_convention(client, users, partenaire_org):
+    marche = MarcheFactory(acheteur=partenaire_org)
+    login(client, users, Role.ADMIN)
+    response = client.post(reverse("facilitateurs:convention_create"), {
+        "partenaire": partenaire_org.pk, "intitule": "Convention clauses 2026", "date_debut": "2026-01-01",
+        "statut": "signee", "marches": [marche.pk], "facilitateurs": [users[Role.FACILITATEUR].pk],
+        "fse_reference": "FSE-40-2026", "fse_montant": "45000", "globalisation": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    convention = Convention.objects.get()
+    assert list(convention.marches.all()) == [marche] and convention.globalisation
+    bad = client.post(reverse("facilitateurs:convention_create"), {
+        "partenaire": partenaire_org.pk, "intitule": "Dates inversées", "date_debut": "2026-01-01",
+        "date_fin": "2025-01-01", "statut": "brouillon"})
+    assert bad.status_code == 200 and "Dates inversées" in bad.content.decode()
+
+
+def test_participant_create_with_identity(client, users):
+    login(client, users, Role.FACILITATEUR)
+    response = client.post(reverse("facilitateurs:participant_create"), {
+        "code": "NOUV1", "annee_naissance": "1990", "sexe": "F", "code_postal": "40100", "nom": "Martin",
+        "prenom": "Zoé"})
+    assert response.status_code == 302
+    bad = client.post(reverse("facilitateurs:participant_create"), {"code": "NOUV2", "sexe": "F",
+                                                                     "code_postal": "401", "nom": "Garder"})
+    assert bad.status_code == 200 and 'value="Garder"' in bad.content.decode()
