@@ -256,3 +256,62 @@ def programmation_interne():
 def trimestres_proposes(queryset) -> list[tuple[str, str]]:
     periodes = queryset.order_by().values_list("annee", "trimestre").distinct()
     return [(f"{a}-T{t}", f"T{t} {a}") for a, t in sorted(set(periodes))]
+
+
+# --- Public indicators (number and value) --------------------------------------------------------
+
+FIGURES_LEGALES = [
+    "marches_notifies_nombre", "marches_notifies_montant",
+    "marches_consideration_sociale_nombre", "part_marches_consideration_sociale_nombre",
+    "marches_consideration_sociale_montant", "part_marches_consideration_sociale_montant",
+    "marches_consideration_environnementale_nombre", "part_marches_consideration_environnementale_nombre",
+    "marches_consideration_environnementale_montant", "part_marches_consideration_environnementale_montant",
+]
+
+
+def annees_publiables(spaser: Spaser, aujourd_hui: datetime.date | None = None) -> list[int]:
+    """Complete years of the period (the current year is not over: it is not published)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    annees = [a for a in spaser.annees if a < aujourd_hui.year]
+    return annees
+
+
+def indicateurs_publics(*, spaser: Spaser, moteur=None, aujourd_hui=None) -> dict:
+    """What the public site and its open data show: per covered buyer and complete year, the legal figures
+    (contracts with a social / environmental consideration, in number and in value) and the scheme's
+    published indicators with their targets. Aggregates only: no contract, no person."""
+    from .figures import FIGURES, figure_value
+
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    moteur = moteur if isinstance(moteur, Moteur) else Moteur(moteur)
+    statuts = dict(StatutEvaluation.choices)
+    blocs = []
+    for acheteur in spaser.acheteurs.order_by("nom"):
+        annees = []
+        for annee in annees_publiables(spaser, aujourd_hui):
+            figures = moteur(acheteur, annee)
+            evaluation = evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee, moteur=moteur,
+                                           public=True, tendance=False)
+            annees.append({
+                "annee": annee,
+                "obligations_legales": [
+                    {"cle": cle, "libelle": FIGURES[cle].libelle, "unite": FIGURES[cle].unite,
+                     "valeur": figure_value(cle, figures)}
+                    for cle in FIGURES_LEGALES
+                ],
+                "indicateurs": [
+                    {"libelle": ligne["indicateur"].libelle, "axe": ligne["indicateur"].objectif.axe.titre,
+                     "objectif": ligne["indicateur"].objectif.titre, "unite": ligne["indicateur"].unite,
+                     "valeur": ligne["reel"], "cible": ligne["cible"], "statut": str(statuts[ligne["statut"]]),
+                     "source": ligne["source_valeur"]}
+                    for ligne in evaluation["lignes"]
+                ],
+            })
+        blocs.append({"siret": acheteur.siret, "nom": acheteur.nom, "annees": annees})
+    return {
+        "schema": {"titre": spaser.titre, "version": spaser.version, "periode": [spaser.annee_debut, spaser.annee_fin],
+                   "date_adoption": spaser.date_adoption.isoformat() if spaser.date_adoption else None,
+                   "reference_deliberation": spaser.reference_deliberation},
+        "date": aujourd_hui.isoformat(),
+        "acheteurs": blocs,
+    }

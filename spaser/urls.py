@@ -1,3 +1,53 @@
+from django.urls import path
+
+from . import views, views_public
+
 app_name = "spaser"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("nouveau/", views.SpaserCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.SpaserDetailView.as_view(), name="detail"),
+    path("<int:pk>/modifier/", views.SpaserUpdateView.as_view(), name="update"),
+    path("<int:pk>/supprimer/", views.SpaserDeleteView.as_view(), name="delete"),
+    path("<int:pk>/adopter/", views.spaser_adopter, name="adopter"),
+    path("<int:pk>/mettre-en-vigueur/", views.spaser_mettre_en_vigueur, name="mettre_en_vigueur"),
+    path("<int:pk>/nouvelle-version/", views.spaser_nouvelle_version, name="nouvelle_version"),
+    path("<int:pk>/evaluation/", views.EvaluationView.as_view(), name="evaluation"),
+    path("<int:pk>/evaluation.xlsx", views.evaluation_export, name="evaluation_xlsx"),
+    path("<int:parent>/axes/nouveau/", views.AxeCreateView.as_view(), name="axe_create"),
+    path("axes/<int:pk>/modifier/", views.AxeUpdateView.as_view(), name="axe_update"),
+    path("axes/<int:pk>/supprimer/", views.AxeDeleteView.as_view(), name="axe_delete"),
+    path("axes/<int:parent>/objectifs/nouveau/", views.ObjectifCreateView.as_view(), name="objectif_create"),
+    path("objectifs/<int:pk>/modifier/", views.ObjectifUpdateView.as_view(), name="objectif_update"),
+    path("objectifs/<int:pk>/supprimer/", views.ObjectifDeleteView.as_view(), name="objectif_delete"),
+    path("objectifs/<int:parent>/indicateurs/nouveau/", views.IndicateurCreateView.as_view(),
+         name="indicateur_create"),
+    path("indicateurs/<int:pk>/modifier/", views.IndicateurUpdateView.as_view(), name="indicateur_update"),
+    path("indicateurs/<int:pk>/supprimer/", views.IndicateurDeleteView.as_view(), name="indicateur_delete"),
+    path("indicateurs/<int:pk>/cibles/", views.IndicateurValeursView.as_view(), name="indicateur_valeurs"),
+    path("<int:parent>/actions/nouvelle/", views.ActionCreateView.as_view(), name="action_create"),
+    path("actions/<int:pk>/modifier/", views.ActionUpdateView.as_view(), name="action_update"),
+    path("actions/<int:pk>/supprimer/", views.ActionDeleteView.as_view(), name="action_delete"),
+    path("<int:parent>/documents/nouveau/", views.DocumentCreateView.as_view(), name="document_create"),
+    path("documents/<int:pk>/modifier/", views.DocumentUpdateView.as_view(), name="document_update"),
+    path("documents/<int:pk>/supprimer/", views.DocumentDeleteView.as_view(), name="document_delete"),
+    path("programmation/", views.ProgrammationListView.as_view(), name="programmation_list"),
+    path("programmation/nouveau/", views.ProgrammationCreateView.as_view(), name="programmation_create"),
+    path("programmation/<int:pk>/modifier/", views.ProgrammationUpdateView.as_view(), name="programmation_update"),
+    path("programmation/<int:pk>/supprimer/", views.ProgrammationDeleteView.as_view(),
+         name="programmation_delete"),
+    path("programmation/export.<str:format>", views.programmation_export, name="programmation_export"),
+    # Public site (no login)
+    path("public/", views_public.public_home, name="public_home"),
+    path("public/spaser.pdf", views_public.public_pdf, name="public_pdf"),
+    path("public/indicateurs/", views_public.public_indicateurs, name="public_indicateurs"),
+    path("public/donnees/", views_public.public_donnees, name="public_donnees"),
+    path("public/donnees/decp.json", views_public.public_decp, name="public_decp"),
+    path("public/donnees/indicateurs.csv", views_public.public_indicateurs_csv, name="public_indicateurs_csv"),
+    path("public/donnees/indicateurs.json", views_public.public_indicateurs_json, name="public_indicateurs_json"),
+    path("public/programmation/", views_public.public_programmation, name="public_programmation"),
+    path("public/programmation.csv", views_public.public_programmation_csv, name="public_programmation_csv"),
+    path("public/programmation.xlsx", views_public.public_programmation_xlsx, name="public_programmation_xlsx"),
+    path("public/programmation.rss", views_public.public_programmation_rss, name="public_programmation_rss"),
+]

@@ -1,0 +1,206 @@
+"""The public site (no login): the scheme in force, its indicators, open data, the forecast of purchases.
+
+Only what is published is shown: the scheme in force marked published, its published indicators, actions
+and documents, the published forecast entries. Never a person, never an unpublished contract: the
+indicators are aggregates and the contracts are those of the buyer's DECP export."""
+
+import json
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from clauses.models import FamilleAchat
+from core.templatetags.formats import format_euros
+
+from . import selectors
+from .exports import indicateurs_csv, programmation_csv, programmation_xlsx
+
+
+def _spaser_public():
+    return selectors.spaser_en_vigueur(public=True)
+
+
+def _spaser_public_or_404():
+    spaser = _spaser_public()
+    if spaser is None:
+        raise Http404("Aucun SPASER n'est publié.")
+    return spaser
+
+
+def _acheteurs_publics():
+    spaser = _spaser_public()
+    return list(spaser.acheteurs.order_by("nom")) if spaser else []
+
+
+@login_not_required
+def public_home(request):
+    spaser = _spaser_public()
+    context = {"spaser": spaser, "onglet": "schema"}
+    if spaser is not None:
+        context.update(selectors.spaser_structure(spaser=spaser, public=True))
+        context["prochaine_publication"] = selectors.prochaine_publication(spaser=spaser)
+    context["nb_programmation"] = selectors.programmation_publique().count()
+    return render(request, "spaser/public/home.html", context)
+
+
+@login_not_required
+def public_pdf(request):
+    spaser = _spaser_public_or_404()
+    context = {"spaser": spaser, "genere_le": timezone.localdate(), **selectors.spaser_structure(spaser=spaser,
+                                                                                                 public=True)}
+    html = render_to_string("spaser/public/schema_pdf.html", context, request=request)
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="spaser-{spaser.annee_debut}-{spaser.annee_fin}.pdf"'
+    return response
+
+
+@login_not_required
+def public_indicateurs(request):
+    spaser = _spaser_public()
+    context = {"spaser": spaser, "onglet": "indicateurs"}
+    if spaser is not None:
+        context["donnees"] = selectors.indicateurs_publics(spaser=spaser)
+    return render(request, "spaser/public/indicateurs.html", context)
+
+
+def _date_decp(acheteur):
+    from marches.models import Marche
+
+    return Marche.objects.filter(acheteur=acheteur).aggregate(d=Max("updated_at"))["d"]
+
+
+@login_not_required
+def public_donnees(request):
+    spaser = _spaser_public()
+    acheteurs = _acheteurs_publics()
+    fichiers_decp = [{"acheteur": a, "date": _date_decp(a)} for a in acheteurs]
+    programmation_date = selectors.programmation_publique().aggregate(d=Max("updated_at"))["d"]
+    return render(request, "spaser/public/donnees.html", {
+        "spaser": spaser, "onglet": "donnees", "fichiers_decp": fichiers_decp, "aujourd_hui": timezone.localdate(),
+        "programmation_date": programmation_date, "decp_disponible": _export_decp() is not None,
+    })
+
+
+def _export_decp():
+    try:
+        from marches.decp import export_json
+    except ImportError:
+        return None
+    return export_json
+
+
+@login_not_required
+def public_decp(request):
+    """The DECP export (JSON) of a buyer the published scheme covers (?acheteur=SIRET, default the first)."""
+    acheteurs = _acheteurs_publics()
+    siret = (request.GET.get("acheteur") or "").strip()
+    acheteur = next((a for a in acheteurs if a.siret == siret), None) if siret else (acheteurs[0] if acheteurs
+                                                                                     else None)
+    export_json = _export_decp()
+    if acheteur is None or export_json is None:
+        raise Http404("Aucune donnée essentielle publiée pour cet acheteur.")
+    annee = request.GET.get("annee", "").strip()
+    donnees = export_json(acheteur=acheteur, annee=int(annee) if annee.isdigit() and len(annee) == 4 else None)
+    response = HttpResponse(json.dumps(donnees, ensure_ascii=False, indent=1, default=str),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="decp-{acheteur.siret}.json"'
+    return response
+
+
+@login_not_required
+def public_indicateurs_csv(request):
+    spaser = _spaser_public_or_404()
+    donnees = selectors.indicateurs_publics(spaser=spaser)
+    response = HttpResponse(indicateurs_csv(donnees), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="spaser-indicateurs-{donnees["date"]}.csv"'
+    return response
+
+
+@login_not_required
+def public_indicateurs_json(request):
+    spaser = _spaser_public_or_404()
+    donnees = selectors.indicateurs_publics(spaser=spaser)
+    response = JsonResponse(donnees, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="spaser-indicateurs-{donnees["date"]}.json"'
+    return response
+
+
+def _programmation_filtree(request):
+    return selectors.programmation_filtrer(selectors.programmation_publique(), request.GET)
+
+
+@login_not_required
+def public_programmation(request):
+    queryset, filtres = _programmation_filtree(request)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    familles = FamilleAchat.objects.filter(programmations__published=True).distinct().order_by("nom")
+    return render(request, "spaser/public/programmation.html", {
+        "onglet": "programmation", "page_obj": page, "object_list": page.object_list,
+        "is_paginated": page.has_other_pages(), "filtres": filtres, "familles": familles,
+        "trimestres": selectors.trimestres_proposes(selectors.programmation_publique()),
+        "total": page.paginator.count, "query": request.GET.urlencode(),
+    })
+
+
+@login_not_required
+def public_programmation_csv(request):
+    queryset, _ = _programmation_filtree(request)
+    return programmation_csv(queryset)
+
+
+@login_not_required
+def public_programmation_xlsx(request):
+    queryset, _ = _programmation_filtree(request)
+    return programmation_xlsx(queryset)
+
+
+class ProgrammationFeed(Feed):
+    """RSS of the newest published entries of the forecast of purchases."""
+
+    feed_type = Rss201rev2Feed
+    title = "Programmation des achats — nouveaux marchés à venir"
+    description = "Les achats que l'acheteur prévoit de lancer : objet, famille, montant estimé, trimestre."
+
+    def link(self):
+        return reverse("spaser:public_programmation")
+
+    def items(self):
+        return selectors.programmation_publique().order_by("-created_at", "-pk")[:50]
+
+    def item_title(self, item):
+        return f"{item.objet} ({item.periode})"
+
+    def item_description(self, item):
+        parts = [f"Acheteur : {item.acheteur.nom}", f"Lancement prévu : {item.get_trimestre_display()} {item.annee}"]
+        if item.famille:
+            parts.append(f"Famille d'achat : {item.famille.nom}")
+        if item.montant_estime_ht is not None:
+            parts.append(f"Montant estimé : {format_euros(item.montant_estime_ht, 0)} HT")
+        if item.types_clauses:
+            parts.append("Clauses prévues : " + ", ".join(item.types_clauses_libelles))
+        return " — ".join(parts)
+
+    def item_link(self, item):
+        return f"{reverse('spaser:public_programmation')}#programmation-{item.pk}"
+
+    def item_guid(self, item):
+        return f"programmation-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+
+public_programmation_rss = login_not_required(ProgrammationFeed())

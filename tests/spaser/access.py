@@ -1,0 +1,92 @@
+"""SPASER pages: the DCP and administrators write; élus, buyers and facilitators read; partner users have no
+access to the internal pages (403: the SPASER is the instance's own steering tool, and what a partner may
+see of it is on the public site). The public site answers 200 to everyone, anonymous included."""
+
+from tests.access import Rule, only, public
+
+READ = only(200, "dcp", "admin", "elu", "acheteur", "facilitateur")
+WRITE = only(200, "dcp", "admin")
+WRITE_POST = only(302, "dcp", "admin")
+
+
+def _decp_status():
+    """The DECP export comes from marches.decp; until it exists the public file answers 404."""
+    try:
+        from marches.decp import export_json  # noqa: F401
+    except ImportError:
+        return 404
+    return 200
+
+
+def build(world):
+    from decimal import Decimal
+
+    from tests.spaser.factories import (
+        ActionFactory,
+        AxeFactory,
+        CibleFactory,
+        DocumentStrategiqueFactory,
+        IndicateurFactory,
+        ObjectifFactory,
+        ProgrammationFactory,
+        SpaserFactory,
+    )
+
+    world.spaser = SpaserFactory(en_vigueur=True, acheteurs=[world.instance], titre="SPASER du monde")
+    world.spaser_axe = AxeFactory(spaser=world.spaser)
+    world.spaser_objectif = ObjectifFactory(axe=world.spaser_axe)
+    world.spaser_indicateur = IndicateurFactory(objectif=world.spaser_objectif)
+    CibleFactory(indicateur=world.spaser_indicateur, annee=2025, valeur=Decimal("0.3"))
+    world.spaser_action = ActionFactory(spaser=world.spaser, objectif=world.spaser_objectif,
+                                        direction=world.direction)
+    world.spaser_document = DocumentStrategiqueFactory(spaser=world.spaser)
+    world.spaser_programmation = ProgrammationFactory(acheteur=world.instance)
+
+
+SPASER = {"kwargs": lambda w: {"pk": w.spaser.pk}}
+
+ACCESS = {
+    "spaser:index": Rule(READ),
+    "spaser:create": Rule(WRITE),
+    "spaser:detail": Rule(READ, **SPASER),
+    "spaser:update": Rule(WRITE, **SPASER),
+    "spaser:delete": Rule(WRITE, **SPASER),  # GET: the confirmation page
+    "spaser:adopter": Rule(WRITE, **SPASER),
+    "spaser:mettre_en_vigueur": Rule(WRITE_POST, method="post", **SPASER),
+    "spaser:nouvelle_version": Rule(WRITE_POST, method="post", **SPASER),
+    "spaser:evaluation": Rule(READ, query="?annee=2025", **SPASER),
+    "spaser:evaluation_xlsx": Rule(READ, **SPASER),
+    "spaser:axe_create": Rule(WRITE, kwargs=lambda w: {"parent": w.spaser.pk}),
+    "spaser:axe_update": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_axe.pk}),
+    "spaser:axe_delete": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_axe.pk}),
+    "spaser:objectif_create": Rule(WRITE, kwargs=lambda w: {"parent": w.spaser_axe.pk}),
+    "spaser:objectif_update": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_objectif.pk}),
+    "spaser:objectif_delete": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_objectif.pk}),
+    "spaser:indicateur_create": Rule(WRITE, kwargs=lambda w: {"parent": w.spaser_objectif.pk}),
+    "spaser:indicateur_update": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_indicateur.pk}),
+    "spaser:indicateur_delete": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_indicateur.pk}),
+    "spaser:indicateur_valeurs": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_indicateur.pk}),
+    "spaser:action_create": Rule(WRITE, kwargs=lambda w: {"parent": w.spaser.pk}),
+    "spaser:action_update": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_action.pk}),
+    "spaser:action_delete": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_action.pk}),
+    "spaser:document_create": Rule(WRITE, kwargs=lambda w: {"parent": w.spaser.pk}),
+    "spaser:document_update": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_document.pk}),
+    "spaser:document_delete": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_document.pk}),
+    "spaser:programmation_list": Rule(READ),
+    "spaser:programmation_create": Rule(WRITE),
+    "spaser:programmation_update": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_programmation.pk}),
+    "spaser:programmation_delete": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_programmation.pk}),
+    "spaser:programmation_export": Rule(READ, kwargs=lambda w: {"format": "xlsx"}),
+    # Public site
+    "spaser:public_home": Rule(public(200)),
+    "spaser:public_pdf": Rule(public(200)),
+    "spaser:public_indicateurs": Rule(public(200)),
+    "spaser:public_donnees": Rule(public(200)),
+    "spaser:public_decp": Rule(public(_decp_status())),
+    "spaser:public_indicateurs_csv": Rule(public(200)),
+    "spaser:public_indicateurs_json": Rule(public(200)),
+    "spaser:public_programmation": Rule(public(200), query="?famille=&trimestre=2027-T1&montant_min=1000&q=achat"),
+    "spaser:public_programmation_csv": Rule(public(200)),
+    "spaser:public_programmation_xlsx": Rule(public(200)),
+    "spaser:public_programmation_rss": Rule(public(200)),
+}

@@ -1,0 +1,188 @@
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.enums import Role
+from spaser.enums import StatutSpaser
+from spaser.models import Axe, Cible, Indicateur, Programmation, Spaser, ValeurManuelle
+from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
+from tests.marches.factories import MarcheFactory
+from tests.spaser.factories import (
+    AxeFactory,
+    CibleFactory,
+    IndicateurFactory,
+    ObjectifFactory,
+    ProgrammationFactory,
+    SpaserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def instance():
+    return OrganisationFactory(instance=True)
+
+
+@pytest.fixture
+def dcp(client, instance):
+    user = UserFactory(username="la-dcp", role=Role.DCP, organisation=instance)
+    client.force_login(user)
+    return client
+
+
+def test_dcp_writes_a_scheme_adopts_it_and_puts_it_in_force(dcp, instance):
+    response = dcp.post(reverse("spaser:create"), {
+        "titre": "SPASER des Landes", "version": "1", "annee_debut": "2024", "annee_fin": "2028",
+        "acheteurs": [instance.pk], "preambule": "", "reference_deliberation": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    spaser = Spaser.objects.get(titre="SPASER des Landes")
+    assert spaser.statut == StatutSpaser.BROUILLON
+    assert spaser.history.first().history_user.username == "la-dcp"
+    dcp.post(reverse("spaser:axe_create", args=[spaser.pk]), {"type_axe": "social", "titre": "Axe social",
+                                                                 "ordre": "1"})
+    axe = Axe.objects.get(spaser=spaser)
+    dcp.post(reverse("spaser:objectif_create", args=[axe.pk]), {"titre": "Plus de clauses", "ordre": "1"})
+    objectif = axe.objectifs.get()
+    response = dcp.post(reverse("spaser:indicateur_create", args=[objectif.pk]), {
+        "libelle": "Part des marchés avec une considération sociale", "source_type": "moteur",
+        "figure": "part_marches_consideration_sociale_nombre", "unite": "pourcent", "sens": "hausse",
+        "annee_reference": "2023", "valeur_reference": "0.2", "ordre": "0", "published": "on",
+    })
+    indicateur = Indicateur.objects.get(objectif=objectif)
+    assert response["Location"] == reverse("spaser:indicateur_valeurs", args=[indicateur.pk])
+    response = dcp.post(reverse("spaser:indicateur_valeurs", args=[indicateur.pk]),
+                        {"cible_2024": "22 %", "cible_2026": "0,30", "cible_2028": "0.35"})
+    assert response.status_code == 302
+    assert {c.annee: c.valeur for c in Cible.objects.filter(indicateur=indicateur)} == {
+        2024: Decimal("0.22"), 2026: Decimal("0.30"), 2028: Decimal("0.35")}
+    # Adoption then entry into force; the previous scheme in force is replaced.
+    ancien = SpaserFactory(en_vigueur=True, acheteurs=[instance])
+    response = dcp.post(reverse("spaser:adopter", args=[spaser.pk]),
+                        {"date_adoption": "2024-03-15", "reference_deliberation": "Délibération n° 3"})
+    assert response.status_code == 302
+    dcp.post(reverse("spaser:mettre_en_vigueur", args=[spaser.pk]))
+    spaser.refresh_from_db()
+    ancien.refresh_from_db()
+    assert spaser.statut == StatutSpaser.EN_VIGUEUR and ancien.statut == StatutSpaser.REMPLACE
+    page = dcp.get(reverse("spaser:index")).content.decode()
+    assert "SPASER des Landes" in page and "Prochaine publication" in page
+
+
+def test_forms_keep_input_and_refuse_bad_values_without_500(dcp, instance):
+    spaser = SpaserFactory(acheteurs=[instance])
+    response = dcp.post(reverse("spaser:create"), {"titre": "Mauvais", "version": "1", "annee_debut": "2030",
+                                                   "annee_fin": "2024", "acheteurs": [instance.pk]})
+    assert response.status_code == 200 and 'value="Mauvais"' in response.content.decode()
+    objectif = ObjectifFactory(axe__spaser=spaser)
+    response = dcp.post(reverse("spaser:indicateur_create", args=[objectif.pk]), {
+        "libelle": "Saisi sans source", "source_type": "manuel", "unite": "nombre", "sens": "hausse", "ordre": "0"})
+    assert response.status_code == 200 and "source" in response.content.decode()
+    indicateur = IndicateurFactory(objectif=objectif)
+    response = dcp.post(reverse("spaser:indicateur_valeurs", args=[indicateur.pk]), {"cible_2025": "beaucoup"})
+    assert response.status_code == 200 and 'value="beaucoup"' in response.content.decode()
+    response = dcp.post(reverse("spaser:indicateur_valeurs", args=[indicateur.pk]), {"cible_2025": "1e400"})
+    assert response.status_code == 200
+    assert not Cible.objects.exists()
+
+
+def test_manual_indicator_values_per_buyer(dcp, instance):
+    partenaire = OrganisationFactory(partenaire=True)
+    spaser = SpaserFactory(acheteurs=[instance, partenaire], annee_debut=2025, annee_fin=2026)
+    indicateur = IndicateurFactory(objectif__axe__spaser=spaser, manuel=True)
+    response = dcp.post(reverse("spaser:indicateur_valeurs", args=[indicateur.pk]), {
+        f"valeur_{partenaire.pk}_2025": "12", f"source_{partenaire.pk}_2025": "Rapport de la ville",
+        "cible_2025": "10",
+    })
+    assert response.status_code == 302
+    valeur = ValeurManuelle.objects.get()
+    assert (valeur.acheteur, valeur.annee, valeur.valeur, valeur.source) == (partenaire, 2025, Decimal("12"),
+                                                                             "Rapport de la ville")
+    page = dcp.get(reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025", "acheteur": partenaire.pk})
+    html = page.content.decode()
+    assert "Rapport de la ville" in html and 'data-statut="atteint"' in html
+
+
+def test_delete_asks_for_confirmation_then_deletes(dcp, instance):
+    axe = AxeFactory(spaser__acheteurs=[instance])
+    response = dcp.get(reverse("spaser:axe_delete", args=[axe.pk]))
+    assert "Confirmer la suppression" in response.content.decode()
+    assert Axe.objects.filter(pk=axe.pk).exists()
+    dcp.post(reverse("spaser:axe_delete", args=[axe.pk]))
+    assert not Axe.objects.filter(pk=axe.pk).exists()
+
+
+def test_adopted_scheme_cannot_be_deleted_and_replaced_scheme_is_frozen(dcp, instance):
+    spaser = SpaserFactory(en_vigueur=True, acheteurs=[instance])
+    dcp.post(reverse("spaser:delete", args=[spaser.pk]))
+    assert Spaser.objects.filter(pk=spaser.pk).exists()
+    copie_url = dcp.post(reverse("spaser:nouvelle_version", args=[spaser.pk]))["Location"]
+    copie = Spaser.objects.exclude(pk=spaser.pk).get()
+    assert copie_url == reverse("spaser:detail", args=[copie.pk])
+    assert copie.statut == StatutSpaser.BROUILLON and copie.version == "2" and copie.precedent == spaser
+    spaser.statut = StatutSpaser.REMPLACE
+    spaser.save()
+    response = dcp.post(reverse("spaser:axe_create", args=[spaser.pk]), {"type_axe": "social", "titre": "X",
+                                                                         "ordre": "0"})
+    assert response.status_code == 200 and "plus modifiable" in response.content.decode()
+
+
+def test_evaluation_page_shows_obligation_and_exports_xlsx(dcp, instance):
+    spaser = SpaserFactory(en_vigueur=True, acheteurs=[instance])
+    indicateur = IndicateurFactory(objectif__axe__spaser=spaser, figure="marches_notifies_montant", unite="euros",
+                                   valeur_reference=Decimal("10000000"))
+    CibleFactory(indicateur=indicateur, annee=2025, valeur=Decimal("40000000"))
+    MarcheFactory(acheteur=instance, montant_ht=Decimal("30000000"), date_notification=datetime.date(2025, 2, 1))
+    MarcheFactory(acheteur=instance, montant_ht=Decimal("25000000"), date_notification=datetime.date(2025, 5, 1))
+    html = dcp.get(reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025"}).content.decode()
+    assert 'data-testid="obligation">obligatoire' in html
+    assert "chart.umd.min.js" in html
+    response = dcp.get(reverse("spaser:evaluation_xlsx", args=[spaser.pk]), {"annee": "2025"})
+    sheet = load_workbook(io.BytesIO(response.content))["Évaluation 2025"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][2] == "Indicateur" and rows[1][2] == indicateur.libelle
+    assert rows[1][7] == 40000000
+
+
+def test_evaluation_ignores_garbage_parameters(dcp, instance):
+    spaser = SpaserFactory(acheteurs=[instance])
+    for params in ({"annee": "abc"}, {"annee": "99999"}, {"acheteur": "x"}, {"acheteur": "999999"}):
+        assert dcp.get(reverse("spaser:evaluation", args=[spaser.pk]), params).status_code == 200
+
+
+def test_programmation_crud_and_internal_list_shows_unpublished(dcp, instance):
+    direction = DirectionFactory(organisation=instance)
+    response = dcp.post(reverse("spaser:programmation_create"), {
+        "acheteur": instance.pk, "objet": "Entretien des espaces verts des collèges", "direction": direction.pk,
+        "montant_estime_ht": "450000", "annee": "2027", "trimestre": "2", "types_clauses": ["insertion"],
+        "contact": "commande.publique@landes.invalid",
+    })
+    assert response.status_code == 302
+    entree = Programmation.objects.get()
+    assert entree.published is False and entree.types_clauses == ["insertion"]
+    html = dcp.get(reverse("spaser:programmation_list")).content.decode()
+    assert "Entretien des espaces verts des collèges" in html
+
+
+def test_programmation_list_query_count_does_not_grow(dcp, instance, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ProgrammationFactory.create_batch(5, acheteur=instance)
+    with CaptureQueriesContext(connection) as few:
+        dcp.get(reverse("spaser:programmation_list"))
+    ProgrammationFactory.create_batch(45, acheteur=instance)
+    with CaptureQueriesContext(connection) as many:
+        dcp.get(reverse("spaser:programmation_list"))
+    assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as public_few:
+        dcp.get(reverse("spaser:public_programmation"))
+    ProgrammationFactory.create_batch(10, acheteur=instance)
+    with CaptureQueriesContext(connection) as public_many:
+        dcp.get(reverse("spaser:public_programmation"))
+    assert len(public_many) == len(public_few)
