@@ -1,0 +1,37 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from core import demo as core_demo
+from core.models import Organisation
+from facilitateurs import demo, selectors
+from facilitateurs.models import Convention, HeuresMensuelles, IdentiteParticipant, Participant, Sortie
+from tests.clauses.factories import ClauseMarcheFactory
+from tests.marches.factories import MarcheFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_is_consistent_and_idempotent():
+    core_demo.seed()
+    xl = Organisation.objects.get(siret="27400012300019")
+    instance = Organisation.objects.get(type="instance")
+    marches = []
+    for i, acheteur in enumerate([instance, instance, xl, xl]):
+        marche = MarcheFactory(acheteur=acheteur, date_debut=datetime.date(2023 + i % 2, 3, 1),
+                               date_fin=datetime.date(2026, 12, 31))
+        ClauseMarcheFactory(marche=marche, heures_requises=Decimal("2000"))
+        marches.append(marche)
+    demo.seed()
+    counts = (Convention.objects.count(), Participant.objects.count(), HeuresMensuelles.objects.count(),
+              Sortie.objects.count())
+    demo.seed()
+    assert counts == (Convention.objects.count(), Participant.objects.count(), HeuresMensuelles.objects.count(),
+                      Sortie.objects.count())
+    assert counts[0] == 3 and 60 <= counts[1] <= 120 and counts[2] > 100
+    assert IdentiteParticipant.objects.count() == counts[1]
+    assert set(Convention.objects.get(partenaire=xl).marches.all()) == set(marches[2:])
+    assert HeuresMensuelles.objects.filter(mois__lt=datetime.date(2022, 1, 1)).count() == 0
+    realised = selectors.heures_realisees_par_marche([m.pk for m in marches])
+    assert all(value > 0 for value in realised.values())
