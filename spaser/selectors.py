@@ -208,7 +208,7 @@ def _decimal(value):
         number = Decimal(value)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) < Decimal("1e13") else None
 
 
 def programmation_filtrer(queryset, params) -> tuple:

@@ -186,3 +186,12 @@ def test_programmation_list_query_count_does_not_grow(dcp, instance, django_asse
     with CaptureQueriesContext(connection) as public_many:
         dcp.get(reverse("spaser:public_programmation"))
     assert len(public_many) == len(public_few)
+
+
+def test_dcp_home_shows_the_scheme_progress(dcp, instance):
+    assert "Aucun SPASER en vigueur" in dcp.get(reverse("core:home")).content.decode()
+    spaser = SpaserFactory(en_vigueur=True, acheteurs=[instance], titre="SPASER en cours")
+    IndicateurFactory(objectif__axe__spaser=spaser, manuel=True)
+    html = dcp.get(reverse("core:home")).content.decode()
+    assert 'data-testid="spaser-resume"' in html and "SPASER en cours" in html
+    assert reverse("spaser:evaluation", args=[spaser.pk]) in html
