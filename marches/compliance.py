@@ -89,7 +89,7 @@ def conformite_evaluer(marche, seuils) -> tuple[str, list[str]]:
         if not marche.clause_sociale:
             manquements.append(MANQUE_VALEUR)
     elif seuil is None:
-        if not marche.clause_sociale:
+        if not marche.clause_sociale and date >= DATE_OBLIGATIONS:
             manquements.append(MANQUE_SEUIL)
     elif valeur >= seuil and not marche.clause_sociale:
         if not marche.derogation_sociale:

@@ -150,6 +150,8 @@ class Marche(models.Model):
     manquements = models.JSONField("manquements", default=list, blank=True)
 
     origine = models.CharField("origine", max_length=10, choices=Origine.choices, default=Origine.SAISIE)
+    # Fingerprint of the DECP record last imported into this contract: re-importing the same record is a no-op.
+    decp_empreinte = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

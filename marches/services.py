@@ -167,3 +167,174 @@ def seuil_save(*, seuil: SeuilEuropeen, user=None, reason: str = "") -> SeuilEur
     seuil.save()
     marche_conformite_recalculer()
     return seuil
+
+
+# --- DECP import -------------------------------------------------------------------------------------
+
+def _famille_matcher():
+    """CPV -> purchase family, families loaded once (clauses.selectors.famille_pour_cpv does the same
+    longest-prefix match with one query per call, too slow for 20,000 contracts)."""
+    from clauses.models import FamilleAchat
+
+    prefixes = []
+    for famille_id, values in FamilleAchat.objects.filter(is_active=True).values_list("id", "prefixes_cpv"):
+        for prefix in values or []:
+            digits = "".join(ch for ch in str(prefix) if ch.isdigit())
+            if digits:
+                prefixes.append((digits, famille_id))
+    prefixes.sort(key=lambda item: -len(item[0]))
+
+    def match(code_cpv: str):
+        digits = "".join(ch for ch in (code_cpv or "").split("-")[0] if ch.isdigit())
+        if not digits:
+            return None
+        for prefix, famille_id in prefixes:
+            if digits.startswith(prefix):
+                return famille_id
+        return None
+
+    return match
+
+
+def _chunks(values, size=2000):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _report(result, **counts) -> dict:
+    anomalies = [a.as_dict() for a in result.anomalies[:5000]]
+    return {
+        "fichier": result.fichier, "refuse": bool(result.erreurs), "nb_lus": result.nb_lus,
+        "nb_doublons": result.nb_doublons, "nb_anomalies": len(result.anomalies), "anomalies": anomalies,
+        "erreurs": [e.as_dict() for e in result.erreurs], "texte_erreurs": [str(e) for e in result.erreurs],
+        "nb_crees": 0, "nb_modifies": 0, "nb_inchanges": 0, **counts,
+    }
+
+
+def decp_importer(*, data: bytes, fichier: str, user=None) -> dict:
+    """Import one DECP file (JSON v1/v2 or XML). A file with an error is refused and writes nothing;
+    otherwise every contract is created or updated in one transaction, with bulk operations."""
+    from . import decp
+
+    result = decp.parse_bytes(data, fichier)
+    if result.erreurs:
+        return _report(result)
+    with transaction.atomic():
+        counts = _decp_ecrire(result, user=user)
+        report = _report(result, **counts)
+        from .models import ImportJournal
+
+        ImportJournal.objects.create(
+            format=ImportJournal.Format.DECP, fichier=fichier[:255], user=user if getattr(user, "is_authenticated",
+                                                                                          False) else None,
+            nb_lus=result.nb_lus, nb_crees=counts["nb_crees"], nb_modifies=counts["nb_modifies"],
+            nb_inchanges=counts["nb_inchanges"], nb_anomalies=len(result.anomalies),
+            rapport={k: v for k, v in report.items() if k != "anomalies"} | {"anomalies": report["anomalies"][:500]},
+        )
+    return report
+
+
+def _decp_ecrire(result, *, user=None) -> dict:
+    from django.utils import timezone
+
+    from core.models import Organisation
+    from core.services import organisation_get_or_create_from_siret
+
+    from .enums import Origine
+
+    records = result.records
+    organisations = {o.siret: o.pk for o in Organisation.objects.filter(
+        siret__in={r.acheteur_siret for r in records}).only("id", "siret")}
+    noms = {r.acheteur_siret: r.acheteur_nom for r in records}
+    for siret in {r.acheteur_siret for r in records} - set(organisations):
+        organisation, _ = organisation_get_or_create_from_siret(siret=siret, nom=noms.get(siret, ""), user=user)
+        organisations[siret] = organisation.pk
+
+    # Companies: existing ones by identifier, the others created in bulk.
+    titulaires = {}
+    for r in records:
+        for t in r.titulaires:
+            titulaires.setdefault(t.id, t)
+    entreprises = {}
+    for chunk in _chunks(titulaires):
+        entreprises.update(Entreprise.objects.filter(siret__in=chunk).values_list("siret", "id"))
+    nouvelles = [Entreprise(siret=t.id, nom=t.nom, type_identifiant=t.type_identifiant)
+                 for siret, t in titulaires.items() if siret not in entreprises]
+    Entreprise.objects.bulk_create(nouvelles, batch_size=1000)
+    for chunk in _chunks([e.siret for e in nouvelles]):
+        entreprises.update(Entreprise.objects.filter(siret__in=chunk).values_list("siret", "id"))
+
+    # Existing contracts with the same key.
+    existants = {}
+    for org_id in set(organisations.values()):
+        idents = {r.identifiant for r in records if organisations[r.acheteur_siret] == org_id}
+        for chunk in _chunks(idents):
+            for pk, ident, disc, emp in Marche.objects.filter(acheteur_id=org_id, identifiant__in=chunk).values_list(
+                    "pk", "identifiant", "discriminant", "decp_empreinte"):
+                existants[(org_id, ident, disc)] = (pk, emp)
+
+    famille_pour = _famille_matcher()
+    seuils = seuils_charger()
+    now = timezone.now()
+    creer, modifier, inchanges = [], [], 0
+    a_charger = {}
+    for r in records:
+        key = (organisations[r.acheteur_siret], r.identifiant, r.discriminant)
+        existing = existants.get(key)
+        if existing is None:
+            creer.append(r)
+        elif existing[1] == r.empreinte:
+            inchanges += 1
+        else:
+            a_charger[existing[0]] = r
+    objets_existants = {}
+    for chunk in _chunks(a_charger):
+        objets_existants.update(Marche.objects.in_bulk(chunk))
+
+    def remplir(marche, r):
+        for name, value in r.champs.items():
+            setattr(marche, name, value)
+        marche.montant_initial_ht, marche.duree_initiale_mois = marche.montant_ht, marche.duree_mois
+        for m in sorted(r.modifications, key=lambda m: m.numero):
+            if m.montant_ht is not None:
+                marche.montant_ht = m.montant_ht
+            if m.duree_mois is not None:
+                marche.duree_mois = m.duree_mois
+        if marche.famille_id is None:
+            marche.famille_id = famille_pour(marche.code_cpv)
+        marche.decp_empreinte = r.empreinte
+        marche.statut_conformite, marche.manquements = conformite_evaluer(marche, seuils)
+        marche.updated_at = now
+        return marche
+
+    nouveaux = []
+    for r in creer:
+        marche = Marche(acheteur_id=organisations[r.acheteur_siret], identifiant=r.identifiant,
+                        discriminant=r.discriminant, origine=Origine.DECP, created_at=now)
+        nouveaux.append((remplir(marche, r), r))
+    Marche.objects.bulk_create([m for m, _ in nouveaux], batch_size=1000)
+    modifies = [(remplir(objets_existants[pk], r), r) for pk, r in a_charger.items()]
+    if modifies:
+        fields = sorted(set().union(*(r.champs for _, r in modifies)) | {
+            "montant_initial_ht", "duree_initiale_mois", "famille", "decp_empreinte", "statut_conformite",
+            "manquements", "updated_at"})
+        Marche.objects.bulk_update([m for m, _ in modifies], fields, batch_size=500)
+        ids = [m.pk for m, _ in modifies]
+        for chunk in _chunks(ids):
+            Attribution.objects.filter(marche_id__in=chunk).delete()
+            Modification.objects.filter(marche_id__in=chunk).delete()
+    attributions, modifications = [], []
+    for marche, r in nouveaux + modifies:
+        for t in r.titulaires:
+            attributions.append(Attribution(marche_id=marche.pk, entreprise_id=entreprises[t.id], role=t.role,
+                                            montant_ht=t.montant_ht, date_notification=t.date_notification))
+        for m in r.modifications:
+            modifications.append(Modification(
+                marche_id=marche.pk, numero=m.numero, objet=m.objet, date_notification=m.date_notification,
+                date_publication_donnees=m.date_publication_donnees, montant_ht=m.montant_ht,
+                duree_mois=m.duree_mois))
+    Attribution.objects.bulk_create(attributions, batch_size=2000)
+    Modification.objects.bulk_create(modifications, batch_size=2000)
+    return {"nb_crees": len(nouveaux), "nb_modifies": len(modifies), "nb_inchanges": inchanges,
+            "nb_entreprises_creees": len(nouvelles)}

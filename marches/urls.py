@@ -23,4 +23,6 @@ urlpatterns = [
     path("seuils/", views.seuil_list, name="seuils"),
     path("seuils/nouveau/", views.seuil_form, name="seuil_create"),
     path("seuils/<int:pk>/modifier/", views.seuil_form, name="seuil_update"),
+    path("imports/", views.import_list, name="imports"),
+    path("imports/decp/", views.import_decp, name="import_decp"),
 ]

@@ -18,7 +18,7 @@ from . import perms, register, selectors, services, tabular
 from .compliance import DATE_OBLIGATIONS, soumis
 from .filters import MarcheFilter
 from .forms import AttributionForm, EntrepriseForm, LotForm, MarcheForm, ModificationForm, SeuilForm
-from .models import Attribution, Entreprise, Lot, Marche, Modification, SeuilEuropeen
+from .models import Attribution, Lot, Marche, Modification, SeuilEuropeen
 
 
 def _filtered(request):
@@ -273,3 +273,35 @@ def seuil_form(request, pk=None):
         "form": form, "titre": "Modifier le seuil" if seuil else "Nouveau seuil européen",
         "historique": history_for(seuil) if seuil else None, "retour": reverse("marches:seuils"),
     })
+
+
+# --- Imports (DCP) -----------------------------------------------------------------------------------
+
+@role_required(Role.DCP, Role.ADMIN)
+def import_decp(request):
+    """Upload a DECP file: saved directly when readable (with the report of repaired anomalies);
+    refused as a whole, with the errors, otherwise."""
+    from .forms import ImportForm
+
+    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le fichier")
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        report = services.decp_importer(data=upload.read(), fichier=upload.name, user=request.user)
+        if report["refuse"]:
+            messages.error(request, f"Fichier « {upload.name} » refusé : rien n'a été enregistré.")
+        else:
+            messages.success(request, f"Fichier « {upload.name} » importé.")
+    return render(request, "marches/import.html", {
+        "form": form, "report": report, "titre": "Importer des données essentielles (DECP)",
+        "aide": "JSON au format DECP v2 (schéma 2.0.3) ou v1 (avant 2024), ou XML v2. Les écarts courants sont "
+                "corrigés et signalés ; un fichier incompréhensible est refusé en entier.",
+    })
+
+
+@role_required(Role.DCP, Role.ADMIN)
+def import_list(request):
+    from .models import ImportJournal
+
+    return render(request, "marches/import_list.html",
+                  {"imports": ImportJournal.objects.select_related("user")[:100]})

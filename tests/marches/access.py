@@ -52,3 +52,8 @@ ACCESS = {
     "marches:seuil_create": Rule(only(200, "dcp", "admin")),
     "marches:seuil_update": Rule(only(200, "dcp", "admin"), kwargs=_pk("seuil")),
 }
+
+ACCESS.update({
+    "marches:imports": Rule(only(200, "dcp", "admin")),
+    "marches:import_decp": Rule(only(200, "dcp", "admin")),
+})

@@ -1,0 +1,709 @@
+"""DECP (données essentielles de la commande publique): lenient parsing of published files and strict export.
+
+Reading (`parse_bytes`) accepts
+- the v2 JSON of the official schema (`{"marches": {"marche": [...], "contrat-concession": [...]}}`),
+- its real-world deviations: extra keys, empty arrays, numbers and booleans as strings, enum values
+  spelled loosely (case, accents, apostrophes), wrapped or unwrapped lists;
+- the pre-2024 v1 layout (`{"marches": [...]}`, flat titulaires, `formePrix` "Ferme"/"Révisable",
+  nature "Accord-cadre"...);
+- the v2 XML form (same element names), parsed with defusedxml (no entity expansion, no external entities).
+Every repaired deviation is an *anomaly* (file, contract index and id, field, message). What cannot be
+understood is an *error* with the same location; a file with an error is refused as a whole.
+
+Writing is in marches.services (decp_importer); the export (`export_json`) is below and validates
+strictly against the schema.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
+from pathlib import Path
+
+from .enums import (
+    CCAG,
+    Categorie,
+    FormePrix,
+    ModaliteExecution,
+    Nature,
+    Procedure,
+    Technique,
+    TypeGroupement,
+    TypeIdentifiant,
+    TypeLieu,
+    TypePrix,
+)
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "schema_decp_v2.0.3.json"
+MAX_ANOMALIES_STORED = 5000
+
+MARCHE_KEYS = {
+    "id", "acheteur", "nature", "objet", "codeCPV", "techniques", "modalitesExecution", "idAccordCadre",
+    "marcheInnovant", "ccag", "offresRecues", "attributionAvance", "tauxAvance", "typeGroupementOperateurs",
+    "sousTraitanceDeclaree", "actesSousTraitance", "procedure", "lieuExecution", "dureeMois", "dateNotification",
+    "datePublicationDonnees", "montant", "typesPrix", "formePrix", "origineUE", "origineFrance", "titulaires",
+    "considerationsSociales", "considerationsEnvironnementales", "modificationsActesSousTraitance", "modifications",
+}
+CONCESSION_KEYS = {
+    "id", "autoriteConcedante", "nature", "objet", "procedure", "dureeMois", "dateSignature",
+    "datePublicationDonnees", "dateDebutExecution", "valeurGlobale", "montantSubventionPublique", "donneesExecution",
+    "concessionnaires", "considerationsSociales", "considerationsEnvironnementales", "modifications",
+}
+# Keys that real files carry and that we ignore without noise.
+QUIET_KEYS: set = set()  # keys outside the schema that we would ignore silently (none so far)
+
+
+class DecpError(Exception):
+    pass
+
+
+@dataclass
+class Probleme:
+    fichier: str
+    index: int | None
+    identifiant: str
+    champ: str
+    message: str
+
+    def as_dict(self):
+        return {"fichier": self.fichier, "index": self.index, "id": self.identifiant, "champ": self.champ,
+                "message": self.message}
+
+    def __str__(self):
+        where = f"contrat n° {self.index + 1}" if self.index is not None else "fichier"
+        ident = f" (id « {self.identifiant} »)" if self.identifiant else ""
+        champ = f", champ « {self.champ} »" if self.champ else ""
+        return f"{self.fichier} : {where}{ident}{champ} : {self.message}"
+
+
+@dataclass
+class Titulaire:
+    id: str
+    type_identifiant: str
+    nom: str = ""
+    role: str = "titulaire"
+    montant_ht: Decimal | None = None
+    date_notification: datetime.date | None = None
+
+
+@dataclass
+class ModificationDecp:
+    numero: int
+    objet: str = ""
+    date_notification: datetime.date | None = None
+    date_publication_donnees: datetime.date | None = None
+    montant_ht: Decimal | None = None
+    duree_mois: int | None = None
+
+
+@dataclass
+class Record:
+    index: int
+    acheteur_siret: str
+    acheteur_nom: str
+    identifiant: str
+    champs: dict  # Marche field -> value
+    titulaires: list = field(default_factory=list)
+    modifications: list = field(default_factory=list)
+    empreinte: str = ""
+    discriminant: str = ""
+
+
+@dataclass
+class ParseResult:
+    fichier: str
+    records: list = field(default_factory=list)
+    anomalies: list = field(default_factory=list)
+    erreurs: list = field(default_factory=list)
+    nb_lus: int = 0
+    nb_doublons: int = 0
+
+
+# --- Normalisation helpers ---------------------------------------------------------------------------
+
+def _key(text) -> str:
+    """'Appel d’offres  OUVERT' -> 'appeldoffresouvert' (accents, case, punctuation and spaces ignored)."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+@cache
+def _enum_index(choices_cls) -> dict:
+    return {_key(value): value for value in choices_cls.values}
+
+
+ALIASES = {
+    "typeCode": {"codepostal": TypeLieu.CODE_POSTAL, "codeinsee": TypeLieu.COMMUNE, "codecommune": TypeLieu.COMMUNE,
+                 "codedepartement": TypeLieu.DEPARTEMENT, "coderegion": TypeLieu.REGION, "codepays": TypeLieu.PAYS},
+    "ccag": {"maitrisedoeuvre": CCAG.MOE, "moe": CCAG.MOE, "fcs": CCAG.FCS, "pi": CCAG.PI, "tic": CCAG.TIC,
+             "aucun": CCAG.AUCUN, "sansccag": CCAG.AUCUN, "sansobjet": CCAG.AUCUN},
+}
+
+
+class _Ctx:
+    """Where we are (file, record) and where problems go."""
+
+    def __init__(self, result: ParseResult, index: int | None = None, identifiant: str = "", strings_ok=False):
+        self.result, self.index, self.identifiant, self.strings_ok = result, index, identifiant, strings_ok
+
+    def anomalie(self, champ, message):
+        self.result.anomalies.append(Probleme(self.result.fichier, self.index, self.identifiant, champ, message))
+
+    def erreur(self, champ, message):
+        self.result.erreurs.append(Probleme(self.result.fichier, self.index, self.identifiant, champ, message))
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "") or value == [] or value == {}
+
+
+def _text(value, ctx, champ, max_length=None) -> str:
+    if _empty(value):
+        return ""
+    if isinstance(value, dict | list):
+        ctx.erreur(champ, "texte attendu, structure trouvée")
+        return ""
+    text = str(value).strip()
+    if max_length and len(text) > max_length:
+        ctx.anomalie(champ, f"texte tronqué à {max_length} caractères")
+        text = text[:max_length]
+    return text
+
+
+def _decimal(value, ctx, champ, minimum=None):
+    if _empty(value):
+        return None
+    if isinstance(value, bool):
+        ctx.erreur(champ, f"nombre attendu, « {value} » trouvé")
+        return None
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        raw = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
+        if "," in raw and "." not in raw:
+            raw = raw.replace(",", ".")
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            ctx.erreur(champ, f"« {value} » n'est pas un nombre")
+            return None
+        if not ctx.strings_ok:
+            ctx.anomalie(champ, "nombre écrit comme du texte")
+    if not number.is_finite():
+        ctx.erreur(champ, f"« {value} » n'est pas un nombre")
+        return None
+    if minimum is not None and number < minimum:
+        ctx.erreur(champ, f"valeur {value} inférieure au minimum {minimum}")
+        return None
+    return number
+
+
+def _int(value, ctx, champ):
+    number = _decimal(value, ctx, champ, minimum=0)
+    if number is None:
+        return None
+    if number != number.to_integral():
+        ctx.anomalie(champ, f"nombre entier attendu, {value} arrondi")
+    return int(number.to_integral())
+
+
+def _bool(value, ctx, champ):
+    if _empty(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    key = _key(value)
+    if key in ("true", "oui", "1", "vrai", "yes"):
+        result = True
+    elif key in ("false", "non", "0", "faux", "no"):
+        result = False
+    else:
+        ctx.erreur(champ, f"« {value} » n'est ni vrai ni faux")
+        return False
+    if not ctx.strings_ok:
+        ctx.anomalie(champ, "booléen écrit comme du texte")
+    return result
+
+
+DATE_FR = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+
+def _date(value, ctx, champ):
+    if _empty(value):
+        return None
+    text = str(value).strip()
+    try:
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            return datetime.date.fromisoformat(text)
+        if re.match(r"^\d{4}-\d{2}-\d{2}", text):  # with a time or an offset
+            ctx.anomalie(champ, f"date « {text} » réduite au jour")
+            return datetime.date.fromisoformat(text[:10])
+        match = DATE_FR.match(text)
+        if match:
+            ctx.anomalie(champ, f"date « {text} » au format JJ/MM/AAAA")
+            return datetime.date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        pass
+    ctx.erreur(champ, f"« {text} » n'est pas une date (AAAA-MM-JJ)")
+    return None
+
+
+def procedure_approchee(key: str):
+    """Loosely spelled procedures of real files ('Marché négocié sans publicité…', 'MAPA', 'Appel d offre')."""
+    if "sanspublicite" in key or "sansmiseenconcurrence" in key:
+        return Procedure.SANS_PUBLICITE
+    if "appeldoffre" in key:
+        return Procedure.AO_RESTREINT if "restreint" in key else Procedure.AO_OUVERT
+    if "adapte" in key or key == "mapa":
+        return Procedure.MAPA
+    if "dialogue" in key:
+        return Procedure.DIALOGUE
+    if "negoci" in key:
+        return Procedure.NEGOCIEE
+    return None
+
+
+def _enum(value, choices_cls, ctx, champ, aliases=None, required=False):
+    if _empty(value):
+        if required:
+            ctx.anomalie(champ, "valeur absente")
+        return ""
+    text = str(value).strip()
+    if text in choices_cls.values:
+        return text
+    key = _key(text)
+    if callable(aliases):
+        canonical = _enum_index(choices_cls).get(key) or aliases(key)
+    else:
+        canonical = _enum_index(choices_cls).get(key) or (aliases or {}).get(key)
+    if canonical is None:
+        ctx.erreur(champ, f"valeur inconnue « {text} »")
+        return ""
+    ctx.anomalie(champ, f"« {text} » lu comme « {canonical} »")
+    return str(canonical)
+
+
+def _items(value, inner: str, ctx, champ) -> list:
+    """A DECP list in any of its real shapes: [{inner: x}], [x], {inner: x}, {inner: [x]}; empty -> []."""
+    if _empty(value):
+        if value == []:
+            ctx.anomalie(champ, "liste vide ignorée")
+        return []
+    if isinstance(value, dict):
+        if inner in value:
+            value = value[inner]
+        else:
+            value = [value]
+    if not isinstance(value, list):
+        value = [value]
+    items = []
+    for item in value:
+        if isinstance(item, dict) and inner in item and len(item) == 1:
+            item = item[inner]
+        if isinstance(item, list):
+            items.extend(item)
+        elif not _empty(item):
+            items.append(item)
+    return items
+
+
+def _siret(value) -> str:
+    return re.sub(r"\s", "", str(value or ""))
+
+
+# --- Records -----------------------------------------------------------------------------------------
+
+def _titulaire(item, ctx, champ, role="titulaire"):
+    from core.utils import siret_ok
+
+    if not isinstance(item, dict):
+        ctx.erreur(champ, "entreprise illisible")
+        return None
+    ident = _siret(item.get("id"))
+    if not ident:
+        ctx.anomalie(champ, "entreprise sans identifiant ignorée")
+        return None
+    if len(ident) > 20:
+        ctx.erreur(champ, f"identifiant d'entreprise trop long « {ident} »")
+        return None
+    raw_type = item.get("typeIdentifiant")
+    if _empty(raw_type):
+        type_identifiant = TypeIdentifiant.SIRET if ident.isdigit() else TypeIdentifiant.TVA
+        ctx.anomalie(champ, f"type d'identifiant absent pour {ident}, lu comme {type_identifiant}")
+    else:
+        type_identifiant = _enum(raw_type, TypeIdentifiant, ctx, champ)
+        if not type_identifiant:
+            return None
+    if type_identifiant == TypeIdentifiant.SIRET and not siret_ok(ident):
+        ctx.anomalie(champ, f"SIRET invalide « {ident} » conservé tel quel")
+    nom = _text(item.get("denominationSociale") or item.get("nom"), ctx, champ, 255)
+    return Titulaire(id=ident, type_identifiant=str(type_identifiant), nom=nom, role=role)
+
+
+def _lieu(value, ctx, champs):
+    if _empty(value):
+        return
+    if not isinstance(value, dict):
+        ctx.erreur("lieuExecution", "structure illisible")
+        return
+    champs["lieu_code"] = _text(value.get("code"), ctx, "lieuExecution.code", 10)
+    champs["lieu_type_code"] = _enum(value.get("typeCode"), TypeLieu, ctx, "lieuExecution.typeCode",
+                                     ALIASES["typeCode"]) or (TypeLieu.CODE_POSTAL if champs["lieu_code"] else "")
+    nom = value.get("nom") if "nom" in value else value.get("nom ")
+    champs["lieu_nom"] = _text(nom, ctx, "lieuExecution.nom", 255)
+
+
+def _considerations(raw, ctx, champs, sociales: bool):
+    from . import decp_labels as L
+
+    if sociales:
+        values = _items(raw, "considerationSociale", ctx, "considerationsSociales")
+        labels = {_key(v): v for v in L.SOCIALES}
+        flags = {L.CLAUSE_SOCIALE: "clause_sociale", L.CRITERE_SOCIAL: "critere_social",
+                 L.MARCHE_RESERVE: "marche_reserve"}
+        champ = "considerationsSociales"
+    else:
+        values = _items(raw, "considerationEnvironnementale", ctx, "considerationsEnvironnementales")
+        labels = {_key(v): v for v in L.ENVIRONNEMENTALES}
+        flags = {L.CLAUSE_ENV: "clause_environnementale", L.CRITERE_ENV: "critere_environnemental"}
+        champ = "considerationsEnvironnementales"
+    for value in values:
+        label = labels.get(_key(value))
+        if label is None:
+            ctx.erreur(champ, f"valeur inconnue « {value} »")
+            continue
+        if label != value:
+            ctx.anomalie(champ, f"« {value} » lu comme « {label} »")
+        if label in flags:
+            champs[flags[label]] = True
+
+
+def _modifications(raw, ctx, concession=False):
+    result = []
+    items = _items(raw, "modification", ctx, "modifications")
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            ctx.erreur("modifications", "modification illisible")
+            continue
+        numero = _int(item.get("id"), ctx, "modifications.id") if not _empty(item.get("id")) else position
+        date = item.get("dateNotificationModification") or item.get("dateSignatureModification")
+        montant_key = "valeurGlobale" if concession else "montant"
+        result.append(ModificationDecp(
+            numero=numero or position,
+            objet=_text(item.get("objetModification"), ctx, "modifications.objetModification"),
+            date_notification=_date(date, ctx, "modifications.dateNotificationModification"),
+            date_publication_donnees=_date(item.get("datePublicationDonneesModification"), ctx,
+                                           "modifications.datePublicationDonneesModification"),
+            montant_ht=_decimal(item.get(montant_key), ctx, f"modifications.{montant_key}", minimum=0),
+            duree_mois=_int(item.get("dureeMois"), ctx, "modifications.dureeMois"),
+        ))
+    numeros = [m.numero for m in result]
+    if len(set(numeros)) != len(numeros):
+        ctx.anomalie("modifications", "numéros de modification répétés : renumérotés dans l'ordre du fichier")
+        for position, m in enumerate(result, start=1):
+            m.numero = position
+    return result
+
+
+def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
+    known = CONCESSION_KEYS if concession else MARCHE_KEYS
+    for key in raw:
+        if key not in known and key not in QUIET_KEYS and key.strip() not in known:
+            ctx.anomalie(key, "clé inconnue ignorée")
+    acheteur = raw.get("autoriteConcedante" if concession else "acheteur") or raw.get("acheteur")
+    acheteur_champ = "autoriteConcedante.id" if concession else "acheteur.id"
+    if isinstance(acheteur, str | int):
+        acheteur = {"id": str(acheteur)}
+    if not isinstance(acheteur, dict) or _empty(acheteur.get("id")):
+        ctx.erreur(acheteur_champ, "SIRET de l'acheteur absent")
+        return None
+    acheteur_siret = _siret(acheteur.get("id"))
+    if not re.fullmatch(r"[0-9]{14}", acheteur_siret):
+        ctx.erreur(acheteur_champ, f"SIRET de l'acheteur illisible « {acheteur.get('id')} » (14 chiffres attendus)")
+        return None
+    from core.utils import siret_ok
+
+    if not siret_ok(acheteur_siret):
+        ctx.anomalie(acheteur_champ, f"SIRET de l'acheteur invalide « {acheteur_siret} » (clé de contrôle)")
+
+    identifiant = _text(raw.get("id"), ctx, "id")
+    if not identifiant:
+        ctx.anomalie("id", "identifiant vide")
+    elif len(identifiant) > 32:
+        ctx.erreur("id", f"identifiant de {len(identifiant)} caractères (32 au plus)")
+    champs = {"categorie": Categorie.CONCESSION if concession else Categorie.MARCHE}
+    objet = _text(raw.get("objet"), ctx, "objet")
+    if not objet:
+        ctx.anomalie("objet", "objet absent")
+        objet = "(objet non renseigné)"
+    champs["objet"] = objet
+
+    # Nature: v1 files put the purchase technique there ("Accord-cadre", "Marché subséquent").
+    nature_raw = raw.get("nature")
+    techniques, modalites = [], []
+    nature_key = _key(nature_raw) if not _empty(nature_raw) else ""
+    if not concession and nature_key in ("accordcadre",):
+        ctx.anomalie("nature", f"« {nature_raw} » lu comme nature « Marché », technique « Accord-cadre »")
+        champs["nature"], techniques = Nature.MARCHE, [Technique.ACCORD_CADRE]
+    elif not concession and nature_key in ("marchesubsequent", "marchesubsequentdaccordcadre"):
+        ctx.anomalie("nature", f"« {nature_raw} » lu comme nature « Marché », modalité « Marchés subséquents »")
+        champs["nature"], modalites = Nature.MARCHE, [ModaliteExecution.SUBSEQUENTS]
+    elif not concession and nature_key in ("marchedepartenariat", "partenariat"):
+        champs["nature"] = Nature.PARTENARIAT
+    else:
+        nature = _enum(nature_raw, Nature, ctx, "nature")
+        if _empty(nature_raw):
+            ctx.anomalie("nature", "nature absente, lue comme « Marché »" if not concession else "nature absente")
+            nature = Nature.MARCHE if not concession else Nature.CONCESSION_SERVICE
+        champs["nature"] = nature or (Nature.MARCHE if not concession else Nature.CONCESSION_SERVICE)
+
+    champs["procedure"] = _enum(raw.get("procedure"), Procedure, ctx, "procedure", procedure_approchee,
+                                required=True)
+    champs["duree_mois"] = _int(raw.get("dureeMois"), ctx, "dureeMois")
+    champs["date_publication_donnees"] = _date(raw.get("datePublicationDonnees"), ctx, "datePublicationDonnees")
+    if concession:
+        champs["date_notification"] = _date(raw.get("dateSignature"), ctx, "dateSignature")
+        champs["date_debut"] = _date(raw.get("dateDebutExecution"), ctx, "dateDebutExecution")
+        champs["montant_ht"] = _decimal(raw.get("valeurGlobale"), ctx, "valeurGlobale", minimum=0)
+        titulaires_raw = _items(raw.get("concessionnaires"), "concessionnaire", ctx, "concessionnaires")
+        titulaires = [t for t in (_titulaire(i, ctx, "concessionnaires") for i in titulaires_raw) if t]
+    else:
+        code = _siret(raw.get("codeCPV")) if not _empty(raw.get("codeCPV")) else ""
+        if code != (str(raw.get("codeCPV") or "")):
+            ctx.anomalie("codeCPV", f"code CPV « {raw.get('codeCPV')} » nettoyé")
+        if not code:
+            ctx.anomalie("codeCPV", "code CPV absent")
+        elif not re.fullmatch(r"[0-9]{8}(-[0-9])?", code):
+            ctx.erreur("codeCPV", f"code CPV illisible « {raw.get('codeCPV')} »")
+        champs["code_cpv"] = code
+        for value in _items(raw.get("techniques"), "technique", ctx, "techniques"):
+            value = _enum(value, Technique, ctx, "techniques")
+            if value and value not in techniques:
+                techniques.append(value)
+        for value in _items(raw.get("modalitesExecution"), "modaliteExecution", ctx, "modalitesExecution"):
+            value = _enum(value, ModaliteExecution, ctx, "modalitesExecution")
+            if value and value not in modalites:
+                modalites.append(value)
+        champs["id_accord_cadre"] = _text(raw.get("idAccordCadre"), ctx, "idAccordCadre", 32)
+        champs["marche_innovant"] = _bool(raw.get("marcheInnovant"), ctx, "marcheInnovant")
+        champs["ccag"] = _enum(raw.get("ccag"), CCAG, ctx, "ccag", ALIASES["ccag"])
+        champs["offres_recues"] = _int(raw.get("offresRecues"), ctx, "offresRecues")
+        champs["attribution_avance"] = _bool(raw.get("attributionAvance"), ctx, "attributionAvance")
+        taux = _decimal(raw.get("tauxAvance"), ctx, "tauxAvance", minimum=0)
+        if taux is not None and taux > 1:
+            ctx.anomalie("tauxAvance", f"taux {taux} lu comme un pourcentage")
+            taux = taux / 100 if taux <= 100 else None
+        champs["taux_avance"] = taux
+        champs["type_groupement"] = _enum(raw.get("typeGroupementOperateurs"), TypeGroupement, ctx,
+                                          "typeGroupementOperateurs") or TypeGroupement.AUCUN
+        champs["sous_traitance_declaree"] = _bool(raw.get("sousTraitanceDeclaree"), ctx, "sousTraitanceDeclaree")
+        champs["date_notification"] = _date(raw.get("dateNotification"), ctx, "dateNotification")
+        champs["montant_ht"] = _decimal(raw.get("montant"), ctx, "montant", minimum=0)
+        types_prix = []
+        for value in _items(raw.get("typesPrix"), "typePrix", ctx, "typesPrix"):
+            value = _enum(value, TypePrix, ctx, "typesPrix")
+            if value and value not in types_prix:
+                types_prix.append(value)
+        forme = raw.get("formePrix")
+        forme_key = _key(forme) if not _empty(forme) else ""
+        v1_prix = {"ferme": TypePrix.FERME, "revisable": TypePrix.REVISABLE, "actualisable": TypePrix.ACTUALISABLE,
+                   "provisoire": TypePrix.PROVISOIRE}
+        if forme_key in v1_prix:
+            ctx.anomalie("formePrix", f"« {forme} » (format v1) lu comme type de prix « {v1_prix[forme_key]} »")
+            if v1_prix[forme_key] not in types_prix:
+                types_prix.append(str(v1_prix[forme_key]))
+            champs["forme_prix"] = ""
+        else:
+            champs["forme_prix"] = _enum(forme, FormePrix, ctx, "formePrix")
+        champs["types_prix"] = types_prix
+        for key, name in (("origineUE", "origine_ue"), ("origineFrance", "origine_france")):
+            value = _decimal(raw.get(key), ctx, key, minimum=0)
+            champs[name] = value if value is None or value <= 1 else None
+        titulaires_raw = _items(raw.get("titulaires"), "titulaire", ctx, "titulaires")
+        titulaires = [t for t in (_titulaire(i, ctx, "titulaires") for i in titulaires_raw) if t]
+        for acte in _items(raw.get("actesSousTraitance"), "acteSousTraitance", ctx, "actesSousTraitance"):
+            if not isinstance(acte, dict):
+                ctx.erreur("actesSousTraitance", "acte illisible")
+                continue
+            sous_traitant = _titulaire(acte.get("sousTraitant") or {}, ctx, "actesSousTraitance.sousTraitant",
+                                       role="sous_traitant")
+            if sous_traitant:
+                sous_traitant.montant_ht = _decimal(acte.get("montant"), ctx, "actesSousTraitance.montant", 0)
+                sous_traitant.date_notification = _date(acte.get("dateNotification"), ctx,
+                                                        "actesSousTraitance.dateNotification")
+                titulaires.append(sous_traitant)
+        if any(t.role == "sous_traitant" for t in titulaires):
+            champs["sous_traitance_declaree"] = True
+    champs["techniques"] = [str(t) for t in techniques]
+    champs["modalites_execution"] = [str(m) for m in modalites]
+    if not titulaires:
+        ctx.anomalie("titulaires", "aucun titulaire")
+    for flag in ("clause_sociale", "critere_social", "marche_reserve", "clause_environnementale",
+                 "critere_environnemental"):
+        champs[flag] = False
+    _considerations(raw.get("considerationsSociales"), ctx, champs, sociales=True)
+    _considerations(raw.get("considerationsEnvironnementales"), ctx, champs, sociales=False)
+    _lieu(raw.get("lieuExecution"), ctx, champs)
+    if champs.get("montant_ht") is None:
+        ctx.anomalie("montant", "montant absent")
+
+    modifications = _modifications(raw.get("modifications"), ctx, concession)
+    # Deduplicate awardees (same company, same role).
+    seen, uniques = set(), []
+    for t in titulaires:
+        if (t.id, t.role) in seen:
+            ctx.anomalie("titulaires", f"entreprise {t.id} répétée")
+            continue
+        seen.add((t.id, t.role))
+        uniques.append(t)
+    return Record(index=ctx.index, acheteur_siret=acheteur_siret, acheteur_nom=_text(acheteur.get("nom"), ctx,
+                  "acheteur.nom", 255), identifiant=identifiant, champs=champs, titulaires=uniques,
+                  modifications=modifications)
+
+
+def empreinte(raw) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+# --- Documents ---------------------------------------------------------------------------------------
+
+XML_LISTS = {"marche", "contrat-concession"}
+
+
+def _xml_to_obj(element):
+    """An element with children -> dict (a repeated child tag -> list); a leaf -> its text."""
+    children = list(element)
+    if not children:
+        return (element.text or "").strip()
+    result = {}
+    for child in children:
+        value = _xml_to_obj(child)
+        if child.tag in result:
+            existing = result[child.tag]
+            if isinstance(existing, _Repeated):
+                existing.append(value)
+            else:
+                result[child.tag] = _Repeated([existing, value])
+        else:
+            result[child.tag] = _Repeated([value]) if child.tag in XML_LISTS else value
+    return {k: list(v) if isinstance(v, _Repeated) else v for k, v in result.items()}
+
+
+class _Repeated(list):
+    pass
+
+
+def load_document(data: bytes, fichier: str):
+    """JSON or XML bytes -> Python structure; raises DecpError when neither can be read."""
+    text = data.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):
+        from xml.etree.ElementTree import ParseError
+
+        from defusedxml import DefusedXmlException
+        from defusedxml.ElementTree import fromstring
+
+        try:
+            root = fromstring(text)
+        except (ParseError, DefusedXmlException) as exc:
+            raise DecpError(f"{fichier} : XML illisible ou dangereux ({exc})") from exc
+        return {root.tag: _xml_to_obj(root)}, True
+    try:
+        return json.loads(text.decode("utf-8")), False
+    except UnicodeDecodeError:
+        try:
+            return json.loads(text.decode("latin-1")), False
+        except ValueError as exc:
+            raise DecpError(f"{fichier} : ni JSON ni XML lisible ({exc})") from exc
+    except ValueError as exc:
+        raise DecpError(f"{fichier} : JSON illisible ({exc})") from exc
+
+
+def parse_bytes(data: bytes, fichier: str) -> ParseResult:
+    result = ParseResult(fichier=fichier)
+    try:
+        document, is_xml = load_document(data, fichier)
+    except DecpError as exc:
+        result.erreurs.append(Probleme(fichier, None, "", "", str(exc).split(" : ", 1)[-1]))
+        return result
+    file_ctx = _Ctx(result)
+    marches, concessions = [], []
+    if isinstance(document, list):
+        marches = document
+        file_ctx.anomalie("", "liste de marchés à la racine (sans « marches »)")
+    elif isinstance(document, dict) and "marches" in document:
+        body = document["marches"]
+        if isinstance(body, list):  # v1 layout
+            marches = body
+        elif isinstance(body, dict):
+            for key in body:
+                if key not in ("marche", "contrat-concession"):
+                    file_ctx.anomalie(key, "clé inconnue ignorée")
+            marches = body.get("marche") or []
+            concessions = body.get("contrat-concession") or []
+            marches = marches if isinstance(marches, list) else [marches]
+            concessions = concessions if isinstance(concessions, list) else [concessions]
+        elif _empty(body):
+            marches = []
+        else:
+            file_ctx.erreur("marches", "structure illisible")
+            return result
+    else:
+        file_ctx.erreur("marches", "clé « marches » absente : ce n'est pas un fichier DECP")
+        return result
+
+    raws = [(raw, False) for raw in marches] + [(raw, True) for raw in concessions]
+    seen = {}
+    for index, (raw, concession) in enumerate(raws):
+        ident = str(raw.get("id", "")) if isinstance(raw, dict) else ""
+        ctx = _Ctx(result, index, ident, strings_ok=is_xml)
+        if not isinstance(raw, dict):
+            ctx.erreur("", "contrat illisible (objet attendu)")
+            continue
+        if not concession and (str(raw.get("_type", "")).lower().startswith("contrat") or "autoriteConcedante" in raw):
+            concession = True
+        result.nb_lus += 1
+        fingerprint = empreinte(raw)
+        if fingerprint in seen:
+            ctx.anomalie("", f"contrat identique en tout point au contrat n° {seen[fingerprint] + 1} : importé une fois")
+            result.nb_doublons += 1
+            continue
+        seen[fingerprint] = index
+        record = _parse_marche(raw, ctx, concession)
+        if record is not None:
+            record.empreinte = fingerprint
+            result.records.append(record)
+
+    # Same (buyer, id) for different records: kept apart with a discriminant, never merged.
+    groups = {}
+    for record in result.records:
+        groups.setdefault((record.acheteur_siret, record.identifiant), []).append(record)
+    for (_siret, ident), records in groups.items():
+        if len(records) > 1 or not ident:
+            for record in records:
+                record.discriminant = record.empreinte[:16]
+            if len(records) > 1:
+                for record in records:
+                    ctx = _Ctx(result, record.index, ident)
+                    ctx.anomalie("id", f"identifiant « {ident} » partagé par {len(records)} contrats différents : "
+                                       "gardés séparément" if ident else
+                                       f"identifiant vide pour {len(records)} contrats : gardés séparément")
+    return result
+
+
+# --- Export ------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate(document: dict) -> list[str]:
+    """Every schema violation of a document (empty list when valid)."""
+    from jsonschema import Draft7Validator
+
+    validator = Draft7Validator(schema())
+    return [f"{'/'.join(str(p) for p in e.absolute_path)} : {e.message}" for e in validator.iter_errors(document)]
