@@ -270,18 +270,20 @@ def regles(s: Situation) -> list[Recommandation]:
 
 # --- Facts from the database ----------------------------------------------------------------------------
 
-def _seuil(*, travaux: bool, date):
+def _seuil(marche, date):
+    """The EU threshold in force at launch, with the contracts app's own rules (marches.compliance)."""
+    from marches.compliance import seuil_en_vigueur, type_seuil_pour
     from marches.models import SeuilEuropeen
 
-    type_seuil = SeuilEuropeen.TypeSeuil.TRAVAUX if travaux else SeuilEuropeen.TypeSeuil.FCS_COLLECTIVITES
-    row = (SeuilEuropeen.objects.filter(type_seuil=type_seuil, date_debut__lte=date, date_fin__gte=date)
-           .order_by("-date_debut").first())
-    if row is None:  # date outside the stored periods: the latest known threshold
-        row = SeuilEuropeen.objects.filter(type_seuil=type_seuil).order_by("-date_debut").first()
-    if row is None:
+    type_seuil = type_seuil_pour(marche)
+    seuils = list(SeuilEuropeen.objects.filter(type_seuil=type_seuil)
+                  .values("type_seuil", "date_debut", "date_fin", "montant_ht"))
+    montant = seuil_en_vigueur(seuils, type_seuil, date)
+    if montant is None:
         return None, ""
-    label = "travaux" if travaux else "fournitures et services des collectivités"
-    return row.montant_ht, f"{label} {row.date_debut:%Y}–{row.date_fin:%Y}"
+    periode = next((f"{s['date_debut']:%Y}–{s['date_fin']:%Y}" for s in seuils
+                    if s["date_debut"] <= date <= s["date_fin"]), "")
+    return montant, f"{SeuilEuropeen.TypeSeuil(type_seuil).label.lower()} {periode}".strip()
 
 
 def historique_pour(*, acheteur_id, famille_id, exclure_pk=None) -> Historique:
@@ -314,9 +316,11 @@ def situation_pour(marche, *, today=None) -> Situation:
 
     famille = marche.famille if marche.famille_id else famille_pour_cpv(marche.code_cpv)
     montant = marche.valeur_estimee_ht if marche.valeur_estimee_ht is not None else marche.montant_ht
-    travaux = (marche.code_cpv or "").startswith("45") or marche.nature == "Concession de travaux"
-    date = marche.date_lancement or today or datetime.date.today()
-    seuil, seuil_libelle = _seuil(travaux=travaux, date=date)
+    from marches.compliance import date_reference, type_seuil_pour
+
+    travaux = type_seuil_pour(marche) == "travaux"
+    date_lancement = date_reference(marche)  # launch date, else notification date, as the compliance rules
+    seuil, seuil_libelle = _seuil(marche, date_lancement or today or datetime.date.today())
     types_presents = set(marche.clauses.values_list("type_clause", flat=True)) if marche.pk else set()
     modeles = {t: clauses_modeles_pour(type_clause=t, famille=famille) for t in TypeClause.values}
     return Situation(
@@ -325,7 +329,7 @@ def situation_pour(marche, *, today=None) -> Situation:
         taux_insertion=famille.taux_insertion if famille else None,
         cout_horaire=famille.cout_horaire if famille else None,
         reservation_conseillee=famille.reservation_conseillee if famille else "",
-        montant=montant, date_lancement=marche.date_lancement,
+        montant=montant, date_lancement=date_lancement,
         defense=marche.nature == "Marché de défense ou de sécurité", travaux=travaux,
         seuil=seuil, seuil_libelle=seuil_libelle,
         historique=historique_pour(acheteur_id=marche.acheteur_id, famille_id=famille.pk if famille else None,

@@ -80,7 +80,12 @@ def clauses_du_marche(marche):
 
 
 def diagnostic_questions():
-    return list(DiagnosticQuestion.objects.filter(is_active=True).order_by("axe", "ordre", "id"))
+    """The active grid, in the SPASER's order of axes: social, environmental, ESS."""
+    from .enums import AxeDiagnostic
+
+    rank = {axe: i for i, axe in enumerate(AxeDiagnostic.values)}
+    questions = DiagnosticQuestion.objects.filter(is_active=True)
+    return sorted(questions, key=lambda q: (rank.get(q.axe, 99), q.ordre, q.pk))
 
 
 def diagnostic_scores(diagnostic) -> dict:

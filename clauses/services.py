@@ -94,8 +94,7 @@ def marche_considerations_sync(*, marche, user=None) -> None:
     marche.clause_environnementale = TypeClause.CONDITION_ENVIRONNEMENTALE in types
     marche.critere_environnemental = TypeClause.CRITERE_ENVIRONNEMENTAL in types
     record_author(marche, user=user, reason="Considérations déduites des clauses")
-    marche.save()
-    _marche_conformite_actualiser(marche, user=user)
+    marche.save()  # Marche.save() recomputes the contract's compliance with the 2026 obligations
 
 
 def clause_texte_rendu(clause: ClauseMarche) -> str:
@@ -153,19 +152,6 @@ def clause_insertion_upsert(
     if heures_forcees is not None and not clause.motif_derogation:
         clause.motif_derogation = reason or "Heures saisies dans le registre"
     return clause_marche_save(clause=clause, user=user, reason=reason)
-
-
-def _marche_conformite_actualiser(marche, user=None):
-    """Let the contracts app recompute the stored compliance status, when it offers a service for it."""
-    try:
-        from marches import services as marches_services
-    except ImportError:
-        return
-    for name in ("marche_conformite_actualiser", "marche_conformite_sync"):
-        func = getattr(marches_services, name, None)
-        if callable(func):
-            func(marche=marche)
-            return
 
 
 # --- Purchase families ---------------------------------------------------------------------------------
