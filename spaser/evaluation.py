@@ -96,5 +96,5 @@ def evaluer_indicateur(indicateur, *, acheteur_id: int, annee: int, figures: dic
     resultat = statut(reel=reel, cible=cible, reference=indicateur.valeur_reference, sens=indicateur.sens)
     return {
         "indicateur": indicateur, "annee": annee, "cible": cible, "cible_saisie": annee in cibles,
-        "reel": _d(reel), **resultat,
+        "reel": _d(reel), **resultat, "statut_libelle": StatutEvaluation(resultat["statut"]).label,
     }

@@ -35,7 +35,7 @@ def figures_moteur(acheteur, annee: int) -> dict:
         from bilans.selectors import indicateurs_annuels
     except ImportError:
         return {}
-    return indicateurs_annuels(acheteur=acheteur, annee=annee) or {}
+    return indicateurs_annuels(acheteur=acheteur, annee=annee, details=False) or {}
 
 
 class Moteur:
@@ -55,14 +55,15 @@ class Moteur:
 # --- The scheme ------------------------------------------------------------------------------------------
 
 
-def spaser_en_vigueur(*, acheteur=None, public: bool = False):
-    """The scheme in force (for a buyer, by default the instance's); the public site needs it published."""
+def spaser_en_vigueur(*, acheteur=None, public: bool = False, strict: bool = False):
+    """The scheme in force (for a buyer, by default the instance's); the public site needs it published.
+    `strict`: only a scheme that covers that buyer (else any scheme in force)."""
     qs = Spaser.objects.publics() if public else Spaser.objects.en_vigueur()
     if acheteur is None:
         acheteur = Organisation.objects.instance()
     if acheteur is not None:
         trouve = qs.filter(acheteurs=acheteur).order_by("-date_adoption", "-pk").first()
-        if trouve is not None:
+        if trouve is not None or strict:
             return trouve
     return qs.order_by("-date_adoption", "-pk").first()
 
