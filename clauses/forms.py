@@ -155,7 +155,7 @@ class ClauseMarcheForm(forms.ModelForm):
         self.order_fields(["lot", "mode_calcul", "montant_base_ht", "part_pct", "taux_pct", "cout_horaire",
                            "euros_par_heure", "heures_forcees", "delai", "motif_derogation", "maj_version"])
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Enregistrer la clause"))
+        self.helper.form_tag = False  # the template owns the <form> (hidden model id, submit button)
 
     def clean(self):
         data = super().clean()

@@ -300,3 +300,24 @@ def test_index_summarises(client, dcp):
     modele_insertion()
     content = client.get(reverse("clauses:index")).content.decode()
     assert "Espaces verts" in content and "Clauses types actives" in content
+
+
+def test_contract_clauses_page_has_a_fixed_query_count(client, contrat):
+    client.force_login(UserFactory(role=Role.DCP))
+    modele = modele_insertion(contrat.famille)
+    lots = [LotFactory(marche=contrat, montant_ht=Decimal("1000")) for _ in range(5)]
+
+    def add(n):
+        for i in range(n):
+            clause_marche_save(clause=ClauseMarche(marche=contrat, lot=lots[i % 5], type_clause=TypeClause.INSERTION,
+                                                   version=modele.version_courante))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("clauses:marche_clauses", args=[contrat.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    add(5)
+    small = count()
+    add(45)
+    assert count() == small
