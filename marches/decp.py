@@ -707,3 +707,223 @@ def validate(document: dict) -> list[str]:
 
     validator = Draft7Validator(schema())
     return [f"{'/'.join(str(p) for p in e.absolute_path)} : {e.message}" for e in validator.iter_errors(document)]
+
+
+# --- Export (strict) -----------------------------------------------------------------------------------
+
+MARCHE_PROCEDURES = {Procedure.MAPA, Procedure.AO_OUVERT, Procedure.AO_RESTREINT, Procedure.NEGOCIEE,
+                     Procedure.SANS_PUBLICITE, Procedure.DIALOGUE}
+CONCESSION_PROCEDURES = {Procedure.CONC_NEGOCIEE_OUVERTE, Procedure.CONC_NON_NEGOCIEE_OUVERTE,
+                         Procedure.CONC_NEGOCIEE_RESTREINTE, Procedure.CONC_NON_NEGOCIEE_RESTREINTE}
+MARCHE_NATURES = {Nature.MARCHE, Nature.PARTENARIAT, Nature.DEFENSE_SECURITE}
+CONCESSION_NATURES = {Nature.CONCESSION_TRAVAUX, Nature.CONCESSION_SERVICE, Nature.CONCESSION_SERVICE_PUBLIC,
+                      Nature.DSP}
+CPV_PATTERN = re.compile(r"^[0-9]{8}(-[0-9])?$")
+
+
+def _number(value):
+    value = Decimal(value)
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def _decp_id(marche) -> str:
+    return marche.identifiant if 1 <= len(marche.identifiant) <= 16 else f"ID{marche.pk}"[:16]
+
+
+def _operateurs(marche, key):
+    seen, items = set(), []
+    for a in marche.attributions.all():
+        if a.role in ("titulaire", "cotraitant") and a.entreprise.siret not in seen:
+            seen.add(a.entreprise.siret)
+            items.append({key: {"typeIdentifiant": a.entreprise.type_identifiant, "id": a.entreprise.siret}})
+    return items
+
+
+def _marche_decp(marche, today) -> tuple[dict | None, list[str]]:
+    from .decp_labels import considerations_environnementales, considerations_sociales
+
+    manque = []
+    if marche.nature not in MARCHE_NATURES:
+        manque.append(f"nature « {marche.nature} » d'un marché")
+    if not CPV_PATTERN.match(marche.code_cpv or ""):
+        manque.append("code CPV")
+    if marche.procedure not in MARCHE_PROCEDURES:
+        manque.append("procédure")
+    montant = marche.montant_initial_ht if marche.montant_initial_ht is not None else marche.montant_ht
+    duree = marche.duree_initiale_mois if marche.duree_initiale_mois is not None else marche.duree_mois
+    if montant is None or montant < 1:
+        manque.append("montant")
+    if not duree:
+        manque.append("durée")
+    if not marche.date_notification:
+        manque.append("date de notification")
+    if not marche.offres_recues:
+        manque.append("nombre d'offres reçues")
+    if not marche.lieu_code or not marche.lieu_type_code:
+        manque.append("lieu d'exécution")
+    if not marche.forme_prix:
+        manque.append("forme du prix")
+    if not marche.types_prix:
+        manque.append("type de prix")
+    titulaires = _operateurs(marche, "titulaire")
+    if not titulaires:
+        manque.append("titulaire")
+    modifications = []
+    for m in marche.modifications.all():
+        if not m.date_notification:
+            manque.append(f"date de notification de la modification n° {m.numero}")
+            continue
+        item = {"id": m.numero or 1, "dateNotificationModification": m.date_notification.isoformat(),
+                "datePublicationDonneesModification": (m.date_publication_donnees or m.date_notification).isoformat()}
+        if m.montant_ht is not None and m.montant_ht >= 1:
+            item["montant"] = _number(m.montant_ht)
+        if m.duree_mois:
+            item["dureeMois"] = m.duree_mois
+        modifications.append({"modification": item})
+    if manque:
+        return None, manque
+    record = {
+        "id": _decp_id(marche),
+        "acheteur": {"id": marche.acheteur.siret},
+        "nature": marche.nature,
+        "objet": marche.objet[:1000],
+        "codeCPV": marche.code_cpv,
+        "techniques": {"technique": list(dict.fromkeys(marche.techniques)) or [Technique.SANS_OBJET.value]},
+        "modalitesExecution": {"modaliteExecution": list(dict.fromkeys(marche.modalites_execution))
+                               or [ModaliteExecution.SANS_OBJET.value]},
+        "marcheInnovant": marche.marche_innovant,
+        "ccag": marche.ccag or CCAG.AUCUN.value,
+        "offresRecues": marche.offres_recues,
+        "attributionAvance": marche.attribution_avance,
+        "typeGroupementOperateurs": marche.type_groupement or TypeGroupement.AUCUN.value,
+        "sousTraitanceDeclaree": marche.sous_traitance_declaree,
+        "procedure": marche.procedure,
+        "lieuExecution": {"code": marche.lieu_code, "typeCode": marche.lieu_type_code},
+        "dureeMois": duree,
+        "dateNotification": marche.date_notification.isoformat(),
+        "datePublicationDonnees": (marche.date_publication_donnees or today).isoformat(),
+        "montant": _number(montant),
+        "typesPrix": {"typePrix": list(dict.fromkeys(marche.types_prix))},
+        "formePrix": marche.forme_prix,
+        "titulaires": titulaires,
+        "considerationsSociales": {"considerationSociale": considerations_sociales(marche)},
+        "considerationsEnvironnementales": {"considerationEnvironnementale":
+                                            considerations_environnementales(marche)},
+    }
+    if marche.attribution_avance and marche.taux_avance is not None:
+        record["tauxAvance"] = _number(marche.taux_avance)
+    if 1 <= len(marche.id_accord_cadre or "") <= 16:
+        record["idAccordCadre"] = marche.id_accord_cadre
+    if marche.origine_ue is not None:
+        record["origineUE"] = _number(marche.origine_ue)
+    if marche.origine_france is not None:
+        record["origineFrance"] = _number(marche.origine_france)
+    if modifications:
+        record["modifications"] = modifications
+    return record, []
+
+
+def _concession_decp(marche, today) -> tuple[dict | None, list[str]]:
+    from .decp_labels import considerations_environnementales, considerations_sociales
+
+    manque = []
+    if marche.nature not in CONCESSION_NATURES:
+        manque.append(f"nature « {marche.nature} » d'une concession")
+    if marche.procedure not in CONCESSION_PROCEDURES:
+        manque.append("procédure de concession")
+    montant = marche.montant_initial_ht if marche.montant_initial_ht is not None else marche.montant_ht
+    duree = marche.duree_initiale_mois if marche.duree_initiale_mois is not None else marche.duree_mois
+    if montant is None or montant < 1:
+        manque.append("valeur globale")
+    if not duree:
+        manque.append("durée")
+    if not marche.date_notification:
+        manque.append("date de signature")
+    if not (marche.date_debut or marche.date_notification):
+        manque.append("date de début d'exécution")
+    concessionnaires = _operateurs(marche, "concessionnaire")
+    if not concessionnaires:
+        manque.append("concessionnaire")
+    modifications = []
+    for m in marche.modifications.all():
+        if not m.date_notification:
+            manque.append(f"date de signature de la modification n° {m.numero}")
+            continue
+        item = {"id": m.numero or 1, "dateSignatureModification": m.date_notification.isoformat(),
+                "datePublicationDonneesModification": (m.date_publication_donnees or m.date_notification).isoformat()}
+        if m.montant_ht is not None and m.montant_ht >= 1:
+            item["valeurGlobale"] = _number(m.montant_ht)
+        if m.duree_mois:
+            item["dureeMois"] = m.duree_mois
+        modifications.append({"modification": item})
+    if manque:
+        return None, manque
+    record = {
+        "id": _decp_id(marche),
+        "autoriteConcedante": {"id": marche.acheteur.siret},
+        "nature": marche.nature,
+        "objet": marche.objet[:1000],
+        "procedure": marche.procedure,
+        "dureeMois": duree,
+        "dateSignature": marche.date_notification.isoformat(),
+        "datePublicationDonnees": (marche.date_publication_donnees or today).isoformat(),
+        "dateDebutExecution": (marche.date_debut or marche.date_notification).isoformat(),
+        "valeurGlobale": _number(montant),
+        # Not recorded in the register: published as "no financial advantage".
+        "montantSubventionPublique": 0,
+        "concessionnaires": concessionnaires,
+        "considerationsSociales": {"considerationSociale": considerations_sociales(marche)},
+        "considerationsEnvironnementales": {"considerationEnvironnementale":
+                                            considerations_environnementales(marche)},
+    }
+    if modifications:
+        record["modifications"] = modifications
+    return record, []
+
+
+def export_queryset(*, acheteur=None, annee=None, queryset=None):
+    from core.models import Organisation
+
+    from .models import Attribution, Marche
+
+    qs = queryset if queryset is not None else Marche.objects.all()
+    if acheteur is not None:
+        if isinstance(acheteur, Organisation):
+            qs = qs.filter(acheteur=acheteur)
+        else:
+            qs = qs.filter(acheteur__siret=str(acheteur).strip())
+    if annee:
+        qs = qs.filter(date_notification__year=int(annee))
+    from django.db.models import Prefetch
+
+    return qs.select_related("acheteur").prefetch_related(
+        Prefetch("attributions", queryset=Attribution.objects.select_related("entreprise").order_by("id")),
+        "modifications",
+    ).order_by("acheteur__siret", "date_notification", "identifiant", "pk")
+
+
+def export_document(*, acheteur=None, annee=None, queryset=None) -> tuple[dict, list[dict]]:
+    """(DECP v2 document, excluded contracts with what they lack). Contracts missing a field the schema
+    requires are left out rather than published with invented values."""
+    today = datetime.date.today()
+    marches, concessions, exclus = [], [], []
+    for marche in export_queryset(acheteur=acheteur, annee=annee, queryset=queryset).iterator(chunk_size=2000):
+        concession = marche.categorie == Categorie.CONCESSION
+        record, manque = (_concession_decp if concession else _marche_decp)(marche, today)
+        if record is None:
+            exclus.append({"pk": marche.pk, "id": marche.identifiant, "manque": manque})
+        elif concession:
+            concessions.append(record)
+        else:
+            marches.append(record)
+    body = {"marche": marches}
+    if concessions:
+        body["contrat-concession"] = concessions
+    return {"marches": body}, exclus
+
+
+def export_json(*, acheteur=None, annee=None) -> dict:
+    """The DECP v2 document of the published contracts (acheteur: an Organisation or a SIRET; annee:
+    year of notification). Valid against schema_decp_v2.0.3.json (see `validate`)."""
+    document, _ = export_document(acheteur=acheteur, annee=annee)
+    return document

@@ -277,7 +277,7 @@ def _decp_ecrire(result, *, user=None) -> dict:
     famille_pour = _famille_matcher()
     seuils = seuils_charger()
     now = timezone.now()
-    creer, modifier, inchanges = [], [], 0
+    creer, inchanges = [], 0
     a_charger = {}
     for r in records:
         key = (organisations[r.acheteur_siret], r.identifiant, r.discriminant)

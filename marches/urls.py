@@ -23,6 +23,7 @@ urlpatterns = [
     path("seuils/", views.seuil_list, name="seuils"),
     path("seuils/nouveau/", views.seuil_form, name="seuil_create"),
     path("seuils/<int:pk>/modifier/", views.seuil_form, name="seuil_update"),
+    path("decp.json", views.export_decp, name="export_decp"),
     path("imports/", views.import_list, name="imports"),
     path("imports/decp/", views.import_decp, name="import_decp"),
 ]

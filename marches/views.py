@@ -305,3 +305,29 @@ def import_list(request):
 
     return render(request, "marches/import_list.html",
                   {"imports": ImportJournal.objects.select_related("user")[:100]})
+
+
+@role_required(*ALL_ROLES)
+def export_decp(request):
+    """DECP JSON download, for one buyer (a partner: its own) and/or one year."""
+    import json
+
+    from core.models import Organisation
+
+    from . import decp
+
+    acheteur = None
+    if request.user.role == Role.PARTENAIRE:
+        acheteur = request.user.organisation
+        if acheteur is None:
+            raise PermissionDenied("Aucune organisation rattachée.")
+    elif request.GET.get("acheteur", "").isdigit():
+        acheteur = get_object_or_404(Organisation, pk=int(request.GET["acheteur"]))
+    annee = request.GET.get("annee", "")
+    annee = int(annee) if annee.isdigit() and 1990 < int(annee) < 2100 else None
+    document = decp.export_json(acheteur=acheteur, annee=annee)
+    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1),
+                            content_type="application/json; charset=utf-8")
+    name = f"decp-{acheteur.siret if acheteur else 'tous'}{f'-{annee}' if annee else ''}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

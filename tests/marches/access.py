@@ -57,3 +57,4 @@ ACCESS.update({
     "marches:imports": Rule(only(200, "dcp", "admin")),
     "marches:import_decp": Rule(only(200, "dcp", "admin")),
 })
+ACCESS["marches:export_decp"] = Rule(everyone(200))
