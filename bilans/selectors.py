@@ -19,6 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -32,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, Least
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
@@ -169,23 +170,23 @@ def _requises_par_marche():
     )
 
 
-def _formation_plafonnee(heures_qs, *, par_annee: bool = False, avec: str | None = None) -> dict:
-    """Training hours counted per contract (and per year when asked): min(declared, part × required).
-    One GROUP BY over the FORMATION rows only. Returns {marche_id or (marche_id, annee): (declared, counted)},
-    or with `avec` (a field of the contract, e.g. "marche__famille__nom") {key: (declared, counted, value)}."""
-    part = _part_formation_max()
-    keys = ["marche_id"] + (["annee"] if par_annee else []) + ([avec] if avec else [])
-    qs = heures_qs.filter(modalite=Modalite.FORMATION)
-    if par_annee:
-        qs = qs.annotate(annee=ExtractYear("mois"))
-    rows = qs.values(*keys).annotate(declarees=Sum("heures"), requises=_requises_par_marche()).order_by()
-    result = {}
-    for row in rows:
-        declarees = _d(row["declarees"])
-        key = (row["marche_id"], row["annee"]) if par_annee else row["marche_id"]
-        value = (declarees, min(declarees, _d(row["requises"]) * part))
-        result[key] = value + (row[avec],) if avec else value
-    return result
+def _formation(heures_qs, **par) -> dict:
+    """Training hours, declared and counted (capped per contract at part × its required hours), summed by the
+    keyword expressions given (none: one total). Inner GROUP BY contract (+ keys) over the FORMATION rows, outer
+    SUM: two levels in one SQL statement. Returns {key tuple: (declared, counted)}; () for the total."""
+    part = Value(_part_formation_max(), output_field=DEC)
+    inner = (heures_qs.filter(modalite=Modalite.FORMATION).annotate(**par).values("marche_id", *par)
+             .annotate(declarees=Sum("heures"), comptees=Least(Sum("heures"), _requises_par_marche() * part,
+                                                               output_field=DEC)).order_by())
+    sql, params = inner.query.sql_with_params()
+    quote = connection.ops.quote_name
+    keys = [quote(k) for k in par]
+    select = ", ".join([*keys, "SUM(t.declarees)", "SUM(t.comptees)"])
+    group = f" GROUP BY {', '.join(keys)}" if keys else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} FROM ({sql}) t{group}", params)  # noqa: S608 - inner SQL is the ORM's
+        rows = cursor.fetchall()
+    return {tuple(row[:-2]): (_d(row[-2]), _d(row[-1])) for row in rows if row[-2] is not None}
 
 
 def _totaux_heures(heures_qs, departement: str, *, avec_min: bool = False) -> dict:
@@ -199,9 +200,7 @@ def _totaux_heures(heures_qs, departement: str, *, avec_min: bool = False) -> di
     if avec_min:
         aggregates["premier_mois"] = Min("mois")
     totaux = heures_qs.aggregate(**aggregates)
-    formation = _formation_plafonnee(heures_qs)
-    formation_declarees = sum((v[0] for v in formation.values()), ZERO)
-    formation_comptees = sum((v[1] for v in formation.values()), ZERO)
+    formation_declarees, formation_comptees = _formation(heures_qs).get((), (ZERO, ZERO))
     return {
         "heures_realisees": _h(_d(totaux["hors_formation"]) + formation_comptees),
         "heures_formation_declarees": _h(formation_declarees),
@@ -321,7 +320,7 @@ def _marches_clause_liste(perimetre: Perimetre, annee: int, limite: int) -> list
             h=Sum(heures_effectives(), filter=~Q(modalite=Modalite.FORMATION))
         ).order_by():
             realisees[r["marche_id"]] = _d(r["h"])
-        for marche_id, (_declarees, comptees) in _formation_plafonnee(heures).items():
+        for (marche_id,), (_declarees, comptees) in _formation(heures, m=F("marche_id")).items():
             realisees[marche_id] = realisees.get(marche_id, ZERO) + comptees
     return [
         {
@@ -338,7 +337,7 @@ def _marches_clause_liste(perimetre: Perimetre, annee: int, limite: int) -> list
 
 
 def _par_modalite(heures_annee) -> list[dict]:
-    formation = _formation_plafonnee(heures_annee)
+    formation = _formation(heures_annee).get((), (ZERO, ZERO))[1]
     rows = {r["modalite"]: r for r in heures_annee.values("modalite").annotate(
         h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by()}
     result = []
@@ -346,7 +345,7 @@ def _par_modalite(heures_annee) -> list[dict]:
         if value not in rows:
             continue
         declarees = _d(rows[value]["h"])
-        comptees = sum((v[1] for v in formation.values()), ZERO) if value == Modalite.FORMATION else declarees
+        comptees = formation if value == Modalite.FORMATION else declarees
         result.append({"modalite": value, "libelle": label, "heures_declarees": _h(declarees),
                        "heures": _h(comptees), "participants": rows[value]["participants"]})
     return result
@@ -358,7 +357,7 @@ def _par_famille(heures_annee) -> list[dict]:
     for r in heures_annee.exclude(modalite=Modalite.FORMATION).values("marche__famille__nom").annotate(
             h=Sum(heures_effectives())).order_by():
         totaux[r["marche__famille__nom"] or "Sans famille"] += _d(r["h"])
-    for _declarees, comptees, famille in _formation_plafonnee(heures_annee, avec="marche__famille__nom").values():
+    for (famille,), (_declarees, comptees) in _formation(heures_annee, famille=F("marche__famille__nom")).items():
         totaux[famille or "Sans famille"] += comptees
     return [{"famille": k, "heures": _h(v)} for k, v in sorted(totaux.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -437,9 +436,9 @@ def _tendance(perimetre: Perimetre, debut: int, fin: int) -> list[dict]:
         participants=Count("participant", distinct=True), entreprises=Count("entreprise", distinct=True),
     ).order_by()}
     formation = defaultdict(lambda: ZERO)
-    for (_marche, annee), (_declarees, comptees) in _formation_plafonnee(
-            perimetre.heures().filter(mois__range=(d, f)), par_annee=True).items():
-        formation[annee] += comptees
+    for (annee,), (_declarees, comptees) in _formation(perimetre.heures().filter(mois__range=(d, f)),
+                                                       annee=ExtractYear("mois")).items():
+        formation[int(annee)] += comptees
     sociale = Q(clause_sociale=True) | Q(critere_social=True) | Q(marche_reserve=True)
     environnementale = Q(clause_environnementale=True) | Q(critere_environnemental=True)
     insertion = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)

@@ -194,3 +194,11 @@ def test_dashboard_and_export_query_counts_do_not_grow_with_rows(client, users, 
     after = count(url), count(reverse("bilans:export"))
     assert after == before
     assert before[0] < 40
+
+
+@pytest.mark.parametrize("role", ["elu", "partenaire"])
+def test_home_page_leads_to_the_dashboard_and_the_bilans(client, users, role):
+    client.force_login(users[role])
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'data-role="{role}"' in html
+    assert reverse("bilans:dashboard") in html and reverse("bilans:bilans") in html

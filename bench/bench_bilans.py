@@ -1,0 +1,272 @@
+"""Bilans benchmark: 100,000 contracts and 2,000,000 monthly hour rows on PostgreSQL.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/spaser_bench_bilans .venv/bin/python bench/bench_bilans.py
+    (--scale petit: 10,000 contracts and 200,000 rows, for a quick look)
+
+Data are built by PostgreSQL itself (INSERT … SELECT over generate_series), once: a second run reuses them.
+Measured: `generer_bilan --format json` (the indicator engine, through the command) against one hand-written
+SQL GROUP BY computing the same heures_realisees / participants / entreprises (year and cumul, same rules:
+sub-contracted euros converted, training capped per contract); target ratio <= 3. Then the PDF (< 30 s)."""
+
+import io
+import json
+import os
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/spaser_bench_bilans")
+
+from common import Figure, report, scale_arg, setup, timed  # noqa: E402
+
+SCALES = {"departement": (100_000, 2_000_000), "petit": (10_000, 200_000)}
+PREFIX = "BB"  # identifiant prefix of the benchmark's contracts
+ANNEE = 2025
+MOIS = 72  # 2020-01 .. 2025-12
+
+
+def ensure_database():
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        sys.exit("Ce banc demande PostgreSQL (DATABASE_URL=postgresql://…).")
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _insert_select(cursor, model, count: int, exprs: dict, source: str = ""):
+    """INSERT INTO <table> (every concrete column) SELECT <expr per column> FROM generate_series(1, count) g.
+    Columns not in `exprs` get NULL when nullable, else the field's default as a parameter."""
+    from django.db import models
+
+    columns, values, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        column = field.column
+        columns.append(f'"{column}"')
+        if column in exprs:
+            values.append(exprs[column].replace("%", "%%"))
+        elif isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+            values.append("now()")
+        elif field.null:
+            values.append("NULL")
+        else:
+            default = field.get_default()
+            if isinstance(field, models.JSONField):
+                values.append("%s::jsonb")
+                params.append(json.dumps(default))
+            else:
+                values.append("%s")
+                params.append(default)
+    sql = (f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) SELECT {", ".join(values)} '
+           f"FROM {source or f'generate_series(1, {count}) AS g'}")
+    cursor.execute(sql, params)
+
+
+def build(n_marches: int, n_heures: int):
+    from django.db import connection, transaction
+
+    from clauses.models import ClauseMarche, FamilleAchat
+    from core.models import Organisation
+    from facilitateurs.models import Eligibilite, HeuresMensuelles, Participant, Sortie
+    from marches.models import Attribution, Entreprise, Marche
+
+    instance = Organisation.objects.instance()
+    if instance is None:
+        instance = Organisation.objects.create(siret="22400001800016", nom="Département des Landes",
+                                               code_postal="40025", type="instance")
+    existing = Marche.objects.filter(identifiant__startswith=PREFIX).count()
+    if existing == n_marches:
+        print(f"Données déjà présentes ({n_marches} marchés) : réutilisées.", flush=True)
+        return instance
+    if existing:
+        cleanup()
+    start = time.perf_counter()
+    familles = [FamilleAchat.objects.get_or_create(nom=f"Famille banc {i}")[0].pk for i in range(10)]
+    n_entreprises, n_participants = max(n_marches // 20, 100), max(n_heures // 33, 1000)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM marches_entreprise")
+        e0 = cursor.fetchone()[0]
+        _insert_select(cursor, Entreprise, n_entreprises, {
+            "siret": f"'{PREFIX}' || lpad(g::text, 12, '0')", "nom": "'Entreprise banc ' || g",
+            "code_postal": "CASE WHEN g % 10 < 7 THEN '40100' WHEN g % 10 < 9 THEN '33000' ELSE '64000' END",
+            "departement": "CASE WHEN g % 10 < 7 THEN '40' WHEN g % 10 < 9 THEN '33' ELSE '64' END",
+            "type_structure": "CASE WHEN g % 25 = 0 THEN 'EI' WHEN g % 25 = 1 THEN 'EA' WHEN g % 25 = 2 THEN 'ESUS' "
+                              "ELSE 'AUTRE' END",
+        })
+        cursor.execute("SELECT coalesce(max(id), 0) FROM marches_marche")
+        m0 = cursor.fetchone()[0]
+        f = "ARRAY[" + ",".join(map(str, familles)) + "]"
+        _insert_select(cursor, Marche, n_marches, {
+            "acheteur_id": str(instance.pk), "famille_id": f"({f})[1 + g % 10]",
+            "identifiant": f"'{PREFIX}' || g", "objet": "'Marché de banc n° ' || g",
+            "code_cpv": "'45000000'", "procedure": "'Procédure adaptée'",
+            "montant_ht": "(10000 + (g * 7919) % 2000000)::numeric", "montant_initial_ht": "(10000 + (g * 7919) % 2000000)::numeric",
+            "date_notification": "date '2019-01-01' + ((g * 37) % 2555)",
+            "clause_sociale": "g % 3 = 0", "critere_social": "g % 11 = 0", "marche_reserve": "g % 50 = 0",
+            "clause_environnementale": "g % 4 <> 0", "critere_environnemental": "g % 5 = 0",
+            "statut_conformite": "CASE WHEN g % 7 = 0 THEN 'non_conforme' WHEN g % 7 < 3 THEN 'conforme' "
+                                 "ELSE 'non_soumis' END",
+            "manquements": "CASE WHEN g % 7 = 0 THEN '[\"Critère environnemental\"]'::jsonb ELSE '[]'::jsonb END",
+        })
+        # Insertion clauses on one contract in three (the ones that get hours).
+        n_clauses = n_marches // 3
+        _insert_select(cursor, ClauseMarche, n_clauses, {
+            "marche_id": f"{m0} + g * 3", "type_clause": "'insertion'",
+            "heures_requises": "round((10000 + ((g * 3) * 7919) % 2000000) * 0.5 * 0.05 / 30, 2)",
+            "montant_base_ht": "(10000 + ((g * 3) * 7919) % 2000000)::numeric",
+        })
+        _insert_select(cursor, Attribution, n_marches, {
+            "marche_id": f"{m0} + g", "entreprise_id": f"{e0} + 1 + (g * 13) % {n_entreprises}",
+            "role": "'titulaire'",
+        })
+        cursor.execute("SELECT coalesce(max(id), 0) FROM facilitateurs_participant")
+        p0 = cursor.fetchone()[0]
+        _insert_select(cursor, Participant, n_participants, {
+            "code": f"'{PREFIX}' || g", "annee_naissance": "1960 + g % 45", "sexe": "CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END",
+            "commune": "(ARRAY['Dax','Mont-de-Marsan','Biscarrosse','Mimizan','Saint-Sever','Aire-sur-l''Adour'])[1 + g % 6]",
+            "code_postal": "'40000'",
+        })
+        _insert_select(cursor, Eligibilite, n_participants, {
+            "participant_id": f"{p0} + g", "public": "(ARRAY['DELD','RSA','JEUNE_26','TH','QPV','SENIOR_50'])[1 + g % 6]",
+            "date_verification": "date '2024-01-01'", "date_fin_validite": "date '2024-04-01'",
+        })
+        _insert_select(cursor, Sortie, n_participants // 5, {
+            "participant_id": f"{p0} + g * 5", "date_sortie": "date '2020-01-01' + (g * 11) % 2190",
+            "categorie": "(ARRAY['EMPLOI_DURABLE','EMPLOI_TRANSITION','SORTIE_POSITIVE','AUTRE'])[1 + g % 4]",
+        })
+        # Hours: row g is (contract i = g % per_month, month k = g / per_month): (contract, month) is unique.
+        per_month = -(-n_heures // MOIS)
+        modalite = ("CASE WHEN g % 20 = 0 THEN 'FORMATION' WHEN g % 20 = 1 THEN 'SOUS_TRAITANCE_SIAE' "
+                    "ELSE 'EMBAUCHE_DIRECTE' END")
+        _insert_select(cursor, HeuresMensuelles, n_heures, {
+            "marche_id": f"{m0} + 3 * (1 + g % {min(per_month, n_clauses - 1)})",
+            "participant_id": f"CASE WHEN g % 20 = 1 THEN NULL ELSE {p0} + 1 + (g * 7) % {n_participants} END",
+            "entreprise_id": f"{e0} + 1 + (g * 17) % {n_entreprises}",
+            "mois": f"(date '2020-01-01' + make_interval(months => (g / {per_month})::int))::date",
+            "modalite": modalite, "type_contrat": "'CDD'",
+            "heures": "CASE WHEN g % 20 = 1 THEN 0 ELSE 5 + (g % 140) END",
+            "montant_ht": "CASE WHEN g % 20 = 1 THEN (300 + g % 3000)::numeric ELSE NULL END",
+        })
+        cursor.execute("ANALYZE")
+    print(f"Données construites en {time.perf_counter() - start:.1f} s", flush=True)
+    return instance
+
+
+def cleanup():
+    """Remove a previous run's data (another scale), in foreign-key order."""
+    from django.db import connection, transaction
+
+    like = f"{PREFIX}%"
+    with transaction.atomic(), connection.cursor() as cursor:
+        marches = "SELECT id FROM marches_marche WHERE identifiant LIKE %s"
+        participants = "SELECT id FROM facilitateurs_participant WHERE code LIKE %s"
+        cursor.execute(f"DELETE FROM facilitateurs_heuresmensuelles WHERE marche_id IN ({marches})", [like])
+        cursor.execute(f"DELETE FROM facilitateurs_sortie WHERE participant_id IN ({participants})", [like])
+        cursor.execute(f"DELETE FROM facilitateurs_eligibilite WHERE participant_id IN ({participants})", [like])
+        cursor.execute("DELETE FROM facilitateurs_participant WHERE code LIKE %s", [like])
+        cursor.execute(f"DELETE FROM clauses_clausemarche WHERE marche_id IN ({marches})", [like])
+        cursor.execute(f"DELETE FROM marches_attribution WHERE marche_id IN ({marches})", [like])
+        cursor.execute("DELETE FROM marches_marche WHERE identifiant LIKE %s", [like])
+        cursor.execute("DELETE FROM marches_entreprise WHERE siret LIKE %s", [like])
+    print("Données d'une autre échelle supprimées.", flush=True)
+
+
+SQL_FIGURES = """
+WITH lignes AS (
+    SELECT h.marche_id, h.participant_id, h.entreprise_id, h.mois, h.modalite, e.departement,
+           CASE WHEN h.modalite = 'SOUS_TRAITANCE_SIAE' AND h.montant_ht IS NOT NULL THEN h.montant_ht / %(taux)s
+                ELSE h.heures END AS heures
+    FROM facilitateurs_heuresmensuelles h
+    JOIN marches_marche m ON m.id = h.marche_id
+    JOIN marches_entreprise e ON e.id = h.entreprise_id
+    WHERE m.acheteur_id = %(acheteur)s AND h.mois BETWEEN %(debut)s AND %(fin)s AND (h.heures > 0 OR h.montant_ht > 0)
+), formation AS (
+    SELECT f.marche_id, LEAST(SUM(f.heures), %(part)s * COALESCE(MAX(r.requises), 0)) AS comptees
+    FROM lignes f
+    LEFT JOIN (SELECT marche_id, SUM(heures_requises) AS requises FROM clauses_clausemarche
+               WHERE type_clause = 'insertion' GROUP BY marche_id) r ON r.marche_id = f.marche_id
+    WHERE f.modalite = 'FORMATION' GROUP BY f.marche_id
+)
+SELECT (SELECT COALESCE(SUM(heures), 0) FROM lignes WHERE modalite <> 'FORMATION')
+       + (SELECT COALESCE(SUM(comptees), 0) FROM formation) AS heures_realisees,
+       COUNT(DISTINCT participant_id) AS participants,
+       COUNT(DISTINCT entreprise_id) AS entreprises,
+       COUNT(DISTINCT entreprise_id) FILTER (WHERE departement = %(departement)s) AS entreprises_locales
+FROM lignes
+"""
+
+
+def sql_figures(instance, depuis: int):
+    from datetime import date
+
+    from django.conf import settings
+    from django.db import connection
+
+    params = {"taux": Decimal(str(settings.SPASER["SOUS_TRAITANCE_EUROS_PAR_HEURE"])),
+              "part": Decimal(str(settings.SPASER["FORMATION_PART_MAX"])), "acheteur": instance.pk,
+              "departement": instance.departement}
+    result = {}
+    with connection.cursor() as cursor:
+        for key, debut in (("annee", date(ANNEE, 1, 1)), ("cumul", date(depuis, 1, 1))):
+            cursor.execute(SQL_FIGURES, {**params, "debut": debut, "fin": date(ANNEE, 12, 31)})
+            result[key] = cursor.fetchone()
+    return result
+
+
+def main():
+    ensure_database()
+    setup()
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    from django.core.management import call_command
+
+    from bilans.pdf import bilan_pdf
+    from bilans.selectors import indicateurs_annuels
+
+    n_marches, n_heures = SCALES.get(scale_arg(), SCALES["departement"])
+    instance = build(n_marches, n_heures)
+
+    def command_json():
+        out = io.StringIO()
+        call_command("generer_bilan", "--annee", str(ANNEE), "--acheteur", instance.siret, "--format", "json",
+                     stdout=out)
+        return json.loads(out.getvalue())
+
+    command_json()  # warm the caches once, for both sides
+    t_command, data = timed(command_json, repeat=3)
+    t_sql, figures = timed(lambda: sql_figures(instance, data["cumul"]["depuis"]), repeat=3)
+    annee, cumul = figures["annee"], figures["cumul"]
+    assert abs(float(annee[0]) - data["heures_realisees"]) <= 0.01, (annee, data["heures_realisees"])
+    assert (annee[1], annee[2]) == (data["participants"], data["entreprises"])
+    assert abs(float(cumul[0]) - data["cumul"]["heures_realisees"]) <= 0.01, (cumul, data["cumul"])
+    assert (cumul[1], cumul[2]) == (data["cumul"]["participants"], data["cumul"]["entreprises"])
+    ratio = t_command / t_sql
+    print(f"generer_bilan --format json : {t_command:.0f} ms ; SQL GROUP BY à la main : {t_sql:.0f} ms ; "
+          f"rapport {ratio:.2f}", flush=True)
+    t_dashboard, _ = timed(lambda: indicateurs_annuels(acheteur=instance, annee=ANNEE), repeat=3)
+    start = time.perf_counter()
+    pdf = bilan_pdf(acheteur=instance, annee=ANNEE)
+    t_pdf = time.perf_counter() - start
+    print(f"PDF : {len(pdf)} octets en {t_pdf:.1f} s", flush=True)
+    report("bilans", [
+        Figure(f"données : marchés / relevés d'heures ({n_marches:,} / {n_heures:,})".replace(",", " "),
+               n_heures, "lignes"),
+        Figure("generer_bilan --format json", t_command, "ms"),
+        Figure("SQL GROUP BY écrit à la main (mêmes chiffres)", t_sql, "ms"),
+        Figure("rapport commande / SQL", ratio, "x", target="<= 3", ok=ratio <= 3),
+        Figure("indicateurs complets (tableau de bord)", t_dashboard, "ms"),
+        Figure("PDF du bilan annuel", t_pdf, "s", target="< 30", ok=t_pdf < 30),
+    ])
+
+
+if __name__ == "__main__":
+    main()
