@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from spaser.enums import StatutSpaser
 from tests.core.factories import OrganisationFactory
 from tests.facilitateurs.factories import HeuresMensuellesFactory, IdentiteParticipantFactory
-from tests.marches.factories import MarcheFactory
+from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
 from tests.spaser.access import ACCESS
 from tests.spaser.factories import (
     ActionFactory,
@@ -88,7 +88,11 @@ def scene(db):
     ProgrammationFactory(acheteur=instance, objet="Achat publié des collèges")
     ProgrammationFactory(acheteur=instance, objet="Achat secret zorglub", published=False)
     # Data with people in it: contract, hours, identities.
-    marche = MarcheFactory(acheteur=instance, objet="Marché réel des routes", date_notification=datetime.date(2025, 4, 1))
+    marche = MarcheFactory(acheteur=instance, objet="Marché réel des routes", date_notification=datetime.date(2025, 4, 1),
+                           forme_prix="Forfaitaire", types_prix=["Définitif ferme"])
+    AttributionFactory(marche=marche, entreprise=EntrepriseFactory(nom="Routes du Sud"))
+    MarcheFactory(acheteur=instance, objet="Marché en préparation zorglub", date_notification=None,
+                  forme_prix="Forfaitaire", types_prix=["Définitif ferme"])
     autre_acheteur = OrganisationFactory(nom="Acheteur hors schéma")
     MarcheFactory(acheteur=autre_acheteur, objet="Marché d'un autre acheteur zorglub",
                   date_notification=datetime.date(2025, 4, 1))
@@ -96,7 +100,7 @@ def scene(db):
         identite = IdentiteParticipantFactory(nom=nom, prenom=prenom, telephone="06 99 88 77 66",
                                               email=f"{prenom.lower()}@perso.invalid", adresse="12 rue Secrète")
         HeuresMensuellesFactory(marche=marche, participant=identite.participant, mois=datetime.date(2025, 5, 1))
-    return {"instance": instance, "spaser": spaser}
+    return {"instance": instance, "spaser": spaser, "autre_acheteur": autre_acheteur}
 
 
 def test_public_pages_answer_without_login(client, scene, monkeypatch):
@@ -106,6 +110,12 @@ def test_public_pages_answer_without_login(client, scene, monkeypatch):
     assert "PCET visible" in home
     assert "Achat publié des collèges" in texts[reverse("spaser:public_programmation")]
     assert "Schéma public des Landes" in texts[reverse("spaser:public_pdf")]
+    decp = json.loads(texts[reverse("spaser:public_decp")])
+    assert [m["objet"] for m in decp["marches"]["marche"]] == ["Marché réel des routes"]
+    # Only buyers the published scheme covers; a year filter is accepted.
+    url = reverse("spaser:public_decp")
+    assert client.get(url, {"acheteur": scene["autre_acheteur"].siret}).status_code == 404
+    assert json.loads(client.get(url, {"annee": "2024"}).content)["marches"]["marche"] == []
 
 
 def test_unpublished_content_never_appears_on_the_public_site(client, scene, monkeypatch):
