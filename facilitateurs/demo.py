@@ -184,7 +184,8 @@ def seed(stdout=None):
         if not months:
             continue
         # Most contracts on pace, one in four lagging, a few ahead.
-        rythme = 0.45 if index % 4 == 1 else (1.25 if index % 7 == 3 else rng.uniform(0.9, 1.1))
+        en_retard = index % 4 == 1 or (fin > today and index % 3 == 0)
+        rythme = 0.45 if en_retard else (1.25 if index % 7 == 3 else rng.uniform(0.9, 1.1))
         part_ecoulee = min(1.0, max(0.05, (fin_effective - debut).days / max(1, (fin - debut).days)))
         total = float(requises) * part_ecoulee * rythme
         titulaires = [a.entreprise for a in marche.attributions.all() if a.role == RoleEntreprise.TITULAIRE]

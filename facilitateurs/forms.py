@@ -206,6 +206,11 @@ class LigneHeuresForm(forms.Form):
 
     def __init__(self, *args, entreprises=(), participants=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            css = "form-select form-select-sm" if isinstance(form_field, forms.ChoiceField) else "form-control form-control-sm"
+            form_field.widget.attrs.update({"class": css, "aria-label": form_field.label})
+            if name in ("heures", "montant_ht"):
+                form_field.widget.attrs.update({"inputmode": "decimal", "style": "max-width: 8rem"})
         self.fields["entreprise"].choices = [("", "—"), *entreprises]
         self.fields["entreprise"].required = False
         self.participants = participants if participants is not None else {}

@@ -9,6 +9,7 @@ import uuid
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import F as FieldRef
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,7 +61,7 @@ def home(request):
     """Alerts of the day and the progress of every insertion clause the user may follow."""
     today = timezone.localdate()
     marches = selectors.marches_avec_insertion(request.user).select_related("acheteur").order_by(
-        "date_fin", "pk")
+        FieldRef("date_fin").desc(nulls_last=True), "pk")
     page = Paginator(marches, 25).get_page(request.GET.get("page"))
     avancements = selectors.avancement_par_marche(Marche.objects.filter(pk__in=[m.pk for m in page]), today)
     for m in page:
