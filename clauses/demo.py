@@ -213,8 +213,18 @@ def _demo_user(username="dcp"):
     return User.objects.filter(username=username).first()
 
 
+def diagnostic_grille_ensure():
+    """The self-diagnosis grid comes with migration 0004; recreate it if the table was emptied (flush)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("clauses.migrations.0004_questions_diagnostic").create_questions(apps, None)
+
+
 def seed_referentiel(stdout=None):
     user = _demo_user()
+    diagnostic_grille_ensure()
     familles = {}
     for nom, prefixes, part, taux, cout, reservation, description in FAMILLES:
         famille = FamilleAchat.objects.filter(nom=nom).first()

@@ -18,19 +18,27 @@ def _cpv_digits(code_cpv: str) -> str:
     return "".join(ch for ch in code if ch.isdigit())
 
 
-def famille_pour_cpv(code_cpv: str):
-    """The active family whose CPV prefix is the longest match of `code_cpv`, or None."""
+def familles_prefixes() -> list[tuple[str, FamilleAchat]]:
+    """(prefix, family) of the active families, longest prefix first: load once, match many (imports)."""
+    pairs = []
+    for famille in FamilleAchat.objects.filter(is_active=True):
+        for prefix in famille.prefixes_cpv or []:
+            digits = _cpv_digits(str(prefix))
+            if digits:
+                pairs.append((digits, famille))
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def famille_pour_cpv(code_cpv: str, *, prefixes: list | None = None):
+    """The active family whose CPV prefix is the longest match of `code_cpv`, or None. For many codes, pass
+    `prefixes=familles_prefixes()` computed once."""
     digits = _cpv_digits(code_cpv)
     if not digits:
         return None
-    best, best_len = None, 0
-    for famille in FamilleAchat.objects.filter(is_active=True).only("id", "nom", "prefixes_cpv", "part_main_oeuvre",
-                                                                      "taux_insertion", "cout_horaire"):
-        for prefix in famille.prefixes_cpv or []:
-            prefix = _cpv_digits(str(prefix))
-            if prefix and digits.startswith(prefix) and len(prefix) > best_len:
-                best, best_len = famille, len(prefix)
-    return best
+    for prefix, famille in prefixes if prefixes is not None else familles_prefixes():
+        if digits.startswith(prefix):
+            return famille
+    return None
 
 
 def famille_list(*, actives=None):

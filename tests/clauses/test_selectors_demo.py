@@ -59,3 +59,14 @@ def test_seed_clauses_puts_insertion_on_most_works_and_env_after_the_law():
         marche.refresh_from_db()
         assert marche.clause_environnementale and marche.critere_environnemental
         assert marche.famille.nom == "Nettoyage"
+
+
+@pytest.mark.django_db
+def test_family_lookup_with_preloaded_prefixes_makes_no_query(django_assert_num_queries):
+    from clauses.selectors import familles_prefixes
+
+    voirie = FamilleAchatFactory(nom="Voirie", prefixes_cpv=["4523"])
+    FamilleAchatFactory(nom="Bâtiment", prefixes_cpv=["45"])
+    prefixes = familles_prefixes()
+    with django_assert_num_queries(0):
+        assert [famille_pour_cpv(c, prefixes=prefixes) for c in ("45233140-2", "77310000")] == [voirie, None]
