@@ -338,3 +338,72 @@ def _decp_ecrire(result, *, user=None) -> dict:
     Modification.objects.bulk_create(modifications, batch_size=2000)
     return {"nb_crees": len(nouveaux), "nb_modifies": len(modifies), "nb_inchanges": inchanges,
             "nb_entreprises_creees": len(nouvelles)}
+
+
+# --- Register (spreadsheet) import ---------------------------------------------------------------------
+
+def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
+    """Import a register spreadsheet. Any bad row refuses the whole file (nothing written) with
+    file, row, column and reason for every error."""
+    from core.services import organisation_get_or_create_from_siret
+
+    from . import register
+    from .decp import _key
+    from .enums import Origine, RoleEntreprise
+    from .models import ImportJournal
+
+    lecture = register.parse(data, fichier)
+    familles = register.valider_references(lecture) if not lecture.erreurs else {}
+    report = {"fichier": fichier, "refuse": bool(lecture.erreurs), "erreurs": lecture.erreurs,
+              "texte_erreurs": lecture.texte_erreurs, "nb_lus": len(lecture.lignes), "nb_crees": 0,
+              "nb_modifies": 0, "nb_inchanges": 0, "nb_anomalies": 0, "anomalies": [], "nb_doublons": 0}
+    if lecture.erreurs:
+        return report
+    famille_pour = _famille_matcher()
+    with transaction.atomic():
+        for ligne in lecture.lignes:
+            organisation, _ = organisation_get_or_create_from_siret(siret=ligne.acheteur_siret, user=user)
+            marche = Marche.objects.filter(acheteur=organisation, identifiant=ligne.identifiant,
+                                           discriminant="").first()
+            creation = marche is None
+            if creation:
+                marche = Marche(acheteur=organisation, identifiant=ligne.identifiant, origine=Origine.REGISTRE)
+            champs = dict(ligne.champs)
+            if ligne.famille_nom:
+                champs["famille_id"] = familles[_key(ligne.famille_nom)].pk
+            elif creation or marche.famille_id is None:
+                champs["famille_id"] = famille_pour(champs["code_cpv"])
+            has_modifications = not creation and marche.modifications.exists()
+            if has_modifications:  # the register shows the amount in force; amendments keep it
+                champs.pop("montant_ht")
+                champs.pop("duree_mois")
+            changed = creation or any(getattr(marche, k) != v for k, v in champs.items())
+            for name, value in champs.items():
+                setattr(marche, name, value)
+            if changed:
+                marche_save(marche=marche, user=user, reason="Import du registre")
+            titulaires_avant = set(marche.attributions.filter(role=RoleEntreprise.TITULAIRE, lot__isnull=True)
+                                   .values_list("entreprise__siret", flat=True))
+            if titulaires_avant != set(ligne.titulaires):
+                changed = True
+                for attribution in marche.attributions.filter(role=RoleEntreprise.TITULAIRE, lot__isnull=True) \
+                        .exclude(entreprise__siret__in=ligne.titulaires):
+                    attribution_delete(attribution=attribution, user=user)
+                for siret in ligne.titulaires:
+                    if siret not in titulaires_avant:
+                        entreprise, _ = entreprise_get_or_create(siret=siret, user=user)
+                        attribution_save(attribution=Attribution(marche=marche, entreprise=entreprise,
+                                                                 role=RoleEntreprise.TITULAIRE), user=user)
+            if ligne.clauses:
+                from clauses import register as clauses_register
+
+                clauses_register.apply(marche=marche, values=ligne.clauses, user=user)
+                changed = True
+            key = "nb_crees" if creation else ("nb_modifies" if changed else "nb_inchanges")
+            report[key] += 1
+        ImportJournal.objects.create(
+            format=ImportJournal.Format.REGISTRE, fichier=fichier[:255],
+            user=user if getattr(user, "is_authenticated", False) else None, nb_lus=report["nb_lus"],
+            nb_crees=report["nb_crees"], nb_modifies=report["nb_modifies"], nb_inchanges=report["nb_inchanges"],
+        )
+    return report

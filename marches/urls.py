@@ -25,5 +25,7 @@ urlpatterns = [
     path("seuils/<int:pk>/modifier/", views.seuil_form, name="seuil_update"),
     path("decp.json", views.export_decp, name="export_decp"),
     path("imports/", views.import_list, name="imports"),
+    path("imports/registre/", views.import_registre, name="import_registre"),
+    path("imports/registre/modele.csv", views.registre_modele, name="registre_modele"),
     path("imports/decp/", views.import_decp, name="import_decp"),
 ]

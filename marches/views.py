@@ -331,3 +331,32 @@ def export_decp(request):
     name = f"decp-{acheteur.siret if acheteur else 'tous'}{f'-{annee}' if annee else ''}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@role_required(Role.DCP, Role.ADMIN)
+def import_registre(request):
+    from .forms import ImportForm
+
+    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le registre")
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        report = services.registre_importer(data=upload.read(), fichier=upload.name, user=request.user)
+        if report["refuse"]:
+            messages.error(request, f"Fichier « {upload.name} » refusé : rien n'a été enregistré.")
+        else:
+            messages.success(request, f"Registre « {upload.name} » importé.")
+    return render(request, "marches/import.html", {
+        "form": form, "report": report, "titre": "Importer un registre de marchés (tableur)",
+        "modele_url": reverse("marches:registre_modele"),
+        "aide": "CSV (séparateur ; ou ,) en UTF-8 ou classeur XLSX, avec les colonnes du modèle (en-têtes sans "
+                "distinction de casse). Listes séparées par « | », considérations avec les libellés DECP. Une seule "
+                "erreur refuse tout le fichier : chaque erreur est indiquée avec sa ligne et sa colonne.",
+    })
+
+
+@role_required(*ALL_ROLES)
+def registre_modele(request):
+    response = HttpResponse(register.modele_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-registre-marches.csv"'
+    return response

@@ -58,3 +58,5 @@ ACCESS.update({
     "marches:import_decp": Rule(only(200, "dcp", "admin")),
 })
 ACCESS["marches:export_decp"] = Rule(everyone(200))
+ACCESS["marches:import_registre"] = Rule(only(200, "dcp", "admin"))
+ACCESS["marches:registre_modele"] = Rule(everyone(200))
