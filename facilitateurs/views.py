@@ -404,6 +404,7 @@ def action_faite(request, pk):
 # Imports with preview ------------------------------------------------------------------------------
 
 IMPORT_DIR = "imports_tmp"
+IMPORT_SYNC_MAX_BYTES = 1_000_000  # about 15,000 hour rows: beyond, the confirmed import runs as a background job
 
 
 def _pending(request, token):
@@ -435,6 +436,18 @@ def import_preview(request, token):
     item = _pending(request, token)
     importer = imports.import_heures if item["type"] == "heures" else imports.import_participants
     path = default_storage.path(item["path"])
+    if request.method == "POST" and default_storage.size(item["path"]) > IMPORT_SYNC_MAX_BYTES:
+        # A large file is imported by a worker; its state shows on the jobs page.
+        from core.jobs import job_enqueue
+
+        from .jobs import JOB_IMPORT
+
+        job_enqueue(type=JOB_IMPORT, parametres=item, user=request.user, organisation=request.user.organisation)
+        pending = request.session.get("imports_en_attente", {})
+        pending.pop(token, None)
+        request.session["imports_en_attente"] = pending
+        messages.info(request, f"{item['nom']} : l'import est lancé en tâche de fond ; suivez son état ici.")
+        return redirect("core:taches")
     if request.method == "POST":
         resultat = importer(path, user=request.user, nom=item["nom"])
         if resultat.ok:

@@ -272,3 +272,66 @@ def test_participant_create_with_identity(client, users):
     bad = client.post(reverse("facilitateurs:participant_create"), {"code": "NOUV2", "sexe": "F",
                                                                      "code_postal": "401", "nom": "Garder"})
     assert bad.status_code == 200 and 'value="Garder"' in bad.content.decode()
+
+
+def test_partner_lists_only_its_conventions_and_lists_have_fixed_queries(client, users, partenaire_org):
+    own = ConventionFactory(partenaire=partenaire_org, intitule="Convention du partenaire")
+    ConventionFactory(intitule="Convention d'un autre")
+    login(client, users, Role.PARTENAIRE)
+    page = client.get(reverse("facilitateurs:conventions")).content.decode()
+    assert own.intitule in page and "Convention d&#x27;un autre" not in page
+
+    login(client, users, Role.FACILITATEUR)
+    for _ in range(3):
+        ConventionFactory().marches.add(MarcheFactory())
+        p = ParticipantFactory()
+        Eligibilite.objects.create(participant=p, public="RSA", date_verification=datetime.date(2026, 1, 1),
+                                   date_fin_validite=datetime.date(2026, 4, 1))
+        ActionSuivi.objects.create(entreprise=EntrepriseFactory(), quoi="x", echeance=datetime.date(2026, 1, 1))
+    small = {name: _count(client, reverse(name)) for name in ("facilitateurs:conventions", "facilitateurs:participants",
+                                                              "facilitateurs:actions")}
+    for _ in range(20):
+        ConventionFactory().marches.add(MarcheFactory())
+        p = ParticipantFactory()
+        Eligibilite.objects.create(participant=p, public="RSA", date_verification=datetime.date(2026, 1, 1),
+                                   date_fin_validite=datetime.date(2026, 4, 1))
+        ActionSuivi.objects.create(entreprise=EntrepriseFactory(), quoi="x", echeance=datetime.date(2026, 1, 1))
+    assert {name: _count(client, reverse(name)) for name in small} == small
+
+
+def test_purge_command(settings, capsys):
+    from django.core.management import call_command
+
+    settings.SPASER = {**settings.SPASER, "RETENTION_IDENTITE_ANNEES": 5}
+    old = IdentiteParticipantFactory(nom="Ancien").participant
+    HeuresMensuellesFactory(participant=old, mois=datetime.date(2015, 1, 1))
+    call_command("purge_participants", "--dry-run")
+    assert "1 identité(s) seraient purgées" in capsys.readouterr().out
+    call_command("purge_participants")
+    old.refresh_from_db()
+    assert not hasattr(old, "identite") or old.identite is None
+    assert JournalImport.objects.get(type="purge").nb_lignes == 1
+
+
+def test_large_upload_is_imported_by_a_background_job(client, users, instance, monkeypatch,
+                                                      django_capture_on_commit_callbacks):
+    from core.models import Tache
+    from facilitateurs import views
+
+    monkeypatch.setattr(views, "IMPORT_SYNC_MAX_BYTES", 10)
+    marche = MarcheFactory(acheteur=instance, identifiant="JOB1")
+    entreprise = EntrepriseFactory()
+    ParticipantFactory(code="J1")
+    header = ("acheteur_siret;marche_id;entreprise_siret;entreprise_nom;entreprise_code_postal;participant_code;"
+              "mois;heures;modalite;type_contrat")
+    upload = io.BytesIO(f"{header}\n{instance.siret};JOB1;{entreprise.siret};;;J1;2026-02;20;FORMATION;\n".encode())
+    upload.name = "gros.csv"
+    login(client, users, Role.FACILITATEUR)
+    location = client.post(reverse("facilitateurs:import_upload"), {"type": "heures", "fichier": upload})["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(location)
+    assert response.status_code == 302 and response["Location"] == reverse("core:taches")
+    tache = Tache.objects.get(type="import_facilitateurs")
+    assert tache.etat == Tache.Etat.TERMINEE, tache.message
+    assert tache.resultat["crees"] == 1
+    assert HeuresMensuelles.objects.get(marche=marche).heures == Decimal("20")
