@@ -112,3 +112,21 @@ def diagnostics_de_famille(famille):
         .prefetch_related("reponses__question")
         .order_by("annee")
     )
+
+
+def marches_a_examiner(user, *, limit: int = 10):
+    """Contracts without any clause recorded, most recent launch first (a buyer: those of their direction),
+    those missing a 2026 obligation first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from marches.models import Marche
+
+    qs = Marche.objects.visibles_par(user).filter(clauses__isnull=True).exclude(origine="decp")
+    if user.role == "acheteur" and user.direction_id:
+        qs = qs.filter(direction_id=user.direction_id)
+    rang = Case(When(statut_conformite="non_conforme", then=Value(0)), default=Value(1),
+                output_field=IntegerField())
+    return list(
+        qs.select_related("famille").annotate(rang=rang)
+        .order_by("rang", "-date_lancement", "-id")[:limit]
+    )

@@ -47,6 +47,7 @@ def index(request):
         "diagnostics": list(derniers.values()),
         "axes": AxeDiagnostic.choices,
         "can_manage": can_manage_referentiel(request.user),
+        "a_examiner": selectors.marches_a_examiner(request.user),
         "nb_clauses_marches": ClauseMarche.objects.filter(marche__in=Marche.objects.visibles_par(request.user))
         .count(),
     }

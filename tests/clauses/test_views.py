@@ -321,3 +321,16 @@ def test_contract_clauses_page_has_a_fixed_query_count(client, contrat):
     small = count()
     add(45)
     assert count() == small
+
+
+def test_index_lists_contracts_without_clause_of_the_buyers_direction(client):
+    direction = DirectionFactory()
+    mine = MarcheFactory(acheteur=direction.organisation, direction=direction, objet="Réfection du collège")
+    MarcheFactory(acheteur=direction.organisation, direction=DirectionFactory(organisation=direction.organisation),
+                  objet="Marché d'une autre direction")
+    done = MarcheFactory(acheteur=direction.organisation, direction=direction, objet="Déjà clausé")
+    clause_marche_save(clause=ClauseMarche(marche=done, type_clause=TypeClause.INSERTION))
+    client.force_login(UserFactory(role=Role.ACHETEUR, direction=direction, organisation=direction.organisation))
+    content = client.get(reverse("clauses:index")).content.decode()
+    assert mine.objet in content and reverse("clauses:conseil", args=[mine.pk]) in content
+    assert "autre direction" not in content and "Déjà clausé" not in content

@@ -1,0 +1,54 @@
+"""What only a browser shows: the copy button, the flat-variant toggle and the diagnosis chart."""
+
+from decimal import Decimal
+
+import pytest
+
+from clauses.demo import seed_referentiel
+from clauses.enums import TypeClause
+from clauses.models import ClauseMarche, ClauseModele, FamilleAchat
+from clauses.services import clause_marche_save
+from core.demo import seed as seed_core
+from core.models import Organisation
+from tests.marches.factories import MarcheFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, username="dcp"):
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill("demo")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("[data-testid=home-role]")
+
+
+def test_copy_toggle_and_chart(live_server, page):
+    seed_core()
+    seed_referentiel()
+    famille = FamilleAchat.objects.get(nom="Bâtiment — gros œuvre")
+    marche = MarcheFactory(acheteur=Organisation.objects.get(siret="22400001800016"), famille=famille,
+                           montant_ht=Decimal("1000000"))
+    modele = ClauseModele.objects.get(titre="Action d'insertion professionnelle — heures calculées")
+    clause = clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
+                                                    version=modele.version_courante))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    login(page, live_server)
+
+    page.goto(f"{live_server.url}/clauses/marche/{marche.pk}/")
+    page.get_by_role("button", name="Copier").click()
+    page.wait_for_selector("button:has-text('Copié')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "833\u00a0h" in copied and "{heures_requises}" not in copied
+
+    page.goto(f"{live_server.url}/clauses/clause/{clause.pk}/modifier/")
+    assert page.locator("#div_id_euros_par_heure").is_hidden()
+    page.select_option("#id_mode_calcul", "forfait")
+    assert page.locator("#div_id_euros_par_heure").is_visible()
+    assert page.locator("#div_id_taux_pct").is_hidden()
+
+    nettoyage = FamilleAchat.objects.get(nom="Nettoyage")
+    page.goto(f"{live_server.url}/clauses/diagnostics/famille/{nettoyage.pk}/")
+    page.wait_for_function("Chart.getChart(document.getElementById('chart-diagnostic')) !== undefined")
+    series = page.evaluate("Chart.getChart(document.getElementById('chart-diagnostic')).data.datasets.length")
+    assert series == 3
