@@ -46,7 +46,7 @@ def _insert_select(cursor, model, count: int, exprs: dict, source: str = ""):
 
     columns, values, params = [], [], []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key and field.column not in exprs:
             continue
         column = field.column
         columns.append(f'"{column}"')
@@ -67,6 +67,16 @@ def _insert_select(cursor, model, count: int, exprs: dict, source: str = ""):
     sql = (f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) SELECT {", ".join(values)} '
            f"FROM {source or f'generate_series(1, {count}) AS g'}")
     cursor.execute(sql, params)
+    if "id" in exprs:
+        table = model._meta.db_table
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
+def _base(cursor, table: str) -> int:
+    """First free id: explicit ids (base + g) let rows of other tables point at them without a lookup."""
+    cursor.execute(f"SELECT GREATEST((SELECT coalesce(max(id), 0) FROM {table}), "
+                   f"(SELECT last_value FROM {table}_id_seq))")
+    return cursor.fetchone()[0]
 
 
 def build(n_marches: int, n_heures: int):
@@ -91,20 +101,18 @@ def build(n_marches: int, n_heures: int):
     familles = [FamilleAchat.objects.get_or_create(nom=f"Famille banc {i}")[0].pk for i in range(10)]
     n_entreprises, n_participants = max(n_marches // 20, 100), max(n_heures // 33, 1000)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(max(id), 0) FROM marches_entreprise")
-        e0 = cursor.fetchone()[0]
+        e0 = _base(cursor, "marches_entreprise")
         _insert_select(cursor, Entreprise, n_entreprises, {
-            "siret": f"'{PREFIX}' || lpad(g::text, 12, '0')", "nom": "'Entreprise banc ' || g",
+            "id": f"{e0} + g", "siret": f"'{PREFIX}' || lpad(g::text, 12, '0')", "nom": "'Entreprise banc ' || g",
             "code_postal": "CASE WHEN g % 10 < 7 THEN '40100' WHEN g % 10 < 9 THEN '33000' ELSE '64000' END",
             "departement": "CASE WHEN g % 10 < 7 THEN '40' WHEN g % 10 < 9 THEN '33' ELSE '64' END",
             "type_structure": "CASE WHEN g % 25 = 0 THEN 'EI' WHEN g % 25 = 1 THEN 'EA' WHEN g % 25 = 2 THEN 'ESUS' "
                               "ELSE 'AUTRE' END",
         })
-        cursor.execute("SELECT coalesce(max(id), 0) FROM marches_marche")
-        m0 = cursor.fetchone()[0]
+        m0 = _base(cursor, "marches_marche")
         f = "ARRAY[" + ",".join(map(str, familles)) + "]"
         _insert_select(cursor, Marche, n_marches, {
-            "acheteur_id": str(instance.pk), "famille_id": f"({f})[1 + g % 10]",
+            "id": f"{m0} + g", "acheteur_id": str(instance.pk), "famille_id": f"({f})[1 + g % 10]",
             "identifiant": f"'{PREFIX}' || g", "objet": "'Marché de banc n° ' || g",
             "code_cpv": "'45000000'", "procedure": "'Procédure adaptée'",
             "montant_ht": "(10000 + (g * 7919) % 2000000)::numeric", "montant_initial_ht": "(10000 + (g * 7919) % 2000000)::numeric",
@@ -126,10 +134,9 @@ def build(n_marches: int, n_heures: int):
             "marche_id": f"{m0} + g", "entreprise_id": f"{e0} + 1 + (g * 13) % {n_entreprises}",
             "role": "'titulaire'",
         })
-        cursor.execute("SELECT coalesce(max(id), 0) FROM facilitateurs_participant")
-        p0 = cursor.fetchone()[0]
+        p0 = _base(cursor, "facilitateurs_participant")
         _insert_select(cursor, Participant, n_participants, {
-            "code": f"'{PREFIX}' || g", "annee_naissance": "1960 + g % 45", "sexe": "CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END",
+            "id": f"{p0} + g", "code": f"'{PREFIX}' || g", "annee_naissance": "1960 + g % 45", "sexe": "CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END",
             "commune": "(ARRAY['Dax','Mont-de-Marsan','Biscarrosse','Mimizan','Saint-Sever','Aire-sur-l''Adour'])[1 + g % 6]",
             "code_postal": "'40000'",
         })

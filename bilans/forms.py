@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
@@ -46,10 +46,12 @@ class PerimetreForm(forms.Form):
         self.fields["annee"].widget.attrs["placeholder"] = str(annee_courante())
         self.helper = FormHelper()
         self.helper.form_method = "get"
-        self.helper.form_class = "row g-2 align-items-end"
-        self.helper.field_class = ""
         self.helper.disable_csrf = True
-        self.helper.add_input(Submit("", "Afficher", css_class="btn-primary"))
+        self.helper.layout = Layout(Row(
+            *[Column(name, css_class="col-12 col-md") for name in self.fields],
+            Column(Submit("", "Afficher", css_class="btn-primary mb-3"), css_class="col-12 col-md-auto d-flex align-items-end"),
+            css_class="g-2",
+        ))
 
     def perimetre(self) -> dict:
         """Valid choices (invalid ones fall back to the defaults: a bad query string never breaks the page)."""
@@ -80,10 +82,8 @@ class BilanDemandeForm(PerimetreForm):
         self.fields["annee"].required = True
         self.fields["annee"].initial = annee_courante() - 1
         self.helper.form_method = "post"
-        self.helper.form_class = ""
         self.helper.disable_csrf = False
-        self.helper.inputs = []
-        self.helper.add_input(Submit("submit", "Générer le bilan annuel"))
+        self.helper.layout = Layout(*self.fields, Submit("submit", "Générer le bilan annuel"))
 
     def clean(self):
         data = super().clean()
