@@ -43,18 +43,23 @@ class ConventionForm(forms.ModelForm):
         self.fields["partenaire"].queryset = Organisation.objects.filter(
             type__in=[TypeOrganisation.PARTENAIRE, TypeOrganisation.INSTANCE])
         self.fields["facilitateurs"].queryset = User.objects.filter(role=Role.FACILITATEUR, is_active=True)
-        partenaire_id = self.data.get("partenaire") if self.is_bound else getattr(self.instance, "partenaire_id", None)
-        qs = Marche.objects.only("pk", "identifiant", "objet").order_by("identifiant")
-        self.fields["marches"].queryset = qs.filter(acheteur_id=partenaire_id) if partenaire_id and str(
-            partenaire_id).isdigit() else qs.none()
-        if self.instance.pk:
-            self.fields["marches"].queryset = (self.fields["marches"].queryset
-                                               | qs.filter(pk__in=self.instance.marches.values("pk"))).distinct()
-        self.fields["marches"].help_text = "Marchés de l'acheteur partenaire (enregistrez d'abord le partenaire)."
+        partenaire_id = getattr(self.instance, "partenaire_id", None)
+        qs = Marche.objects.select_related("acheteur").only("pk", "identifiant", "objet", "acheteur__nom").order_by(
+            "acheteur__nom", "identifiant")
+        # The partner's contracts (all partners' before one is chosen); clean() checks they match the partner.
+        self.fields["marches"].queryset = (qs.filter(acheteur_id=partenaire_id) if partenaire_id
+                                           else qs.filter(acheteur__type=TypeOrganisation.PARTENAIRE))
+        self.fields["marches"].label_from_instance = lambda m: f"{m.acheteur.nom} · {m.identifiant} — {m.objet[:60]}"
+        self.fields["marches"].help_text = "Marchés de l'acheteur partenaire suivis au titre de la convention."
         self.helper = _helper()
 
     def clean(self):
         data = super().clean()
+        partenaire = data.get("partenaire")
+        autres = [m for m in data.get("marches") or [] if partenaire and m.acheteur_id != partenaire.pk]
+        if autres:
+            self.add_error("marches", "Ces marchés ne sont pas de l'acheteur partenaire : "
+                                      + ", ".join(m.identifiant for m in autres))
         if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
             self.add_error("date_fin", "La fin précède le début.")
         return data

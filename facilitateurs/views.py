@@ -41,6 +41,7 @@ from .models import (
     Eligibilite,
     HeuresMensuelles,
     IdentiteParticipant,
+    JournalImport,
     MiseEnEmploi,
     Participant,
     Sortie,
@@ -427,7 +428,8 @@ def import_upload(request):
         pending[token] = {"path": path, "nom": os.path.basename(fichier.name), "type": form.cleaned_data["type"]}
         request.session["imports_en_attente"] = pending
         return redirect("facilitateurs:import_preview", token=token)
-    return render(request, "facilitateurs/import_upload.html", {"form": form})
+    journal = JournalImport.objects.select_related("user").order_by("-created_at")[:10]
+    return render(request, "facilitateurs/import_upload.html", {"form": form, "journal": journal})
 
 
 @role_required(*FACILITATION)

@@ -335,3 +335,13 @@ def test_large_upload_is_imported_by_a_background_job(client, users, instance, m
     assert tache.etat == Tache.Etat.TERMINEE, tache.message
     assert tache.resultat["crees"] == 1
     assert HeuresMensuelles.objects.get(marche=marche).heures == Decimal("20")
+
+
+def test_convention_refuses_contracts_of_another_buyer(client, users, partenaire_org):
+    autre = MarcheFactory(acheteur=OrganisationFactory(partenaire=True))
+    login(client, users, Role.ADMIN)
+    response = client.post(reverse("facilitateurs:convention_create"), {
+        "partenaire": partenaire_org.pk, "intitule": "Mélange", "date_debut": "2026-01-01", "statut": "brouillon",
+        "marches": [autre.pk]})
+    assert response.status_code == 200 and "ne sont pas de l" in response.content.decode()
+    assert not Convention.objects.exists()
