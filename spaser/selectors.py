@@ -92,6 +92,7 @@ def spaser_structure(*, spaser: Spaser, public: bool = False) -> dict:
     return {
         "axes": axes,
         "actions": list(actions.filter(spaser=spaser)),
+        "actions_transverses": list(actions.filter(spaser=spaser, objectif__isnull=True)),
         "documents": list(documents),
         "acheteurs": list(spaser.acheteurs.all()),
     }

@@ -5,6 +5,7 @@ and documents, the published forecast entries. Never a person, never an unpublis
 indicators are aggregates and the contracts are those of the buyer's DECP export."""
 
 import json
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
@@ -71,6 +72,7 @@ def public_indicateurs(request):
     context = {"spaser": spaser, "onglet": "indicateurs"}
     if spaser is not None:
         context["donnees"] = selectors.indicateurs_publics(spaser=spaser)
+        context["aujourd_hui"] = timezone.localdate()
     return render(request, "spaser/public/indicateurs.html", context)
 
 
@@ -131,9 +133,20 @@ def public_indicateurs_csv(request):
 def public_indicateurs_json(request):
     spaser = _spaser_public_or_404()
     donnees = selectors.indicateurs_publics(spaser=spaser)
-    response = JsonResponse(donnees, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(_jsonable(donnees), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="spaser-indicateurs-{donnees["date"]}.json"'
     return response
+
+
+def _jsonable(value):
+    """Decimals as JSON numbers (integers when whole), recursively."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _programmation_filtree(request):

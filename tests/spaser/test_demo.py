@@ -39,5 +39,6 @@ def test_demo_seed_is_idempotent_and_believable(client):
     client.logout()
     html = client.get(reverse("spaser:public_home")).content.decode()
     assert "SPASER du Département des Landes" in html and "Feuille de route" in html
+    assert "Former les acheteurs des directions" in html  # an action tied to no objective is shown too
     html = client.get(reverse("spaser:public_programmation")).content.decode()
     assert "collège de Tartas" in html and "système d'information des solidarités" not in html

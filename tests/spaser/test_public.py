@@ -153,7 +153,7 @@ def test_public_indicators_in_number_and_in_value_as_csv_and_json(client, scene)
             "part_marches_consideration_environnementale_nombre",
             "part_marches_consideration_environnementale_montant"} <= cles
     assert [i["libelle"] for i in annee_2025["indicateurs"]] == ["Indicateur visible"]
-    assert annee_2025["indicateurs"][0]["cible"] == "0.3000"
+    assert annee_2025["indicateurs"][0]["cible"] == 0.3
     csv_text = client.get(reverse("spaser:public_indicateurs_csv")).content.decode("utf-8-sig")
     header = csv_text.splitlines()[0].split(";")
     assert header[:3] == ["siret_acheteur", "acheteur", "annee"]

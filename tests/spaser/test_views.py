@@ -142,6 +142,7 @@ def test_evaluation_page_shows_obligation_and_exports_xlsx(dcp, instance):
     html = dcp.get(reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025"}).content.decode()
     assert 'data-testid="obligation">obligatoire' in html
     assert "chart.umd.min.js" in html
+    assert "Évaluation 2025" in html and '<option value="2025" selected>' in html  # years are not "2 025"
     response = dcp.get(reverse("spaser:evaluation_xlsx", args=[spaser.pk]), {"annee": "2025"})
     sheet = load_workbook(io.BytesIO(response.content))["Évaluation 2025"]
     rows = list(sheet.iter_rows(values_only=True))
