@@ -5,6 +5,7 @@ import datetime
 import json
 import os
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
@@ -102,8 +103,11 @@ def convention_detail(request, pk):
     avancements = selectors.avancement_par_marche(convention.marches.all())
     for m in marches:
         m.avancement = avancements.get(m.pk)
+    # Under a pooling agreement (globalisation) hours count across the covered contracts.
+    total = {"requises": sum((a.requises for a in avancements.values()), Decimal("0")),
+             "realisees": sum((a.realisees for a in avancements.values()), Decimal("0"))}
     return render(request, "facilitateurs/convention_detail.html", {
-        "convention": convention, "marches": marches, "facilitateurs": convention.facilitateurs.all(),
+        "convention": convention, "marches": marches, "total": total, "facilitateurs": convention.facilitateurs.all(),
         "can_edit": request.user.role == ADM, "historique": _history(request, convention)})
 
 
@@ -258,13 +262,19 @@ def participant_export(request, pk):
         headers = list(rows[0].keys())
         ws.append(headers)
         for row in rows:
-            ws.append([str(row.get(h)) if row.get(h) is not None else "" for h in headers])
+            ws.append([_cellule_sure(row.get(h)) for h in headers])
     buffer = BytesIO()
     wb.save(buffer)
     response = HttpResponse(buffer.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def _cellule_sure(value) -> str:
+    """Text for a spreadsheet cell; a value that a spreadsheet would run as a formula is quoted."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def selectors_export(participant) -> dict:

@@ -108,7 +108,7 @@ def test_identity_read_is_recorded(client, users):
 
 
 def test_subject_access_export_json_and_xlsx(client, users):
-    identite = IdentiteParticipantFactory(nom="Durand")
+    identite = IdentiteParticipantFactory(nom="Durand", adresse="=HYPERLINK(\"http://x\")")
     HeuresMensuellesFactory(participant=identite.participant)
     login(client, users, Role.ADMIN)
     url = reverse("facilitateurs:participant_export", args=[identite.participant.pk])
@@ -117,6 +117,7 @@ def test_subject_access_export_json_and_xlsx(client, users):
     response = client.get(url + "?format=xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
     assert "identite" in workbook.sheetnames
+    assert workbook["identite"]["E2"].value.startswith("'=")  # never run as a formula
     assert client.get(url + "?format=pdf").status_code == 404
     assert LectureIdentite.objects.filter(motif__startswith="export").count() == 2
 
