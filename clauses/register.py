@@ -11,7 +11,12 @@ from decimal import Decimal, InvalidOperation
 
 from .enums import TypeClause
 from .models import ClauseMarche
-from .services import clause_insertion_upsert
+from .services import (
+    clause_insertion_upsert,
+    clause_marche_save,
+    clause_parametres_effectifs,
+    heures_requises_calcul,
+)
 
 COLUMNS = [
     "clause_insertion_part_main_oeuvre",
@@ -71,9 +76,51 @@ def parse(row: dict):
     return values, []
 
 
+DECLAREE = "Déclarée dans le registre importé (texte de la clause non fourni)."
+
+
+def _declared_types(marche) -> list[str]:
+    """Clause kinds that the contract's considerations (set from the register row) stand for."""
+    types = []
+    if marche.critere_social:
+        types.append(TypeClause.CRITERE_SOCIAL)
+    if marche.marche_reserve:
+        reserve = {"EA_ESAT": TypeClause.RESERVE_EA_ESAT, "SIAE": TypeClause.RESERVE_SIAE,
+                   "ESS": TypeClause.RESERVE_ESS}.get(marche.type_reservation)
+        if reserve:
+            types.append(reserve)
+    if marche.clause_environnementale:
+        types.append(TypeClause.CONDITION_ENVIRONNEMENTALE)
+    if marche.critere_environnemental:
+        types.append(TypeClause.CRITERE_ENVIRONNEMENTAL)
+    return types
+
+
 def apply(*, marche, values: dict, user=None):
+    """Write the insertion clause of a register row.
+
+    - Parameters given: they are the clause's; `heures_requises` different from what they give is an override.
+    - `heures_requises` alone: an override, unless it is exactly what the family defaults give (then the clause
+      keeps following its family), so that an exported register imports back unchanged.
+    - The row's other considerations (critère social, réservation, environnement) become clauses declared in
+      the register when the contract has none of that kind: the considerations are derived from the clauses
+      once one is recorded, and they must not be lost on the way in."""
     params = {_PARAMS[c]: values.get(c) for c in _PARAMS}
-    has_params = any(v is not None for v in params.values())
-    forced = values.get("heures_requises") if not has_params else None
-    return clause_insertion_upsert(marche=marche, user=user, heures_forcees=forced,
-                                   reason="Import du registre", **params)
+    declared = _declared_types(marche)
+    existing = marche.clauses.filter(type_clause=TypeClause.INSERTION, lot__isnull=True).first()
+    forced = None
+    heures = values.get("heures_requises")
+    if heures is not None:
+        probe = ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION, **params)
+        if existing is not None:
+            probe.mode_calcul, probe.euros_par_heure = existing.mode_calcul, existing.euros_par_heure
+        if heures != heures_requises_calcul(**clause_parametres_effectifs(probe)):
+            forced = heures
+    clause = clause_insertion_upsert(marche=marche, user=user, heures_forcees=forced,
+                                     reason="Import du registre", **params)
+    present = set(marche.clauses.values_list("type_clause", flat=True))
+    for type_clause in declared:
+        if type_clause not in present:
+            clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=type_clause, texte=DECLAREE),
+                               user=user, reason="Import du registre")
+    return clause

@@ -44,3 +44,24 @@ def test_hours_without_parameters_are_an_override():
     clause = register.apply(marche=marche, values=values)
     assert clause.heures_requises == Decimal("1200")
     assert clause.motif_derogation
+
+
+@pytest.mark.django_db
+def test_hours_equal_to_the_family_formula_are_not_an_override():
+    from tests.clauses.factories import FamilleAchatFactory
+
+    marche = MarcheFactory(montant_ht=Decimal("1000000"), famille=FamilleAchatFactory())
+    clause = register.apply(marche=marche, values={"heures_requises": Decimal("833")})
+    assert clause.heures_forcees is None and clause.heures_requises == Decimal("833")
+    clause = register.apply(marche=marche, values={"heures_requises": Decimal("900")})
+    assert clause.heures_forcees == Decimal("900") and clause.motif_derogation
+
+
+@pytest.mark.django_db
+def test_other_considerations_of_the_row_are_kept_as_declared_clauses():
+    marche = MarcheFactory(montant_ht=Decimal("1000000"), clause_environnementale=True, critere_social=True)
+    register.apply(marche=marche, values={"heures_requises": Decimal("500")})
+    marche.refresh_from_db()
+    assert marche.clause_sociale and marche.clause_environnementale and marche.critere_social
+    assert set(marche.clauses.values_list("type_clause", flat=True)) == {"insertion", "condition_env",
+                                                                         "critere_social"}
