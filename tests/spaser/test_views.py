@@ -196,3 +196,44 @@ def test_dcp_home_shows_the_scheme_progress(dcp, instance):
     html = dcp.get(reverse("core:home")).content.decode()
     assert 'data-testid="spaser-resume"' in html and "SPASER en cours" in html
     assert reverse("spaser:evaluation", args=[spaser.pk]) in html
+
+
+def _count(client, url, params=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_exports_and_evaluation_query_counts_do_not_grow(dcp, instance):
+    spaser = SpaserFactory(en_vigueur=True, acheteurs=[instance])
+    objectif = ObjectifFactory(axe__spaser=spaser)
+
+    def add(n):
+        for _ in range(n):
+            indicateur = IndicateurFactory(objectif=objectif, manuel=True)
+            CibleFactory(indicateur=indicateur, annee=2025, valeur=Decimal("5"))
+            ProgrammationFactory(acheteur=instance)
+
+    urls = [
+        (reverse("spaser:programmation_export", args=["csv"]), None),
+        (reverse("spaser:programmation_export", args=["xlsx"]), None),
+        (reverse("spaser:public_programmation_csv"), None),
+        (reverse("spaser:public_programmation_xlsx"), None),
+        (reverse("spaser:public_programmation_rss"), None),
+        (reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025"}),
+        (reverse("spaser:evaluation_xlsx", args=[spaser.pk]), {"annee": "2025"}),
+        (reverse("spaser:detail", args=[spaser.pk]), None),
+        (reverse("spaser:public_indicateurs_json"), None),
+        (reverse("spaser:public_home"), None),
+    ]
+    add(5)
+    few = {url: _count(dcp, url, params) for url, params in urls}
+    add(20)
+    many = {url: _count(dcp, url, params) for url, params in urls}
+    assert many == few
