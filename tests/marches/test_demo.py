@@ -1,0 +1,39 @@
+import pytest
+
+from marches import decp
+from marches.enums import StatutConformite
+from marches.models import Attribution, Entreprise, Marche, Modification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_believable_idempotent_and_publishable_as_valid_decp():
+    from clauses.demo import seed_referentiel
+    from core.demo import seed as seed_core
+    from marches.demo import seed
+
+    seed_core()
+    seed_referentiel()
+    seed()
+    total = Marche.objects.count()
+    assert 150 <= total <= 300
+    seed()
+    assert Marche.objects.count() == total  # idempotent
+
+    years = set(Marche.objects.values_list("date_notification__year", flat=True))
+    assert {2022, 2023, 2024, 2025, 2026} <= years
+    assert Marche.objects.values("acheteur").distinct().count() == 4
+    assert Marche.objects.filter(famille__isnull=False).count() > total * 0.7
+    assert Modification.objects.exists() and Attribution.objects.filter(role="sous_traitant").exists()
+    assert Entreprise.objects.filter(type_structure__in=["EI", "ACI", "EA", "ESAT"]).count() >= 4
+    assert Entreprise.objects.exclude(departement="40").exists()
+    after = Marche.objects.filter(date_lancement__gte="2026-08-21")
+    assert after.filter(statut_conformite=StatutConformite.CONFORME).exists()
+    assert after.filter(statut_conformite=StatutConformite.NON_CONFORME).exists()
+    assert after.filter(derogation_sociale=True, statut_conformite=StatutConformite.CONFORME).exists()
+
+    # Every demo contract is published, and the document validates strictly against the official schema.
+    document, exclus = decp.export_document()
+    assert exclus == []
+    assert len(document["marches"]["marche"]) == total
+    assert decp.validate(document) == []
