@@ -182,6 +182,11 @@ class ClauseMarcheForm(forms.ModelForm):
             overrides.append("heures saisies")
         if data.get("cout_horaire") is not None and data["cout_horaire"] <= 0:
             self.add_error("cout_horaire", "Le coût horaire doit être positif.")
+        for name in ("montant_base_ht", "heures_forcees"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, "La valeur ne peut pas être négative.")
+        if data.get("euros_par_heure") is not None and data["euros_par_heure"] <= 0:
+            self.add_error("euros_par_heure", "Le montant par heure doit être positif.")
         if data.get("mode_calcul") == ModeCalculHeures.FORFAIT:
             if not data.get("euros_par_heure"):
                 self.add_error("euros_par_heure", "La variante forfaitaire demande le montant facturé par heure.")

@@ -334,3 +334,23 @@ def test_index_lists_contracts_without_clause_of_the_buyers_direction(client):
     content = client.get(reverse("clauses:index")).content.decode()
     assert mine.objet in content and reverse("clauses:conseil", args=[mine.pk]) in content
     assert "autre direction" not in content and "Déjà clausé" not in content
+
+
+@pytest.mark.parametrize("data, field_error", [
+    ({"mode_calcul": "taux", "heures_forcees": "-5", "motif_derogation": "x"}, "négative"),
+    ({"mode_calcul": "forfait", "euros_par_heure": "-2000"}, "doit être positif"),
+    ({"mode_calcul": "taux", "part_pct": "abc"}, "Saisissez un nombre"),
+    ({"mode_calcul": "inconnu"}, "Sélectionnez un choix valide"),
+    ({"mode_calcul": "taux", "montant_base_ht": "1" * 30, "motif_derogation": "x"}, "chiffres"),
+])
+def test_bad_clause_input_is_a_form_error_not_a_500(client, contrat, data, field_error):
+    client.force_login(UserFactory(role=Role.DCP))
+    modele = modele_insertion(contrat.famille)
+    response = client.post(reverse("clauses:clause_ajout", args=[contrat.pk]) + f"?modele={modele.pk}", data)
+    assert response.status_code == 200 and field_error in response.content.decode()
+    assert not ClauseMarche.objects.exists()
+
+
+def test_drafting_endpoint_survives_odd_amounts(client, dcp):
+    for montant in ("NaN", "-5", "Infinity", "1e999", "12,5", ""):
+        assert client.get(reverse("clauses:conseil_brouillon"), {"montant": montant}).status_code == 200
