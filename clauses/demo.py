@@ -2,6 +2,7 @@
 Idempotent: running it again changes nothing."""
 
 import datetime
+import zlib
 from decimal import Decimal
 
 from django.db.models import Q
@@ -42,10 +43,19 @@ FAMILLES = [
      "Véhicules légers et utilitaires, engins, pièces."),
     ("Énergie", ["09", "65"], D("0.05"), D("0.01"), D("40"), "",
      "Électricité, gaz, carburants, réseaux de chaleur."),
+    ("Fournitures et matériaux de voirie", ["441", "442", "3492"], D("0.10"), D("0.02"), D("30"), "",
+     "Enrobés, granulats, signalisation, matériaux des centres d'exploitation."),
+    ("Maintenance des bâtiments et équipements", ["507", "508", "5071"], D("0.60"), D("0.05"), D("35"), "",
+     "Maintenance du chauffage, de la ventilation, des ascenseurs et des installations techniques."),
+    ("Collecte et traitement des déchets", ["905"], D("0.50"), D("0.07"), D("28"), "SIAE",
+     "Collecte, tri, traitement et valorisation des déchets, déchetteries, ressourceries."),
+    ("Services sociaux et d'insertion", ["853", "8531", "8532"], D("0.80"), D("0.05"), D("30"), "ESS",
+     "Accompagnement socioprofessionnel, services sociaux : réservation ESS possible (L2113-15)."),
 ]
 
 TRAVAUX = ["Bâtiment — gros œuvre", "Bâtiment — second œuvre", "Travaux publics et voirie"]
-SERVICES_MO = ["Espaces verts", "Nettoyage", "Restauration collective", "Transport"]
+SERVICES_MO = ["Espaces verts", "Nettoyage", "Restauration collective", "Transport",
+               "Maintenance des bâtiments et équipements", "Collecte et traitement des déchets"]
 
 PENALITE = ("En cas de non-respect de cet engagement, imputable au titulaire, une pénalité de 60 € HT par heure "
             "d'insertion non réalisée est appliquée, sans mise en demeure préalable, par dérogation à "
@@ -150,6 +160,12 @@ CLAUSIER = [
      "{part_main_oeuvre} de la flotte est constituée de véhicules à faibles émissions au sens de l'article "
      "L224-7 du code de l'environnement. Les conducteurs suivent une formation à l'écoconduite dans un délai "
      "de {delai}."),
+    ("Réduction des déchets et des émissions liées à l'exécution", TypeClause.CONDITION_ENVIRONNEMENTALE, [],
+     "Condition d'exécution environnementale (article L2112-2 du code de la commande publique)\n\n"
+     "Le titulaire limite les déchets et les émissions liés à l'exécution du marché : documents et rapports "
+     "transmis sous forme dématérialisée, déplacements mutualisés ou en transports collectifs quand c'est "
+     "possible, livraisons groupées, reprise et valorisation des emballages et des déchets produits. Il "
+     "présente chaque année à {acheteur} un bilan chiffré de ces mesures."),
     ("Performance environnementale de l'offre", TypeClause.CRITERE_ENVIRONNEMENTAL, [],
      "Critère d'attribution — performance environnementale (pondération : 15 %)\n\n"
      "En application des articles L2152-7 et R2152-7 du code de la commande publique, les offres sont "
@@ -294,7 +310,7 @@ def seed_clauses(stdout=None):
         famille = marche.famille
         nom = famille.nom if famille else ""
         montant = marche.montant_ht or marche.valeur_estimee_ht or D("0")
-        n = marche.pk
+        n = zlib.crc32(f"{marche.acheteur_id}-{marche.identifiant or marche.pk}".encode())  # stable choice
         after_law = marche.date_lancement is not None and marche.date_lancement >= LOI_2026
         if nom in TRAVAUX and montant >= 90000 and n % 7 != 0:
             params = {}
@@ -304,7 +320,7 @@ def seed_clauses(stdout=None):
                                               "taux porté à 7 % (avis de la facilitatrice)."}
             _ajouter(marche, TypeClause.INSERTION, user, **params)
             added += 1
-        elif nom in ("Espaces verts", "Nettoyage") and montant >= 40000:
+        elif nom in ("Espaces verts", "Nettoyage") and montant >= 40000 and n % 4 != 3:
             if n % 3 == 0:
                 _ajouter(marche, TypeClause.RESERVE_SIAE, user)
             else:
@@ -312,6 +328,13 @@ def seed_clauses(stdout=None):
             added += 1
         elif nom == "Fournitures de bureau" and n % 2 == 0:
             _ajouter(marche, TypeClause.RESERVE_EA_ESAT, user)
+            added += 1
+        elif nom == "Services sociaux et d'insertion" and n % 2 == 0:
+            _ajouter(marche, TypeClause.RESERVE_ESS, user)
+            added += 1
+        elif nom in ("Collecte et traitement des déchets", "Maintenance des bâtiments et équipements") \
+                and montant >= 90000 and n % 3 != 0:
+            _ajouter(marche, TypeClause.INSERTION, user)
             added += 1
         elif nom in ("Restauration collective", "Transport") and montant >= 90000 and n % 2 == 0:
             _ajouter(marche, TypeClause.INSERTION, user, mode_calcul=ModeCalculHeures.FORFAIT,
@@ -323,9 +346,23 @@ def seed_clauses(stdout=None):
             added += 1
         if nom in SERVICES_MO and montant >= 90000 and n % 4 == 0:
             _ajouter(marche, TypeClause.CRITERE_SOCIAL, user)
-        if after_law or n % 5 in (0, 1):
+        # Before the 2026 law: environmental clauses on about a third of the contracts (more where the
+        # clausier has a clause written for the family), criteria less often.
+        propre = famille is not None and famille.clauses_modeles.filter(
+            type_clause=TypeClause.CONDITION_ENVIRONNEMENTALE).exists()
+        if after_law or n % 5 == 0 or (propre and n % 5 == 1):
             _ajouter(marche, TypeClause.CONDITION_ENVIRONNEMENTALE, user)
-        if after_law or n % 4 == 0:
+        if after_law or n % 6 == 0:
             _ajouter(marche, TypeClause.CRITERE_ENVIRONNEMENTAL, user)
+    # Clauses recorded without their text (the contracts app's demo records the clauses of contracts launched
+    # after 21/08/2026 from their flags): give them the wording of the library, as a buyer would.
+    sans_texte = ClauseMarche.objects.filter(version__isnull=True, texte="").select_related("marche__famille",
+                                                                                            "marche__acheteur")
+    for clause in sans_texte:
+        modele = _modele(clause.type_clause, clause.marche.famille)
+        if modele is not None and modele.version_courante is not None:
+            clause.version = modele.version_courante
+            services.clause_marche_save(clause=clause, user=user, reason="Texte repris du clausier")
     _write(stdout, f"Clauses sur les marchés : {ClauseMarche.objects.count()} "
-                   f"({ClauseMarche.objects.filter(type_clause=TypeClause.INSERTION).count()} clauses d'insertion)")
+                   f"({ClauseMarche.objects.filter(type_clause=TypeClause.INSERTION).count()} clauses d'insertion ; "
+                   f"{added} marchés clausés par cette étape)")
