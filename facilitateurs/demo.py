@@ -29,7 +29,7 @@ from .models import (
 )
 
 CODE_PREFIX = "LAN-"
-NB_PARTICIPANTS = 90
+NB_PARTICIPANTS = 110
 PREMIER_MOIS = datetime.date(2022, 1, 1)
 REASON = "Données de démonstration"
 
@@ -111,7 +111,7 @@ def _marches_cibles():
     if not marches.exists():  # before the clauses exist: works contracts
         marches = Marche.objects.filter(Q(code_cpv__startswith="45"))
     return list(marches.exclude(origine="decp").select_related("acheteur").prefetch_related(
-        "attributions__entreprise").order_by("pk")[:60])
+        "attributions__entreprise").order_by("pk")[:150])
 
 
 def seed(stdout=None):
@@ -120,6 +120,9 @@ def seed(stdout=None):
     facilitateur = User.objects.filter(username="facilitateur").first()
     admin = User.objects.filter(username="admin").first()
     marches = _marches_cibles()
+    from .selectors import taux_sous_traitance
+
+    taux_st = taux_sous_traitance()
 
     # Conventions with the three partners (get or create on the title).
     for siret, intitule, debut, fin, fse_ref, fse_montant, globalisation in CONVENTIONS:
@@ -184,12 +187,16 @@ def seed(stdout=None):
         if not months:
             continue
         # Most contracts on pace, one in four lagging, a few ahead.
-        en_retard = index % 4 == 1 or (fin > today and index % 3 == 0)
-        rythme = 0.45 if en_retard else (1.25 if index % 7 == 3 else rng.uniform(0.9, 1.1))
+        en_retard = index % 5 == 1 or (fin > today and index % 6 == 0)
+        rythme = 0.45 if en_retard else (1.25 if index % 7 == 3 else rng.uniform(0.85, 1.02))
         part_ecoulee = min(1.0, max(0.05, (fin_effective - debut).days / max(1, (fin - debut).days)))
         total = float(requises) * part_ecoulee * rythme
+        sous_traitance = index % 5 == 2  # part of the clause met by sub-contracting to an insertion company
+        total_st = total * 0.3 if sous_traitance else 0.0
+        total -= total_st + (70 if index % 6 == 0 else 0)
         titulaires = [a.entreprise for a in marche.attributions.all() if a.role == RoleEntreprise.TITULAIRE]
         employeur = titulaires[0] if titulaires else employeurs[index % len(employeurs)]
+        total = max(total, 35.0)
         nb = max(1, min(6, round(total / 400)))
         for k in range(nb):
             if not pool:
@@ -222,12 +229,14 @@ def seed(stdout=None):
                 heures_rows.append(HeuresMensuelles(
                     marche=marche, participant=participant, entreprise=entreprise, mois=month, modalite=modalite,
                     type_contrat=type_contrat, heures=Decimal(f"{h:.2f}")))
-        if index % 5 == 2:  # sub-contracting of green spaces / cleaning to an insertion company, in euros
-            for month in months[::3]:
+        if sous_traitance:  # invoiced in euros, converted to hours at the configured rate
+            trimestres = months[::3]
+            euros = total_st * float(taux_st) / len(trimestres)
+            for month in trimestres:
                 heures_rows.append(HeuresMensuelles(
                     marche=marche, participant=None, entreprise=structures[4], mois=month,
                     modalite=Modalite.SOUS_TRAITANCE_SIAE, heures=Decimal("0"),
-                    montant_ht=Decimal(rng.randrange(1500, 6000, 50))))
+                    montant_ht=Decimal(f"{euros * rng.uniform(0.9, 1.1):.2f}")))
         if index % 6 == 0 and mises:  # a short training before the placement
             heures_rows.append(HeuresMensuelles(
                 marche=marche, participant=mises[-1].participant, entreprise=structures[2], mois=months[0],
