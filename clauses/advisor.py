@@ -17,6 +17,7 @@ DATE_LOI_2026 = datetime.date(2026, 8, 21)
 SEUIL_CLAUSE = Decimal("90000")  # contracts the PNAD statistics follow; usual floor for an insertion clause
 SEUIL_DECP = Decimal("40000")
 HEURES_PAR_PARCOURS = 400  # about 400 hours per participant (national figures)
+ECHANTILLON_MIN = 3  # contracts on each side (with / without clause) before comparing their offers
 
 
 class Niveau:
@@ -109,7 +110,10 @@ def _raisons_historique(s: Situation) -> list[str]:
             f"Offres reçues en moyenne : {format_nombre(h.offres_avec, 1)} avec clause ({h.nb_avec_offres} "
             f"marché(s)) contre {format_nombre(h.offres_sans, 1)} sans clause ({h.nb_sans_offres} marché(s))."
         )
-        if h.offres_avec >= h.offres_sans - Decimal("0.5"):
+        if min(h.nb_avec_offres, h.nb_sans_offres) < ECHANTILLON_MIN:
+            raisons.append(f"Trop peu de marchés pour conclure (au moins {ECHANTILLON_MIN} de chaque côté) : "
+                           f"l'écart observé peut être dû au hasard.")
+        elif h.offres_avec >= h.offres_sans - max(Decimal("0.5"), h.offres_sans * Decimal("0.15")):
             raisons.append("La clause n'a pas réduit la concurrence dans cette famille : le risque de marché "
                            "infructueux n'est pas confirmé par vos marchés passés.")
         else:

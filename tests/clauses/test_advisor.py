@@ -86,16 +86,25 @@ def test_reservation_suggested_for_families_where_structures_exist():
 
 
 def test_history_reasons_show_offers_with_and_without_clause():
-    h = Historique(nb_marches=4, nb_avec_clause=2, offres_avec=Decimal("4.5"), nb_avec_offres=2,
-                   offres_sans=Decimal("3"), nb_sans_offres=2)
+    h = Historique(nb_marches=8, nb_avec_clause=4, offres_avec=Decimal("4.5"), nb_avec_offres=4,
+                   offres_sans=Decimal("3"), nb_sans_offres=4)
     raisons = par_type(regles(situation(historique=h)))[TypeClause.INSERTION].raisons
-    assert any("2 marché(s) sur 4 (50\u00a0%)" in r for r in raisons)
+    assert any("4 marché(s) sur 8 (50\u00a0%)" in r for r in raisons)
     assert any("4,5 avec clause" in r and "3,0 sans clause" in r for r in raisons)
     assert any("pas réduit la concurrence" in r for r in raisons)
-    worse = Historique(nb_marches=4, nb_avec_clause=2, offres_avec=Decimal("1.5"), nb_avec_offres=2,
-                       offres_sans=Decimal("4"), nb_sans_offres=2)
+    slightly_fewer = Historique(nb_marches=8, nb_avec_clause=4, offres_avec=Decimal("3.6"), nb_avec_offres=4,
+                                offres_sans=Decimal("4"), nb_sans_offres=4)
+    raisons = par_type(regles(situation(historique=slightly_fewer)))[TypeClause.INSERTION].raisons
+    assert any("pas réduit la concurrence" in r for r in raisons)  # within 0.5 offer: noise
+    worse = Historique(nb_marches=8, nb_avec_clause=4, offres_avec=Decimal("1.5"), nb_avec_offres=4,
+                       offres_sans=Decimal("4"), nb_sans_offres=4)
     raisons = par_type(regles(situation(historique=worse)))[TypeClause.INSERTION].raisons
     assert any("Moins d'offres avec clause" in r for r in raisons)
+    few = Historique(nb_marches=3, nb_avec_clause=1, offres_avec=Decimal("1"), nb_avec_offres=1,
+                     offres_sans=Decimal("5"), nb_sans_offres=2)
+    raisons = par_type(regles(situation(historique=few)))[TypeClause.INSERTION].raisons
+    assert any("Trop peu de marchés pour conclure" in r for r in raisons)
+    assert not any("Moins d'offres" in r for r in raisons)
 
 
 def test_recommendations_sorted_most_binding_first():
@@ -108,7 +117,7 @@ def test_recommendations_sorted_most_binding_first():
 def test_buyer_history_from_the_database_and_already_present_clauses():
     famille = FamilleAchatFactory()
     acheteur = OrganisationFactory(instance=True)
-    for offres, clause in ((4, True), (5, True), (3, False), (3, False)):
+    for offres, clause in ((4, True), (5, True), (4, True), (3, False), (3, False), (3, False)):
         MarcheFactory(acheteur=acheteur, famille=famille, offres_recues=offres, clause_sociale=clause)
     MarcheFactory(famille=famille, offres_recues=0, clause_sociale=True,
                   acheteur=OrganisationFactory(partenaire=True))  # another buyer: not counted
@@ -118,8 +127,9 @@ def test_buyer_history_from_the_database_and_already_present_clauses():
     recos = par_type(recommandations(marche))
     insertion = recos[TypeClause.INSERTION]
     assert insertion.niveau == Niveau.OBLIGATOIRE  # 6 M€ ≥ 5 404 000 € (thresholds seeded by marches)
-    assert any("2 marché(s) sur 4" in r for r in insertion.raisons)
-    assert any("4,5 avec clause" in r for r in insertion.raisons)
+    assert any("3 marché(s) sur 6" in r for r in insertion.raisons)
+    assert any("4,3 avec clause (3 marché(s)) contre 3,0 sans clause (3 marché(s))" in r for r in insertion.raisons)
+    assert any("pas réduit la concurrence" in r for r in insertion.raisons)
     assert recos[TypeClause.CONDITION_ENVIRONNEMENTALE].deja_prevue
     assert not insertion.deja_prevue
 
