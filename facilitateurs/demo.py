@@ -271,7 +271,7 @@ def seed(stdout=None):
         categorie = rng.choice(categories)
         sortie = Sortie(participant=mise.participant, date_sortie=mise.date_fin, categorie=categorie,
                         detail=details[categorie])
-        if services.add_months(mise.date_fin, 6) <= today and n % 5 != 0:
+        if services.add_months(mise.date_fin, 6) <= today and n % 8 != 0:
             sortie.date_suivi_6_mois = services.add_months(mise.date_fin, 6) + datetime.timedelta(days=rng.randint(0, 20))
             sortie.categorie_6_mois = rng.choice(categories[:3])
             sortie.detail_6_mois = details[sortie.categorie_6_mois]
