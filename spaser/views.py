@@ -1,5 +1,6 @@
 """Internal pages of the SPASER: the DCP (and administrators) write it; élus, buyers and facilitators read it.
-Partner users have no access to the internal SPASER pages (403): what they may see of a scheme is public."""
+A partner user sees only the schemes that cover its organisation (a joint scheme) and, in them, only its own
+indicators; the forecast and every write are forbidden to partners (403)."""
 
 import json
 
@@ -34,8 +35,11 @@ from .forms import (
     ValeursIndicateurForm,
 )
 from .models import Action, Axe, DocumentStrategique, Indicateur, Objectif, Programmation, Spaser
+from .perms import check_read_spaser, is_partenaire
 
 READ_ROLES = (Role.DCP, Role.ADMIN, Role.ELU, Role.ACHETEUR, Role.FACILITATEUR)
+# Partner users read the schemes that cover their organisation (spaser.perms), nothing else.
+SCHEME_ROLES = READ_ROLES + (Role.PARTENAIRE,)
 WRITE_ROLES = (Role.DCP, Role.ADMIN)
 
 
@@ -84,17 +88,24 @@ def _int(value, default=None):
 
 
 class IndexView(RoleRequiredMixin, TemplateView):
-    roles = READ_ROLES
+    roles = SCHEME_ROLES
     template_name = "spaser/index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        spaser = selectors.spaser_en_vigueur()
+        user = self.request.user
+        partenaire = is_partenaire(user)
+        instance = user.organisation if partenaire else Organisation.objects.instance()
+        if partenaire:
+            spaser = selectors.spaser_en_vigueur(acheteur=instance, strict=True) if instance else None
+            context["versions"] = selectors.spaser_list().filter(acheteurs=instance) if instance else []
+        else:
+            spaser = selectors.spaser_en_vigueur()
+            context["versions"] = selectors.spaser_list()
         context["spaser"] = spaser
-        context["versions"] = selectors.spaser_list()
-        context["can_edit"] = can_edit(self.request.user)
+        context["partenaire"] = partenaire
+        context["can_edit"] = can_edit(user)
         aujourd_hui = timezone.localdate()
-        instance = Organisation.objects.instance()
         if spaser is not None:
             acheteurs = list(spaser.acheteurs.all())
             acheteur = instance if instance in acheteurs else (acheteurs[0] if acheteurs else None)
@@ -110,7 +121,7 @@ class IndexView(RoleRequiredMixin, TemplateView):
                 "en_retard": spaser.actions.filter(echeance__lt=aujourd_hui).exclude(
                     statut__in=["realisee", "abandonnee"]).count(),
             }
-        else:
+        if partenaire or spaser is None:
             acheteurs = [instance] if instance else []
         context["obligations"] = [
             selectors.obligation(acheteur=org, annee=an)
@@ -122,12 +133,13 @@ class IndexView(RoleRequiredMixin, TemplateView):
 
 
 class SpaserDetailView(RoleRequiredMixin, TemplateView):
-    roles = READ_ROLES
+    roles = SCHEME_ROLES
     template_name = "spaser/spaser_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         spaser = get_object_or_404(Spaser.objects.select_related("precedent"), pk=self.kwargs["pk"])
+        check_read_spaser(self.request.user, spaser)
         context.update(selectors.spaser_structure(spaser=spaser))
         context["spaser"] = spaser
         context["can_edit"] = can_edit(self.request.user) and spaser.est_modifiable
@@ -509,9 +521,12 @@ def programmation_export(request, format):
 
 
 def _evaluation_params(request, spaser):
+    check_read_spaser(request.user, spaser)
     acheteurs = list(spaser.acheteurs.all())
+    if is_partenaire(request.user):
+        acheteurs = [a for a in acheteurs if a.pk == request.user.organisation_id]
     instance = Organisation.objects.instance()
-    defaut = instance if instance in acheteurs else (acheteurs[0] if acheteurs else instance)
+    defaut = instance if instance in acheteurs else (acheteurs[0] if acheteurs else None)
     choix = _int(request.GET.get("acheteur"))
     acheteur = next((a for a in acheteurs if a.pk == choix), defaut)
     annee = _int(request.GET.get("annee"), annee_par_defaut(spaser))
@@ -520,7 +535,7 @@ def _evaluation_params(request, spaser):
 
 
 class EvaluationView(RoleRequiredMixin, TemplateView):
-    roles = READ_ROLES
+    roles = SCHEME_ROLES
     template_name = "spaser/evaluation.html"
 
     def get_context_data(self, **kwargs):
@@ -560,7 +575,7 @@ def _float(value):
     return None if value is None else float(value)
 
 
-@role_required(*READ_ROLES)
+@role_required(*SCHEME_ROLES)
 def evaluation_export(request, pk):
     spaser = get_object_or_404(Spaser, pk=pk)
     _, acheteur, annee = _evaluation_params(request, spaser)

@@ -1,10 +1,11 @@
-"""SPASER pages: the DCP and administrators write; élus, buyers and facilitators read; partner users have no
-access to the internal pages (403: the SPASER is the instance's own steering tool, and what a partner may
-see of it is on the public site). The public site answers 200 to everyone, anonymous included."""
+"""SPASER pages: the DCP and administrators write; élus, buyers and facilitators read. A partner user reads
+only the schemes that cover its organisation (404 for the world's scheme, which covers the instance only; see
+test_partner.py for a joint scheme) and nothing else (403). The public site answers 200 to everyone."""
 
 from tests.access import Rule, only, public
 
 READ = only(200, "dcp", "admin", "elu", "acheteur", "facilitateur")
+SCHEME = {**READ, "partenaire": 404}  # the world's scheme covers another buyer
 WRITE = only(200, "dcp", "admin")
 WRITE_POST = only(302, "dcp", "admin")
 
@@ -46,16 +47,16 @@ def build(world):
 SPASER = {"kwargs": lambda w: {"pk": w.spaser.pk}}
 
 ACCESS = {
-    "spaser:index": Rule(READ),
+    "spaser:index": Rule(only(200, "dcp", "admin", "elu", "acheteur", "facilitateur", "partenaire")),
     "spaser:create": Rule(WRITE),
-    "spaser:detail": Rule(READ, **SPASER),
+    "spaser:detail": Rule(SCHEME, **SPASER),
     "spaser:update": Rule(WRITE, **SPASER),
     "spaser:delete": Rule(WRITE, **SPASER),  # GET: the confirmation page
     "spaser:adopter": Rule(WRITE, **SPASER),
     "spaser:mettre_en_vigueur": Rule(WRITE_POST, method="post", **SPASER),
     "spaser:nouvelle_version": Rule(WRITE_POST, method="post", **SPASER),
-    "spaser:evaluation": Rule(READ, query="?annee=2025", **SPASER),
-    "spaser:evaluation_xlsx": Rule(READ, **SPASER),
+    "spaser:evaluation": Rule(SCHEME, query="?annee=2025", **SPASER),
+    "spaser:evaluation_xlsx": Rule(SCHEME, **SPASER),
     "spaser:axe_create": Rule(WRITE, kwargs=lambda w: {"parent": w.spaser.pk}),
     "spaser:axe_update": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_axe.pk}),
     "spaser:axe_delete": Rule(WRITE, kwargs=lambda w: {"pk": w.spaser_axe.pk}),
