@@ -33,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, Least
+from django.db.models.functions import Coalesce, ExtractYear
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
@@ -156,35 +156,29 @@ def _annee_bornes(debut: int, fin: int | None = None) -> tuple[date, date]:
     return date(debut, 1, 1), date(fin if fin is not None else debut, 12, 31)
 
 
-def _requises_par_marche():
-    """Subquery: required hours of a contract (its insertion clauses)."""
-    from django.db.models import Subquery
-
-    return Coalesce(
-        Subquery(
-            ClauseMarche.objects.filter(marche=OuterRef("marche_id"), type_clause=TypeClause.INSERTION)
-            .values("marche_id").annotate(s=Sum("heures_requises")).values("s")[:1],
-            output_field=DEC,
-        ),
-        Value(ZERO, output_field=DEC),
-    )
-
-
 def _formation(heures_qs, **par) -> dict:
     """Training hours, declared and counted (capped per contract at part × its required hours), summed by the
-    keyword expressions given (none: one total). Inner GROUP BY contract (+ keys) over the FORMATION rows, outer
-    SUM: two levels in one SQL statement. Returns {key tuple: (declared, counted)}; () for the total."""
-    part = Value(_part_formation_max(), output_field=DEC)
+    keyword expressions given (none: one total). One SQL statement: the ORM's GROUP BY contract (+ keys) over
+    the FORMATION rows, joined to the required hours per contract, then summed by the keys.
+    Returns {key tuple: (declared, counted)}; the key () holds the total."""
     inner = (heures_qs.filter(modalite=Modalite.FORMATION).annotate(**par).values("marche_id", *par)
-             .annotate(declarees=Sum("heures"), comptees=Least(Sum("heures"), _requises_par_marche() * part,
-                                                               output_field=DEC)).order_by())
+             .annotate(declarees=Sum("heures")).order_by())
     sql, params = inner.query.sql_with_params()
     quote = connection.ops.quote_name
-    keys = [quote(k) for k in par]
-    select = ", ".join([*keys, "SUM(t.declarees)", "SUM(t.comptees)"])
+    keys = [f"t.{quote(k)}" for k in par]
+    clauses = quote(ClauseMarche._meta.db_table)
+    part = _part_formation_max()
+    plafond = f"COALESCE(r.requises, 0) * {part}"
+    select = ", ".join([*keys, "SUM(t.declarees)",
+                        f"SUM(CASE WHEN t.declarees < {plafond} THEN t.declarees ELSE {plafond} END)"])
     group = f" GROUP BY {', '.join(keys)}" if keys else ""
+    # Values interpolated here are the ORM's own SQL and a Decimal from the settings; user input goes in params.
+    statement = (
+        f"SELECT {select} FROM ({sql}) t LEFT JOIN (SELECT marche_id, SUM(heures_requises) AS requises "  # noqa: S608
+        f"FROM {clauses} WHERE type_clause = %s GROUP BY marche_id) r ON r.marche_id = t.marche_id{group}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM ({sql}) t{group}", params)  # noqa: S608 - inner SQL is the ORM's
+        cursor.execute(statement, (*params, TypeClause.INSERTION))
         rows = cursor.fetchall()
     return {tuple(row[:-2]): (_d(row[-2]), _d(row[-1])) for row in rows if row[-2] is not None}
 
@@ -195,7 +189,9 @@ def _totaux_heures(heures_qs, departement: str, *, avec_min: bool = False) -> di
         "hors_formation": Sum(heures_effectives(), filter=~Q(modalite=Modalite.FORMATION)),
         "participants": Count("participant", distinct=True),
         "entreprises": Count("entreprise", distinct=True),
-        "entreprises_locales": Count("entreprise", distinct=True, filter=Q(entreprise__departement=departement)),
+        # A buyer without a département has no local company (an empty code must not match empty codes).
+        "entreprises_locales": Count("entreprise", distinct=True,
+                                     filter=Q(entreprise__departement=departement or "\u2205")),
     }
     if avec_min:
         aggregates["premier_mois"] = Min("mois")

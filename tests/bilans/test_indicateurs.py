@@ -148,3 +148,14 @@ def test_constant_number_of_queries(jeu, django_assert_max_num_queries):
         HeuresMensuellesFactory(marche=marche)
     with django_assert_max_num_queries(before):
         indicateurs_annuels(acheteur=jeu.instance, annee=2025)
+
+
+def test_buyer_without_departement_has_no_local_company(db):
+    from tests.core.factories import OrganisationFactory
+    from tests.facilitateurs.factories import HeuresMensuellesFactory
+    from tests.marches.factories import EntrepriseFactory, MarcheFactory
+
+    acheteur = OrganisationFactory(code_postal="")
+    HeuresMensuellesFactory(marche=MarcheFactory(acheteur=acheteur), entreprise=EntrepriseFactory(code_postal=""))
+    data = indicateurs_annuels(acheteur=acheteur, annee=2025)
+    assert data["entreprises"] == 1 and data["entreprises_locales_part"] == 0

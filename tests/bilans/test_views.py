@@ -202,3 +202,21 @@ def test_home_page_leads_to_the_dashboard_and_the_bilans(client, users, role):
     html = client.get(reverse("core:home")).content.decode()
     assert f'data-role="{role}"' in html
     assert reverse("bilans:dashboard") in html and reverse("bilans:bilans") in html
+
+
+def test_bilan_list_query_count_does_not_grow(client, users, jeu):
+    client.force_login(users["dcp"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("bilans:bilans")).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(5):
+        Bilan.objects.create(acheteur=jeu.instance, annee=2025, demande_par=users["dcp"],
+                             tache=Tache.objects.create(type="bilan_annuel"))
+    five = count()
+    for _ in range(45):
+        Bilan.objects.create(acheteur=jeu.partenaire, annee=2024, demande_par=users["partenaire"],
+                             convention=jeu.convention, tache=Tache.objects.create(type="bilan_annuel"))
+    assert count() == five
