@@ -32,28 +32,28 @@ AXES = [
      "Faire des marchés du Département un tremplin vers l'emploi pour les personnes qui en sont éloignées.", [
          ("Inscrire une considération sociale dans davantage de marchés", [
              ("Part des marchés notifiés avec une considération sociale (en nombre)",
-              "part_marches_consideration_sociale_nombre", Unite.POURCENT, (2023, D("0.22")),
-              {2024: D("0.24"), 2025: D("0.26"), 2026: D("0.28"), 2027: D("0.30"), 2028: D("0.30")}, "", {}),
+              "part_marches_consideration_sociale_nombre", Unite.POURCENT, (2023, D("0.63")),
+              {2024: D("0.65"), 2025: D("0.68"), 2026: D("0.70"), 2027: D("0.72"), 2028: D("0.75")}, "", {}),
              ("Part des marchés notifiés avec une considération sociale (en valeur)",
-              "part_marches_consideration_sociale_montant", Unite.POURCENT, (2023, D("0.35")),
-              {2024: D("0.37"), 2026: D("0.42"), 2028: D("0.45")}, "", {}),
+              "part_marches_consideration_sociale_montant", Unite.POURCENT, (2023, D("0.85")),
+              {2024: D("0.85"), 2026: D("0.88"), 2028: D("0.90")}, "", {}),
          ]),
          ("Faire réaliser les heures d'insertion prévues", [
-             ("Heures d'insertion réalisées", "heures_realisees", Unite.HEURES, (2023, D("15000")),
-              {2024: D("16000"), 2025: D("17000"), 2026: D("18000"), 2027: D("19000"), 2028: D("20000")}, "", {}),
+             ("Heures d'insertion réalisées", "heures_realisees", Unite.HEURES, (2023, D("7600")),
+              {2024: D("8000"), 2025: D("8400"), 2026: D("8800"), 2027: D("9200"), 2028: D("9600")}, "", {}),
              ("Taux de réalisation des heures d'insertion", "taux_realisation_heures", Unite.POURCENT,
-              (2023, D("0.95")), {2024: D("1"), 2028: D("1")}, "", {}),
+              (2023, D("0.86")), {2024: D("0.90"), 2028: D("1")}, "", {}),
          ]),
      ]),
     (TypeAxe.ENVIRONNEMENTAL, "Axe 2 — Des achats sobres et respectueux de l'environnement",
      "Préparer l'obligation de 2026 : une considération environnementale dans chaque marché.", [
          ("Une considération environnementale dans tous les marchés", [
              ("Part des marchés notifiés avec une considération environnementale (en nombre)",
-              "part_marches_consideration_environnementale_nombre", Unite.POURCENT, (2023, D("0.30")),
-              {2024: D("0.40"), 2025: D("0.55"), 2026: D("0.80"), 2027: D("1"), 2028: D("1")}, "", {}),
+              "part_marches_consideration_environnementale_nombre", Unite.POURCENT, (2023, D("0.37")),
+              {2024: D("0.45"), 2025: D("0.55"), 2026: D("0.80"), 2027: D("1"), 2028: D("1")}, "", {}),
              ("Part des marchés notifiés avec une considération environnementale (en valeur)",
-              "part_marches_consideration_environnementale_montant", Unite.POURCENT, (2023, D("0.40")),
-              {2024: D("0.50"), 2026: D("0.85"), 2027: D("1")}, "", {}),
+              "part_marches_consideration_environnementale_montant", Unite.POURCENT, (2023, D("0.32")),
+              {2024: D("0.40"), 2026: D("0.80"), 2027: D("1")}, "", {}),
          ]),
          ("Verdir le parc de véhicules", [
              ("Part des véhicules légers acquis à faibles émissions", None, Unite.POURCENT, (2023, D("0.15")),
@@ -67,14 +67,14 @@ AXES = [
      "Ouvrir les marchés aux structures d'insertion, aux entreprises adaptées et ESAT, et aux PME landaises.", [
          ("Acheter davantage auprès des SIAE, EA et ESAT", [
              ("Achats auprès des SIAE, EA et ESAT (montant HT)", "achats_inclusifs_montant", Unite.EUROS,
-              (2023, D("600000")), {2024: D("700000"), 2025: D("800000"), 2026: D("900000"), 2028: D("1200000")},
+              (2023, D("84000")), {2024: D("100000"), 2025: D("120000"), 2026: D("150000"), 2028: D("200000")},
               "", {}),
              ("Part des achats auprès de l'ESS (en valeur)", "part_achats_ess_montant", Unite.POURCENT,
-              (2023, D("0.03")), {2025: D("0.04"), 2028: D("0.06")}, "", {}),
+              (2023, D("0.023")), {2025: D("0.03"), 2028: D("0.05")}, "", {}),
          ]),
          ("Ancrer les achats dans le territoire", [
              ("Part des entreprises en insertion implantées dans les Landes", "entreprises_locales_part",
-              Unite.POURCENT, (2023, D("0.85")), {2024: D("0.85"), 2028: D("0.85")}, "", {}),
+              Unite.POURCENT, (2023, D("0.86")), {2024: D("0.85"), 2028: D("0.85")}, "", {}),
              ("Entreprises présentes aux Matinales de la commande publique", None, Unite.NOMBRE, (2023, D("35")),
               {2024: D("45"), 2025: D("55"), 2026: D("60"), 2027: D("65"), 2028: D("70")},
               "Direction de la Commande Publique — listes d'émargement",
