@@ -271,3 +271,28 @@ def actions_ouvertes(*, marche=None, entreprise=None):
     if entreprise is not None:
         qs = qs.filter(entreprise=entreprise)
     return qs
+
+
+def heures_par_mois_et_commune(marches) -> dict:
+    """Hours (euros converted, before the training cap) of a set of contracts by month and by the participants'
+    commune: what partners ask for. Anonymous aggregates, two queries."""
+    taux = taux_sous_traitance()
+    rows = HeuresMensuelles.objects.filter(marche__in=marches).order_by()
+    en_euros = Q(modalite__in=MODALITES_EN_EUROS) & Q(montant_ht__isnull=False)
+
+    def total(row):
+        return Decimal(row["h"] or 0) + euros_en_heures(row["e"], taux)
+
+    par_mois = [(row["mois"], total(row)) for row in rows.values("mois").annotate(
+        h=Sum("heures", filter=~en_euros), e=Sum("montant_ht", filter=en_euros)).order_by("mois")]
+    par_commune = {}
+    for row in rows.values("participant__commune", "participant__code_postal").annotate(
+            h=Sum("heures", filter=~en_euros), e=Sum("montant_ht", filter=en_euros)):
+        commune, code_postal = row["participant__commune"], row["participant__code_postal"]
+        if commune is None and code_postal is None:
+            label = "Sans participant (sous- ou co-traitance SIAE)"
+        else:
+            label = " ".join(filter(None, [commune, code_postal])) or "Non renseignée"
+        par_commune[label] = par_commune.get(label, ZERO) + total(row)
+    par_commune = sorted(par_commune.items(), key=lambda kv: -kv[1])
+    return {"par_mois": par_mois, "par_commune": par_commune}

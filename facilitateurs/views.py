@@ -107,7 +107,8 @@ def convention_detail(request, pk):
     total = {"requises": sum((a.requises for a in avancements.values()), Decimal("0")),
              "realisees": sum((a.realisees for a in avancements.values()), Decimal("0"))}
     return render(request, "facilitateurs/convention_detail.html", {
-        "convention": convention, "marches": marches, "total": total, "facilitateurs": convention.facilitateurs.all(),
+        "convention": convention, "marches": marches, "total": total,
+        "repartition": selectors.heures_par_mois_et_commune(convention.marches.all()), "facilitateurs": convention.facilitateurs.all(),
         "can_edit": request.user.role == ADM, "historique": _history(request, convention)})
 
 

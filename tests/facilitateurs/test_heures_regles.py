@@ -72,3 +72,22 @@ def test_heures_realisees_par_marche_in_one_query(settings, django_assert_num_qu
                                                   today=datetime.date(2030, 1, 1))
     assert avancements[marche.pk].requises == Decimal("1000")
     assert avancements[marche.pk].statut == selectors.EN_RETARD
+
+
+@pytest.mark.django_db
+def test_heures_par_mois_et_commune(settings):
+    settings.SPASER = {**settings.SPASER, "SOUS_TRAITANCE_EUROS_PAR_HEURE": 30}
+    from tests.facilitateurs.factories import ParticipantFactory
+
+    marche = MarcheFactory()
+    dax = ParticipantFactory(commune="Dax", code_postal="40100")
+    HeuresMensuellesFactory(marche=marche, participant=dax, heures=Decimal("10"), mois=datetime.date(2025, 1, 1))
+    HeuresMensuellesFactory(marche=marche, participant=dax, heures=Decimal("5"), mois=datetime.date(2025, 2, 1),
+                            modalite=Modalite.FORMATION)
+    HeuresMensuellesFactory(marche=marche, participant=None, entreprise=EntrepriseFactory(siae=True),
+                            modalite=Modalite.SOUS_TRAITANCE_SIAE, heures=Decimal("0"), montant_ht=Decimal("300"),
+                            mois=datetime.date(2025, 1, 1))
+    result = selectors.heures_par_mois_et_commune(selectors.Marche.objects.filter(pk=marche.pk))
+    assert result["par_mois"] == [(datetime.date(2025, 1, 1), Decimal("20")), (datetime.date(2025, 2, 1), Decimal("5"))]
+    assert dict(result["par_commune"]) == {"Dax 40100": Decimal("15"),
+                                           "Sans participant (sous- ou co-traitance SIAE)": Decimal("10")}
