@@ -18,6 +18,7 @@ urlpatterns = [
     path("participants/<int:pk>/mise-en-emploi/", views.mise_en_emploi_create, name="mise_en_emploi_create"),
     path("participants/<int:pk>/sortie/", views.sortie_create, name="sortie_create"),
     path("participants/<int:pk>/export/", views.participant_export, name="participant_export"),
+    path("mises-en-emploi/<int:pk>/modifier/", views.mise_en_emploi_update, name="mise_en_emploi_update"),
     path("sorties/<int:pk>/modifier/", views.sortie_update, name="sortie_update"),
     path("marches/<int:pk>/", views.suivi_marche, name="suivi_marche"),
     path("marches/<int:pk>/grille/", views.grille, name="grille"),

@@ -213,6 +213,18 @@ def mise_en_emploi_create(request, pk):
 
 
 @role_required(*FACILITATION)
+def mise_en_emploi_update(request, pk):
+    mise = get_object_or_404(MiseEnEmploi.objects.select_related("participant", "entreprise"), pk=pk)
+    form = MiseEnEmploiForm(request.POST or None, instance=mise)
+    if request.method == "POST" and form.is_valid():
+        services.mise_en_emploi_save(mise=form.save(commit=False), user=request.user)
+        messages.success(request, "Mise en emploi enregistrée.")
+        return redirect("facilitateurs:participant_detail", pk=mise.participant_id)
+    return render(request, "core/form.html", {"form": form, "titre": f"Mise en emploi de {mise.participant}",
+                                              "historique": _history(request, mise)})
+
+
+@role_required(*FACILITATION)
 def sortie_create(request, pk):
     def save(participant, form):
         sortie = form.save(commit=False)

@@ -22,6 +22,12 @@ def build(world):
     world.f_participant = IdentiteParticipantFactory().participant
     world.f_sortie = Sortie.objects.create(participant=world.f_participant, date_sortie=datetime.date(2025, 1, 31),
                                            categorie="EMPLOI_DURABLE")
+    from facilitateurs.models import MiseEnEmploi
+    from tests.marches.factories import EntrepriseFactory
+
+    world.f_mise = MiseEnEmploi.objects.create(participant=world.f_participant, entreprise=EntrepriseFactory(),
+                                               marche=world.f_marche, modalite="EMBAUCHE_DIRECTE", type_contrat="CDD",
+                                               date_debut=datetime.date(2025, 9, 1))
     world.f_action = ActionSuivi.objects.create(marche=world.f_marche, quoi="Relancer le titulaire",
                                                 echeance=datetime.date(2025, 1, 1))
 
@@ -45,6 +51,7 @@ ACCESS = {
     "facilitateurs:mise_en_emploi_create": Rule(only(200, *FA), kwargs=PARTICIPANT),
     "facilitateurs:sortie_create": Rule(only(200, *FA), kwargs=PARTICIPANT),
     "facilitateurs:participant_export": Rule(only(200, *FA), kwargs=PARTICIPANT),
+    "facilitateurs:mise_en_emploi_update": Rule(only(200, *FA), kwargs=lambda w: {"pk": w.f_mise.pk}),
     "facilitateurs:sortie_update": Rule(only(200, *FA), kwargs=lambda w: {"pk": w.f_sortie.pk}),
     # another buyer's contract: not found for the partner user
     "facilitateurs:suivi_marche": Rule(expected(200, partenaire=404), kwargs=lambda w: {"pk": w.f_marche_autre.pk}),

@@ -346,3 +346,25 @@ def test_convention_refuses_contracts_of_another_buyer(client, users, partenaire
         "marches": [autre.pk]})
     assert response.status_code == 200 and "ne sont pas de l" in response.content.decode()
     assert not Convention.objects.exists()
+
+
+def test_placement_create_and_update(client, users, instance):
+    marche = MarcheFactory(acheteur=instance)
+    ClauseMarcheFactory(marche=marche)
+    entreprise = EntrepriseFactory()
+    participant = ParticipantFactory()
+    login(client, users, Role.FACILITATEUR)
+    data = {"marche": marche.pk, "entreprise": entreprise.siret, "modalite": "MISE_A_DISPOSITION_ETTI",
+            "type_contrat": "INTERIM", "date_debut": "2026-01-05"}
+    assert client.post(reverse("facilitateurs:mise_en_emploi_create", args=[participant.pk]), data).status_code == 302
+    mise = MiseEnEmploi.objects.get()
+    response = client.post(reverse("facilitateurs:mise_en_emploi_update", args=[mise.pk]),
+                           {**data, "date_fin": "2025-12-31"})
+    assert response.status_code == 200 and "La fin précède le début" in response.content.decode()
+    client.post(reverse("facilitateurs:mise_en_emploi_update", args=[mise.pk]), {**data, "date_fin": "2026-06-30"})
+    mise.refresh_from_db()
+    assert mise.date_fin == datetime.date(2026, 6, 30)
+    assert [h.history_type for h in mise.history.order_by("history_id")] == ["+", "~"]
+    unknown = client.post(reverse("facilitateurs:mise_en_emploi_create", args=[participant.pk]),
+                          {**data, "entreprise": "12345678901234"})
+    assert unknown.status_code == 200 and "Aucune entreprise connue" in unknown.content.decode()
