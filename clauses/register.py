@@ -9,14 +9,11 @@ register code in marches/ does not know how clauses are stored.
 
 from decimal import Decimal, InvalidOperation
 
+from core.services import record_author
+
 from .enums import TypeClause
 from .models import ClauseMarche
-from .services import (
-    clause_insertion_upsert,
-    clause_marche_save,
-    clause_parametres_effectifs,
-    heures_requises_calcul,
-)
+from .services import clause_insertion_upsert, clause_parametres_effectifs, heures_requises_calcul
 
 COLUMNS = [
     "clause_insertion_part_main_oeuvre",
@@ -76,24 +73,13 @@ def parse(row: dict):
     return values, []
 
 
-DECLAREE = "Déclarée dans le registre importé (texte de la clause non fourni)."
-
-
-def _declared_types(marche) -> list[str]:
-    """Clause kinds that the contract's considerations (set from the register row) stand for."""
-    types = []
-    if marche.critere_social:
-        types.append(TypeClause.CRITERE_SOCIAL)
-    if marche.marche_reserve:
-        reserve = {"EA_ESAT": TypeClause.RESERVE_EA_ESAT, "SIAE": TypeClause.RESERVE_SIAE,
-                   "ESS": TypeClause.RESERVE_ESS}.get(marche.type_reservation)
-        if reserve:
-            types.append(reserve)
-    if marche.clause_environnementale:
-        types.append(TypeClause.CONDITION_ENVIRONNEMENTALE)
-    if marche.critere_environnemental:
-        types.append(TypeClause.CRITERE_ENVIRONNEMENTAL)
-    return types
+# Considerations a register row may declare, and the clause kinds that would carry each of them.
+_CONSIDERATIONS = {
+    "critere_social": {TypeClause.CRITERE_SOCIAL},
+    "marche_reserve": {TypeClause.RESERVE_EA_ESAT, TypeClause.RESERVE_SIAE, TypeClause.RESERVE_ESS},
+    "clause_environnementale": {TypeClause.CONDITION_ENVIRONNEMENTALE},
+    "critere_environnemental": {TypeClause.CRITERE_ENVIRONNEMENTAL},
+}
 
 
 def apply(*, marche, values: dict, user=None):
@@ -102,11 +88,13 @@ def apply(*, marche, values: dict, user=None):
     - Parameters given: they are the clause's; `heures_requises` different from what they give is an override.
     - `heures_requises` alone: an override, unless it is exactly what the family defaults give (then the clause
       keeps following its family), so that an exported register imports back unchanged.
-    - The row's other considerations (critère social, réservation, environnement) become clauses declared in
-      the register when the contract has none of that kind: the considerations are derived from the clauses
-      once one is recorded, and they must not be lost on the way in."""
+    - The row's other considerations (critère social, réservation, environnement) are kept when the contract
+      has no clause of that kind: recording the insertion clause derives the considerations from the clauses,
+      and those declared by the register must not be lost on the way in (they follow the clauses again as
+      soon as a clause is added or removed in the application)."""
     params = {_PARAMS[c]: values.get(c) for c in _PARAMS}
-    declared = _declared_types(marche)
+    declared = {name: getattr(marche, name) for name in _CONSIDERATIONS}
+    type_reservation = marche.type_reservation
     existing = marche.clauses.filter(type_clause=TypeClause.INSERTION, lot__isnull=True).first()
     forced = None
     heures = values.get("heures_requises")
@@ -119,8 +107,12 @@ def apply(*, marche, values: dict, user=None):
     clause = clause_insertion_upsert(marche=marche, user=user, heures_forcees=forced,
                                      reason="Import du registre", **params)
     present = set(marche.clauses.values_list("type_clause", flat=True))
-    for type_clause in declared:
-        if type_clause not in present:
-            clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=type_clause, texte=DECLAREE),
-                               user=user, reason="Import du registre")
+    restored = [name for name, value in declared.items() if value and not (_CONSIDERATIONS[name] & present)]
+    if restored:
+        for name in restored:
+            setattr(marche, name, True)
+        if "marche_reserve" in restored:
+            marche.type_reservation = type_reservation
+        record_author(marche, user=user, reason="Considérations du registre sans clause enregistrée")
+        marche.save()
     return clause

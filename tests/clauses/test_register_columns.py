@@ -58,10 +58,15 @@ def test_hours_equal_to_the_family_formula_are_not_an_override():
 
 
 @pytest.mark.django_db
-def test_other_considerations_of_the_row_are_kept_as_declared_clauses():
-    marche = MarcheFactory(montant_ht=Decimal("1000000"), clause_environnementale=True, critere_social=True)
+def test_other_considerations_of_the_row_are_kept():
+    import datetime
+
+    marche = MarcheFactory(montant_ht=Decimal("1000000"), clause_environnementale=True, critere_environnemental=True,
+                           critere_social=True, marche_reserve=True, type_reservation="SIAE",
+                           date_lancement=datetime.date(2026, 9, 1))
     register.apply(marche=marche, values={"heures_requises": Decimal("500")})
     marche.refresh_from_db()
-    assert marche.clause_sociale and marche.clause_environnementale and marche.critere_social
-    assert set(marche.clauses.values_list("type_clause", flat=True)) == {"insertion", "condition_env",
-                                                                         "critere_social"}
+    assert marche.clause_sociale and marche.clause_environnementale and marche.critere_environnemental
+    assert marche.critere_social and marche.marche_reserve and marche.type_reservation == "SIAE"
+    assert marche.statut_conformite == "conforme"
+    assert list(marche.clauses.values_list("type_clause", flat=True)) == ["insertion"]
