@@ -439,10 +439,27 @@ def _pending(request, token):
     return item
 
 
+def _purger_fichiers_abandonnes(max_age=datetime.timedelta(days=1)):
+    """Uploads never confirmed are removed after a day (they may hold participants' data)."""
+    try:
+        _, files = default_storage.listdir(IMPORT_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    limite = timezone.now() - max_age
+    for name in files:
+        path = f"{IMPORT_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < limite:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
 @role_required(*FACILITATION)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        _purger_fichiers_abandonnes()
         fichier = form.cleaned_data["fichier"]
         extension = os.path.splitext(fichier.name)[1].lower()
         token = uuid.uuid4().hex

@@ -368,3 +368,20 @@ def test_placement_create_and_update(client, users, instance):
     unknown = client.post(reverse("facilitateurs:mise_en_emploi_create", args=[participant.pk]),
                           {**data, "entreprise": "12345678901234"})
     assert unknown.status_code == 200 and "Aucune entreprise connue" in unknown.content.decode()
+
+
+def test_abandoned_uploads_are_removed_after_a_day(settings):
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from facilitateurs import views
+
+    old = default_storage.save(f"{views.IMPORT_DIR}/ancien.csv", ContentFile(b"x"))
+    new = default_storage.save(f"{views.IMPORT_DIR}/recent.csv", ContentFile(b"x"))
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+    views._purger_fichiers_abandonnes()
+    assert not default_storage.exists(old) and default_storage.exists(new)
