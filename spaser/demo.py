@@ -119,36 +119,36 @@ CONTACT = "Direction de la Commande Publique — commande.publique@demo.invalid"
 
 # (acheteur siret, objet, famille, montant, année, trimestre, types de clauses, précisions, direction, publié)
 PROGRAMMATION = [
-    (SIRET_LANDES, "Réhabilitation et extension du collège de Tartas", "Bâtiment — gros œuvre", D("4200000"), 2027, 1,
+    (SIRET_LANDES, "Réhabilitation et extension du collège de Tartas", "Bâtiment — gros œuvre", D("4200000"), 1, 1,
      [TypeClause.INSERTION, TypeClause.CONDITION_ENVIRONNEMENTALE], "Clause d'insertion d'environ 3 000 heures ; "
      "réemploi des matériaux de démolition.", "DPD", True),
     (SIRET_LANDES, "Rénovation énergétique des bâtiments du centre d'exploitation de Morcenx",
-     "Bâtiment — second œuvre", D("850000"), 2027, 1, [TypeClause.INSERTION, TypeClause.CRITERE_ENVIRONNEMENTAL],
+     "Bâtiment — second œuvre", D("850000"), 1, 1, [TypeClause.INSERTION, TypeClause.CRITERE_ENVIRONNEMENTAL],
      "", "DPD", True),
     (SIRET_LANDES, "Entretien des routes départementales — enrobés (accord-cadre 4 lots)",
-     "Travaux publics et voirie", D("6000000"), 2027, 2, [TypeClause.INSERTION, TypeClause.CONDITION_ENVIRONNEMENTALE],
+     "Travaux publics et voirie", D("6000000"), 1, 2, [TypeClause.INSERTION, TypeClause.CONDITION_ENVIRONNEMENTALE],
      "Taux d'enrobés recyclés minimal exigé.", "DRM", True),
     (SIRET_LANDES, "Fauchage et débroussaillage des accotements — secteur Nord", "Espaces verts", D("420000"),
-     2027, 2, [TypeClause.RESERVE_SIAE], "Un lot réservé aux structures d'insertion.", "DRM", True),
-    (SIRET_LANDES, "Nettoyage des locaux des centres médico-sociaux", "Nettoyage", D("310000"), 2027, 3,
+     1, 2, [TypeClause.RESERVE_SIAE], "Un lot réservé aux structures d'insertion.", "DRM", True),
+    (SIRET_LANDES, "Nettoyage des locaux des centres médico-sociaux", "Nettoyage", D("310000"), 1, 3,
      [TypeClause.INSERTION, TypeClause.CONDITION_ENVIRONNEMENTALE], "Produits écolabellisés.", "DSD", True),
     (SIRET_LANDES, "Fourniture de denrées biologiques pour la restauration des collèges", "Restauration collective",
-     D("1500000"), 2027, 3, [TypeClause.CRITERE_ENVIRONNEMENTAL], "Allotissement par filière pour les producteurs "
+     D("1500000"), 1, 3, [TypeClause.CRITERE_ENVIRONNEMENTAL], "Allotissement par filière pour les producteurs "
      "locaux.", "DEJS", True),
     (SIRET_LANDES, "Reprographie et impression des documents départementaux", "Fournitures de bureau", D("180000"),
-     2027, 4, [TypeClause.RESERVE_EA_ESAT], "", "DCP", True),
-    (SIRET_LANDES, "Acquisition de véhicules utilitaires électriques", "Véhicules", D("650000"), 2027, 4,
+     1, 4, [TypeClause.RESERVE_EA_ESAT], "", "DCP", True),
+    (SIRET_LANDES, "Acquisition de véhicules utilitaires électriques", "Véhicules", D("650000"), 1, 4,
      [TypeClause.CRITERE_ENVIRONNEMENTAL], "", "DPD", True),
-    (SIRET_LANDES, "Transport adapté des élèves en situation de handicap", "Transport", D("2400000"), 2028, 1,
+    (SIRET_LANDES, "Transport adapté des élèves en situation de handicap", "Transport", D("2400000"), 2, 1,
      [TypeClause.INSERTION, TypeClause.CRITERE_ENVIRONNEMENTAL], "", "DEJS", True),
     (SIRET_LANDES, "Maîtrise d'œuvre de la reconstruction du pont de Saubusse", "Prestations intellectuelles",
-     D("720000"), 2028, 2, [TypeClause.CRITERE_ENVIRONNEMENTAL], "", "DRM", True),
+     D("720000"), 2, 2, [TypeClause.CRITERE_ENVIRONNEMENTAL], "", "DRM", True),
     (SIRET_LANDES, "Renouvellement du système d'information des solidarités", "Informatique et télécommunications",
-     D("1900000"), 2028, 2, [], "Consultation en préparation : clauses à définir.", "DSD", False),
+     D("1900000"), 2, 2, [], "Consultation en préparation : clauses à définir.", "DSD", False),
     ("27400012300019", "Réhabilitation thermique de 48 logements à Saint-Paul-lès-Dax", "Bâtiment — second œuvre",
-     D("2100000"), 2027, 2, [TypeClause.INSERTION], "Opération suivie par la facilitatrice sous convention.", None,
+     D("2100000"), 1, 2, [TypeClause.INSERTION], "Opération suivie par la facilitatrice sous convention.", None,
      True),
-    ("21400088600017", "Aménagement des berges de l'Adour à Dax", "Travaux publics et voirie", D("1300000"), 2028, 1,
+    ("21400088600017", "Aménagement des berges de l'Adour à Dax", "Travaux publics et voirie", D("1300000"), 2, 1,
      [TypeClause.INSERTION], "", None, False),
 ]
 
@@ -217,7 +217,9 @@ def _seed_spaser(instance, directions, user) -> Spaser:
 def _seed_programmation(directions, user):
     acheteurs = {o.siret: o for o in Organisation.objects.all()}
     familles = {f.nom: f for f in FamilleAchat.objects.all()}
-    for siret, objet, famille, montant, annee, trimestre, types, precisions, sigle, publie in PROGRAMMATION:
+    annee_en_cours = datetime.date.today().year  # the forecast stays "à venir" whenever the demo is loaded
+    for siret, objet, famille, montant, decalage, trimestre, types, precisions, sigle, publie in PROGRAMMATION:
+        annee = annee_en_cours + decalage
         acheteur = acheteurs.get(siret)
         if acheteur is None or Programmation.objects.filter(acheteur=acheteur, objet=objet).exists():
             continue

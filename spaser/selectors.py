@@ -244,10 +244,23 @@ def programmation_filtrer(queryset, params) -> tuple:
     return queryset, filtres
 
 
-def programmation_publique():
-    """Published entries only, of buyers the scheme in force covers (or of any buyer if none)."""
-    return (Programmation.objects.publiees().select_related("famille", "acheteur")
-            .order_by("annee", "trimestre", "objet", "pk"))
+def programmation_publique(*, aujourd_hui: datetime.date | None = None):
+    """Published entries still to come: from the current quarter on (a past quarter is no longer "à venir";
+    the DCP moves an entry whose launch slipped)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    trimestre = (aujourd_hui.month - 1) // 3 + 1
+    return (Programmation.objects.publiees()
+            .filter(Q(annee__gt=aujourd_hui.year) | Q(annee=aujourd_hui.year, trimestre__gte=trimestre))
+            .select_related("famille", "acheteur").order_by("annee", "trimestre", "objet", "pk"))
+
+
+def decp_annees(acheteur) -> list[int]:
+    """Years in which the buyer notified contracts (one DECP file per year on the open-data page)."""
+    from marches.models import Marche
+
+    dates = (Marche.objects.filter(acheteur=acheteur, date_notification__isnull=False)
+             .dates("date_notification", "year", order="DESC"))
+    return [d.year for d in dates]
 
 
 def programmation_interne():

@@ -86,7 +86,7 @@ def _date_decp(acheteur):
 def public_donnees(request):
     spaser = _spaser_public()
     acheteurs = _acheteurs_publics()
-    fichiers_decp = [{"acheteur": a, "date": _date_decp(a)} for a in acheteurs]
+    fichiers_decp = [{"acheteur": a, "date": _date_decp(a), "annees": selectors.decp_annees(a)} for a in acheteurs]
     programmation_date = selectors.programmation_publique().aggregate(d=Max("updated_at"))["d"]
     return render(request, "spaser/public/donnees.html", {
         "spaser": spaser, "onglet": "donnees", "fichiers_decp": fichiers_decp, "aujourd_hui": timezone.localdate(),

@@ -2,6 +2,8 @@
 only the schemes that cover its organisation (404 for the world's scheme, which covers the instance only; see
 test_partner.py for a joint scheme) and nothing else (403). The public site answers 200 to everyone."""
 
+from datetime import date
+
 from tests.access import Rule, only, public
 
 READ = only(200, "dcp", "admin", "elu", "acheteur", "facilitateur")
@@ -86,7 +88,7 @@ ACCESS = {
     "spaser:public_decp": Rule(public(_decp_status())),
     "spaser:public_indicateurs_csv": Rule(public(200)),
     "spaser:public_indicateurs_json": Rule(public(200)),
-    "spaser:public_programmation": Rule(public(200), query="?famille=&trimestre=2027-T1&montant_min=1000&q=achat"),
+    "spaser:public_programmation": Rule(public(200), query=f"?famille=&trimestre={date.today().year + 1}-T1&montant_min=1000&q=achat"),
     "spaser:public_programmation_csv": Rule(public(200)),
     "spaser:public_programmation_xlsx": Rule(public(200)),
     "spaser:public_programmation_rss": Rule(public(200)),

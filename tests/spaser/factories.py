@@ -118,7 +118,7 @@ class ProgrammationFactory(factory.django.DjangoModelFactory):
     acheteur = factory.SubFactory(OrganisationFactory, instance=True)
     objet = factory.Sequence(lambda n: f"Achat programmé {n}")
     montant_estime_ht = Decimal("300000")
-    annee = 2027
+    annee = factory.LazyFunction(lambda: datetime.date.today().year + 1)  # always upcoming
     trimestre = 1
     contact = "commande.publique@exemple.invalid"
     published = True

@@ -26,6 +26,8 @@ from tests.spaser.factories import (
     SpaserFactory,
 )
 
+PROCHAINE = datetime.date.today().year + 1  # the forecast shows upcoming quarters only
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC_URLS = sorted(name for name in ACCESS if name.startswith("spaser:public_"))
@@ -167,10 +169,10 @@ def test_forecast_filters_and_exports(client, db):
     travaux = FamilleAchatFactory(nom="Travaux de bâtiment")
     nettoyage = FamilleAchatFactory(nom="Nettoyage")
     ProgrammationFactory(acheteur=instance, objet="Réhabilitation du collège de Tartas", famille=travaux,
-                         montant_estime_ht=Decimal("2500000"), annee=2027, trimestre=1, types_clauses=["insertion"])
+                         montant_estime_ht=Decimal("2500000"), annee=PROCHAINE, trimestre=1, types_clauses=["insertion"])
     ProgrammationFactory(acheteur=instance, objet="Nettoyage des bâtiments", famille=nettoyage,
-                         montant_estime_ht=Decimal("180000"), annee=2027, trimestre=2)
-    ProgrammationFactory(acheteur=instance, objet="Fournitures de bureau", montant_estime_ht=None, annee=2027,
+                         montant_estime_ht=Decimal("180000"), annee=PROCHAINE, trimestre=2)
+    ProgrammationFactory(acheteur=instance, objet="Fournitures de bureau", montant_estime_ht=None, annee=PROCHAINE,
                          trimestre=3)
     url = reverse("spaser:public_programmation")
 
@@ -180,7 +182,7 @@ def test_forecast_filters_and_exports(client, db):
 
     assert objets({}) == {"Tartas", "Nettoyage des bâtiments", "Fournitures de bureau"}
     assert objets({"famille": travaux.pk}) == {"Tartas"}
-    assert objets({"trimestre": "2027-T2"}) == {"Nettoyage des bâtiments"}
+    assert objets({"trimestre": f"{PROCHAINE}-T2"}) == {"Nettoyage des bâtiments"}
     assert objets({"montant_min": "1 000 000"}) == {"Tartas"}
     assert objets({"montant_max": "200000"}) == {"Nettoyage des bâtiments"}
     assert objets({"q": "collège"}) == {"Tartas"}
@@ -210,3 +212,23 @@ def test_rss_feed_lists_newest_published_entries(client, db):
 def test_public_pdf_is_a_real_pdf(client, scene):
     response = client.get(reverse("spaser:public_pdf"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_forecast_entries_of_a_past_quarter_are_no_longer_upcoming(client, db):
+    import datetime as dt
+
+    from spaser.selectors import programmation_publique
+
+    instance = OrganisationFactory(instance=True)
+    ProgrammationFactory(acheteur=instance, objet="Lancé en 2020", annee=2020, trimestre=1)
+    ProgrammationFactory(acheteur=instance, objet="Ce trimestre", annee=2026, trimestre=4)
+    ProgrammationFactory(acheteur=instance, objet="L'an prochain", annee=PROCHAINE, trimestre=1)
+    objets = {p.objet for p in programmation_publique(aujourd_hui=dt.date(2026, 11, 26))}
+    assert objets == {"Ce trimestre", "L'an prochain"}
+    assert "Lancé en 2020" not in client.get(reverse("spaser:public_programmation")).content.decode()
+
+
+def test_open_data_page_lists_a_decp_file_per_year(client, scene):
+    html = client.get(reverse("spaser:public_donnees")).content.decode()
+    siret = scene["instance"].siret
+    assert f"?acheteur={siret}&amp;annee=2025" in html
