@@ -237,3 +237,36 @@ def test_exports_and_evaluation_query_counts_do_not_grow(dcp, instance):
     add(20)
     many = {url: _count(dcp, url, params) for url, params in urls}
     assert many == few
+
+
+GARBAGE = [
+    {},
+    {"titre": "x" * 5000, "annee_debut": "-1", "annee_fin": "abc", "acheteurs": ["999999", "x"], "version": ""},
+    {"annee": "1e9", "trimestre": "9", "montant_estime_ht": "-5", "acheteur": "x", "famille": "999999",
+     "types_clauses": ["inconnu"], "objet": ""},
+    {"libelle": "", "source_type": "autre", "figure": "inconnue", "valeur_reference": "NaN", "annee_reference": "0",
+     "unite": "?", "type_axe": "?", "echeance": "31/02/2025", "url": "javascript:alert(1)", "date_adoption": "hier",
+     "cible_2025": "Infinity", "cible_2026": "--1", "reference_deliberation": ""},
+]
+
+
+def test_no_500_on_garbage_posts(dcp, instance):
+    spaser = SpaserFactory(acheteurs=[instance])
+    objectif = ObjectifFactory(axe__spaser=spaser)
+    indicateur = IndicateurFactory(objectif=objectif)
+    programmation = ProgrammationFactory(acheteur=instance)
+    urls = [
+        reverse("spaser:create"), reverse("spaser:update", args=[spaser.pk]),
+        reverse("spaser:adopter", args=[spaser.pk]),
+        reverse("spaser:axe_create", args=[spaser.pk]), reverse("spaser:objectif_create", args=[objectif.axe.pk]),
+        reverse("spaser:indicateur_create", args=[objectif.pk]),
+        reverse("spaser:indicateur_update", args=[indicateur.pk]),
+        reverse("spaser:indicateur_valeurs", args=[indicateur.pk]),
+        reverse("spaser:action_create", args=[spaser.pk]), reverse("spaser:document_create", args=[spaser.pk]),
+        reverse("spaser:programmation_create"), reverse("spaser:programmation_update", args=[programmation.pk]),
+    ]
+    for url in urls:
+        for data in GARBAGE:
+            response = dcp.post(url, data)
+            assert response.status_code in (200, 302), (url, data, response.status_code)
+    assert dcp.get(reverse("spaser:programmation_export", args=["pdf"])).status_code == 404
