@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -218,7 +218,7 @@ def _clause_visible(request, pk):
 def _marche_url(marche):
     try:
         return reverse("marches:detail", args=[marche.pk])
-    except Exception:  # the contracts app may name it differently
+    except NoReverseMatch:  # the contracts app may name it differently
         return None
 
 

@@ -52,3 +52,20 @@ def test_copy_toggle_and_chart(live_server, page):
     page.wait_for_function("Chart.getChart(document.getElementById('chart-diagnostic')) !== undefined")
     series = page.evaluate("Chart.getChart(document.getElementById('chart-diagnostic')).data.datasets.length")
     assert series == 3
+
+    # The drafting advisor include, as a contract form would use it.
+    from django.template.loader import render_to_string
+
+    html = render_to_string("clauses/_conseil_brouillon.html")
+    markup, script = html.split("<script>")[0], html.split("<script>")[1].split("</script>")[0]
+    options = "".join(f'<option value="{f.pk}">{f.nom}</option>' for f in FamilleAchat.objects.all())
+    page.goto(f"{live_server.url}/clauses/")
+    page.evaluate("html => document.body.insertAdjacentHTML('beforeend', html)",
+                  '<input id="id_code_cpv" value="45210000-2"><select id="id_famille"><option value=""></option>'
+                  + options + '</select><input id="id_montant_ht" value="6000000">'
+                  '<input id="id_date_lancement" type="date" value="2026-09-01">' + markup)
+    page.add_script_tag(content=script)
+    page.wait_for_selector("#conseil-brouillon .card")
+    assert page.locator("#id_famille").input_value() == str(famille.pk)  # suggested from the CPV
+    text = page.locator("#conseil-brouillon").inner_text()
+    assert "Obligatoire" in text and "L2112-2-1" in text
