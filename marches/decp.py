@@ -136,6 +136,11 @@ def _enum_index(choices_cls) -> dict:
     return {_key(value): value for value in choices_cls.values}
 
 
+@cache
+def _enum_values(choices_cls) -> frozenset:
+    return frozenset(choices_cls.values)
+
+
 ALIASES = {
     "typeCode": {"codepostal": TypeLieu.CODE_POSTAL, "codeinsee": TypeLieu.COMMUNE, "codecommune": TypeLieu.COMMUNE,
                  "codedepartement": TypeLieu.DEPARTEMENT, "coderegion": TypeLieu.REGION, "codepays": TypeLieu.PAYS},
@@ -158,7 +163,14 @@ class _Ctx:
 
 
 def _empty(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "") or value == [] or value == {}
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    if kind is list or kind is dict:
+        return not value
+    return False
 
 
 def _text(value, ctx, champ, max_length=None) -> str:
@@ -273,7 +285,7 @@ def _enum(value, choices_cls, ctx, champ, aliases=None, required=False):
             ctx.anomalie(champ, "valeur absente")
         return ""
     text = str(value).strip()
-    if text in choices_cls.values:
+    if text in _enum_values(choices_cls):
         return text
     key = _key(text)
     if callable(aliases):
@@ -312,14 +324,20 @@ def _items(value, inner: str, ctx, champ) -> list:
 
 
 def _siret(value) -> str:
-    return re.sub(r"\s", "", str(value or ""))
+    text = str(value or "")
+    return "".join(text.split()) if not text.isdigit() else text
+
+
+@lru_cache(maxsize=200_000)
+def _siret_ok(value: str) -> bool:
+    from core.utils import siret_ok
+
+    return siret_ok(value)
 
 
 # --- Records -----------------------------------------------------------------------------------------
 
 def _titulaire(item, ctx, champ, role="titulaire"):
-    from core.utils import siret_ok
-
     if not isinstance(item, dict):
         ctx.erreur(champ, "entreprise illisible")
         return None
@@ -338,7 +356,7 @@ def _titulaire(item, ctx, champ, role="titulaire"):
         type_identifiant = _enum(raw_type, TypeIdentifiant, ctx, champ)
         if not type_identifiant:
             return None
-    if type_identifiant == TypeIdentifiant.SIRET and not siret_ok(ident):
+    if type_identifiant == TypeIdentifiant.SIRET and not _siret_ok(ident):
         ctx.anomalie(champ, f"SIRET invalide « {ident} » conservé tel quel")
     nom = _text(item.get("denominationSociale") or item.get("nom"), ctx, champ, 255)
     return Titulaire(id=ident, type_identifiant=str(type_identifiant), nom=nom, role=role)
@@ -371,8 +389,9 @@ def _considerations(raw, ctx, champs, sociales: bool):
         labels = {_key(v): v for v in L.ENVIRONNEMENTALES}
         flags = {L.CLAUSE_ENV: "clause_environnementale", L.CRITERE_ENV: "critere_environnemental"}
         champ = "considerationsEnvironnementales"
+    exact = set(labels.values())
     for value in values:
-        label = labels.get(_key(value))
+        label = value if isinstance(value, str) and value in exact else labels.get(_key(value))
         if label is None:
             ctx.erreur(champ, f"valeur inconnue « {value} »")
             continue
@@ -425,9 +444,7 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
     if not re.fullmatch(r"[0-9]{14}", acheteur_siret):
         ctx.erreur(acheteur_champ, f"SIRET de l'acheteur illisible « {acheteur.get('id')} » (14 chiffres attendus)")
         return None
-    from core.utils import siret_ok
-
-    if not siret_ok(acheteur_siret):
+    if not _siret_ok(acheteur_siret):
         ctx.anomalie(acheteur_champ, f"SIRET de l'acheteur invalide « {acheteur_siret} » (clé de contrôle)")
 
     identifiant = _text(raw.get("id"), ctx, "id")
@@ -445,7 +462,8 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
     # Nature: v1 files put the purchase technique there ("Accord-cadre", "Marché subséquent").
     nature_raw = raw.get("nature")
     techniques, modalites = [], []
-    nature_key = _key(nature_raw) if not _empty(nature_raw) else ""
+    nature_key = "" if _empty(nature_raw) or (isinstance(nature_raw, str) and nature_raw in _enum_values(Nature)) \
+        else _key(nature_raw)
     if not concession and nature_key in ("accordcadre",):
         ctx.anomalie("nature", f"« {nature_raw} » lu comme nature « Marché », technique « Accord-cadre »")
         champs["nature"], techniques = Nature.MARCHE, [Technique.ACCORD_CADRE]
@@ -509,7 +527,8 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
             if value and value not in types_prix:
                 types_prix.append(value)
         forme = raw.get("formePrix")
-        forme_key = _key(forme) if not _empty(forme) else ""
+        forme_key = "" if _empty(forme) or (isinstance(forme, str) and forme in _enum_values(FormePrix)) \
+            else _key(forme)
         v1_prix = {"ferme": TypePrix.FERME, "revisable": TypePrix.REVISABLE, "actualisable": TypePrix.ACTUALISABLE,
                    "provisoire": TypePrix.PROVISOIRE}
         if forme_key in v1_prix:

@@ -46,6 +46,10 @@ class Entreprise(models.Model):
     def save(self, *args, **kwargs):
         self.departement = departement_from_code_postal(self.code_postal)
         super().save(*args, **kwargs)
+        # Contracts are searched by their companies' names and SIRETs (marches.search).
+        from .search import recherche_rafraichir
+
+        recherche_rafraichir(self.attributions.values_list("marche_id", flat=True))
 
     @property
     def siret_valide(self) -> bool:
@@ -152,6 +156,8 @@ class Marche(models.Model):
     origine = models.CharField("origine", max_length=10, choices=Origine.choices, default=Origine.SAISIE)
     # Fingerprint of the DECP record last imported into this contract: re-importing the same record is a no-op.
     decp_empreinte = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Normalised text searched by the list (marches.search): identifier, object, companies' names and SIRETs.
+    recherche = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -166,7 +172,16 @@ class Marche(models.Model):
             models.CheckConstraint(condition=models.Q(montant_ht__gte=0) | models.Q(montant_ht__isnull=True),
                                    name="marche_montant_positif"),
         ]
-        indexes = [models.Index(fields=["acheteur", "date_notification"])]
+        indexes = [
+            models.Index(fields=["acheteur", "date_notification"]),
+            models.Index(fields=["montant_ht"], name="marche_montant_idx"),
+            # The list's "with a social / environmental consideration" filters (same predicates as the filter).
+            models.Index(fields=["date_notification"], name="marche_cons_sociale_idx",
+                         condition=models.Q(clause_sociale=True) | models.Q(critere_social=True)
+                         | models.Q(marche_reserve=True)),
+            models.Index(fields=["date_notification"], name="marche_cons_env_idx",
+                         condition=models.Q(clause_environnementale=True) | models.Q(critere_environnemental=True)),
+        ]
 
     def __str__(self):
         return f"{self.identifiant or 'sans identifiant'} — {self.objet[:80]}"
@@ -174,10 +189,20 @@ class Marche(models.Model):
     def save(self, *args, **kwargs):
         # Compliance is kept computed on every save, whoever saves (our services, the clauses app).
         self.conformite_actualiser()
+        self.recherche_actualiser()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"statut_conformite", "manquements"}
+            kwargs["update_fields"] = set(update_fields) | {"statut_conformite", "manquements", "recherche"}
         super().save(*args, **kwargs)
+
+    def recherche_actualiser(self):
+        from .search import texte_recherche
+
+        entreprises = []
+        if self.pk:
+            entreprises = list(Entreprise.objects.filter(attributions__marche=self).values_list("nom", "siret")
+                               .distinct())
+        self.recherche = texte_recherche(objet=self.objet, identifiant=self.identifiant, entreprises=entreprises)
 
     def conformite_actualiser(self, seuils=None):
         """Recompute `statut_conformite` and `manquements` (marches.compliance) from the current fields."""
@@ -234,6 +259,20 @@ class Attribution(models.Model):
 
     def __str__(self):
         return f"{self.entreprise} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .search import recherche_rafraichir
+
+        recherche_rafraichir([self.marche_id])
+
+    def delete(self, *args, **kwargs):
+        marche_id = self.marche_id
+        result = super().delete(*args, **kwargs)
+        from .search import recherche_rafraichir
+
+        recherche_rafraichir([marche_id])
+        return result
 
 
 class Modification(models.Model):

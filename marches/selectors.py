@@ -1,6 +1,6 @@
 """Reads on contracts and companies used by views and exports."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 
 from core.perms import restricted_organisation
 
@@ -27,18 +27,14 @@ def marche_list(*, user):
 
 
 def marche_search(queryset, text: str):
-    """Full-text search on object, identifier, awardee's name or SIRET (accent- and case-insensitive enough
-    for a register; PostgreSQL uses sequential scans on 100,000 rows in a few tens of ms)."""
-    text = (text or "").strip()
-    if not text:
+    """Full-text search on object, identifier, companies' names and SIRETs (case and accents ignored),
+    on the normalised column `recherche` (see marches.search; trigram-indexed on PostgreSQL)."""
+    from .search import terme
+
+    term = terme(text)
+    if not term:
         return queryset
-    digits = "".join(text.split())
-    entreprises = Attribution.objects.filter(marche=OuterRef("pk")).filter(
-        Q(entreprise__nom__icontains=text) | Q(entreprise__siret__startswith=digits)
-    )
-    return queryset.filter(
-        Q(objet__icontains=text) | Q(identifiant__icontains=text) | Exists(entreprises)
-    )
+    return queryset.filter(recherche__contains=term)
 
 
 def marche_detail(*, user, pk):

@@ -61,6 +61,13 @@ def marche_delete(*, marche: Marche, user=None) -> None:
 
 # --- Companies ---------------------------------------------------------------------------------------
 
+def marche_recherche_actualiser(*, marche_ids) -> None:
+    """Refresh the search text of contracts (kept for callers; models do it on attribution/company saves)."""
+    from .search import recherche_rafraichir
+
+    recherche_rafraichir(marche_ids)
+
+
 @transaction.atomic
 def entreprise_save(*, entreprise: Entreprise, user=None, reason: str = "") -> Entreprise:
     record_author(entreprise, user=user, reason=reason)
@@ -203,7 +210,7 @@ def _chunks(values, size=2000):
 
 
 def _report(result, **counts) -> dict:
-    anomalies = [a.as_dict() for a in result.anomalies[:5000]]
+    anomalies = [a.as_dict() for a in result.anomalies[:50_000]]
     return {
         "fichier": result.fichier, "refuse": bool(result.erreurs), "nb_lus": result.nb_lus,
         "nb_doublons": result.nb_doublons, "nb_anomalies": len(result.anomalies), "anomalies": anomalies,
@@ -235,13 +242,53 @@ def decp_importer(*, data: bytes, fichier: str, user=None) -> dict:
     return report
 
 
+def _insert_rows(model, rows: list[dict]) -> list[int]:
+    """Insert many rows (dicts of attname -> value) and return their ids, in order. On PostgreSQL the ids
+    come from the sequence and the rows go through COPY (several times faster than INSERT for 20,000
+    contracts with their indexes); elsewhere bulk_create."""
+    from django.db import connection
+
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objects = [model(**row) for row in rows]
+        model.objects.bulk_create(objects, batch_size=1000)
+        return [o.pk for o in objects]
+    from django.db import models
+    from psycopg.types.json import Jsonb
+
+    table = model._meta.db_table
+    fields = [f for f in model._meta.concrete_fields]
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    columns = [f.column for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [table, len(rows)])
+        ids = [row[0] for row in cursor.fetchall()]
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                row["id"] = pk
+                copy.write_row([Jsonb(row[f.attname]) if f.attname in json_fields else row[f.attname]
+                                for f in fields])
+    return ids
+
+
+def _defaults(model) -> dict:
+    return {f.attname: f.get_default() for f in model._meta.concrete_fields}
+
+
 def _decp_ecrire(result, *, user=None) -> dict:
+    from types import SimpleNamespace
+
+    from django.db import connection
     from django.utils import timezone
 
     from core.models import Organisation
     from core.services import organisation_get_or_create_from_siret
 
     from .enums import Origine
+    from .search import texte_recherche
 
     records = result.records
     organisations = {o.siret: o.pk for o in Organisation.objects.filter(
@@ -257,26 +304,39 @@ def _decp_ecrire(result, *, user=None) -> dict:
         for t in r.titulaires:
             titulaires.setdefault(t.id, t)
     entreprises = {}
-    for chunk in _chunks(titulaires):
-        entreprises.update(Entreprise.objects.filter(siret__in=chunk).values_list("siret", "id"))
-    nouvelles = [Entreprise(siret=t.id, nom=t.nom, type_identifiant=t.type_identifiant)
-                 for siret, t in titulaires.items() if siret not in entreprises]
-    Entreprise.objects.bulk_create(nouvelles, batch_size=1000)
-    for chunk in _chunks([e.siret for e in nouvelles]):
-        entreprises.update(Entreprise.objects.filter(siret__in=chunk).values_list("siret", "id"))
+    noms_entreprises = {}
+    for chunk in _chunks(titulaires, 5000):
+        for siret, pk, nom in Entreprise.objects.filter(siret__in=chunk).values_list("siret", "id", "nom"):
+            entreprises[siret], noms_entreprises[siret] = pk, nom
+    now = timezone.now()
+    nouvelles = []
+    for siret, t in titulaires.items():
+        if siret not in entreprises:
+            row = _defaults(Entreprise)
+            row.update(siret=t.id, nom=t.nom, type_identifiant=t.type_identifiant, created_at=now)
+            nouvelles.append(row)
+    for row, pk in zip(nouvelles, _insert_rows(Entreprise, nouvelles), strict=True):
+        entreprises[row["siret"]] = pk
 
     # Existing contracts with the same key.
     existants = {}
     for org_id in set(organisations.values()):
-        idents = {r.identifiant for r in records if organisations[r.acheteur_siret] == org_id}
-        for chunk in _chunks(idents):
-            for pk, ident, disc, emp in Marche.objects.filter(acheteur_id=org_id, identifiant__in=chunk).values_list(
-                    "pk", "identifiant", "discriminant", "decp_empreinte"):
-                existants[(org_id, ident, disc)] = (pk, emp)
+        idents = list({r.identifiant for r in records if organisations[r.acheteur_siret] == org_id})
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id, identifiant, discriminant, decp_empreinte FROM marches_marche "
+                               "WHERE acheteur_id = %s AND identifiant = ANY(%s)", [org_id, idents])
+                found = cursor.fetchall()
+        else:
+            found = []
+            for chunk in _chunks(idents):
+                found += Marche.objects.filter(acheteur_id=org_id, identifiant__in=chunk).values_list(
+                    "pk", "identifiant", "discriminant", "decp_empreinte")
+        for pk, ident, disc, emp in found:
+            existants[(org_id, ident, disc)] = (pk, emp)
 
     famille_pour = _famille_matcher()
     seuils = seuils_charger()
-    now = timezone.now()
     creer, inchanges = [], 0
     a_charger = {}
     for r in records:
@@ -293,6 +353,7 @@ def _decp_ecrire(result, *, user=None) -> dict:
         objets_existants.update(Marche.objects.in_bulk(chunk))
 
     def remplir(marche, r):
+        """`marche`: a Marche, or a namespace over a row dict (fast path)."""
         for name, value in r.champs.items():
             setattr(marche, name, value)
         marche.montant_initial_ht, marche.duree_initiale_mois = marche.montant_ht, marche.duree_mois
@@ -304,39 +365,45 @@ def _decp_ecrire(result, *, user=None) -> dict:
         if marche.famille_id is None:
             marche.famille_id = famille_pour(marche.code_cpv)
         marche.decp_empreinte = r.empreinte
+        marche.recherche = texte_recherche(objet=marche.objet, identifiant=marche.identifiant, entreprises=[
+            (noms_entreprises.get(t.id) or t.nom, t.id) for t in r.titulaires])
         marche.statut_conformite, marche.manquements = conformite_evaluer(marche, seuils)
         marche.updated_at = now
         return marche
 
-    nouveaux = []
+    defaults = _defaults(Marche)
+    rows = []
     for r in creer:
-        marche = Marche(acheteur_id=organisations[r.acheteur_siret], identifiant=r.identifiant,
-                        discriminant=r.discriminant, origine=Origine.DECP, created_at=now)
-        nouveaux.append((remplir(marche, r), r))
-    Marche.objects.bulk_create([m for m, _ in nouveaux], batch_size=1000)
+        row = SimpleNamespace(**defaults)
+        row.acheteur_id, row.identifiant, row.discriminant = organisations[r.acheteur_siret], r.identifiant, \
+            r.discriminant
+        row.origine, row.created_at = Origine.DECP, now
+        rows.append(vars(remplir(row, r)))
+    ids = _insert_rows(Marche, rows)
     modifies = [(remplir(objets_existants[pk], r), r) for pk, r in a_charger.items()]
     if modifies:
         fields = sorted(set().union(*(r.champs for _, r in modifies)) | {
             "montant_initial_ht", "duree_initiale_mois", "famille", "decp_empreinte", "statut_conformite",
-            "manquements", "updated_at"})
+            "manquements", "updated_at", "recherche"})
         Marche.objects.bulk_update([m for m, _ in modifies], fields, batch_size=500)
-        ids = [m.pk for m, _ in modifies]
-        for chunk in _chunks(ids):
+        for chunk in _chunks([m.pk for m, _ in modifies]):
             Attribution.objects.filter(marche_id__in=chunk).delete()
             Modification.objects.filter(marche_id__in=chunk).delete()
     attributions, modifications = [], []
-    for marche, r in nouveaux + modifies:
+    attribution_defaults, modification_defaults = _defaults(Attribution), _defaults(Modification)
+    for marche_id, r in list(zip(ids, creer, strict=True)) + [(m.pk, r) for m, r in modifies]:
         for t in r.titulaires:
-            attributions.append(Attribution(marche_id=marche.pk, entreprise_id=entreprises[t.id], role=t.role,
-                                            montant_ht=t.montant_ht, date_notification=t.date_notification))
+            attributions.append(attribution_defaults | {
+                "marche_id": marche_id, "entreprise_id": entreprises[t.id], "role": t.role,
+                "montant_ht": t.montant_ht, "date_notification": t.date_notification})
         for m in r.modifications:
-            modifications.append(Modification(
-                marche_id=marche.pk, numero=m.numero, objet=m.objet, date_notification=m.date_notification,
-                date_publication_donnees=m.date_publication_donnees, montant_ht=m.montant_ht,
-                duree_mois=m.duree_mois))
-    Attribution.objects.bulk_create(attributions, batch_size=2000)
-    Modification.objects.bulk_create(modifications, batch_size=2000)
-    return {"nb_crees": len(nouveaux), "nb_modifies": len(modifies), "nb_inchanges": inchanges,
+            modifications.append(modification_defaults | {
+                "marche_id": marche_id, "numero": m.numero, "objet": m.objet, "date_notification": m.date_notification,
+                "date_publication_donnees": m.date_publication_donnees, "montant_ht": m.montant_ht,
+                "duree_mois": m.duree_mois})
+    _insert_rows(Attribution, attributions)
+    _insert_rows(Modification, modifications)
+    return {"nb_crees": len(creer), "nb_modifies": len(modifies), "nb_inchanges": inchanges,
             "nb_entreprises_creees": len(nouvelles)}
 
 

@@ -197,3 +197,11 @@ def test_parse_is_pure_and_reports_location():
     result = decp.parse_bytes(document(marche_v2(dureeMois="douze")), "f.json")
     assert [str(e) for e in result.erreurs] == [
         "f.json : contrat n° 1 (id « 2026T001 »), champ « dureeMois » : « douze » n'est pas un nombre"]
+
+
+@pytest.mark.parametrize("field,value", [("nature", {"x": 1}), ("formePrix", ["Unitaire"]), ("procedure", 12),
+                                         ("considerationsSociales", {"considerationSociale": [{"a": 1}]}),
+                                         ("titulaires", "73282932000074"), ("montant", True)])
+def test_odd_structures_never_crash(field, value):
+    report = decp_importer(data=document(marche_v2(**{field: value})), fichier="odd.json")
+    assert isinstance(report["refuse"], bool)

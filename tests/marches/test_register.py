@@ -84,7 +84,7 @@ def test_clause_columns_are_applied():
                       clause_insertion_cout_horaire="30", montant_ht="1000000"))
     report = registre_importer(data=data, fichier="r.csv")
     assert not report["refuse"], report["texte_erreurs"]
-    clause = ClauseMarche.objects.get()
+    clause = ClauseMarche.objects.get(type_clause="insertion")
     assert clause.heures_requises.quantize(Decimal("1")) == Decimal("833")
 
 

@@ -199,3 +199,19 @@ def test_dcp_edits_threshold(client, dcp):
     assert response.status_code == 302
     seuil.refresh_from_db()
     assert seuil.montant_ht == Decimal("5500000")
+
+
+def test_search_ignores_case_and_accents_and_follows_company_changes(client, dcp, instance):
+    from marches.services import entreprise_save
+
+    m = MarcheFactory(acheteur=instance, objet="Élagage des arbres d'alignement")
+    entreprise = EntrepriseFactory(nom="Arbres et Forêts")
+    AttributionFactory(marche=m, entreprise=entreprise)
+    from marches.services import marche_recherche_actualiser
+
+    marche_recherche_actualiser(marche_ids=[m.pk])
+    get = lambda q: [o.pk for o in client.get("/marches/", {"q": q}).context["object_list"]]  # noqa: E731
+    assert get("ELAGAGE") == [m.pk] and get("forets") == [m.pk]
+    entreprise.nom = "Sylva Landes"
+    entreprise_save(entreprise=entreprise)
+    assert get("sylva") == [m.pk] and get("forets") == []
