@@ -259,3 +259,23 @@ def diagnostic_save(*, famille: FamilleAchat, annee: int, notes: dict, commentai
         record_author(reponse, user=user)
         reponse.save()
     return diagnostic
+
+
+@transaction.atomic
+def marche_clauses_actualiser(*, marche, user=None, reason: str = "Montant du marché modifié") -> int:
+    """After the contract's amount, a lot's amount or its lots changed (or a lot was deleted): recompute the
+    hours and texts of its clauses from their own versions, and derive the considerations again. Returns how
+    many clauses changed. For the contracts app to call from its services."""
+    changed = 0
+    for clause in marche.clauses.select_related("lot", "version", "marche__famille", "marche__acheteur"):
+        clause.marche = marche
+        avant = (clause.heures_requises, clause.texte)
+        clause_heures_actualiser(clause)
+        if clause.version_id:
+            clause.texte = clause_texte_rendu(clause)
+        if (clause.heures_requises, clause.texte) != avant:
+            record_author(clause, user=user, reason=reason)
+            clause.save(update_fields=["heures_requises", "texte"])
+            changed += 1
+    marche_considerations_sync(marche=marche, user=user)
+    return changed

@@ -63,3 +63,25 @@ def test_imported_contract_without_clauses_keeps_its_considerations():
     marche_considerations_sync(marche=marche)
     marche.refresh_from_db()
     assert marche.critere_environnemental
+
+
+@pytest.mark.django_db
+def test_hours_and_text_follow_a_new_amount_when_the_contracts_app_asks():
+    from clauses.models import ClauseModele
+    from clauses.services import clause_modele_create, marche_clauses_actualiser
+
+    marche = MarcheFactory(famille=FamilleAchatFactory(), montant_ht=Decimal("1000000"))
+    modele = clause_modele_create(modele=ClauseModele(titre="I", type_clause=TypeClause.INSERTION),
+                                  texte="{heures_requises}")
+    clause = clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
+                                                    version=modele.version_courante))
+    forced = clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
+                                                    heures_forcees=Decimal("100"), motif_derogation="x"))
+    marche.montant_ht = Decimal("1200000")
+    marche.save()
+    assert marche_clauses_actualiser(marche=marche) == 1
+    clause.refresh_from_db()
+    forced.refresh_from_db()
+    assert clause.heures_requises == Decimal("1000") and clause.texte == "1\u202f000\u00a0h"
+    assert forced.heures_requises == Decimal("100")
+    assert marche_clauses_actualiser(marche=marche) == 0
