@@ -1,5 +1,6 @@
-"""Exports of the SPASER: evaluation (XLSX), forecast of purchases (CSV, XLSX), public indicators (CSV, JSON).
-CSV: semicolon-separated, UTF-8 with BOM, French number formats — what a French spreadsheet opens as is."""
+"""Exports of the SPASER: evaluation (XLSX), forecast of purchases (CSV, XLSX), public indicators (CSV).
+CSV files are semicolon-separated UTF-8 with a BOM (a French spreadsheet opens them as is). The forecast CSV is
+for people (French number and date formats); the indicators CSV is open data for machines (dot decimals)."""
 
 import csv
 import io
@@ -44,15 +45,6 @@ def _bytes(wb) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def valeur_texte(value, unite: str) -> str:
-    """A value in the indicator's unit, in French format for CSV and pages (no unit sign for machines)."""
-    if value is None:
-        return ""
-    if unite == Unite.POURCENT:
-        return format_nombre(Decimal(value) * 100, 1)
-    return format_nombre(value, 0 if unite in (Unite.EUROS, Unite.HEURES) else 2).rstrip("0").rstrip(",")
 
 
 # --- Evaluation -----------------------------------------------------------------------------------

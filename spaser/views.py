@@ -2,8 +2,6 @@
 A partner user sees only the schemes that cover its organisation (a joint scheme) and, in them, only its own
 indicators; the forecast and every write are forbidden to partners (403)."""
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -22,6 +20,7 @@ from core.perms import can_see_history
 
 from . import selectors, services
 from .enums import StatutEvaluation, StatutSpaser
+from .evaluation import SEUIL_BONNE_VOIE
 from .exports import evaluation_xlsx, programmation_csv, programmation_xlsx
 from .forms import (
     ActionForm,
@@ -549,7 +548,7 @@ class EvaluationView(RoleRequiredMixin, TemplateView):
         context["evaluation"] = evaluation
         context["obligation"] = selectors.obligation(acheteur=acheteur, annee=annee)
         context["prochaine_publication"] = selectors.prochaine_publication(spaser=spaser)
-        context["seuil_bonne_voie"] = selectors_seuil()
+        context["seuil_bonne_voie"] = SEUIL_BONNE_VOIE
         charts = []
         for ligne in evaluation["lignes"]:
             charts.append({
@@ -561,14 +560,7 @@ class EvaluationView(RoleRequiredMixin, TemplateView):
                 "cible": [_float(p["cible"]) for p in ligne["serie"]],
             })
         context["charts"] = charts
-        context["charts_json"] = json.dumps(charts)
         return context
-
-
-def selectors_seuil():
-    from .evaluation import SEUIL_BONNE_VOIE
-
-    return SEUIL_BONNE_VOIE
 
 
 def _float(value):
