@@ -400,10 +400,13 @@ def _par_commune(heures_annee) -> list[dict]:
 
 
 def _sorties(perimetre: Perimetre, annee: int) -> dict:
-    """Exits recorded in the year of participants who worked on the scope's contracts."""
+    """Exits recorded in the year of participants who worked on the scope's contracts (that year or the one before)."""
     debut, fin = _annee_bornes(annee)
-    a_travaille = HeuresMensuelles.objects.filter(perimetre._filtre("marche__"), participant=OuterRef("participant"))
-    rows = Sortie.objects.filter(date_sortie__range=(debut, fin)).filter(Exists(a_travaille)).values(
+    # People who worked on the scope's contracts in the year or the year before (an exit follows the last hours
+    # within months): a semi-join over two years of rows rather than a lookup per exit.
+    a_travaille = HeuresMensuelles.objects.filter(perimetre._filtre("marche__"), participant__isnull=False,
+                                                  mois__range=(date(annee - 1, 1, 1), fin)).values("participant_id")
+    rows = Sortie.objects.filter(date_sortie__range=(debut, fin), participant_id__in=a_travaille).values(
         "categorie", "categorie_6_mois").annotate(n=Count("id")).order_by()
     sortie, six_mois = Counter(), Counter()
     for r in rows:
