@@ -215,3 +215,15 @@ def test_search_ignores_case_and_accents_and_follows_company_changes(client, dcp
     entreprise.nom = "Sylva Landes"
     entreprise_save(entreprise=entreprise)
     assert get("sylva") == [m.pk] and get("forets") == []
+
+
+def test_search_count_is_capped(client, dcp, instance, monkeypatch):
+    from marches.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for _ in range(5):
+        MarcheFactory(acheteur=instance, objet="Voirie communale")
+    response = client.get("/marches/", {"q": "voirie"})
+    assert "Plus de 10 000 marchés" in response.content.decode()  # the wording of the real cap
+    assert len(response.context["object_list"]) == 4
+    assert client.get("/marches/").context["paginator"].count == 5
