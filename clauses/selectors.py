@@ -1,11 +1,10 @@
 """Reads on clauses used by views, the advisor and exports."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from .models import (
     ClauseMarche,
     ClauseModele,
-    ClauseModeleVersion,
     Diagnostic,
     DiagnosticQuestion,
     FamilleAchat,
@@ -52,10 +51,7 @@ def famille_list(*, actives=None):
 
 
 def clause_modele_list(*, type_clause="", famille_id=None, statut="actives", q=""):
-    qs = ClauseModele.objects.prefetch_related(
-        "familles",
-        Prefetch("versions", queryset=ClauseModeleVersion.objects.order_by("-numero")),
-    ).annotate(nb_versions=Count("versions", distinct=True))
+    qs = ClauseModele.objects.prefetch_related("familles").annotate(nb_versions=Count("versions", distinct=True))
     if type_clause:
         qs = qs.filter(type_clause=type_clause)
     if famille_id:
