@@ -59,11 +59,12 @@ class PerimetreForm(forms.Form):
         acheteur = data.get("acheteur")
         convention = data.get("convention")
         if self.partenaire:
-            acheteur = self.user.organisation
-        elif acheteur is None and convention is not None:
-            acheteur = convention.partenaire
-        if acheteur is None:
-            acheteur = Organisation.objects.instance()
+            acheteur = self.user.organisation  # never the instance's figures for a partner without organisation
+        else:
+            if acheteur is None and convention is not None:
+                acheteur = convention.partenaire
+            if acheteur is None:
+                acheteur = Organisation.objects.instance()
         if convention is not None and acheteur is not None and convention.partenaire_id != acheteur.pk:
             convention = None
         direction = data.get("direction")

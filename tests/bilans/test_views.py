@@ -220,3 +220,10 @@ def test_bilan_list_query_count_does_not_grow(client, users, jeu):
         Bilan.objects.create(acheteur=jeu.partenaire, annee=2024, demande_par=users["partenaire"],
                              convention=jeu.convention, tache=Tache.objects.create(type="bilan_annuel"))
     assert count() == five
+
+
+def test_partner_without_organisation_sees_nothing(client, jeu):
+    client.force_login(UserFactory(role=Role.PARTENAIRE, organisation=None))
+    assert client.get(reverse("bilans:dashboard")).status_code == 404
+    assert client.get(reverse("bilans:export")).status_code == 404
+    assert client.post(reverse("bilans:bilan_demander"), {"annee": 2025}).status_code == 403
