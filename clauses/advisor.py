@@ -17,6 +17,7 @@ DATE_LOI_2026 = datetime.date(2026, 8, 21)
 SEUIL_CLAUSE = Decimal("90000")  # contracts the PNAD statistics follow; usual floor for an insertion clause
 SEUIL_DECP = Decimal("40000")
 HEURES_PAR_PARCOURS = 400  # about 400 hours per participant (national figures)
+HEURES_MIN = 200  # under half a typical path, a clause is possible but not a priority
 ECHANTILLON_MIN = 3  # contracts on each side (with / without clause) before comparing their offers
 
 
@@ -81,6 +82,7 @@ class Situation:
     cout_horaire: Decimal | None = None
     reservation_conseillee: str = ""
     montant: Decimal | None = None
+    montant_libelle: str = "Montant"  # "Valeur estimée" when the estimate is used
     date_lancement: datetime.date | None = None
     defense: bool = False
     travaux: bool = False
@@ -192,13 +194,19 @@ def _insertion(s: Situation) -> Recommandation:
         raisons.insert(0, f"Valeur estimée {format_euros(montant, 0)} ≥ seuil européen {s.seuil_libelle} "
                           f"({format_euros(s.seuil, 0)}) : obligatoire si la consultation est lancée à partir du "
                           f"21/08/2026 (L2112-2-1).")
-    elif montant is not None and montant >= SEUIL_CLAUSE and part is not None and part >= Decimal("0.3"):
+    elif montant is not None and montant >= SEUIL_CLAUSE and part is not None and part >= Decimal("0.3") \
+            and (heures is None or heures >= HEURES_MIN):
         niveau = Niveau.RECOMMANDEE
-        raisons.insert(0, f"Montant {format_euros(montant, 0)} ≥ {format_euros(SEUIL_CLAUSE, 0)} et "
+        raisons.insert(0, f"{s.montant_libelle} {format_euros(montant, 0)} ≥ {format_euros(SEUIL_CLAUSE, 0)} et "
                           f"main-d'œuvre importante : marché propice à une clause d'insertion.")
+    elif montant is not None and montant >= SEUIL_CLAUSE and part is not None and part >= Decimal("0.3"):
+        niveau = Niveau.A_ENVISAGER
+        raisons.insert(0, f"{s.montant_libelle} {format_euros(montant, 0)} ≥ {format_euros(SEUIL_CLAUSE, 0)}, mais "
+                          f"moins de {HEURES_MIN} heures estimées : clause possible (taux d'insertion relevé, "
+                          f"variante forfaitaire ou globalisation avec d'autres opérations).")
     elif montant is not None and montant >= SEUIL_DECP and part is not None and part >= Decimal("0.2"):
         niveau = Niveau.A_ENVISAGER
-        raisons.insert(0, f"Montant {format_euros(montant, 0)} : clause possible si le volume d'heures permet un "
+        raisons.insert(0, f"{s.montant_libelle} {format_euros(montant, 0)} : clause possible si le volume d'heures permet un "
                           f"parcours utile (au moins quelques centaines d'heures).")
     else:
         niveau = Niveau.NON_PRIORITAIRE
@@ -207,7 +215,7 @@ def _insertion(s: Situation) -> Recommandation:
                               "d'heures ; préférer une réservation ou un critère social si des structures "
                               "existent.")
         elif montant is not None and montant < SEUIL_DECP:
-            raisons.insert(0, f"Montant {format_euros(montant, 0)} inférieur à {format_euros(SEUIL_DECP, 0)} : "
+            raisons.insert(0, f"{s.montant_libelle} {format_euros(montant, 0)} inférieur à {format_euros(SEUIL_DECP, 0)} : "
                               f"volume d'heures trop faible pour un parcours.")
     if s.seuil is not None and not au_dessus_seuil and montant is not None:
         raisons.append(f"Seuil européen {s.seuil_libelle} : {format_euros(s.seuil, 0)} (non atteint, pas "
@@ -232,7 +240,7 @@ def _reservation(s: Situation) -> Recommandation | None:
     niveau = Niveau.A_ENVISAGER
     if s.montant is not None and s.seuil is not None and s.montant < s.seuil:
         niveau = Niveau.RECOMMANDEE
-        raisons.append(f"Montant {format_euros(s.montant, 0)} sous le seuil européen : un lot réservé reste à la "
+        raisons.append(f"{s.montant_libelle} {format_euros(s.montant, 0)} sous le seuil européen : un lot réservé reste à la "
                        f"portée des structures du territoire.")
     raisons.append("Vérifier au sourcing qu'au moins deux structures peuvent répondre.")
     return Recommandation(type_clause, f"Marché ou lot réservé — {libelles[s.reservation_conseillee]}", niveau,
@@ -334,6 +342,7 @@ def situation_pour(marche, *, today=None) -> Situation:
         cout_horaire=famille.cout_horaire if famille else None,
         reservation_conseillee=famille.reservation_conseillee if famille else "",
         montant=montant, date_lancement=date_lancement,
+        montant_libelle="Valeur estimée" if marche.valeur_estimee_ht is not None else "Montant",
         defense=marche.nature == "Marché de défense ou de sécurité", travaux=travaux,
         seuil=seuil, seuil_libelle=seuil_libelle,
         historique=historique_pour(acheteur_id=marche.acheteur_id, famille_id=famille.pk if famille else None,

@@ -156,3 +156,10 @@ def test_conseil_page_shows_reasons(client):
     client.force_login(UserFactory(role=Role.ELU))
     content = client.get(reverse("clauses:conseil", args=[marche.pk])).content.decode()
     assert "Obligatoire" in content and "417\u00a0h" in content
+
+
+def test_few_estimated_hours_make_insertion_an_option_not_a_recommendation():
+    reco = par_type(regles(situation(montant=Decimal("345000"), part_main_oeuvre=Decimal("0.6"),
+                                     taux_insertion=Decimal("0.03"), cout_horaire=Decimal("50"))))[TypeClause.INSERTION]
+    assert reco.niveau == Niveau.A_ENVISAGER  # 124 h estimated
+    assert any("124\u00a0h" in r for r in reco.raisons) and "moins de 200 heures" in reco.raisons[0]
