@@ -76,9 +76,12 @@ def clauses_modeles_pour(*, type_clause: str, famille=None):
 
 
 def clauses_du_marche(marche):
+    from django.db.models import Max
+
     return (
         ClauseMarche.objects.filter(marche=marche)
         .select_related("lot", "version__modele")
+        .annotate(derniere_version=Max("version__modele__versions__numero"))
         .order_by("lot__numero", "type_clause", "id")
     )
 

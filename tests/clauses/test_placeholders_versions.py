@@ -72,6 +72,7 @@ def test_edited_model_clause_does_not_change_a_contracts_text(client):
     clause.refresh_from_db()
     assert clause.version.numero == 1
     assert clause.texte.startswith("Version 1")
+    assert "v2 disponible" in client.get(reverse("clauses:marche_clauses", args=[marche.pk])).content.decode()
     # Re-saving the contract's clause (e.g. new amount) keeps its own version's wording.
     marche.montant_ht = Decimal("2000000")
     marche.save()
