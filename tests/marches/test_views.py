@@ -227,3 +227,16 @@ def test_search_count_is_capped(client, dcp, instance, monkeypatch):
     assert "Plus de 10 000 marchés" in response.content.decode()  # the wording of the real cap
     assert len(response.context["object_list"]) == 4
     assert client.get("/marches/").context["paginator"].count == 5
+
+
+def test_acheteur_creates_in_its_own_direction_whatever_it_posts(client, instance, direction):
+    user = UserFactory(role=Role.ACHETEUR, organisation=instance, direction=direction)
+    client.force_login(user)
+    other_org = OrganisationFactory(partenaire=True)
+    other_direction = DirectionFactory(organisation=instance)
+    response = client.post(reverse("marches:create"),
+                           _form_data(other_org, direction=other_direction.pk, identifiant="ACH-1"))
+    assert response.status_code == 302
+    marche = Marche.objects.get(identifiant="ACH-1")
+    assert (marche.acheteur, marche.direction) == (instance, direction)
+    assert client.get(reverse("marches:update", args=[marche.pk])).status_code == 200
