@@ -65,6 +65,10 @@ class MarcheFilter(django_filters.FilterSet):
             ).order_by("nom")
         self.filters["direction"].queryset = Direction.objects.order_by("nom")
         self.filters["famille"].queryset = FamilleAchat.objects.order_by("nom")
+        for field in self.form.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else \
+                "form-control form-control-sm"
+            field.widget.attrs["class"] = css
 
     def filter_q(self, queryset, name, value):
         return marche_search(queryset, value)
