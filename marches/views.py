@@ -70,6 +70,9 @@ class MarcheListView(RoleRequiredMixin, ListView):
         return context
 
 
+XLSX_MAX = 50_000
+
+
 @role_required(*ALL_ROLES)
 def marche_export(request):
     """The filtered list as CSV (streamed) or XLSX."""
@@ -77,6 +80,12 @@ def marche_export(request):
     columns = register.COLUMNS + register.LIST_EXTRA_COLUMNS
     stamp = timezone.localdate().strftime("%Y%m%d")
     if request.GET.get("format") == "xlsx":
+        if queryset.count() > XLSX_MAX:  # a workbook is built in memory: beyond this, the streamed CSV
+            messages.warning(request, f"Plus de {XLSX_MAX:_} marchés : exportez en CSV ou affinez les filtres."
+                             .replace("_", "\u202f"))
+            query = request.GET.copy()
+            query.pop("format", None)
+            return redirect(f"{reverse('marches:list')}?{query.urlencode()}")
         response = HttpResponse(
             tabular.xlsx_bytes(columns, register.rows(queryset)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

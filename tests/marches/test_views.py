@@ -49,7 +49,8 @@ def _count(client, url):
 
 
 @pytest.mark.parametrize("url", ["/marches/", "/marches/?q=Entreprise&annee=2025&tri=-montant_ht",
-                                 "/marches/export/?format=csv", "/marches/export/?format=xlsx"])
+                                 "/marches/export/?format=csv", "/marches/export/?format=xlsx",
+                                 "/marches/entreprises/", "/marches/decp.json"])
 def test_list_and_exports_run_a_fixed_number_of_queries(client, dcp, instance, url):
     _rows(5, instance)
     few = _count(client, url)
@@ -240,3 +241,11 @@ def test_acheteur_creates_in_its_own_direction_whatever_it_posts(client, instanc
     marche = Marche.objects.get(identifiant="ACH-1")
     assert (marche.acheteur, marche.direction) == (instance, direction)
     assert client.get(reverse("marches:update", args=[marche.pk])).status_code == 200
+
+
+def test_large_xlsx_export_is_refused_with_a_message(client, dcp, instance, monkeypatch):
+    monkeypatch.setattr("marches.views.XLSX_MAX", 2)
+    for _ in range(3):
+        MarcheFactory(acheteur=instance)
+    response = client.get("/marches/export/?format=xlsx&annee=2025")
+    assert response.status_code == 302 and response["Location"] == "/marches/?annee=2025"
