@@ -12,6 +12,6 @@ app.autodiscover_tasks()
 @app.on_configure.connect
 def _create_broker_folders(sender, **kwargs):
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)

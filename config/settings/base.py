@@ -163,6 +163,7 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_DIR / "out"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),  # broadcast/pidbox files, not in the cwd
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = False
