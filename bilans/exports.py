@@ -5,6 +5,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.tabular import escape_cell
+
 from .graphiques import Graphique
 
 NUMBER_FORMATS = {"nombre": "#,##0", "euros": '#,##0.00 "€"', "heures": '#,##0 "h"', "pourcent": "0.0%"}
@@ -29,7 +31,7 @@ def graphiques_xlsx(graphiques: list[Graphique], *, entete: list[str]) -> bytes:
         ws.append([g.titre])
         ws["A1"].font = Font(bold=True)
         for line in entete:
-            ws.append([line])
+            ws.append([escape_cell(line)])
         ws.append([])
         ws.append([c.titre for c in g.colonnes])
         header_row = ws.max_row
@@ -39,7 +41,7 @@ def graphiques_xlsx(graphiques: list[Graphique], *, entete: list[str]) -> bytes:
             values = []
             for colonne, value in zip(g.colonnes, ligne, strict=False):
                 if colonne.format == "texte":
-                    values.append("" if value is None else str(value))
+                    values.append("" if value is None else escape_cell(str(value)))
                 else:
                     values.append(None if value is None else float(value))
             ws.append(values)

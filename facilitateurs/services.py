@@ -3,9 +3,12 @@ Each write is atomic and recorded by django-simple-history with its author (`rec
 large imports (facilitateurs.imports) bulk-write and record themselves in JournalImport."""
 
 import datetime
+import os
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -235,3 +238,36 @@ def identites_purger(*, user=None, today: datetime.date | None = None, dry_run: 
     JournalImport.objects.create(type=JournalImport.Type.PURGE, user=user if user and user.is_authenticated else None,
                                  nb_lignes=len(ids), nb_mis_a_jour=len(ids), details={"codes": codes[:1000]})
     return codes
+
+
+# Uploaded import files waiting for confirmation -----------------------------------------------------
+
+IMPORT_DIR = "imports_tmp"
+
+
+def import_fichier_stocker(fichier) -> tuple[str, str]:
+    """Keep an uploaded import file until the user confirms it; returns (token, storage path). Files never
+    confirmed are removed after a day (they may hold participants' data)."""
+    imports_abandonnes_purger()
+    extension = os.path.splitext(fichier.name)[1].lower()
+    token = uuid.uuid4().hex
+    return token, default_storage.save(f"{IMPORT_DIR}/{token}{extension}", fichier)
+
+
+def import_fichier_supprimer(path: str) -> None:
+    default_storage.delete(path)
+
+
+def imports_abandonnes_purger(max_age=datetime.timedelta(days=1)) -> None:
+    try:
+        _, files = default_storage.listdir(IMPORT_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    limite = timezone.now() - max_age
+    for name in files:
+        path = f"{IMPORT_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < limite:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue

@@ -4,7 +4,6 @@ outcomes, next actions, imports with preview, subject-access export. Views parse
 import datetime
 import json
 import os
-import uuid
 from decimal import Decimal
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from core.enums import Role
 from core.history import history_for
 from core.mixins import role_required
 from core.perms import ALL_ROLES, can_see_history, can_see_identite, restricted_organisation
+from core.tabular import xlsx_feuilles_bytes
 from marches.models import Entreprise, Marche
 
 from . import imports, selectors, services
@@ -260,34 +260,10 @@ def participant_export(request, pk):
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
         return response
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for sheet_name, rows in data.items():
-        ws = wb.create_sheet(sheet_name[:31])
-        rows = rows if isinstance(rows, list) else [rows]
-        if not rows:
-            ws.append(["(aucune donnée)"])
-            continue
-        headers = list(rows[0].keys())
-        ws.append(headers)
-        for row in rows:
-            ws.append([_cellule_sure(row.get(h)) for h in headers])
-    buffer = BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
+    response = HttpResponse(xlsx_feuilles_bytes(data),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
-
-
-def _cellule_sure(value) -> str:
-    """Text for a spreadsheet cell; a value that a spreadsheet would run as a formula is quoted."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def selectors_export(participant) -> dict:
@@ -427,7 +403,6 @@ def action_faite(request, pk):
 
 # Imports with preview ------------------------------------------------------------------------------
 
-IMPORT_DIR = "imports_tmp"
 IMPORT_SYNC_MAX_BYTES = 1_000_000  # about 15,000 hour rows: beyond, the confirmed import runs as a background job
 
 
@@ -439,31 +414,12 @@ def _pending(request, token):
     return item
 
 
-def _purger_fichiers_abandonnes(max_age=datetime.timedelta(days=1)):
-    """Uploads never confirmed are removed after a day (they may hold participants' data)."""
-    try:
-        _, files = default_storage.listdir(IMPORT_DIR)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    limite = timezone.now() - max_age
-    for name in files:
-        path = f"{IMPORT_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < limite:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
-            continue
-
-
 @role_required(*FACILITATION)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _purger_fichiers_abandonnes()
         fichier = form.cleaned_data["fichier"]
-        extension = os.path.splitext(fichier.name)[1].lower()
-        token = uuid.uuid4().hex
-        path = default_storage.save(f"{IMPORT_DIR}/{token}{extension}", fichier)
+        token, path = services.import_fichier_stocker(fichier)
         pending = request.session.get("imports_en_attente", {})
         pending[token] = {"path": path, "nom": os.path.basename(fichier.name), "type": form.cleaned_data["type"]}
         request.session["imports_en_attente"] = pending
@@ -493,7 +449,7 @@ def import_preview(request, token):
     if request.method == "POST":
         resultat = importer(path, user=request.user, nom=item["nom"])
         if resultat.ok:
-            default_storage.delete(item["path"])
+            services.import_fichier_supprimer(item["path"])
             pending = request.session.get("imports_en_attente", {})
             pending.pop(token, None)
             request.session["imports_en_attente"] = pending

@@ -9,12 +9,12 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from clauses import register as clauses_register
+from core.tabular import unescape_cell
 from core.utils import normalise_siret, siret_error
 
 from . import decp_labels as L
 from .decp_labels import considerations_environnementales, considerations_sociales
 from .enums import Nature, Procedure
-from .tabular import unescape_cell
 
 BASE_COLUMNS = [
     "acheteur_siret", "id", "objet", "famille", "code_cpv", "nature", "procedure", "montant_ht", "date_lancement",
@@ -295,6 +295,6 @@ def modele_csv() -> str:
         "clause_insertion_part_main_oeuvre": "0.6", "clause_insertion_taux": "0.07",
         "clause_insertion_cout_horaire": "28",
     }
-    from .tabular import csv_stream
+    from core.tabular import csv_stream
 
     return "".join(csv_stream(COLUMNS, [exemple]))

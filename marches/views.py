@@ -11,12 +11,13 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from core import tabular
 from core.enums import Role
 from core.history import history_for
 from core.mixins import RoleRequiredMixin, role_required
 from core.perms import ALL_ROLES, can_see_history
 
-from . import perms, register, selectors, services, tabular
+from . import perms, register, selectors, services
 from .compliance import DATE_OBLIGATIONS, soumis
 from .filters import MarcheFilter
 from .forms import AttributionForm, EntrepriseForm, LotForm, MarcheForm, ModificationForm, SeuilForm

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.tabular import escape_cell
 from core.templatetags.formats import format_date, format_nombre
 
 from .enums import Unite
@@ -22,7 +23,7 @@ FORMATS = {Unite.POURCENT: "0.0%", Unite.EUROS: '#,##0 "€"', Unite.HEURES: '#,
 def _cell(value):
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return escape_cell(value)  # text a spreadsheet would run as a formula gets a leading apostrophe
 
 
 def _workbook(titre: str, entetes: list[str]):
@@ -59,8 +60,8 @@ def evaluation_xlsx(evaluation: dict) -> bytes:
     for ligne in evaluation["lignes"]:
         indicateur = ligne["indicateur"]
         ws.append([
-            indicateur.objectif.axe.titre, indicateur.objectif.titre, indicateur.libelle,
-            indicateur.get_unite_display(), ligne["source_valeur"], _cell(indicateur.valeur_reference),
+            _cell(indicateur.objectif.axe.titre), _cell(indicateur.objectif.titre), _cell(indicateur.libelle),
+            indicateur.get_unite_display(), _cell(ligne["source_valeur"]), _cell(indicateur.valeur_reference),
             indicateur.annee_reference, _cell(ligne["cible"]), _cell(ligne["reel"]), _cell(ligne["ecart"]),
             str(dict(_statuts()).get(ligne["statut"], ligne["statut"])),
         ])
@@ -75,12 +76,12 @@ def evaluation_xlsx(evaluation: dict) -> bytes:
     for cell in tendance[1]:
         cell.font = Font(bold=True)
     for ligne in evaluation["lignes"]:
-        libelle = ligne["indicateur"].libelle
+        libelle = _cell(ligne["indicateur"].libelle)
         tendance.append([libelle, "Cible"] + [_cell(p["cible"]) for p in ligne["serie"]])
         tendance.append([libelle, "Réalisé"] + [_cell(p["reel"]) for p in ligne["serie"]])
     _widths(tendance, [48, 10] + [12] * len(annees))
     info = wb.create_sheet("Contexte")
-    for row in (("Schéma", str(spaser)), ("Acheteur", f"{acheteur} ({acheteur.siret})"), ("Année", annee),
+    for row in (("Schéma", _cell(str(spaser))), ("Acheteur", _cell(f"{acheteur} ({acheteur.siret})")), ("Année", annee),
                 ("Statut du schéma", spaser.get_statut_display())):
         info.append(list(row))
     return _bytes(wb)
@@ -104,7 +105,7 @@ def _programmation_rows(queryset, interne: bool):
         ]
         if interne:
             row += [p.direction.nom if p.direction else "", "oui" if p.published else "non"]
-        yield row
+        yield [escape_cell(value) for value in row]
 
 
 def _programmation_entetes(interne: bool):
@@ -162,7 +163,8 @@ def indicateurs_csv(donnees: dict) -> str:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(CSV_INDICATEURS)
     for row in indicateurs_lignes(donnees):
-        writer.writerow([row[key] for key in CSV_INDICATEURS])
+        # Texts are escaped against formula injection; numbers (dot decimals, maybe negative) are left as they are.
+        writer.writerow([row[key] if key in ("valeur", "cible") else escape_cell(row[key]) for key in CSV_INDICATEURS])
     return buffer.getvalue()
 
 

@@ -377,11 +377,11 @@ def test_abandoned_uploads_are_removed_after_a_day(settings):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from facilitateurs import views
+    from facilitateurs import services
 
-    old = default_storage.save(f"{views.IMPORT_DIR}/ancien.csv", ContentFile(b"x"))
-    new = default_storage.save(f"{views.IMPORT_DIR}/recent.csv", ContentFile(b"x"))
+    old = default_storage.save(f"{services.IMPORT_DIR}/ancien.csv", ContentFile(b"x"))
+    new = default_storage.save(f"{services.IMPORT_DIR}/recent.csv", ContentFile(b"x"))
     two_days_ago = time.time() - 2 * 86400
     os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
-    views._purger_fichiers_abandonnes()
+    services.imports_abandonnes_purger()
     assert not default_storage.exists(old) and default_storage.exists(new)

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from marches import register, selectors, tabular
+from core import tabular
+from marches import register, selectors
 from marches.models import Marche
 
 

@@ -1,4 +1,4 @@
-"""CSV and XLSX writing shared by the list export and the register export. Text cells that a spreadsheet
+"""CSV and XLSX writing shared by every export (contracts, register, participants, SPASER, bilans). Text cells that a spreadsheet
 would run as a formula (starting with = + - @, or a tab/CR) get a leading apostrophe."""
 
 import csv
@@ -66,3 +66,35 @@ def xlsx_bytes(columns, rows, title="Marchés") -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_feuilles_bytes(feuilles: dict[str, list[dict]]) -> bytes:
+    """A workbook with one sheet per key (rows as dicts, the first row's keys as headers), every text cell escaped."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for titre, rows in feuilles.items():
+        sheet = workbook.create_sheet(title=titre[:31])
+        rows = rows if isinstance(rows, list) else [rows]
+        if not rows:
+            sheet.append(["(aucune donnée)"])
+            continue
+        columns = list(rows[0].keys())
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([escape_cell(_xlsx_value(row.get(c))) for c in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    if value is None or isinstance(value, str | int | float | datetime.date):
+        return value
+    return str(value)
