@@ -11,9 +11,9 @@ MENU = [
     ("Marchés", "marches:list", (A, D, F, E, P, ADM)),
     ("Clauses", "clauses:index", (A, D, F, E, ADM)),
     ("Suivi de l'insertion", "facilitateurs:home", (F, ADM, P)),
-    ("Conventions", "facilitateurs:conventions", (F, ADM, D, P)),
+    ("Conventions", "facilitateurs:conventions", (A, D, F, E, P, ADM)),
     ("Tableaux de bord", "bilans:dashboard", (A, D, F, E, P, ADM)),
-    ("SPASER", "spaser:index", (D, E, ADM, A, F)),
+    ("SPASER", "spaser:index", (A, D, F, E, P, ADM)),
     ("Organisations", "core:organisations", (ADM, D)),
     ("Utilisateurs", "core:users", (ADM,)),
 ]
