@@ -5,10 +5,11 @@ A constant number of SQL aggregates (GROUP BY, COUNT DISTINCT, conditional sums)
 contracts or hour rows; never a query per row.
 
 Counting rules (the same as the facilitateurs app, settings.SPASER):
-- realised hours of a row = `heures`, except SOUS_TRAITANCE_SIAE rows with a `montant_ht`, which count
-  `montant_ht / SOUS_TRAITANCE_EUROS_PAR_HEURE`;
+- realised hours of a row = `facilitateurs.selectors.heures_effectives()` (the SQL twin of `heure_ligne`):
+  `heures`, except rows sub- or co-contracted to an SIAE with a `montant_ht`, counted in euros ÷ rate;
 - FORMATION hours of a contract count for at most FORMATION_PART_MAX × the contract's required hours
-  (sum of `heures_requises` of its insertion clauses), over the period measured (the year, or the cumul);
+  (sum of `heures_requises` of its insertion clauses; no cap when none are required), over the period
+  measured (the year, or the cumul);
 - only rows with hours (or a sub-contracted amount) count for participants and companies;
 - breakdowns by company, public and commune show declared hours (training not capped), marked as such.
 """
@@ -18,10 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
@@ -31,7 +30,6 @@ from django.db.models import (
     Q,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
@@ -40,6 +38,7 @@ from clauses.models import ClauseMarche, FamilleAchat
 from core.models import Direction, Organisation
 from facilitateurs.enums import CategorieSortie, Modalite, Public
 from facilitateurs.models import Convention, HeuresMensuelles, Sortie
+from facilitateurs.selectors import heures_effectives, part_max_formation
 from marches.enums import RoleEntreprise, StatutConformite, TypeReservation, TypeStructure
 from marches.models import Attribution, Marche
 
@@ -117,24 +116,6 @@ def perimetre_build(*, acheteur=None, direction=None, famille=None, convention=N
 # --------------------------------------------------------------------------- helpers
 
 
-def _taux_sous_traitance() -> Decimal:
-    return Decimal(str(settings.SPASER["SOUS_TRAITANCE_EUROS_PAR_HEURE"]))
-
-
-def _part_formation_max() -> Decimal:
-    return Decimal(str(settings.SPASER["FORMATION_PART_MAX"]))
-
-
-def heures_effectives():
-    """SQL expression: the hours a row counts for (sub-contracted amounts converted to hours)."""
-    return Case(
-        When(modalite=Modalite.SOUS_TRAITANCE_SIAE, montant_ht__isnull=False,
-             then=F("montant_ht") / Value(_taux_sous_traitance(), output_field=DEC)),
-        default=F("heures"),
-        output_field=DEC,
-    )
-
-
 def _d(value) -> Decimal:
     if value is None:
         return ZERO
@@ -167,10 +148,10 @@ def _formation(heures_qs, **par) -> dict:
     quote = connection.ops.quote_name
     keys = [f"t.{quote(k)}" for k in par]
     clauses = quote(ClauseMarche._meta.db_table)
-    part = _part_formation_max()
-    plafond = f"COALESCE(r.requises, 0) * {part}"
+    plafond = f"r.requises * {part_max_formation()}"  # no cap when the contract requires no hours
     select = ", ".join([*keys, "SUM(t.declarees)",
-                        f"SUM(CASE WHEN t.declarees < {plafond} THEN t.declarees ELSE {plafond} END)"])
+                        f"SUM(CASE WHEN r.requises IS NULL OR r.requises <= 0 OR t.declarees < {plafond} "
+                        f"THEN t.declarees ELSE {plafond} END)"])
     group = f" GROUP BY {', '.join(keys)}" if keys else ""
     # Values interpolated here are the ORM's own SQL and a Decimal from the settings; user input goes in params.
     statement = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -69,6 +69,17 @@ def heures_comptees(*, heures_directes=ZERO, heures_formation=ZERO, montant_euro
     total = (Decimal(heures_directes or 0) + euros_en_heures(montant_euros, taux) + Decimal(heures_euros_sans_montant or 0)
              + heures_formation_comptees(heures_formation, heures_requises, part_max))
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def heures_effectives():
+    """SQL expression of `heure_ligne` (before the training cap): the hours a monthly row counts for, amounts
+    sub- or co-contracted to an SIAE converted to hours. The bilans' aggregates use it."""
+    return Case(
+        When(modalite__in=MODALITES_EN_EUROS, montant_ht__isnull=False,
+             then=F("montant_ht") / Value(taux_sous_traitance(), output_field=DecimalField(max_digits=20, decimal_places=6))),
+        default=F("heures"),
+        output_field=DecimalField(max_digits=20, decimal_places=6),
+    )
 
 
 def heure_ligne(row: HeuresMensuelles, taux: Decimal | None = None) -> Decimal:
