@@ -1,7 +1,7 @@
 """Bilans benchmark: 100,000 contracts and 2,000,000 monthly hour rows on PostgreSQL.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/spaser_bench_bilans .venv/bin/python bench/bench_bilans.py
-    (--scale petit: 10,000 contracts and 200,000 rows, for a quick look)
+    (--scale departement: 10,000 contracts and 200,000 rows; default --scale national)
 
 Data are built by PostgreSQL itself (INSERT … SELECT over generate_series), once: a second run reuses them.
 Measured: `generer_bilan --format json` (the indicator engine, through the command) against hand-written
@@ -19,9 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/spaser_bench_bilans")
 
-from common import Figure, report, scale_arg, setup, timed  # noqa: E402
+from common import Figure, report, scale_volumes, setup, timed  # noqa: E402
 
-SCALES = {"departement": (100_000, 2_000_000), "petit": (10_000, 200_000)}
 PREFIX = "BB"  # identifiant prefix of the benchmark's contracts
 ANNEE = 2025
 MOIS = 72  # 2020-01 .. 2025-12
@@ -244,7 +243,7 @@ def main():
     from bilans.pdf import bilan_pdf
     from bilans.selectors import indicateurs_annuels
 
-    n_marches, n_heures = SCALES.get(scale_arg(), SCALES["departement"])
+    scale, n_marches, n_heures = scale_volumes()
     instance = build(n_marches, n_heures)
 
     def command_json():
@@ -270,7 +269,7 @@ def main():
     t_pdf = time.perf_counter() - start
     print(f"PDF : {len(pdf)} octets en {t_pdf:.1f} s", flush=True)
     report("bilans", [
-        Figure(f"données : marchés / relevés d'heures ({n_marches:,} / {n_heures:,})".replace(",", " "),
+        Figure(f"échelle {scale} : marchés / relevés d'heures ({n_marches:,} / {n_heures:,})".replace(",", " "),
                n_heures, "lignes"),
         Figure("generer_bilan --format json", t_command, "ms"),
         Figure("SQL GROUP BY écrit à la main (mêmes chiffres)", t_sql, "ms"),

@@ -1,4 +1,5 @@
-"""Contract register at scale (issue 3): list page time and query count with 100,000 contracts, DECP import rate.
+"""Contract register at scale (issue 3): list page time and query count with the scale's contracts (national:
+100,000; departement: 10,000), DECP import rate.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/spaser_bench_marches .venv/bin/python bench/bench_marches.py
 
@@ -16,7 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-N = int(os.environ.get("BENCH_MARCHES", "100000"))
+from common import scale_volumes  # noqa: E402
+
+N = int(os.environ.get("BENCH_MARCHES") or scale_volumes()[1])
 N_DECP = int(os.environ.get("BENCH_MARCHES_DECP", "20000"))
 BENCH_SIRET = "13000000000016"
 DECP_SIRET = "13000000000024"

@@ -51,7 +51,20 @@ def timed(func, repeat: int = 5) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def scale_arg(default="departement") -> str:
+# Data volumes of the generators: (contracts, monthly hour rows). National: about 58,000 contracts and 25 M hours
+# a year across France; 100,000 contracts and 2,000,000 monthly rows (about 6 years of a large network).
+SCALES = {"departement": (10_000, 200_000), "national": (100_000, 2_000_000)}
+
+
+def scale_volumes() -> tuple[str, int, int]:
+    """(scale name, contracts, hour rows) from --scale (default: national)."""
+    name = scale_arg()
+    if name not in SCALES:
+        sys.exit(f"Échelle inconnue : {name} (choix : {', '.join(SCALES)})")
+    return (name, *SCALES[name])
+
+
+def scale_arg(default="national") -> str:
     for index, arg in enumerate(sys.argv):
         if arg == "--scale" and index + 1 < len(sys.argv):
             return sys.argv[index + 1]

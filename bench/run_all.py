@@ -1,4 +1,8 @@
-"""make bench: run every bench/bench_*.py against PostgreSQL and Redis, then print one table."""
+"""make bench: run every bench/bench_*.py against PostgreSQL and Redis, then print one table.
+
+    make bench                                   # every script, national scale
+    make bench BENCH_ARGS="--scale departement"  # smaller data
+    make bench BENCH_ARGS="charge"               # only bench_charge.py"""
 
 import json
 import os
@@ -27,14 +31,22 @@ def ensure_database():
 def main():
     ensure_database()
     scripts = sorted((ROOT / "bench").glob("bench_*.py"))
-    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    # Options (--scale national, --users 50…) go to every script; other words pick scripts by name.
+    options, only, args = [], [], sys.argv[1:]
+    while args:
+        arg = args.pop(0)
+        if arg.startswith("--"):
+            options.append(arg)
+            if "=" not in arg and args and not args[0].startswith("--"):
+                options.append(args.pop(0))
+        else:
+            only.append(arg)
     failed = []
     for script in scripts:
         if only and not any(o in script.stem for o in only):
             continue
         print(f"--- {script.name}", flush=True)
-        code = subprocess.call([sys.executable, str(script), *[a for a in sys.argv[1:] if a.startswith("--")]],
-                               cwd=ROOT)
+        code = subprocess.call([sys.executable, str(script), *options], cwd=ROOT)
         if code:
             failed.append(script.name)
     print("\n" + "=" * 110)
