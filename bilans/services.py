@@ -14,33 +14,64 @@ JOB_TYPE = "bilan_annuel"
 
 
 @transaction.atomic
-def bilan_demander(*, user, acheteur, annee: int, depuis: int | None = None, direction=None, famille=None,
-                   convention=None) -> Bilan:
+def bilan_demander(
+    *, user, acheteur, annee: int, depuis: int | None = None, direction=None, famille=None, convention=None
+) -> Bilan:
     """Record who asks for which bilan, and queue its PDF (built by a worker once the transaction commits)."""
-    bilan = Bilan(acheteur=acheteur, annee=annee, depuis=depuis, direction=direction, famille=famille,
-                  convention=convention, demande_par=user if getattr(user, "is_authenticated", False) else None)
+    bilan = Bilan(
+        acheteur=acheteur,
+        annee=annee,
+        depuis=depuis,
+        direction=direction,
+        famille=famille,
+        convention=convention,
+        demande_par=user if getattr(user, "is_authenticated", False) else None,
+    )
     record_author(bilan, user=user, reason="Demande de bilan annuel")
     bilan.save()
-    bilan.tache = job_enqueue(type=JOB_TYPE, parametres={"bilan_id": bilan.pk, **bilan.parametres()}, user=user,
-                              organisation=acheteur)
+    bilan.tache = job_enqueue(
+        type=JOB_TYPE,
+        parametres={"bilan_id": bilan.pk, **bilan.parametres()},
+        user=user,
+        organisation=acheteur,
+    )
     bilan.save(update_fields=["tache"])
     return bilan
 
 
 def bilan_regenerer(*, bilan: Bilan, user) -> Bilan:
     """A new bilan with the same parameters (the previous one is kept, with its file)."""
-    return bilan_demander(user=user, acheteur=bilan.acheteur, annee=bilan.annee, depuis=bilan.depuis,
-                          direction=bilan.direction, famille=bilan.famille, convention=bilan.convention)
+    return bilan_demander(
+        user=user,
+        acheteur=bilan.acheteur,
+        annee=bilan.annee,
+        depuis=bilan.depuis,
+        direction=bilan.direction,
+        famille=bilan.famille,
+        convention=bilan.convention,
+    )
 
 
 @transaction.atomic
 def bilan_generer(*, bilan: Bilan) -> Bilan:
     """Build the PDF and attach it (called by the job; idempotent: a new build replaces the file)."""
-    pdf = bilan_pdf(acheteur=bilan.acheteur, annee=bilan.annee, depuis=bilan.depuis, direction=bilan.direction,
-                    famille=bilan.famille, convention=bilan.convention)
+    pdf = bilan_pdf(
+        acheteur=bilan.acheteur,
+        annee=bilan.annee,
+        depuis=bilan.depuis,
+        direction=bilan.direction,
+        famille=bilan.famille,
+        convention=bilan.convention,
+    )
     if bilan.fichier:
         bilan.fichier.delete(save=False)
-    bilan.fichier.save(bilan.nom_fichier(), ContentFile(pdf), save=False)
+    # One file name per bilan: a file left there by an attempt killed before its commit (core.jobs) is
+    # replaced, not kept beside the new one. Users download it as nom_fichier() whatever its stored name.
+    nom = f"{bilan.pk}-{bilan.nom_fichier()}"
+    stocke = bilan.fichier.field.generate_filename(bilan, nom)
+    if bilan.fichier.storage.exists(stocke):
+        bilan.fichier.storage.delete(stocke)
+    bilan.fichier.save(nom, ContentFile(pdf), save=False)
     bilan.generated_at = timezone.now()
     record_author(bilan, reason="PDF du bilan produit")
     bilan.save(update_fields=["fichier", "generated_at"])

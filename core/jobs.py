@@ -9,7 +9,9 @@ not run again, so a redelivered message (worker killed mid-task) completes it ex
 
 import logging
 import socket
+import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +35,9 @@ def job_enqueue(*, type: str, parametres: dict | None = None, user=None, organis
     if type not in REGISTRY:
         raise ValueError(f"Type de tâche inconnu : {type}")
     tache = Tache.objects.create(
-        type=type, parametres=parametres or {}, demandee_par=user if getattr(user, "is_authenticated", False) else None,
+        type=type,
+        parametres=parametres or {},
+        demandee_par=user if getattr(user, "is_authenticated", False) else None,
         organisation=organisation,
     )
     from .tasks import run_tache
@@ -56,12 +60,20 @@ def _load_job_modules():
 
 
 def job_run(tache_id: int) -> Tache | None:
-    """Run a job once. Called by the Celery task; safe to call again for the same id."""
+    """Run a job once. Called by the Celery task; safe to call again for the same id.
+
+    Two transactions: the claim (state "en cours", committed so users see it), then the work, which holds
+    the Tache's row lock until it commits. A worker killed mid-job rolls its work back and releases the
+    lock; the message, acknowledged late, is redelivered and the job, still "en cours", is run again. A
+    duplicate delivery while the job runs (a job longer than the broker's visibility timeout) waits on the
+    lock, then finds the job done and stops: the work is committed once."""
     _load_job_modules()
     with transaction.atomic():
         tache = Tache.objects.select_for_update().filter(pk=tache_id).first()
         if tache is None or tache.etat == Tache.Etat.TERMINEE:
             return tache
+        if tache.etat == Tache.Etat.EN_COURS:
+            logger.warning("Reprise de la tâche %s (tentative %s interrompue)", tache_id, tache.tentatives)
         tache.etat = Tache.Etat.EN_COURS
         tache.started_at = timezone.now()
         tache.tentatives += 1
@@ -72,7 +84,11 @@ def job_run(tache_id: int) -> Tache | None:
         if service is None:
             raise ValueError(f"Type de tâche inconnu : {tache.type}")
         with transaction.atomic():
+            locked = Tache.objects.select_for_update().filter(pk=tache_id).first()
+            if locked is None or locked.etat == Tache.Etat.TERMINEE:  # done meanwhile by a duplicate delivery
+                return locked
             service(tache)
+            _test_pause()
             tache.etat = Tache.Etat.TERMINEE
             tache.finished_at = timezone.now()
             tache.save()
@@ -83,6 +99,15 @@ def job_run(tache_id: int) -> Tache | None:
         )
         tache.refresh_from_db()
     return tache
+
+
+def _test_pause():
+    """Test-only (tests/robustesse/test_fault_worker.py): with TACHE_PAUSE_TEST set (config.settings.test, from
+    the environment of a worker the test starts), wait after the job's writes, before its commit, so the test
+    can kill the worker at that point. Absent from the other settings: no effect."""
+    seconds = getattr(settings, "TACHE_PAUSE_TEST", 0)
+    if seconds:
+        time.sleep(seconds)
 
 
 @register("verification_worker")

@@ -18,49 +18,87 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """A real Celery worker in its own process, on the same broker and database as the test.
+def celery_worker_factory(transactional_db, tmp_path):
+    """Start real Celery workers, each in its own process, on the same broker, database and queue as the test.
 
-    With REDIS_URL set it uses Redis; otherwise kombu's filesystem transport (settings.CELERY_BROKER_DIR).
-    The test sends tasks with `app.send_task` / `.delay()` after switching eager mode off."""
+    With REDIS_URL set they use Redis; otherwise kombu's filesystem transport (settings.CELERY_BROKER_DIR).
+    `start(env={...})` adds environment variables (e.g. CELERY_VISIBILITY_TIMEOUT, TACHE_PAUSE_TEST) for that
+    worker. The test sends tasks with `app.send_task` / `.delay()`: eager mode is off while the fixture lives."""
     from config.celery import app
 
-    env = os.environ.copy()
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    env["CELERY_WORKER_REAL"] = "1"
+    base_env = os.environ.copy()
+    base_env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    base_env["CELERY_WORKER_REAL"] = "1"
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
-        env.pop("DATABASE_URL", None)
-        env["WORKER_SQLITE_NAME"] = str(db["NAME"])
+        base_env.pop("DATABASE_URL", None)
+        base_env["WORKER_SQLITE_NAME"] = str(db["NAME"])
     else:
-        env["DATABASE_URL"] = (
+        base_env["DATABASE_URL"] = (
             f"postgresql://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
     # Same broker as this process (Redis, or the filesystem folder of the settings); a queue of its own.
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
-    env["CELERY_TEST_QUEUE"] = queue
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", queue, "--loglevel=INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    base_env["CELERY_TEST_QUEUE"] = queue
+    workers = []
+
+    def start(env=None):
+        log_path = tmp_path / f"worker-{len(workers) + 1}.log"
+        log = open(log_path, "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--loglevel=INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"w{len(workers) + 1}-{queue}@%h",
+            ],
+            cwd=ROOT,
+            env={**base_env, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        worker = SimpleWorker(process, log_path, queue)
+        workers.append((worker, log))
+        return worker
+
     previous_eager = app.conf.task_always_eager
     previous_queue = app.conf.task_default_queue
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     try:
-        yield SimpleWorker(process, tmp_path / "worker.log", queue)
+        yield start
     finally:
         app.conf.task_always_eager = previous_eager
         app.conf.task_default_queue = previous_queue
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+        for worker, log in workers:
+            process = worker.process
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+            log.close()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_factory):
+    """One real Celery worker (see celery_worker_factory)."""
+    return celery_worker_factory()
 
 
 class SimpleWorker:
@@ -71,6 +109,11 @@ class SimpleWorker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def kill(self):
+        """SIGKILL, as an out-of-memory kill or a lost machine: no cleanup, no acknowledgement."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
 
     def wait_for(self, predicate, timeout=60, interval=0.2):
         """Poll `predicate()` until true; fail with the worker log if it never is."""
@@ -104,9 +147,17 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=path, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

@@ -1,6 +1,7 @@
 """Test settings: the same as production in shape, eager Celery unless a test starts a real worker."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
@@ -25,3 +26,8 @@ if os.environ.get("WORKER_SQLITE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["WORKER_SQLITE_NAME"]
 if os.environ.get("CELERY_WORKER_REAL"):
     CELERY_TASK_ALWAYS_EAGER = False
+# Fault tests (tests/robustesse/test_fault_worker.py) start workers that pause inside a job, before its commit,
+# so they can be killed there (core.jobs._test_pause), and that write their files under the test's own folder.
+TACHE_PAUSE_TEST = float(os.environ.get("TACHE_PAUSE_TEST") or 0)
+if os.environ.get("WORKER_MEDIA_ROOT"):
+    MEDIA_ROOT = Path(os.environ["WORKER_MEDIA_ROOT"])
