@@ -18,7 +18,7 @@ LA_POSTE_SIREN = "356000000"
 
 def siret_ok(siret: str) -> bool:
     """14 digits and the Luhn key; La Poste's establishments use a digit sum divisible by 5."""
-    if not siret or len(siret) != 14 or not siret.isdigit():
+    if not siret or len(siret) != 14 or not (siret.isascii() and siret.isdigit()):
         return False
     if siret.startswith(LA_POSTE_SIREN):
         return luhn_ok(siret) or sum(int(c) for c in siret) % 5 == 0
@@ -29,7 +29,7 @@ def siret_error(siret: str) -> str | None:
     """A French sentence saying what is wrong with a SIRET, or None."""
     if not siret:
         return "Le SIRET est vide."
-    if not siret.isdigit():
+    if not (siret.isascii() and siret.isdigit()):  # "²" or "١" are digits for str.isdigit()
         return "Le SIRET ne doit contenir que des chiffres."
     if len(siret) != 14:
         return f"Le SIRET doit compter 14 chiffres ({len(siret)} saisis)."
