@@ -40,6 +40,9 @@ from .enums import (
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "schema_decp_v2.0.3.json"
 MAX_ANOMALIES_STORED = 5000
+# What the database columns hold: amounts are DECIMAL(15, 2), counts and durations 32-bit integers.
+MONTANT_MAX = Decimal("9999999999999.99")
+ENTIER_MAX = 2_147_483_647
 
 MARCHE_KEYS = {
     "id", "acheteur", "nature", "objet", "codeCPV", "techniques", "modalitesExecution", "idAccordCadre",
@@ -68,6 +71,11 @@ class Probleme:
     identifiant: str
     champ: str
     message: str
+
+    def __post_init__(self):
+        # Messages quote the file's values: no NUL byte nor lone surrogate may reach the report or the journal.
+        self.identifiant, self.champ, self.message = _lisible(self.identifiant), _lisible(self.champ), \
+            _lisible(self.message)
 
     def as_dict(self):
         return {"fichier": self.fichier, "index": self.index, "id": self.identifiant, "champ": self.champ,
@@ -125,6 +133,25 @@ class ParseResult:
 
 # --- Normalisation helpers ---------------------------------------------------------------------------
 
+def _lisible(text) -> str:
+    """A text safe to store and show: NUL bytes and lone surrogates written as escapes."""
+    text = str(text)
+    if text.isascii() and "\x00" not in text:
+        return text
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _texte_interdit(text: str) -> bool:
+    """NUL bytes and lone surrogates cannot be stored (PostgreSQL refuses them)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _key(text) -> str:
     """'Appel d’offres  OUVERT' -> 'appeldoffresouvert' (accents, case, punctuation and spaces ignored)."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
@@ -180,13 +207,16 @@ def _text(value, ctx, champ, max_length=None) -> str:
         ctx.erreur(champ, "texte attendu, structure trouvée")
         return ""
     text = str(value).strip()
+    if _texte_interdit(text):
+        ctx.erreur(champ, "texte contenant un caractère interdit (caractère nul ou codage invalide)")
+        return ""
     if max_length and len(text) > max_length:
         ctx.anomalie(champ, f"texte tronqué à {max_length} caractères")
         text = text[:max_length]
     return text
 
 
-def _decimal(value, ctx, champ, minimum=None):
+def _decimal(value, ctx, champ, minimum=None, maximum=None, places=None):
     if _empty(value):
         return None
     if isinstance(value, bool):
@@ -211,11 +241,25 @@ def _decimal(value, ctx, champ, minimum=None):
     if minimum is not None and number < minimum:
         ctx.erreur(champ, f"valeur {value} inférieure au minimum {minimum}")
         return None
+    if maximum is not None and number > maximum:
+        ctx.erreur(champ, f"valeur {value} supérieure au maximum {maximum}")
+        return None
+    if places is not None:
+        number = number.quantize(places)
     return number
 
 
+CENTIMES = Decimal("0.01")
+TAUX = Decimal("0.0001")  # rates and shares are DECIMAL(5, 4)
+
+
+def _montant(value, ctx, champ):
+    """An amount in euros: positive, at most MONTANT_MAX, rounded to the cent."""
+    return _decimal(value, ctx, champ, minimum=0, maximum=MONTANT_MAX, places=CENTIMES)
+
+
 def _int(value, ctx, champ):
-    number = _decimal(value, ctx, champ, minimum=0)
+    number = _decimal(value, ctx, champ, minimum=0, maximum=ENTIER_MAX)
     if number is None:
         return None
     if number != number.to_integral():
@@ -348,6 +392,9 @@ def _titulaire(item, ctx, champ, role="titulaire"):
     if len(ident) > 20:
         ctx.erreur(champ, f"identifiant d'entreprise trop long « {ident} »")
         return None
+    if _texte_interdit(ident) or not ident.isprintable():
+        ctx.erreur(champ, f"identifiant d'entreprise illisible « {ident} »")
+        return None
     raw_type = item.get("typeIdentifiant")
     if _empty(raw_type):
         type_identifiant = TypeIdentifiant.SIRET if ident.isdigit() else TypeIdentifiant.TVA
@@ -417,7 +464,7 @@ def _modifications(raw, ctx, concession=False):
             date_notification=_date(date, ctx, "modifications.dateNotificationModification"),
             date_publication_donnees=_date(item.get("datePublicationDonneesModification"), ctx,
                                            "modifications.datePublicationDonneesModification"),
-            montant_ht=_decimal(item.get(montant_key), ctx, f"modifications.{montant_key}", minimum=0),
+            montant_ht=_montant(item.get(montant_key), ctx, f"modifications.{montant_key}"),
             duree_mois=_int(item.get("dureeMois"), ctx, "modifications.dureeMois"),
         ))
     numeros = [m.numero for m in result]
@@ -486,7 +533,7 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
     if concession:
         champs["date_notification"] = _date(raw.get("dateSignature"), ctx, "dateSignature")
         champs["date_debut"] = _date(raw.get("dateDebutExecution"), ctx, "dateDebutExecution")
-        champs["montant_ht"] = _decimal(raw.get("valeurGlobale"), ctx, "valeurGlobale", minimum=0)
+        champs["montant_ht"] = _montant(raw.get("valeurGlobale"), ctx, "valeurGlobale")
         titulaires_raw = _items(raw.get("concessionnaires"), "concessionnaire", ctx, "concessionnaires")
         titulaires = [t for t in (_titulaire(i, ctx, "concessionnaires") for i in titulaires_raw) if t]
     else:
@@ -515,12 +562,12 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
         if taux is not None and taux > 1:
             ctx.anomalie("tauxAvance", f"taux {taux} lu comme un pourcentage")
             taux = taux / 100 if taux <= 100 else None
-        champs["taux_avance"] = taux
+        champs["taux_avance"] = taux.quantize(TAUX) if taux is not None else None
         champs["type_groupement"] = _enum(raw.get("typeGroupementOperateurs"), TypeGroupement, ctx,
                                           "typeGroupementOperateurs") or TypeGroupement.AUCUN
         champs["sous_traitance_declaree"] = _bool(raw.get("sousTraitanceDeclaree"), ctx, "sousTraitanceDeclaree")
         champs["date_notification"] = _date(raw.get("dateNotification"), ctx, "dateNotification")
-        champs["montant_ht"] = _decimal(raw.get("montant"), ctx, "montant", minimum=0)
+        champs["montant_ht"] = _montant(raw.get("montant"), ctx, "montant")
         types_prix = []
         for value in _items(raw.get("typesPrix"), "typePrix", ctx, "typesPrix"):
             value = _enum(value, TypePrix, ctx, "typesPrix")
@@ -541,7 +588,7 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
         champs["types_prix"] = types_prix
         for key, name in (("origineUE", "origine_ue"), ("origineFrance", "origine_france")):
             value = _decimal(raw.get(key), ctx, key, minimum=0)
-            champs[name] = value if value is None or value <= 1 else None
+            champs[name] = value.quantize(TAUX) if value is not None and value <= 1 else None
         titulaires_raw = _items(raw.get("titulaires"), "titulaire", ctx, "titulaires")
         titulaires = [t for t in (_titulaire(i, ctx, "titulaires") for i in titulaires_raw) if t]
         for acte in _items(raw.get("actesSousTraitance"), "acteSousTraitance", ctx, "actesSousTraitance"):
@@ -551,7 +598,7 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
             sous_traitant = _titulaire(acte.get("sousTraitant") or {}, ctx, "actesSousTraitance.sousTraitant",
                                        role="sous_traitant")
             if sous_traitant:
-                sous_traitant.montant_ht = _decimal(acte.get("montant"), ctx, "actesSousTraitance.montant", 0)
+                sous_traitant.montant_ht = _montant(acte.get("montant"), ctx, "actesSousTraitance.montant")
                 sous_traitant.date_notification = _date(acte.get("dateNotification"), ctx,
                                                         "actesSousTraitance.dateNotification")
                 titulaires.append(sous_traitant)
@@ -585,7 +632,8 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
 
 
 def empreinte(raw) -> str:
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+                          .encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --- Documents ---------------------------------------------------------------------------------------
@@ -625,20 +673,33 @@ def load_document(data: bytes, fichier: str):
         from defusedxml import DefusedXmlException
         from defusedxml.ElementTree import fromstring
 
+        # A DECP file needs no DTD: any declaration (entity expansion, external entities) is refused outright.
         try:
-            root = fromstring(text)
-        except (ParseError, DefusedXmlException) as exc:
-            raise DecpError(f"{fichier} : XML illisible ou dangereux ({exc})") from exc
-        return {root.tag: _xml_to_obj(root)}, True
+            root = fromstring(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        except DefusedXmlException as exc:
+            raise DecpError(f"{fichier} : XML illisible ou dangereux (le fichier déclare des entités (DTD), "
+                            "refusées par sécurité)") from exc
+        except ParseError as exc:
+            raise DecpError(f"{fichier} : XML illisible ({_lisible(exc)})") from exc
+        except (ValueError, LookupError, RecursionError) as exc:  # unknown encoding, absurd nesting
+            raise DecpError(f"{fichier} : XML illisible ({exc.__class__.__name__})") from exc
+        try:
+            return {root.tag: _xml_to_obj(root)}, True
+        except RecursionError as exc:
+            raise DecpError(f"{fichier} : XML illisible (imbrication trop profonde)") from exc
     try:
         return json.loads(text.decode("utf-8")), False
     except UnicodeDecodeError:
         try:
             return json.loads(text.decode("latin-1")), False
         except ValueError as exc:
-            raise DecpError(f"{fichier} : ni JSON ni XML lisible ({exc})") from exc
+            raise DecpError(f"{fichier} : ni JSON ni XML lisible ({_lisible(exc)})") from exc
+        except RecursionError as exc:
+            raise DecpError(f"{fichier} : JSON illisible (imbrication trop profonde)") from exc
     except ValueError as exc:
-        raise DecpError(f"{fichier} : JSON illisible ({exc})") from exc
+        raise DecpError(f"{fichier} : JSON illisible ({_lisible(exc)})") from exc
+    except RecursionError as exc:
+        raise DecpError(f"{fichier} : JSON illisible (imbrication trop profonde)") from exc
 
 
 def parse_bytes(data: bytes, fichier: str) -> ParseResult:
@@ -685,13 +746,18 @@ def parse_bytes(data: bytes, fichier: str) -> ParseResult:
         if not concession and (str(raw.get("_type", "")).lower().startswith("contrat") or "autoriteConcedante" in raw):
             concession = True
         result.nb_lus += 1
-        fingerprint = empreinte(raw)
-        if fingerprint in seen:
-            ctx.anomalie("", f"contrat identique en tout point au contrat n° {seen[fingerprint] + 1} : importé une fois")
-            result.nb_doublons += 1
+        try:
+            fingerprint = empreinte(raw)
+            if fingerprint in seen:
+                ctx.anomalie("", f"contrat identique en tout point au contrat n° {seen[fingerprint] + 1} : "
+                                 "importé une fois")
+                result.nb_doublons += 1
+                continue
+            seen[fingerprint] = index
+            record = _parse_marche(raw, ctx, concession)
+        except RecursionError:
+            ctx.erreur("", "contrat illisible (imbrication trop profonde)")
             continue
-        seen[fingerprint] = index
-        record = _parse_marche(raw, ctx, concession)
         if record is not None:
             record.empreinte = fingerprint
             result.records.append(record)
