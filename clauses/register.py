@@ -44,6 +44,11 @@ def export_values(marche_ids) -> dict:
     }
 
 
+# What the columns hold (DECIMAL(8, 2) for the hourly cost, DECIMAL(12, 2) for hours).
+_MAXIMUM = {"clause_insertion_part_main_oeuvre": Decimal("1000"), "clause_insertion_taux": Decimal("1000"),
+            "clause_insertion_cout_horaire": Decimal("999999.99"), "heures_requises": Decimal("9999999999.99")}
+
+
 def _decimal(text):
     return Decimal(str(text).strip().replace("\u202f", "").replace(" ", "").replace(",", "."))
 
@@ -60,7 +65,11 @@ def parse(row: dict):
         except (InvalidOperation, ValueError):
             errors.append((column, f"« {raw} » n'est pas un nombre"))
             continue
-        if value < 0:
+        if not value.is_finite():
+            errors.append((column, f"« {raw} » n'est pas un nombre"))
+        elif value > _MAXIMUM[column]:
+            errors.append((column, f"{raw} dépasse le maximum ({_MAXIMUM[column]})"))
+        elif value < 0:
             errors.append((column, "la valeur doit être positive"))
         elif column in ("clause_insertion_part_main_oeuvre", "clause_insertion_taux") and value > 1:
             errors.append((column, f"un taux s'écrit en décimal (0,05 pour 5 %), pas {raw}"))

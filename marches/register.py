@@ -150,7 +150,15 @@ def _parse_date(text):
 
 
 def parse(data: bytes, fichier: str) -> Lecture:
-    from .decp import _enum_index, _key, procedure_approchee
+    from .decp import (
+        CENTIMES,
+        ENTIER_MAX,
+        MONTANT_MAX,
+        _enum_index,
+        _key,
+        _texte_interdit,
+        procedure_approchee,
+    )
 
     lecture = Lecture(fichier=fichier)
     try:
@@ -174,6 +182,10 @@ def parse(data: bytes, fichier: str) -> Lecture:
             continue
         errors_before = len(lecture.erreurs)
         err = lambda col, reason, n=numero: lecture.erreur(n, col, reason)  # noqa: E731
+        for col, value in row.items():
+            if _texte_interdit(value):
+                err(col, "caractère interdit (caractère nul ou codage invalide)")
+                row[col] = ""
         siret = normalise_siret(row.get("acheteur_siret"))
         if siret_error(siret):
             err("acheteur_siret", siret_error(siret))
@@ -213,6 +225,10 @@ def parse(data: bytes, fichier: str) -> Lecture:
                 champs["montant_ht"] = Decimal(montant.replace(",", "."))
                 if champs["montant_ht"] < 0 or not champs["montant_ht"].is_finite():
                     err("montant_ht", "montant négatif")
+                elif champs["montant_ht"] > MONTANT_MAX:
+                    err("montant_ht", f"« {montant} » dépasse le montant maximal ({MONTANT_MAX} €)")
+                else:
+                    champs["montant_ht"] = champs["montant_ht"].quantize(CENTIMES)
             except InvalidOperation:
                 err("montant_ht", f"« {montant} » n'est pas un montant")
         for col in ("date_lancement", "date_notification"):
@@ -225,7 +241,7 @@ def parse(data: bytes, fichier: str) -> Lecture:
         if duree:
             try:
                 number = Decimal(duree.replace(",", "."))
-                if number < 0 or number != number.to_integral():
+                if number < 0 or number != number.to_integral() or number > ENTIER_MAX:
                     raise InvalidOperation
                 champs["duree_mois"] = int(number)
             except InvalidOperation:
