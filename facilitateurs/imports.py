@@ -93,11 +93,17 @@ def lire_tableau(path: str, nom: str | None = None) -> tuple[list[str], list[lis
 
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
+            try:
+                if not workbook.worksheets:
+                    raise FichierIllisible("Le classeur XLSX ne contient aucune feuille.")
+                sheet = workbook.worksheets[0]
+                rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            finally:
+                workbook.close()
+        except FichierIllisible:
+            raise
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file, not a bug
             raise FichierIllisible(f"Classeur XLSX illisible ({exc.__class__.__name__}).") from exc
-        sheet = workbook.worksheets[0]
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
     else:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -107,7 +113,11 @@ def lire_tableau(path: str, nom: str | None = None) -> tuple[list[str], list[lis
             raise FichierIllisible("Le fichier n'est pas encodé en UTF-8.") from exc
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        try:
+            rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""),
+                                                                   delimiter=delimiter)]
+        except csv.Error as exc:  # a field over csv's size limit, a stray quote in strict mode...
+            raise FichierIllisible(f"CSV illisible ({exc}).") from exc
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
@@ -155,6 +165,31 @@ def parse_date(value: str) -> datetime.date:
     raise ValueError
 
 
+MONTANT_MAX = Decimal("9999999999.99")  # HeuresMensuelles.montant_ht is DECIMAL(12, 2)
+
+
+def _chiffres(value: str, n: int) -> bool:
+    """Exactly n ASCII digits ("²" or "٤" are digits for str.isdigit(), not for a SIRET or a postal code)."""
+    return len(value) == n and value.isascii() and value.isdigit()
+
+
+def _texte_interdit(value: str) -> bool:
+    """NUL bytes and lone surrogates cannot be stored (PostgreSQL refuses them)."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _caracteres_interdits(row, index, line, erreurs) -> None:
+    for name in index:
+        if _texte_interdit(_get(row, index, name)):
+            erreurs.append(Erreur(line, name, "caractère interdit (caractère nul ou codage invalide)"))
+
+
 def _get(row, index, name) -> str:
     i = index.get(name)
     return row[i].strip() if i is not None and i < len(row) and row[i] is not None else ""
@@ -198,7 +233,8 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         code_postal = _get(row, index, "entreprise_code_postal")
         code = _get(row, index, "participant_code")
         before = len(erreurs)
-        if not (len(acheteur_siret) == 14 and acheteur_siret.isdigit()):
+        _caracteres_interdits(row, index, line, erreurs)
+        if not _chiffres(acheteur_siret, 14):
             erreurs.append(Erreur(line, "acheteur_siret", f"SIRET de l'acheteur invalide « {acheteur_siret} »"))
         if not marche_id:
             erreurs.append(Erreur(line, "marche_id", "identifiant du marché vide"))
@@ -206,8 +242,10 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
             siret_errors[entreprise_siret] = siret_error(entreprise_siret)
         if siret_errors[entreprise_siret]:
             erreurs.append(Erreur(line, "entreprise_siret", siret_errors[entreprise_siret]))
-        if code_postal and not (len(code_postal) == 5 and code_postal.isdigit()):
+        if code_postal and not _chiffres(code_postal, 5):
             erreurs.append(Erreur(line, "entreprise_code_postal", f"code postal invalide « {code_postal} »"))
+        if len(_get(row, index, "entreprise_nom")) > 255:
+            erreurs.append(Erreur(line, "entreprise_nom", "raison sociale de plus de 255 caractères"))
         try:
             mois = parse_mois(_get(row, index, "mois"))
         except ValueError:
@@ -233,9 +271,10 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         montant = None
         if montant_text:
             try:
-                montant = parse_decimal(montant_text).quantize(Decimal("0.01"))
-                if montant < 0:
+                montant = parse_decimal(montant_text)
+                if montant < 0 or montant > MONTANT_MAX:
                     raise InvalidOperation
+                montant = montant.quantize(Decimal("0.01"))
                 if modalite not in MODALITES_SANS_PARTICIPANT:
                     erreurs.append(Erreur(line, "montant_ht",
                                           "un montant ne s'indique que pour la sous- ou co-traitance à une SIAE"))
@@ -371,6 +410,7 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
         if not any(row):
             continue
         before = len(erreurs)
+        _caracteres_interdits(row, index, line, erreurs)
         code = _get(row, index, "code")
         if not code or len(code) > 30:
             erreurs.append(Erreur(line, "code", "code vide ou de plus de 30 caractères"))
@@ -379,7 +419,7 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
         annee_text = _get(row, index, "annee_naissance")
         annee = None
         if annee_text:
-            if annee_text.isdigit() and 1900 <= int(annee_text) <= this_year:
+            if annee_text.isascii() and annee_text.isdigit() and 1900 <= int(annee_text) <= this_year:
                 annee = int(annee_text)
             else:
                 erreurs.append(Erreur(line, "annee_naissance", f"année invalide « {annee_text} »"))
@@ -387,7 +427,7 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
         if sexe not in Sexe.values:
             erreurs.append(Erreur(line, "sexe", f"sexe invalide « {sexe} » (F, M ou X)"))
         cp = _get(row, index, "code_postal")
-        if cp and not (len(cp) == 5 and cp.isdigit()):
+        if cp and not _chiffres(cp, 5):
             erreurs.append(Erreur(line, "code_postal", f"code postal invalide « {cp} »"))
         qpv_text = _get(row, index, "qpv").lower()
         if qpv_text not in OUI | NON:
@@ -404,6 +444,8 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
         if date_text:
             try:
                 date_elig = parse_date(date_text)
+                if not 1900 <= date_elig.year <= this_year + 1:
+                    raise ValueError
             except ValueError:
                 erreurs.append(Erreur(line, "date_eligibilite",
                                       f"date invalide « {date_text} » (AAAA-MM-JJ ou JJ/MM/AAAA)"))
