@@ -9,6 +9,12 @@ Each app declares its rows in `tests/<app>/access.py`:
 
 `tests/test_access_matrix.py` fails when a URL pattern has no row, so a new view cannot ship
 without its permissions being stated and tested.
+
+Every URL that takes an object id (an `int` in its pattern) also has an ownership row in the app's
+`OWNERSHIP` dict: either `Owned(...)`, naming an object of each buyer, or `NotOwned("why")`. The matrix then
+tries each id from a user of another buyer (partner B on partner A's object, partner A on the instance's and
+partner B's) and, for URLs that change a contract, from a buyer of another direction: every attempt, GET and
+POST, must answer 403/404 (405 for a method the view does not take) and leave the database unchanged.
 """
 
 from collections.abc import Callable
@@ -52,6 +58,42 @@ class Rule:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass
+class Owned:
+    """The object named by the URL's id belongs to one buyer. Each field: world -> URL kwargs naming an object
+    of that buyer (None: the buyer cannot own one). `autre_direction`: only for URLs that change a contract,
+    an object of the instance in another direction than the matrix's buyer (acheteurs edit their own only)."""
+
+    partenaire: Callable  # Partenaire A's object (the matrix's partner user belongs to A)
+    autre_partenaire: Callable  # Partenaire B's object
+    instance: Callable | None = None
+    autre_direction: Callable | None = None
+    data: Callable | None = None  # world -> POST data for the attempts (default: the matrix row's, else none)
+
+
+@dataclass
+class NotOwned:
+    """The URL's id names an object no buyer owns (shared referential, public page...): say why."""
+
+    reason: str
+
+
+def load_ownership():
+    ownership = {}
+    for app in APPS:
+        try:
+            module = import_module(f"tests.{app}.access")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"tests.{app}.access":
+                continue
+            raise
+        declared = getattr(module, "OWNERSHIP", {})
+        overlap = set(ownership) & set(declared)
+        assert not overlap, f"Ownership declared twice: {overlap}"
+        ownership.update(declared)
+    return ownership
+
+
 def load_access():
     rules = {}
     builders = []
@@ -82,14 +124,23 @@ def build_world():
     world.partenaire = OrganisationFactory(partenaire=True, nom="Partenaire A")
     world.autre_partenaire = OrganisationFactory(partenaire=True, nom="Partenaire B")
     world.users = {
-        "acheteur": UserFactory(username="m-acheteur", role=Role.ACHETEUR, organisation=world.instance,
-                                direction=world.direction),
+        "acheteur": UserFactory(
+            username="m-acheteur", role=Role.ACHETEUR, organisation=world.instance, direction=world.direction
+        ),
         "dcp": UserFactory(username="m-dcp", role=Role.DCP, organisation=world.instance),
-        "facilitateur": UserFactory(username="m-facilitateur", role=Role.FACILITATEUR, organisation=world.instance),
+        "facilitateur": UserFactory(
+            username="m-facilitateur", role=Role.FACILITATEUR, organisation=world.instance
+        ),
         "elu": UserFactory(username="m-elu", role=Role.ELU, organisation=world.instance),
-        "partenaire": UserFactory(username="m-partenaire", role=Role.PARTENAIRE, organisation=world.partenaire),
+        "partenaire": UserFactory(
+            username="m-partenaire", role=Role.PARTENAIRE, organisation=world.partenaire
+        ),
         "admin": UserFactory(username="m-admin", role=Role.ADMIN, organisation=world.instance),
     }
+    # Not a role of the matrix: the user of the other partner buyer, for the ownership attempts.
+    world.partenaire_b = UserFactory(
+        username="m-partenaire-b", role=Role.PARTENAIRE, organisation=world.autre_partenaire
+    )
     _, builders = load_access()
     for build in builders:
         build(world)

@@ -1,9 +1,14 @@
 import pytest
+from django.apps import apps
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 
-from tests.access import ROLES, build_world, load_access
+from tests.access import APPS, ROLES, NotOwned, Owned, build_world, load_access, load_ownership
 
 RULES, _ = load_access()
+OWNERSHIP = load_ownership()
+REFUSED = {"get": (403, 404, 405), "post": (403, 404, 405)}
 
 
 def _url_names(resolver=None, namespace=""):
@@ -14,6 +19,17 @@ def _url_names(resolver=None, namespace=""):
             yield from _url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
         elif isinstance(pattern, URLPattern):
             assert pattern.name, f"URL pattern without a name: {pattern.pattern}"
+            yield f"{namespace}{pattern.name}"
+
+
+def _patterns_with_id(resolver=None, namespace=""):
+    """URL names whose pattern takes an integer (an object id)."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            yield from _patterns_with_id(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif any(isinstance(c, IntConverter) for c in getattr(pattern.pattern, "converters", {}).values()):
             yield f"{namespace}{pattern.name}"
 
 
@@ -51,5 +67,91 @@ def test_role_answers(url_name, world, client):
         if response.status_code not in allowed:
             wrong.append(f"{role}: got {response.status_code}, expected {allowed}")
         if role == "anonyme" and response.status_code == 302 and url_name not in ("logout",):
-            assert response["Location"].startswith("/connexion/"), f"{url}: anonymous sent to {response['Location']}"
+            assert response["Location"].startswith("/connexion/"), (
+                f"{url}: anonymous sent to {response['Location']}"
+            )
     assert not wrong, f"{rule.method.upper()} {url}\n" + "\n".join(wrong)
+
+
+# --- Ownership: ids of another buyer's objects -----------------------------------------------------------
+
+
+def test_every_url_with_an_id_states_who_owns_its_object():
+    with_id = set(_patterns_with_id())
+    assert with_id, "no URL with an integer id found: the pattern walk is broken"
+    missing = sorted(with_id - set(OWNERSHIP))
+    stale = sorted(set(OWNERSHIP) - with_id)
+    assert not missing, (
+        "URLs taking an id without an ownership row (Owned or NotOwned) in "
+        f"tests/<app>/access.py OWNERSHIP: {missing}"
+    )
+    assert not stale, f"Ownership rows for URLs that take no id or no longer exist: {stale}"
+    for name, row in OWNERSHIP.items():
+        assert isinstance(row, Owned | NotOwned), name
+        if isinstance(row, NotOwned):
+            assert len(row.reason) > 20, f"{name}: say why its object belongs to no buyer"
+
+
+def _etat_base():
+    """Every row of the project's models (history included), to prove an attempt wrote nothing."""
+    etat = {}
+    for app in APPS:
+        for model in apps.get_app_config(app).get_models(include_auto_created=True):
+            etat[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    return etat
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+OWNED = sorted(name for name, row in OWNERSHIP.items() if isinstance(row, Owned))
+
+
+@pytest.mark.parametrize("url_name", OWNED)
+def test_another_buyers_object_is_out_of_reach(url_name, world):
+    row = OWNERSHIP[url_name]
+    rule = RULES[url_name]
+    data = row.data or rule.data
+    partenaire_a, partenaire_b = _client(world.users["partenaire"]), _client(world.partenaire_b)
+    acheteur, admin = _client(world.users["acheteur"]), _client(world.users["admin"])
+    attempts = [
+        ("partenaire B sur l'objet du partenaire A", partenaire_b, row.partenaire),
+        ("partenaire A sur l'objet du partenaire B", partenaire_a, row.autre_partenaire),
+    ]
+    if row.instance:
+        attempts.append(("partenaire A sur l'objet de l'instance", partenaire_a, row.instance))
+    if row.autre_direction:
+        attempts.append(("acheteur sur un marché d'une autre direction", acheteur, row.autre_direction))
+
+    # The ids are real: the administrator reaches each object, its owner partner is not told "not found".
+    for label, kwargs in (
+        ("instance", row.instance),
+        ("partenaire", row.partenaire),
+        ("autre_partenaire", row.autre_partenaire),
+        ("autre_direction", row.autre_direction),
+    ):
+        if kwargs:
+            url = reverse(url_name, kwargs=kwargs(world)) + rule.query
+            assert admin.get(url).status_code != 404, (
+                f"{url} ({label}): the administrator gets 404, not a real id"
+            )
+    own = reverse(url_name, kwargs=row.partenaire(world)) + rule.query
+    assert partenaire_a.get(own).status_code != 404, f"{own}: partner A gets 404 on its own object"
+
+    before = _etat_base()
+    wrong = []
+    for label, client, kwargs in attempts:
+        url = reverse(url_name, kwargs=kwargs(world)) + rule.query
+        for method in ("get", "post"):
+            response = getattr(client, method)(
+                url, (data(world) if data else {}) if method == "post" else None
+            )
+            if response.status_code not in REFUSED[method]:
+                wrong.append(f"{method.upper()} {url} — {label}: {response.status_code}")
+    assert not wrong, "Another buyer's object reached:\n" + "\n".join(wrong)
+    after = _etat_base()
+    changed = [label for label in before if before[label] != after[label]]
+    assert not changed, f"{url_name}: refused attempts still wrote to {changed}"

@@ -1,4 +1,4 @@
-from tests.access import Rule, everyone, expected, only, public
+from tests.access import Owned, Rule, everyone, expected, only, public
 
 
 def build(world):
@@ -6,6 +6,12 @@ def build(world):
 
     world.organisation = world.autre_partenaire
     world.tache = Tache.objects.create(type="verification_worker", demandee_par=world.users["admin"])
+    world.tache_partenaire = Tache.objects.create(
+        type="bilan", demandee_par=world.users["partenaire"], organisation=world.partenaire
+    )
+    world.tache_autre_partenaire = Tache.objects.create(
+        type="bilan", demandee_par=world.partenaire_b, organisation=world.autre_partenaire
+    )
 
 
 ADMIN_ONLY = only(200, "admin")
@@ -27,4 +33,31 @@ ACCESS = {
     # Another user's job is not found (404) rather than forbidden: ids are not an oracle.
     "core:tache_detail": Rule(only(200, "admin", other=404), kwargs=lambda w: {"pk": w.tache.pk}),
     "core:verifier_worker": Rule(only(302, "admin"), method="post"),
+}
+
+
+def _pk(get):
+    return lambda w: {"pk": get(w).pk}
+
+
+ORGANISATION = Owned(
+    instance=_pk(lambda w: w.instance),
+    partenaire=_pk(lambda w: w.partenaire),
+    autre_partenaire=_pk(lambda w: w.autre_partenaire),
+)
+
+OWNERSHIP = {
+    "core:organisation_detail": ORGANISATION,
+    "core:organisation_update": ORGANISATION,
+    "core:direction_create": ORGANISATION,
+    "core:user_update": Owned(
+        instance=_pk(lambda w: w.users["elu"]),
+        partenaire=_pk(lambda w: w.users["partenaire"]),
+        autre_partenaire=_pk(lambda w: w.partenaire_b),
+    ),
+    "core:tache_detail": Owned(
+        instance=_pk(lambda w: w.tache),
+        partenaire=_pk(lambda w: w.tache_partenaire),
+        autre_partenaire=_pk(lambda w: w.tache_autre_partenaire),
+    ),
 }

@@ -1,4 +1,4 @@
-from tests.access import Rule, everyone, expected, only
+from tests.access import NotOwned, Owned, Rule, everyone, expected, only
 
 EDIT = expected(403, acheteur=200, dcp=200, admin=200, partenaire=404)
 # Deletions run role after role on the same object: the first allowed role deletes it (302), later ones 404.
@@ -12,8 +12,9 @@ def build(world):
     from tests.marches.factories import AttributionFactory, EntrepriseFactory, LotFactory, MarcheFactory
 
     world.marche = MarcheFactory(acheteur=world.instance, direction=world.direction, identifiant="W-DIR")
-    world.marche_autre_direction = MarcheFactory(acheteur=world.instance, direction=world.autre_direction,
-                                                 identifiant="W-AUTRE")
+    world.marche_autre_direction = MarcheFactory(
+        acheteur=world.instance, direction=world.autre_direction, identifiant="W-AUTRE"
+    )
     world.marche_partenaire = MarcheFactory(acheteur=world.partenaire, identifiant="W-PART")
     world.marche_autre_partenaire = MarcheFactory(acheteur=world.autre_partenaire, identifiant="W-PART-B")
     world.entreprise = EntrepriseFactory(nom="Entreprise de l'instance")
@@ -23,9 +24,27 @@ def build(world):
     world.lot_a_supprimer = LotFactory(marche=world.marche_autre_direction)
     world.attribution_a_supprimer = AttributionFactory(marche=world.marche_autre_direction)
     world.modification_a_supprimer = Modification.objects.create(
-        marche=world.marche_autre_direction, numero=1, objet="Avenant", date_notification=datetime.date(2025, 9, 1))
+        marche=world.marche_autre_direction,
+        numero=1,
+        objet="Avenant",
+        date_notification=datetime.date(2025, 9, 1),
+    )
     assert Lot.objects.filter(pk=world.lot_a_supprimer.pk).exists()
     world.seuil = SeuilEuropeen.objects.first()
+    # For the ownership attempts: a lot, an attribution and an amendment per buyer, a company per partner.
+    world.entreprise_autre_partenaire = EntrepriseFactory(nom="Entreprise du partenaire B")
+    AttributionFactory(marche=world.marche_autre_partenaire, entreprise=world.entreprise_autre_partenaire)
+    for nom in ("marche", "marche_partenaire", "marche_autre_partenaire", "marche_autre_direction"):
+        marche = getattr(world, nom)
+        setattr(world, f"o_lot_{nom}", LotFactory(marche=marche))
+        setattr(world, f"o_attribution_{nom}", AttributionFactory(marche=marche))
+        setattr(
+            world,
+            f"o_modification_{nom}",
+            Modification.objects.create(
+                marche=marche, numero=2, objet="Avenant", date_notification=datetime.date(2025, 9, 1)
+            ),
+        )
 
 
 def _pk(attr):
@@ -53,10 +72,54 @@ ACCESS = {
     "marches:seuil_update": Rule(only(200, "dcp", "admin"), kwargs=_pk("seuil")),
 }
 
-ACCESS.update({
-    "marches:imports": Rule(only(200, "dcp", "admin")),
-    "marches:import_decp": Rule(only(200, "dcp", "admin")),
-})
+ACCESS.update(
+    {
+        "marches:imports": Rule(only(200, "dcp", "admin")),
+        "marches:import_decp": Rule(only(200, "dcp", "admin")),
+    }
+)
 ACCESS["marches:export_decp"] = Rule(everyone(200))
 ACCESS["marches:import_registre"] = Rule(only(200, "dcp", "admin"))
 ACCESS["marches:registre_modele"] = Rule(everyone(200))
+
+
+def _owned(prefixe, edition=False):
+    """world.<prefixe>marche, <prefixe>marche_partenaire...: one object per buyer (and another direction)."""
+    rows = {
+        cle: _pk(prefixe + nom)
+        for cle, nom in (
+            ("instance", "marche"),
+            ("partenaire", "marche_partenaire"),
+            ("autre_partenaire", "marche_autre_partenaire"),
+        )
+    }
+    if edition:
+        rows["autre_direction"] = _pk(prefixe + "marche_autre_direction")
+    return Owned(**rows)
+
+
+OWNERSHIP = {
+    "marches:detail": _owned(""),
+    "marches:update": _owned("", edition=True),
+    "marches:lot_create": _owned("", edition=True),
+    "marches:attribution_create": _owned("", edition=True),
+    "marches:modification_create": _owned("", edition=True),
+    "marches:lot_delete": _owned("o_lot_", edition=True),
+    "marches:attribution_delete": _owned("o_attribution_", edition=True),
+    "marches:modification_delete": _owned("o_modification_", edition=True),
+    # A company is seen by a partner through its own organisation's contracts only.
+    "marches:entreprise_detail": Owned(
+        instance=_pk("entreprise"),
+        partenaire=_pk("entreprise_partenaire"),
+        autre_partenaire=_pk("entreprise_autre_partenaire"),
+    ),
+    "marches:entreprise_update": Owned(
+        instance=_pk("entreprise"),
+        partenaire=_pk("entreprise_partenaire"),
+        autre_partenaire=_pk("entreprise_autre_partenaire"),
+    ),
+    "marches:seuil_update": NotOwned(
+        "seuils européens : réglementation commune à tous les acheteurs, "
+        "modifiés par la DCP et les administrateurs seulement (matrice)"
+    ),
+}

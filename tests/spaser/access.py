@@ -4,7 +4,7 @@ test_partner.py for a joint scheme) and nothing else (403). The public site answ
 
 from datetime import date
 
-from tests.access import Rule, only, public
+from tests.access import Owned, Rule, only, public
 
 READ = only(200, "dcp", "admin", "elu", "acheteur", "facilitateur")
 SCHEME = {**READ, "partenaire": 404}  # the world's scheme covers another buyer
@@ -40,10 +40,27 @@ def build(world):
     world.spaser_objectif = ObjectifFactory(axe=world.spaser_axe)
     world.spaser_indicateur = IndicateurFactory(objectif=world.spaser_objectif)
     CibleFactory(indicateur=world.spaser_indicateur, annee=2025, valeur=Decimal("0.3"))
-    world.spaser_action = ActionFactory(spaser=world.spaser, objectif=world.spaser_objectif,
-                                        direction=world.direction)
+    world.spaser_action = ActionFactory(
+        spaser=world.spaser, objectif=world.spaser_objectif, direction=world.direction
+    )
     world.spaser_document = DocumentStrategiqueFactory(spaser=world.spaser)
     world.spaser_programmation = ProgrammationFactory(acheteur=world.instance)
+    # For the ownership attempts: a scheme (with its parts) and a forecast entry per partner buyer.
+    for nom, acheteur in (("partenaire", world.partenaire), ("autre_partenaire", world.autre_partenaire)):
+        spaser = SpaserFactory(en_vigueur=True, acheteurs=[acheteur], titre=f"SPASER {acheteur.nom}")
+        axe = AxeFactory(spaser=spaser)
+        objectif = ObjectifFactory(axe=axe)
+        parts = {
+            "": spaser,
+            "_axe": axe,
+            "_objectif": objectif,
+            "_indicateur": IndicateurFactory(objectif=objectif),
+            "_action": ActionFactory(spaser=spaser, objectif=objectif),
+            "_document": DocumentStrategiqueFactory(spaser=spaser),
+            "_programmation": ProgrammationFactory(acheteur=acheteur),
+        }
+        for suffixe, objet in parts.items():
+            setattr(world, f"spaser{suffixe}_{nom}", objet)
 
 
 SPASER = {"kwargs": lambda w: {"pk": w.spaser.pk}}
@@ -88,8 +105,49 @@ ACCESS = {
     "spaser:public_decp": Rule(public(_decp_status())),
     "spaser:public_indicateurs_csv": Rule(public(200)),
     "spaser:public_indicateurs_json": Rule(public(200)),
-    "spaser:public_programmation": Rule(public(200), query=f"?famille=&trimestre={date.today().year + 1}-T1&montant_min=1000&q=achat"),
+    "spaser:public_programmation": Rule(
+        public(200), query=f"?famille=&trimestre={date.today().year + 1}-T1&montant_min=1000&q=achat"
+    ),
     "spaser:public_programmation_csv": Rule(public(200)),
     "spaser:public_programmation_xlsx": Rule(public(200)),
     "spaser:public_programmation_rss": Rule(public(200)),
+}
+
+
+def _owned(suffixe, cle="pk"):
+    """world.spaser<suffixe> (the instance's), world.spaser<suffixe>_partenaire, ..._autre_partenaire."""
+
+    def get(nom):
+        return lambda w: {cle: getattr(w, f"spaser{suffixe}{nom}").pk}
+
+    return Owned(instance=get(""), partenaire=get("_partenaire"), autre_partenaire=get("_autre_partenaire"))
+
+
+OWNERSHIP = {
+    "spaser:detail": _owned(""),
+    "spaser:update": _owned(""),
+    "spaser:delete": _owned(""),
+    "spaser:adopter": _owned(""),
+    "spaser:mettre_en_vigueur": _owned(""),
+    "spaser:nouvelle_version": _owned(""),
+    "spaser:evaluation": _owned(""),
+    "spaser:evaluation_xlsx": _owned(""),
+    "spaser:axe_create": _owned("", "parent"),
+    "spaser:axe_update": _owned("_axe"),
+    "spaser:axe_delete": _owned("_axe"),
+    "spaser:objectif_create": _owned("_axe", "parent"),
+    "spaser:objectif_update": _owned("_objectif"),
+    "spaser:objectif_delete": _owned("_objectif"),
+    "spaser:indicateur_create": _owned("_objectif", "parent"),
+    "spaser:indicateur_update": _owned("_indicateur"),
+    "spaser:indicateur_delete": _owned("_indicateur"),
+    "spaser:indicateur_valeurs": _owned("_indicateur"),
+    "spaser:action_create": _owned("", "parent"),
+    "spaser:action_update": _owned("_action"),
+    "spaser:action_delete": _owned("_action"),
+    "spaser:document_create": _owned("", "parent"),
+    "spaser:document_update": _owned("_document"),
+    "spaser:document_delete": _owned("_document"),
+    "spaser:programmation_update": _owned("_programmation"),
+    "spaser:programmation_delete": _owned("_programmation"),
 }
