@@ -270,16 +270,18 @@ LigneHeuresFormSet = forms.formset_factory(LigneHeuresForm, formset=BaseLigneHeu
 class ImportForm(forms.Form):
     type = forms.ChoiceField(label="Contenu", choices=[("heures", "Heures mensuelles"),
                                                         ("participants", "Participants")])
-    fichier = forms.FileField(label="Fichier CSV ou XLSX")
+    fichier = forms.FileField(label="Fichier CSV ou XLSX",
+                              widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Prévisualiser")
 
     def clean_fichier(self):
+        from core.validators import fichier_valider
+
         fichier = self.cleaned_data["fichier"]
-        if not fichier.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Le fichier doit être un CSV ou un XLSX.")
+        fichier_valider(fichier, (".csv", ".xlsx"))
         return fichier
 
 

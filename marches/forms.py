@@ -252,8 +252,17 @@ class SeuilForm(forms.ModelForm):
 class ImportForm(forms.Form):
     fichier = forms.FileField(label="Fichier")
 
-    def __init__(self, *args, label="Importer", **kwargs):
+    def __init__(self, *args, label="Importer", extensions=(".json", ".xml"), **kwargs):
         super().__init__(*args, **kwargs)
+        self.extensions = tuple(extensions)
+        self.fields["fichier"].widget.attrs["accept"] = ",".join(self.extensions)
         self.helper = FormHelper()
         self.helper.form_enctype = "multipart/form-data"
         self.helper.add_input(Submit("submit", label))
+
+    def clean_fichier(self):
+        from core.validators import fichier_valider
+
+        fichier = self.cleaned_data["fichier"]
+        fichier_valider(fichier, self.extensions)
+        return fichier

@@ -313,7 +313,8 @@ def import_decp(request):
     refused as a whole, with the errors, otherwise."""
     from .forms import ImportForm
 
-    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le fichier")
+    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le fichier",
+                      extensions=(".json", ".xml"))
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["fichier"]
@@ -367,7 +368,8 @@ def export_decp(request):
 def import_registre(request):
     from .forms import ImportForm
 
-    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le registre")
+    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le registre",
+                      extensions=(".csv", ".xlsx"))
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["fichier"]

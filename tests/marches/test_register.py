@@ -137,7 +137,9 @@ def test_template_download_imports_cleanly(client):
     client.force_login(UserFactory(role=Role.DCP))
     content = client.get(reverse("marches:registre_modele")).content
     assert content.decode("utf-8-sig").splitlines()[0] == HEADER
-    response = client.post(reverse("marches:import_registre"), {"fichier": io.BytesIO(content)})
+    upload = io.BytesIO(content)
+    upload.name = "modele-registre-marches.csv"  # uploads are checked on their extension and content
+    response = client.post(reverse("marches:import_registre"), {"fichier": upload})
     assert response.status_code == 200
     assert not response.context["report"]["refuse"], response.context["report"]["texte_erreurs"]
     assert Marche.objects.count() == 1

@@ -1,0 +1,129 @@
+"""Every upload form refuses a file over settings.MAX_UPLOAD_SIZE and a file whose extension or content is
+not one it expects, with a French message naming the file, and stores nothing (no row, no file)."""
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from core.enums import Role
+from core.validators import fichier_valider
+from tests.core.factories import UserFactory
+from tests.marches.decp_samples import document, marche_v2
+from tests.robustesse.hostile import changed, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def _xlsx() -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["code", "annee_naissance"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+EXE = b"MZ\x90\x00" + b"\x00" * 100
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"
+ZIP = b"PK\x03\x04" + b"\x00" * 100
+CSV = b"code;annee_naissance\nA1;1985\n"
+
+# (url name, role, extra POST data, a valid upload, hostile uploads)
+UPLOADS = {
+    "decp": (
+        "marches:import_decp",
+        Role.DCP,
+        {},
+        ("ok.json", document(marche_v2())),
+        [
+            ("decp.csv", CSV, "n'est pas d'un type accepté (JSON, XML)"),
+            ("decp.json", ZIP, "n'est pas celui d'un fichier JSON"),
+            ("decp.json", EXE, "n'est pas celui d'un fichier JSON"),
+            ("decp.xml", PNG, "n'est pas celui d'un fichier XML"),
+            ("decp.xml", b"\x00<marches/>", "n'est pas celui d'un fichier XML"),
+            ("decp.exe", EXE, "n'est pas d'un type accepté"),
+            ("decp", b"{}", "n'est pas d'un type accepté"),
+            ("decp.json", b"", "vide"),
+        ],
+    ),
+    "registre": (
+        "marches:import_registre",
+        Role.DCP,
+        {},
+        ("registre.xlsx", _xlsx()),
+        [
+            ("registre.json", b"{}", "n'est pas d'un type accepté (CSV, classeur XLSX)"),
+            ("registre.xlsx", CSV, "n'est pas celui d'un fichier classeur XLSX"),
+            ("registre.csv", ZIP, "n'est pas celui d'un fichier CSV"),
+            ("registre.csv", PDF[:8] + b"\x00", "n'est pas celui d'un fichier CSV"),
+            ("registre.csv.exe", EXE, "n'est pas d'un type accepté"),
+        ],
+    ),
+    "facilitateurs": (
+        "facilitateurs:import_upload",
+        Role.FACILITATEUR,
+        {"type": "participants"},
+        ("p.csv", CSV),
+        [
+            ("p.pdf", PDF, "n'est pas d'un type accepté (CSV, classeur XLSX)"),
+            ("p.csv", PNG, "n'est pas celui d'un fichier CSV"),
+            ("p.xlsx", b"code;annee\n", "n'est pas celui d'un fichier classeur XLSX"),
+            ("p.CSV", EXE, "n'est pas celui d'un fichier CSV"),
+        ],
+    ),
+}
+
+
+def _stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _post(client, url, data, name, content):
+    return client.post(reverse(url), data | {"fichier": SimpleUploadedFile(name, content)})
+
+
+@pytest.mark.parametrize("kind", sorted(UPLOADS))
+def test_hostile_uploads_are_refused_and_nothing_is_stored(client, settings, kind):
+    url, role, data, _, hostiles = UPLOADS[kind]
+    client.force_login(UserFactory(role=role))
+    for name, content, message in hostiles:
+        before = snapshot()
+        response = _post(client, url, data, name, content)
+        assert response.status_code == 200, name
+        errors = response.context["form"].errors["fichier"]
+        assert len(errors) == 1 and message in errors[0], (name, errors)
+        assert f"« {name} »" in errors[0] or errors[0] == "Le fichier soumis est vide.", errors
+        assert changed(before, snapshot()) == {}
+        assert _stored_files(settings) == []
+
+
+@pytest.mark.parametrize("kind", sorted(UPLOADS))
+def test_upload_over_the_size_limit_is_refused(client, settings, kind):
+    url, role, data, (name, content), _ = UPLOADS[kind]
+    client.force_login(UserFactory(role=role))
+    settings.MAX_UPLOAD_SIZE = len(content) - 1
+    before = snapshot()
+    response = _post(client, url, data, name, content)
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["fichier"]
+    assert error.startswith(f"Le fichier « {name} » pèse ") and "la taille maximale est" in error
+    assert changed(before, snapshot()) == {}
+    assert _stored_files(settings) == []
+    settings.MAX_UPLOAD_SIZE = len(content)  # the same file at the limit goes through
+    response = _post(client, url, data, name, content)
+    assert response.status_code in (200, 302)
+    assert "fichier" not in (response.context["form"].errors if response.status_code == 200 else {})
+
+
+def test_valid_decp_with_bom_and_xml_pass_the_validator():
+    for name, content in (
+        ("a.json", b"\xef\xbb\xbf  " + document(marche_v2())),
+        ("a.xml", b'<?xml version="1.0"?><marches/>'),
+        ("a.json", json.dumps([]).encode()),
+    ):
+        fichier_valider(SimpleUploadedFile(name, content), (".json", ".xml"))
