@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
@@ -529,6 +530,21 @@ def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None,
         data["heures_par_commune"] = _par_commune(heures_annee)
         data["sorties"] = _sorties(perimetre, annee)
         data["tendance"] = _tendance(perimetre, max(depuis, annee - 9), annee)
+    return data
+
+
+def indicateurs_caches(**parametres) -> dict:
+    """`indicateurs_annuels`, kept in the cache until the data change (core/donnees.py): a national dashboard
+    takes seconds to compute, a cached one milliseconds."""
+    from django.core.cache import cache
+
+    from core.donnees import cle
+
+    key = cle("indicateurs", **parametres)
+    data = cache.get(key)
+    if data is None:
+        data = indicateurs_annuels(**parametres)
+        cache.set(key, data, timeout=settings.INDICATEURS_CACHE_SECONDES)
     return data
 
 

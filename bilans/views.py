@@ -16,7 +16,7 @@ from .exports import graphiques_xlsx
 from .forms import BilanDemandeForm, PerimetreForm
 from .graphiques import graphiques
 from .models import Bilan
-from .selectors import indicateurs_annuels
+from .selectors import indicateurs_annuels, indicateurs_caches
 
 MAX_LIGNES_EXPORT = 500
 
@@ -33,7 +33,7 @@ def _perimetre(request):
 def dashboard(request):
     """The dashboard of every role: key figures and charts for a buyer, a year, a direction, a family."""
     form, perimetre = _perimetre(request)
-    data = indicateurs_annuels(**perimetre)
+    data = indicateurs_caches(**perimetre)
     charts = graphiques(data)
     query = request.GET.copy()
     return render(request, "bilans/dashboard.html", {

@@ -1,6 +1,6 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
@@ -15,3 +15,11 @@ def _create_broker_folders(sender, **kwargs):
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
+
+
+@signals.task_postrun.connect
+def _donnees_modifiees(**kwargs):
+    """A background task (import, purge, bilan) may have written in bulk: cached figures are recomputed."""
+    from core.donnees import donnees_modifiees
+
+    donnees_modifiees()

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Socle (organisations, utilisateurs, historique)"
+
+    def ready(self):
+        from django.apps import apps
+
+        from .donnees import brancher_signaux
+
+        brancher_signaux(apps)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.donnees.DonneesModifieesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,6 +153,17 @@ X_FRAME_OPTIONS = "DENY"
 
 # Celery. REDIS_URL selects Redis; the default is kombu's filesystem transport, which needs no server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Cache (dashboard figures, sessions): Redis when REDIS_URL is set, else files shared by the web server and the
+# embedded worker. Cached figures follow the data version (core/donnees.py).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "spaser"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+INDICATEURS_CACHE_SECONDES = int(os.environ.get("INDICATEURS_CACHE_SECONDES", "600"))
 CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "celery-broker"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

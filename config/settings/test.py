@@ -31,3 +31,6 @@ if os.environ.get("CELERY_WORKER_REAL"):
 TACHE_PAUSE_TEST = float(os.environ.get("TACHE_PAUSE_TEST") or 0)
 if os.environ.get("WORKER_MEDIA_ROOT"):
     MEDIA_ROOT = Path(os.environ["WORKER_MEDIA_ROOT"])
+
+# Each test process has its own cache (a shared Redis would mix figures of different test databases).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,70 @@
+"""Version of the business data, for caches of figures computed from it (the dashboards' indicators).
+
+A cached figure is stored under the data version current when its computation started; any change of the data
+moves the version, so a figure of an older version is never served again. The version moves:
+- on every save or delete of a model of the business apps (signals; at once, and again after the commit, so
+  that a figure computed from data read before the commit cannot outlive it);
+- after every successful POST/PUT/PATCH/DELETE request (bulk imports write without signals) and after every
+  background task (imports and purges run in the worker);
+- bulk commands outside both call `donnees_modifiees()` themselves.
+A time limit (settings.INDICATEURS_CACHE_SECONDES) bounds what a change made outside the application (SQL by
+hand) could leave stale."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "donnees:version"
+BUSINESS_APPS = ("core", "marches", "clauses", "facilitateurs", "bilans", "spaser")
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def donnees_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def _incr():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value differs from what was cached under the old one
+        cache.set(VERSION_KEY, donnees_version() + 1, timeout=None)
+
+
+def donnees_modifiees(**_kwargs) -> None:
+    _incr()
+    transaction.on_commit(_incr)
+
+
+def cle(prefix: str, **parametres) -> str:
+    """Cache key of a figure: prefix, data version, and the parameters (objects by primary key)."""
+    parts = sorted((k, getattr(v, "pk", v)) for k, v in parametres.items())
+    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"{prefix}:{donnees_version()}:{digest}"
+
+
+def brancher_signaux(apps_registry) -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in apps_registry.get_models():
+        if model._meta.app_label in BUSINESS_APPS:
+            uid = f"donnees:{model._meta.label}"
+            post_save.connect(donnees_modifiees, sender=model, weak=False, dispatch_uid=uid)
+            post_delete.connect(donnees_modifiees, sender=model, weak=False, dispatch_uid=uid)
+
+
+class DonneesModifieesMiddleware:
+    """A successful write request moves the data version (after ATOMIC_REQUESTS committed it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method in UNSAFE_METHODS and response.status_code < 400:
+            _incr()
+        return response
