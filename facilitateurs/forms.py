@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from core.concurrence import VersionFormMixin
 from core.enums import Role, TypeOrganisation
 from core.models import Organisation, User
 from marches.models import Entreprise, Marche
@@ -65,7 +66,7 @@ class ConventionForm(forms.ModelForm):
         return data
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(VersionFormMixin, forms.ModelForm):
     nom = forms.CharField(label="Nom", max_length=120, required=False)
     prenom = forms.CharField(label="Prénom", max_length=120, required=False)
     telephone = forms.CharField(label="Téléphone", max_length=30, required=False)

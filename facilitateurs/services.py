@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.concurrence import version_verifier
 from core.services import record_author
 
 from .models import (
@@ -69,8 +70,11 @@ def convention_save(*, convention: Convention, user=None, marches=None, facilita
 
 @transaction.atomic
 def participant_save(*, participant: Participant, user=None, identite: dict | None = None,
-                     reason: str = "") -> Participant:
-    """Save the pseudonymous participant and, when given, its identity (kept in its own table)."""
+                     reason: str = "", version: str | None = None) -> Participant:
+    """Save the pseudonymous participant and, when given, its identity (kept in its own table).
+    `version`: the participant's version when the form was opened (core.concurrence): ConflitModification
+    if someone saved it since."""
+    version_verifier(participant, version, libelle="Ce participant")
     participant.code = participant.code.strip()
     _save(participant, user=user, reason=reason)
     if identite is not None and any((identite.get(k) or "").strip() for k in ("nom", "prenom")):

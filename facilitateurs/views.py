@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.concurrence import ConflitModification
 from core.enums import Role
 from core.history import history_for
 from core.mixins import role_required
@@ -170,10 +171,14 @@ def participant_form(request, pk=None):
     identite = IdentiteParticipant.objects.filter(participant=participant).first() if participant else None
     form = ParticipantForm(request.POST or None, instance=participant, identite=identite)
     if request.method == "POST" and form.is_valid():
-        obj = services.participant_save(participant=form.save(commit=False), user=request.user,
-                                        identite=form.identite())
-        messages.success(request, "Participant enregistré.")
-        return redirect("facilitateurs:participant_detail", pk=obj.pk)
+        try:
+            obj = services.participant_save(participant=form.save(commit=False), user=request.user,
+                                            identite=form.identite(), version=form.version_vue())
+        except ConflitModification as conflit:  # saved by someone else since the form was opened
+            form.signaler_conflit(conflit)
+        else:
+            messages.success(request, "Participant enregistré.")
+            return redirect("facilitateurs:participant_detail", pk=obj.pk)
     if identite is not None and request.method == "GET":
         services.identite_lecture_record(participant=participant, user=request.user, motif="modification")
     return render(request, "core/form.html", {

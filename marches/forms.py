@@ -5,6 +5,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 
 from clauses.models import FamilleAchat
+from core.concurrence import VersionFormMixin
 from core.enums import Role
 from core.models import Direction, Organisation
 from core.utils import normalise_siret, siret_error
@@ -22,7 +23,11 @@ def cpv_error(code: str) -> str | None:
     return None
 
 
-class MarcheForm(forms.ModelForm):
+CONSIDERATIONS = ("clause_sociale", "critere_social", "marche_reserve", "type_reservation", "clause_environnementale",
+                  "critere_environnemental")
+
+
+class MarcheForm(VersionFormMixin, forms.ModelForm):
     techniques = forms.MultipleChoiceField(label="Techniques d'achat", choices=Technique.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
     modalites_execution = forms.MultipleChoiceField(label="Modalités d'exécution", choices=ModaliteExecution.choices,
@@ -70,9 +75,14 @@ class MarcheForm(forms.ModelForm):
             for name in ("montant_ht", "duree_mois"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Modifié par les avenants : saisissez un avenant pour le changer."
+        if self.instance.pk and self.instance.clauses.exists():
+            # clauses.services.marche_considerations_sync derives them from the clauses on every save.
+            for name in CONSIDERATIONS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Déduites des clauses du marché"
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("Acheteur", "acheteur", "direction", "famille"),
+            Fieldset("Acheteur", "version", "acheteur", "direction", "famille"),
             Fieldset("Marché", "categorie", "identifiant", "objet", "code_cpv", "nature", "procedure", "techniques",
                      "modalites_execution", "ccag", "forme_prix", "types_prix", "type_groupement", "id_accord_cadre",
                      "marche_innovant"),

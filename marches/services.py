@@ -26,16 +26,30 @@ def _montants_initiaux(marche: Marche, has_modifications: bool):
             marche.duree_initiale_mois = marche.duree_mois
 
 
+CHAMPS_CLAUSES = ("montant_ht", "famille_id", "duree_mois")  # the clauses' hours and texts depend on them
+
+
 @transaction.atomic
-def marche_save(*, marche: Marche, user=None, reason: str = "") -> Marche:
+def marche_save(*, marche: Marche, user=None, reason: str = "", version: str | None = None) -> Marche:
     """Create or update a contract; compliance is computed on save. Without amendments the initial amount
-    and duration follow the notified ones; with amendments the current values come from the amendments."""
+    and duration follow the notified ones; with amendments the current values come from the amendments.
+
+    `version`: the contract's version when the user opened the form (core.concurrence); if the contract
+    changed since, ConflitModification is raised and nothing is written. When its amount (or family or
+    duration) changes, its clauses' hours and texts follow (clauses.services.marche_clauses_actualiser)."""
+    from clauses.services import marche_clauses_actualiser
+    from core.concurrence import version_verifier
+
+    version_verifier(marche, version, libelle="Ce marché")
+    avant = Marche.objects.filter(pk=marche.pk).values(*CHAMPS_CLAUSES).first() if marche.pk else None
     has_modifications = bool(marche.pk) and marche.modifications.exists()
     _montants_initiaux(marche, has_modifications)
     if has_modifications:
         _appliquer_modifications(marche)
     record_author(marche, user=user, reason=reason)
     marche.save()
+    if avant is not None and any(avant[f] != getattr(marche, f) for f in CHAMPS_CLAUSES):
+        marche_clauses_actualiser(marche=marche, user=user)
     return marche
 
 
@@ -99,13 +113,21 @@ def lot_save(*, lot: Lot, user=None, reason: str = "") -> Lot:
         lot.numero = (dernier or 0) + 1
     record_author(lot, user=user, reason=reason)
     lot.save()
+    from clauses.services import marche_clauses_actualiser
+
+    marche_clauses_actualiser(marche=lot.marche, user=user, reason="Lot du marché modifié")
     return lot
 
 
 @transaction.atomic
 def lot_delete(*, lot: Lot, user=None) -> None:
+    """Delete a lot (its clauses go with it); the contract's other clauses and considerations follow."""
+    from clauses.services import marche_clauses_actualiser
+
+    marche = lot.marche
     record_author(lot, user=user, reason="Suppression")
     lot.delete()
+    marche_clauses_actualiser(marche=marche, user=user, reason="Lot du marché supprimé")
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from core import tabular
+from core.concurrence import ConflitModification
 from core.enums import Role
 from core.history import history_for
 from core.mixins import RoleRequiredMixin, role_required
@@ -138,9 +139,14 @@ def marche_update(request, pk):
     marche = _marche_editable(request, pk)
     form = MarcheForm(request.POST or None, instance=marche, user=request.user)
     if request.method == "POST" and form.is_valid():
-        marche = services.marche_save(marche=form.save(commit=False), user=request.user, reason="Modification")
-        messages.success(request, "Marché enregistré.")
-        return redirect("marches:detail", pk=marche.pk)
+        try:
+            marche = services.marche_save(marche=form.save(commit=False), user=request.user, reason="Modification",
+                                          version=form.version_vue())
+        except ConflitModification as conflit:  # changed by someone else since the form was opened
+            form.signaler_conflit(conflit)
+        else:
+            messages.success(request, "Marché enregistré.")
+            return redirect("marches:detail", pk=marche.pk)
     return render(request, "marches/form.html", {"form": form, "titre": f"Modifier {marche}", "marche": marche})
 
 
