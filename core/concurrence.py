@@ -78,6 +78,11 @@ def _champs_modifies(model, vue, actuelle) -> list[str]:
     ]
 
 
+def _entier(texte: str) -> int | None:
+    """A version read back from a form: digits of a sane length, else None (a tampered field is a conflict)."""
+    return int(texte) if texte.isdigit() and len(texte) <= 17 else None
+
+
 def version_verifier(instance, version_vue: str | None, *, libelle: str = "") -> None:
     """Lock `instance`'s row and raise ConflitModification if its version is no longer `version_vue`.
     Call it inside the service's transaction, before saving. No check for a new record or without a version
@@ -98,7 +103,7 @@ def version_verifier(instance, version_vue: str | None, *, libelle: str = "") ->
         updated_at = (
             model._default_manager.filter(pk=instance.pk).values_list("updated_at", flat=True).first()
         )
-        micro = int(version_vue) if version_vue.isdigit() else None
+        micro = _entier(version_vue)
         vue = (
             historique.filter(updated_at=EPOCH + datetime.timedelta(microseconds=micro)).first()
             if micro
@@ -110,9 +115,11 @@ def version_verifier(instance, version_vue: str | None, *, libelle: str = "") ->
             qui, quand, derniere = "un import", updated_at, None
     else:
         vue = (
-            historique.filter(history_id=int(version_vue[1:])).first() if version_vue[1:].isdigit() else None
+            historique.filter(history_id=_entier(version_vue[1:])).first()
+            if _entier(version_vue[1:])
+            else None
         )
-        qui, quand = _auteur(derniere), derniere.history_date
+        qui, quand = _auteur(derniere), derniere.history_date if derniere else timezone.now()
     champs = _champs_modifies(model, vue, derniere)
     message = f"{libelle} a été modifié par {qui} le {_le(quand)} depuis que vous avez ouvert la page."
     if champs:

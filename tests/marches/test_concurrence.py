@@ -139,3 +139,13 @@ def test_a_contract_deleted_meanwhile_is_not_recreated(marche):
     ):
         services.marche_save(marche=copie, version=vue)
     assert not Marche.objects.filter(pk=copie.pk).exists()
+
+
+@pytest.mark.parametrize("version", ["abc", "9" * 40, "-1", "h12", "1e9"])
+def test_a_tampered_version_is_a_conflict_not_an_error(instance, marche, version):
+    _, alice = _user_client(instance, "Alice", "Martin")
+    data = _open(alice, marche)
+    response = alice.post(reverse("marches:update", args=[marche.pk]), {**data, "version": version})
+    assert response.status_code == 200
+    assert "depuis que vous avez ouvert la page" in response.content.decode()
+    assert marche.history.count() == 1
