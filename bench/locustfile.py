@@ -1,39 +1,47 @@
-"""Load profile played by bench/bench_charge.py: each simulated user logs in with a role and walks that
-role's usual pages. The paths come from the bench script (BENCH_PATHS, JSON {role: [path, ...]}), which
-resolves them with Django so this file needs no knowledge of the URL layout."""
+"""Load profile played by bench/bench_charge.py: each simulated user is one of the demo accounts, already
+logged in (its session cookie comes from the bench script, as a person who logged in this morning), and walks
+that role's usual pages; now and then a page of the public site. Paths and sessions come from the bench script
+(BENCH_PATHS {role: [path, ...]}, BENCH_SESSIONS {role: [session key, ...]}), which resolves them with Django
+so this file needs no knowledge of the URL layout. Every request's time goes to BENCH_LOG for the percentiles."""
 
+import itertools
 import json
 import os
-import random
-import re
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PATHS = json.loads(os.environ["BENCH_PATHS"])
-ROLES = [role for role in PATHS if role != "public" and PATHS[role]]
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SESSIONS = json.loads(os.environ["BENCH_SESSIONS"])
+ACCOUNTS = itertools.cycle([(role, key) for role, keys in SESSIONS.items() for key in keys])
+LOG = open(os.environ["BENCH_LOG"], "w") if os.environ.get("BENCH_LOG") else None  # noqa: SIM115
+
+
+@events.request.add_listener
+def _log(request_type, name, response_time, exception, **kwargs):
+    if LOG:
+        LOG.write(f"{name}\t{response_time:.1f}\t{1 if exception else 0}\n")
+        LOG.flush()
 
 
 class RoleUser(HttpUser):
     wait_time = between(0.5, 2)
 
     def on_start(self):
-        self.role = random.choice(ROLES)
-        page = self.client.get("/connexion/", name="connexion (GET)")
-        token = CSRF.search(page.text).group(1)
-        response = self.client.post("/connexion/", {"username": self.role, "password": "demo",
-                                                    "csrfmiddlewaretoken": token},
-                                    headers={"Referer": self.host + "/connexion/"}, name="connexion (POST)")
-        if "/connexion/" in response.url:
-            response.failure(f"connexion refusée pour {self.role}")
+        self.role, session_key = next(ACCOUNTS)
+        self.client.cookies.set("sessionid", session_key)
 
     @task(5)
     def role_page(self):
-        path = random.choice(PATHS[self.role])
-        self.client.get(path, name=f"{self.role} {path.split('?')[0][:60]}")
+        path = self._next(PATHS[self.role])
+        with self.client.get(path, name=f"{self.role} {path.split('?')[0][:60]}", catch_response=True,
+                             allow_redirects=False) as response:
+            if response.status_code != 200:  # a redirect to the login page would hide a lost session
+                response.failure(f"{response.status_code} sur {path}")
 
     @task(1)
     def public_page(self):
-        if PATHS.get("public"):
-            path = random.choice(PATHS["public"])
-            self.client.get(path, name=f"public {path.split('?')[0][:60]}")
+        path = self._next(PATHS["public"])
+        self.client.get(path, name=f"public {path.split('?')[0][:60]}")
+
+    def _next(self, paths):
+        return paths[self.environment.runner.stats.num_requests % len(paths)]
