@@ -96,6 +96,13 @@ class ParticipantForm(VersionFormMixin, forms.ModelForm):
             raise forms.ValidationError("Année de naissance invalide.")
         return annee
 
+    def clean(self):
+        data = super().clean()
+        nom, prenom = (data.get("nom") or "").strip(), (data.get("prenom") or "").strip()
+        if (nom or prenom) and not (nom and prenom):  # an identity is a name and a first name (was a 500)
+            self.add_error("prenom" if nom else "nom", "Renseignez le nom et le prénom, ou aucun des deux.")
+        return data
+
     def identite(self) -> dict:
         return {f: self.cleaned_data.get(f) or "" for f in ("nom", "prenom", "telephone", "email", "adresse")}
 

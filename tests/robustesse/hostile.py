@@ -12,7 +12,7 @@ APPS = ("core", "marches", "clauses", "facilitateurs", "spaser", "bilans")
 
 # Fast enough for the normal suite (each example is one import or one request).
 HOSTILE = settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     phases=[Phase.explicit, Phase.generate, Phase.shrink],
