@@ -31,23 +31,38 @@ def _years():
 
 
 class MarcheFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Recherche", method="filter_q",
-                                  widget=forms.TextInput(attrs={"placeholder": "Objet, identifiant, titulaire, SIRET"}))
+    q = django_filters.CharFilter(
+        label="Recherche",
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": "Objet, identifiant, titulaire, SIRET"}),
+    )
     annee = django_filters.ChoiceFilter(label="Année de notification", choices=_years, method="filter_annee")
     acheteur = django_filters.ModelChoiceFilter(label="Acheteur", queryset=Organisation.objects.none())
     direction = django_filters.ModelChoiceFilter(label="Direction", queryset=Direction.objects.none())
     famille = django_filters.ModelChoiceFilter(label="Famille d'achat", queryset=FamilleAchat.objects.none())
     procedure = django_filters.ChoiceFilter(label="Procédure", choices=Procedure.choices)
-    consideration = django_filters.ChoiceFilter(label="Considérations", choices=CONSIDERATIONS,
-                                                method="filter_consideration")
-    conformite = django_filters.ChoiceFilter(label="Conformité 2026", choices=StatutConformite.choices,
-                                             field_name="statut_conformite")
+    consideration = django_filters.ChoiceFilter(
+        label="Considérations", choices=CONSIDERATIONS, method="filter_consideration"
+    )
+    conformite = django_filters.ChoiceFilter(
+        label="Conformité 2026", choices=StatutConformite.choices, field_name="statut_conformite"
+    )
     tri = django_filters.OrderingFilter(
         label="Trier par",
-        fields=(("date_notification", "date_notification"), ("montant_ht", "montant_ht"), ("objet", "objet"),
-                ("identifiant", "identifiant"), ("acheteur__nom", "acheteur")),
-        field_labels={"date_notification": "Date de notification", "montant_ht": "Montant", "objet": "Objet",
-                      "identifiant": "Identifiant", "acheteur": "Acheteur"},
+        fields=(
+            ("date_notification", "date_notification"),
+            ("montant_ht", "montant_ht"),
+            ("objet", "objet"),
+            ("identifiant", "identifiant"),
+            ("acheteur__nom", "acheteur"),
+        ),
+        field_labels={
+            "date_notification": "Date de notification",
+            "montant_ht": "Montant",
+            "objet": "Objet",
+            "identifiant": "Identifiant",
+            "acheteur": "Acheteur",
+        },
     )
 
     class Meta:
@@ -56,18 +71,24 @@ class MarcheFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        directions = Direction.objects.order_by("nom")
         if user is not None and user.role == "partenaire":
             self.filters["acheteur"].queryset = Organisation.objects.filter(pk=user.organisation_id)
+            directions = directions.filter(organisation_id=user.organisation_id)  # not another buyer's
         else:
             self.filters["acheteur"].queryset = Organisation.objects.filter(
-                pk__in=Organisation.objects.filter(Q(type__in=["instance", "partenaire"]) | Q(marches__isnull=False))
-                .values("pk")
+                pk__in=Organisation.objects.filter(
+                    Q(type__in=["instance", "partenaire"]) | Q(marches__isnull=False)
+                ).values("pk")
             ).order_by("nom")
-        self.filters["direction"].queryset = Direction.objects.order_by("nom")
+        self.filters["direction"].queryset = directions
         self.filters["famille"].queryset = FamilleAchat.objects.order_by("nom")
         for field in self.form.fields.values():
-            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else \
-                "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             field.widget.attrs["class"] = css
 
     def filter_q(self, queryset, name, value):
@@ -75,8 +96,10 @@ class MarcheFilter(django_filters.FilterSet):
 
     def filter_annee(self, queryset, name, value):
         year = int(value)
-        return queryset.filter(date_notification__gte=datetime.date(year, 1, 1),
-                               date_notification__lte=datetime.date(year, 12, 31))
+        return queryset.filter(
+            date_notification__gte=datetime.date(year, 1, 1),
+            date_notification__lte=datetime.date(year, 12, 31),
+        )
 
     def filter_consideration(self, queryset, name, value):
         sociale = Q(clause_sociale=True) | Q(critere_social=True) | Q(marche_reserve=True)

@@ -1,0 +1,117 @@
+"""Ids guessed in the query string: a partner user who puts another buyer's ids (organisation, direction,
+convention, contract, company, scheme) in any page, export or JSON answer of the permission matrix never reads
+that buyer's data. Markers: the other buyers' contract identifiers, company names, direction and scheme titles."""
+
+import html
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from tests.access import build_world, load_access
+
+RULES, _ = load_access()
+
+
+def _texte(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    return html.unescape(body.decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def world(db):
+    from tests.core.factories import DirectionFactory
+
+    world = build_world()
+    world.direction_b = DirectionFactory(
+        organisation=world.autre_partenaire, nom="Direction Quetzalcoatl B", sigle="DQUETZB"
+    )
+    world.autre_direction.sigle = "DXOLOTL"
+    world.autre_direction.save()
+    world.marche_autre_partenaire.direction = world.direction_b
+    world.marche_autre_partenaire.save()
+    return world
+
+
+def _cibles(world):
+    """Per target buyer: the ids to guess and the markers of its data."""
+    b = {
+        "ids": {
+            "acheteur": world.autre_partenaire.pk,
+            "organisation": world.autre_partenaire.pk,
+            "direction": world.direction_b.pk,
+            "convention": world.f_convention_autre.pk,
+            "marche": world.marche_autre_partenaire.pk,
+            "entreprise": world.entreprise_autre_partenaire.pk,
+            "spaser": world.spaser_autre_partenaire.pk,
+        },
+        "marqueurs": [
+            "W-PART-B",
+            "Entreprise du partenaire B",
+            "Direction Quetzalcoatl B",
+            "DQUETZB",
+            world.spaser_autre_partenaire.titre,
+            world.spaser_axe_autre_partenaire.titre,
+            world.spaser_programmation_autre_partenaire.objet,
+        ],
+    }
+    instance = {
+        "ids": {
+            "acheteur": world.instance.pk,
+            "organisation": world.instance.pk,
+            "direction": world.autre_direction.pk,
+            "marche": world.marche.pk,
+            "entreprise": world.entreprise.pk,
+            "spaser": world.spaser.pk,
+        },
+        "marqueurs": [
+            "W-DIR",
+            "W-AUTRE",
+            "Entreprise de l'instance",
+            world.autre_direction.nom,
+            "DXOLOTL",
+            world.spaser.titre,
+            world.spaser_axe.titre,
+        ],
+    }
+    return {"partenaire B": b, "instance": instance}
+
+
+@pytest.mark.parametrize("cible", ["partenaire B", "instance"])
+def test_a_partner_guessing_ids_in_the_query_string_reads_nothing_of_another_buyer(cible, world, client):
+    client.force_login(world.users["partenaire"])
+    donnees = _cibles(world)[cible]
+    params = "&".join(f"{cle}={valeur}" for cle, valeur in donnees["ids"].items())
+    fuites, vus = [], 0
+    for name, rule in sorted(RULES.items()):
+        if rule.method != "get" or rule.expected["anonyme"] == 200:  # public pages show public data
+            continue
+        base = reverse(name, kwargs=rule.kwargs(world) if rule.kwargs else None)
+        for query in (rule.query, "?format=csv", "?format=xlsx", "?format=json"):
+            separateur = "&" if query else "?"
+            url = f"{base}{query}{separateur}{params}"
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            vus += 1
+            texte = _texte(response)
+            if trouves := [m for m in donnees["marqueurs"] if m in texte]:
+                fuites.append(f"{url}: {trouves}")
+    assert vus > 10, f"only {vus} pages answered 200: the walk is broken"
+    assert not fuites, f"A partner reads the {cible}'s data:\n" + "\n".join(fuites)
+
+
+def test_the_markers_are_on_the_pages_of_those_who_may_read_them(world, client):
+    """Control: an administrator's contract list and company list show the markers."""
+    client.force_login(world.users["admin"])
+    texte = _texte(client.get(reverse("marches:list"))) + _texte(
+        client.get(reverse("marches:entreprise_list"))
+    )
+    for marqueur in ("W-PART-B", "Entreprise du partenaire B", "W-DIR", "Entreprise de l'instance"):
+        assert marqueur in texte
+    texte = _texte(client.get(reverse("marches:list"), {"direction": world.direction_b.pk}))
+    assert "DQUETZB" in texte
