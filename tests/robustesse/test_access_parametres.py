@@ -115,3 +115,23 @@ def test_the_markers_are_on_the_pages_of_those_who_may_read_them(world, client):
         assert marqueur in texte
     texte = _texte(client.get(reverse("marches:list"), {"direction": world.direction_b.pk}))
     assert "DQUETZB" in texte
+
+
+def test_a_partner_cannot_ask_for_another_buyers_bilan_by_posting_its_ids(world, client):
+    from bilans.models import Bilan
+
+    client.force_login(world.users["partenaire"])
+    avant = set(Bilan.objects.values_list("pk", flat=True))
+    for data in (
+        {"annee": 2025, "acheteur": world.autre_partenaire.pk},
+        {"annee": 2025, "acheteur": world.autre_partenaire.pk, "convention": world.f_convention_autre.pk},
+        {"annee": 2025, "acheteur": world.instance.pk, "direction": world.direction.pk},
+    ):
+        response = client.post(reverse("bilans:bilan_demander"), data)
+        assert response.status_code in (302, 400, 403), data
+    nouveaux = Bilan.objects.exclude(pk__in=avant)
+    assert nouveaux.exists(), "control: the partner may ask for its own bilan"
+    for bilan in nouveaux:
+        assert bilan.acheteur_id == world.partenaire.pk
+        assert bilan.convention_id in (None, world.f_convention.pk)
+        assert bilan.direction_id is None
