@@ -2,18 +2,11 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import VisibleParAcheteurQuerySet
 
-class BilanQuerySet(models.QuerySet):
-    def visibles_par(self, user):
-        """Bilans a user may read: a partner sees only its own organisation's."""
-        from core.perms import restricted_organisation
 
-        if not (user and user.is_authenticated):
-            return self.none()
-        if user.role == "partenaire":
-            org = restricted_organisation(user)
-            return self.filter(acheteur=org) if org is not None else self.none()
-        return self
+class BilanQuerySet(VisibleParAcheteurQuerySet):
+    pass
 
 
 class Bilan(models.Model):

@@ -6,6 +6,20 @@ from .enums import Role, TypeOrganisation
 from .utils import departement_from_code_postal
 
 
+class VisibleParAcheteurQuerySet(models.QuerySet):
+    """Objects of a buyer (field `acheteur`): a partner user sees only its own organisation's, anonymous no one."""
+
+    def visibles_par(self, user):
+        from .perms import restricted_organisation
+
+        if not (user and user.is_authenticated):
+            return self.none()
+        if user.role == Role.PARTENAIRE:
+            org = restricted_organisation(user)
+            return self.filter(acheteur=org) if org is not None else self.none()
+        return self
+
+
 class OrganisationQuerySet(models.QuerySet):
     def instance(self):
         return self.filter(type=TypeOrganisation.INSTANCE).first()

@@ -1,6 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import VisibleParAcheteurQuerySet
 from core.utils import departement_from_code_postal, siret_ok
 
 from .enums import (
@@ -56,18 +57,7 @@ class Entreprise(models.Model):
         return self.type_identifiant != TypeIdentifiant.SIRET or siret_ok(self.siret)
 
 
-class MarcheQuerySet(models.QuerySet):
-    def visibles_par(self, user):
-        """Contracts a user may read: a partner sees only its own organisation's."""
-        from core.perms import restricted_organisation
-
-        if not (user and user.is_authenticated):
-            return self.none()
-        if user.role == "partenaire":
-            org = restricted_organisation(user)
-            return self.filter(acheteur=org) if org is not None else self.none()
-        return self
-
+class MarcheQuerySet(VisibleParAcheteurQuerySet):
     def avec_consideration_sociale(self):
         return self.filter(models.Q(clause_sociale=True) | models.Q(critere_social=True) | models.Q(marche_reserve=True))
 
