@@ -24,10 +24,10 @@ SANS_IDENTITE = ("anonyme", "elu", "partenaire", "acheteur", "dcp")
 # Exports and JSON answers beyond the matrix's own query strings.
 VARIANTES = {
     "marches:export": ["?format=xlsx", "?format=csv"],
-    "bilans:export": ["?annee=2025&graphique=" + g for g in ("", "considerations", "insertion", "sorties")],
+    "bilans:export": [
+        "?annee=2025&graphique=" + g for g in ("", "sorties", "heures_public", "heures_entreprise")
+    ],
     "bilans:dashboard": ["?annee=2025&acheteur={partenaire}", "?annee=2025"],
-    "facilitateurs:suivi_marche": ["?format=csv", "?format=xlsx", "?format=json"],
-    "facilitateurs:conventions": ["?format=csv"],
 }
 
 
