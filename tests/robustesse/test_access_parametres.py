@@ -135,3 +135,14 @@ def test_a_partner_cannot_ask_for_another_buyers_bilan_by_posting_its_ids(world,
         assert bilan.acheteur_id == world.partenaire.pk
         assert bilan.convention_id in (None, world.f_convention.pk)
         assert bilan.direction_id is None
+
+
+def test_stored_files_are_not_served_by_their_media_url(world, client):
+    """Bilan PDFs and job files are only served by views that check the reader (bilans:bilan_telecharger)."""
+    url = world.bilan_partenaire.fichier.url
+    assert url.startswith("/media/")
+    for user in (None, world.partenaire_b, world.users["partenaire"]):
+        client.logout()
+        if user:
+            client.force_login(user)
+        assert client.get(url).status_code in (302, 404), url
