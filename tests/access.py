@@ -13,7 +13,8 @@ without its permissions being stated and tested.
 Every URL that takes an object id (an `int` in its pattern) also has an ownership row in the app's
 `OWNERSHIP` dict: either `Owned(...)`, naming an object of each buyer, or `NotOwned("why")`. The matrix then
 tries each id from a user of another buyer (partner B on partner A's object, partner A on the instance's and
-partner B's) and, for URLs that change a contract, from a buyer of another direction: every attempt, GET and
+partner B's, a partner user without organisation on both) and, for URLs that change a contract, from a buyer
+of another direction: every attempt, GET and
 POST, must answer 403/404 (405 for a method the view does not take) and leave the database unchanged.
 """
 
@@ -140,6 +141,9 @@ def build_world():
     # Not a role of the matrix: the user of the other partner buyer, for the ownership attempts.
     world.partenaire_b = UserFactory(
         username="m-partenaire-b", role=Role.PARTENAIRE, organisation=world.autre_partenaire
+    )
+    world.partenaire_sans_organisation = UserFactory(
+        username="m-partenaire-sans-org", role=Role.PARTENAIRE, organisation=None
     )
     _, builders = load_access()
     for build in builders:

@@ -123,6 +123,14 @@ def test_another_buyers_object_is_out_of_reach(url_name, world):
     ]
     if row.instance:
         attempts.append(("partenaire A sur l'objet de l'instance", partenaire_a, row.instance))
+    sans_organisation = _client(world.partenaire_sans_organisation)
+    attempts.append(
+        ("partenaire sans organisation sur l'objet du partenaire A", sans_organisation, row.partenaire)
+    )
+    if row.instance:
+        attempts.append(
+            ("partenaire sans organisation sur l'objet de l'instance", sans_organisation, row.instance)
+        )
     if row.autre_direction:
         attempts.append(("acheteur sur un marché d'une autre direction", acheteur, row.autre_direction))
 
