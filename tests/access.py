@@ -14,8 +14,9 @@ Every URL that takes an object id (an `int` in its pattern) also has an ownershi
 `OWNERSHIP` dict: either `Owned(...)`, naming an object of each buyer, or `NotOwned("why")`. The matrix then
 tries each id from a user of another buyer (partner B on partner A's object, partner A on the instance's and
 partner B's, a partner user without organisation on both) and, for URLs that change a contract, from a buyer
-of another direction: every attempt, GET and
-POST, must answer 403/404 (405 for a method the view does not take) and leave the database unchanged.
+of another direction: every attempt, GET and POST, must answer 403/404 (405 for a method the view does not
+take) and leave the database unchanged. `tests/robustesse/test_access_*.py` add the query-string ids, the
+participants' identities, CSRF, login throttling and the production settings.
 """
 
 from collections.abc import Callable
