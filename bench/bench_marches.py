@@ -57,8 +57,9 @@ def build(n_target: int):
     from marches.search import texte_recherche
     from marches.services import seuils_charger
 
-    acheteur, _ = Organisation.objects.get_or_create(siret=BENCH_SIRET, defaults={"nom": "Acheteur bench",
-                                                                                   "type": "instance"})
+    # The instance's own buyer (another bench may have made it in the same database), else a new one.
+    acheteur = (Organisation.objects.filter(siret=BENCH_SIRET).first() or Organisation.objects.instance()
+                or Organisation.objects.create(siret=BENCH_SIRET, nom="Acheteur bench", type="instance"))
     directions = [Direction.objects.get_or_create(organisation=acheteur, nom=f"Direction bench {i}",
                                                   defaults={"sigle": f"DB{i}"})[0] for i in range(8)]
     familles = [FamilleAchat.objects.get_or_create(nom=f"Famille bench {i}", defaults={"prefixes_cpv": [c[:3]]})[0]
