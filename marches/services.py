@@ -173,6 +173,7 @@ def modification_save(*, modification: Modification, user=None, reason: str = ""
     _appliquer_modifications(marche)
     record_author(marche, user=user, reason=f"Modification n° {modification.numero}")
     marche.save()
+    _clauses_actualiser(marche, user=user, reason=f"Modification n° {modification.numero}")
     return modification
 
 
@@ -184,6 +185,14 @@ def modification_delete(*, modification: Modification, user=None) -> None:
     _appliquer_modifications(marche)
     record_author(marche, user=user, reason="Modification supprimée")
     marche.save()
+    _clauses_actualiser(marche, user=user, reason="Modification supprimée")
+
+
+def _clauses_actualiser(marche: Marche, *, user, reason: str) -> None:
+    """An amendment changes the amount or duration: the clauses' hours and texts follow."""
+    from clauses.services import marche_clauses_actualiser
+
+    marche_clauses_actualiser(marche=marche, user=user, reason=reason)
 
 
 # --- EU thresholds -----------------------------------------------------------------------------------

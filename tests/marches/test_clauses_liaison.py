@@ -166,3 +166,19 @@ def test_lot_delete_recomputes_considerations_from_the_remaining_clauses(marche)
     services.lot_delete(lot=lot)
     marche.refresh_from_db()
     assert marche.clause_sociale and not marche.critere_environnemental
+
+
+def test_an_amendment_and_its_deletion_recompute_the_clause_hours(marche):
+    import datetime
+
+    from marches.models import Modification
+
+    clause = _insertion(marche)
+    assert clause.heures_requises == Decimal("833")
+    avenant = services.modification_save(modification=Modification(
+        marche=marche, objet="Avenant", montant_ht=Decimal("1200000"), date_notification=datetime.date(2025, 9, 1)))
+    clause.refresh_from_db()
+    assert clause.heures_requises == Decimal("1000")
+    services.modification_delete(modification=avenant)
+    clause.refresh_from_db()
+    assert clause.heures_requises == Decimal("833")
