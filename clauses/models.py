@@ -103,7 +103,8 @@ class ClauseMarche(models.Model):
     motif_derogation = models.TextField("motif des valeurs modifiées", blank=True)
     delai = models.CharField("délai", max_length=100, blank=True,
                              help_text="Remplace {delai} dans le texte ; par défaut, la durée du marché.")
-    heures_requises = models.DecimalField("heures requises", max_digits=12, decimal_places=2, default=0)
+    # Wide enough for any computed value the inputs' own bounds allow (10^13 € at 0.01 €/h), so no input overflows.
+    heures_requises = models.DecimalField("heures requises", max_digits=18, decimal_places=2, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

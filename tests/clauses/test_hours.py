@@ -85,3 +85,15 @@ def test_hours_and_text_follow_a_new_amount_when_the_contracts_app_asks():
     assert clause.heures_requises == Decimal("1000") and clause.texte == "1\u202f000\u00a0h"
     assert forced.heures_requises == Decimal("100")
     assert marche_clauses_actualiser(marche=marche) == 0
+
+
+@pytest.mark.django_db
+def test_extreme_inputs_within_their_columns_still_store_their_hours():
+    """The largest amount a contract holds, every euro of labour and insertion, at the lowest hourly cost a
+    column accepts: the hours are stored (PostgreSQL checks the column's precision), not an overflow."""
+    marche = MarcheFactory(montant_ht=Decimal("9999999999999.99"))
+    clause = clause_marche_save(clause=ClauseMarche(
+        marche=marche, type_clause=TypeClause.INSERTION, part_main_oeuvre=Decimal("1"), taux_insertion=Decimal("1"),
+        cout_horaire=Decimal("0.01"), motif_derogation="test des bornes"))
+    clause.refresh_from_db()
+    assert clause.heures_requises == Decimal("999999999999999")
