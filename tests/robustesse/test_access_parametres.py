@@ -32,6 +32,17 @@ def world(db):
     )
     world.autre_direction.sigle = "DXOLOTL"
     world.autre_direction.save()
+    for attr, identifiant in (
+        ("f_marche_autre", "FAC-B-TLALOC"),
+        ("cl_marche_autre_partenaire", "CL-B-TLALOC"),
+        ("f_marche_instance", "FAC-INST-XIPE"),
+        ("cl_marche", "CL-INST-XIPE"),
+    ):
+        marche = getattr(world, attr)
+        marche.identifiant = identifiant
+        marche.save()
+    world.f_convention_autre.intitule = "Convention Tlaloc B"
+    world.f_convention_autre.save()
     world.marche_autre_partenaire.direction = world.direction_b
     world.marche_autre_partenaire.save()
     return world
@@ -111,10 +122,18 @@ def test_the_markers_are_on_the_pages_of_those_who_may_read_them(world, client):
     texte = _texte(client.get(reverse("marches:list"))) + _texte(
         client.get(reverse("marches:entreprise_list"))
     )
-    for marqueur in ("W-PART-B", "Entreprise du partenaire B", "W-DIR", "Entreprise de l'instance"):
+    for marqueur in (
+        "W-PART-B",
+        "FAC-B-TLALOC",
+        "CL-INST-XIPE",
+        "Entreprise du partenaire B",
+        "W-DIR",
+        "Entreprise de l'instance",
+    ):
         assert marqueur in texte
     texte = _texte(client.get(reverse("marches:list"), {"direction": world.direction_b.pk}))
     assert "DQUETZB" in texte
+    assert "Convention Tlaloc B" in _texte(client.get(reverse("facilitateurs:conventions")))
 
 
 def test_a_partner_cannot_ask_for_another_buyers_bilan_by_posting_its_ids(world, client):
