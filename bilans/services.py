@@ -41,28 +41,18 @@ def bilan_demander(
 
 def bilan_regenerer(*, bilan: Bilan, user) -> Bilan:
     """A new bilan with the same parameters (the previous one is kept, with its file)."""
-    return bilan_demander(
-        user=user,
-        acheteur=bilan.acheteur,
-        annee=bilan.annee,
-        depuis=bilan.depuis,
-        direction=bilan.direction,
-        famille=bilan.famille,
-        convention=bilan.convention,
-    )
+    return bilan_demander(user=user, **_perimetre(bilan))
+
+
+def _perimetre(bilan: Bilan) -> dict:
+    return {"acheteur": bilan.acheteur, "annee": bilan.annee, "depuis": bilan.depuis, "direction": bilan.direction,
+            "famille": bilan.famille, "convention": bilan.convention}
 
 
 @transaction.atomic
 def bilan_generer(*, bilan: Bilan) -> Bilan:
     """Build the PDF and attach it (called by the job; idempotent: a new build replaces the file)."""
-    pdf = bilan_pdf(
-        acheteur=bilan.acheteur,
-        annee=bilan.annee,
-        depuis=bilan.depuis,
-        direction=bilan.direction,
-        famille=bilan.famille,
-        convention=bilan.convention,
-    )
+    pdf = bilan_pdf(**_perimetre(bilan))
     if bilan.fichier:
         bilan.fichier.delete(save=False)
     # One file name per bilan: a file left there by an attempt killed before its commit (core.jobs) is
