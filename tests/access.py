@@ -150,3 +150,17 @@ def build_world():
     for build in builders:
         build(world)
     return world
+
+
+def url_patterns(resolver=None, namespace=""):
+    """Every URL pattern of the project, as (namespaced name, pattern)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            yield from url_patterns(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL pattern without a name: {pattern.pattern}"
+            yield f"{namespace}{pattern.name}", pattern

@@ -1,36 +1,25 @@
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.converters import IntConverter
 
-from tests.access import APPS, ROLES, NotOwned, Owned, build_world, load_access, load_ownership
+from tests.access import APPS, ROLES, NotOwned, Owned, build_world, load_access, load_ownership, url_patterns
 
 RULES, _ = load_access()
 OWNERSHIP = load_ownership()
 REFUSED = {"get": (403, 404, 405), "post": (403, 404, 405)}
 
 
-def _url_names(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = pattern.namespace or ""
-            yield from _url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
-        elif isinstance(pattern, URLPattern):
-            assert pattern.name, f"URL pattern without a name: {pattern.pattern}"
-            yield f"{namespace}{pattern.name}"
+def _url_names():
+    return (name for name, _pattern in url_patterns())
 
 
-def _patterns_with_id(resolver=None, namespace=""):
+def _patterns_with_id():
     """URL names whose pattern takes an integer (an object id)."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = pattern.namespace or ""
-            yield from _patterns_with_id(pattern, f"{namespace}{ns}:" if ns else namespace)
-        elif any(isinstance(c, IntConverter) for c in getattr(pattern.pattern, "converters", {}).values()):
-            yield f"{namespace}{pattern.name}"
+    for name, pattern in url_patterns():
+        if any(isinstance(c, IntConverter) for c in getattr(pattern.pattern, "converters", {}).values()):
+            yield name
 
 
 def test_every_url_pattern_has_a_row_in_the_matrix():

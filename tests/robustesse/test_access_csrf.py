@@ -4,23 +4,13 @@ token get the matrix's answer (so the 403 is the token's doing, not a permission
 
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from tests.access import ROLES, build_world, load_access
+from tests.access import ROLES, build_world, load_access, url_patterns
 from tests.test_access_matrix import _etat_base
 
 RULES, _ = load_access()
 PASSE = (200, 302)
-
-
-def _callbacks(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = pattern.namespace or ""
-            yield from _callbacks(pattern, f"{namespace}{ns}:" if ns else namespace)
-        elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name}", pattern.callback
 
 
 def _statuts(rule, role):
@@ -48,7 +38,7 @@ def _url(rule, name, world):
 
 
 def test_no_view_is_csrf_exempt():
-    exempt = sorted(name for name, callback in _callbacks() if getattr(callback, "csrf_exempt", False))
+    exempt = sorted(name for name, pattern in url_patterns() if getattr(pattern.callback, "csrf_exempt", False))
     assert not exempt, f"Views exempt from CSRF: {exempt}"
 
 
