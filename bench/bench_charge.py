@@ -1,7 +1,11 @@
-"""Load: gunicorn (several workers) on PostgreSQL with the demo data, and locust on loopback playing the
-roles' usual paths for 60 s at 50 concurrent users, already logged in (one session each, made beforehand; a real
-login is timed apart, since a password hash costs hundreds of milliseconds on purpose). Prints requests/s, p50,
-p95 and errors (any answer other than 200 on a page counts as an error).
+"""Load: gunicorn (several workers) on PostgreSQL, and locust on loopback playing the roles' usual paths for
+60 s at 50 concurrent users, already logged in (one session each, made beforehand; a real login is timed apart,
+since a password hash costs hundreds of milliseconds on purpose). Prints requests/s, p50, p95 and errors (any
+answer other than 200 on a page counts as an error).
+
+Data: the demo (accounts, contracts, SPASER) plus, for the instance, the generator of bench_bilans.py at the
+chosen scale (default here: departement, 10,000 contracts and 200,000 hour rows, the size of our customer;
+`--scale national` for 100,000 / 2,000,000), in a database of its own per scale.
 
     make bench BENCH_ARGS=charge            # or: .venv/bin/python bench/bench_charge.py [--users 50 --seconds 60]
 """
@@ -16,9 +20,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import RESULTS, ROOT, Figure, report, setup
+from common import RESULTS, ROOT, Figure, report, scale_volumes, setup
 
-os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/spaser_bench_charge")
+SCALE, N_MARCHES, N_HEURES = scale_volumes(default="departement")
+_server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/x").rsplit("/", 1)[0]
+os.environ["DATABASE_URL"] = f"{_server}/spaser_bench_charge_{SCALE}"  # its own data, whatever make bench set
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 # Production-shaped: real password hashing, Redis cache and sessions, DEBUG off (HTTPS settings aside).
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
@@ -81,6 +87,9 @@ def main():
     from django.core.management import call_command
 
     call_command("seed_demo", verbosity=0)
+    import bench_bilans
+
+    bench_bilans.build(N_MARCHES, N_HEURES)  # for the demo's instance, whose accounts the users play
     paths = role_paths()
     sessions = open_sessions(users)
     with socket.socket() as probe:
@@ -118,6 +127,7 @@ def main():
     pages = [float(ms) for _name, ms, _failed in times]
     p95 = percentile(pages, 95)
     report("charge", [
+        Figure(f"échelle {SCALE} : {N_MARCHES:_} marchés, {N_HEURES:_} relevés".replace("_", " "), N_MARCHES, ""),
         Figure(f"requêtes/s ({users} utilisateurs connectés, {seconds} s)", float(total["Requests/s"]), "req/s"),
         Figure("p50", percentile(pages, 50), "ms"),
         Figure("p95", p95, "ms", target="< 500", ok=bool(pages) and p95 < 500),

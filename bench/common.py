@@ -56,9 +56,9 @@ def timed(func, repeat: int = 5) -> tuple[float, object]:
 SCALES = {"departement": (10_000, 200_000), "national": (100_000, 2_000_000)}
 
 
-def scale_volumes() -> tuple[str, int, int]:
-    """(scale name, contracts, hour rows) from --scale (default: national)."""
-    name = scale_arg()
+def scale_volumes(default="national") -> tuple[str, int, int]:
+    """(scale name, contracts, hour rows) from --scale."""
+    name = scale_arg(default)
     if name not in SCALES:
         sys.exit(f"Échelle inconnue : {name} (choix : {', '.join(SCALES)})")
     return (name, *SCALES[name])
