@@ -32,10 +32,10 @@ SEUIL_OBLIGATION = Decimal(str(getattr(settings, "SPASER", {}).get("SEUIL_OBLIGA
 def figures_moteur(acheteur, annee: int) -> dict:
     """The engine's dict for one buyer and one year ({} while the bilans engine is not available)."""
     try:
-        from bilans.selectors import indicateurs_annuels
+        from bilans.selectors import indicateurs_caches
     except ImportError:
         return {}
-    return indicateurs_annuels(acheteur=acheteur, annee=annee, details=False) or {}
+    return indicateurs_caches(acheteur=acheteur, annee=annee, details=False) or {}
 
 
 class Moteur:
