@@ -80,15 +80,19 @@ class NotOwned:
     reason: str
 
 
-def load_ownership():
-    ownership = {}
+def _access_modules():
+    """tests/<app>/access.py of every app that has one."""
     for app in APPS:
         try:
-            module = import_module(f"tests.{app}.access")
+            yield import_module(f"tests.{app}.access")
         except ModuleNotFoundError as exc:
-            if exc.name == f"tests.{app}.access":
-                continue
-            raise
+            if exc.name != f"tests.{app}.access":
+                raise
+
+
+def load_ownership():
+    ownership = {}
+    for module in _access_modules():
         declared = getattr(module, "OWNERSHIP", {})
         overlap = set(ownership) & set(declared)
         assert not overlap, f"Ownership declared twice: {overlap}"
@@ -99,13 +103,7 @@ def load_ownership():
 def load_access():
     rules = {}
     builders = []
-    for app in APPS:
-        try:
-            module = import_module(f"tests.{app}.access")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"tests.{app}.access":
-                continue
-            raise
+    for module in _access_modules():
         overlap = set(rules) & set(module.ACCESS)
         assert not overlap, f"URL names declared twice: {overlap}"
         rules.update(module.ACCESS)
