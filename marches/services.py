@@ -259,7 +259,7 @@ def decp_importer(*, data: bytes, fichier: str, user=None) -> dict:
     if result.erreurs:
         return _report(result)
     with transaction.atomic():
-        counts = _decp_ecrire(result, user=user)
+        counts = _decp_ecrire(result, user=user, raison=f"Import DECP {fichier}"[:100])
         report = _report(result, **counts)
         from .models import ImportJournal
 
@@ -309,7 +309,27 @@ def _defaults(model) -> dict:
     return {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
 
-def _decp_ecrire(result, *, user=None) -> dict:
+def _historiser(model, pks, *, type_: str, user, raison: str) -> None:
+    """History rows (django-simple-history's table) for rows written in bulk, copied by the database itself:
+    INSERT … SELECT of the tracked columns, with when, who and why."""
+    from django.db import connection
+    from django.utils import timezone
+
+    historique = model.history.model
+    quote = connection.ops.quote_name
+    colonnes = ", ".join(quote(f.column) for f in historique.tracked_fields)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for chunk in _chunks(pks):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {quote(historique._meta.db_table)} ({colonnes}, history_date, history_change_reason, "  # noqa: S608
+                f"history_type, history_user_id) SELECT {colonnes}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                [now, raison, type_, getattr(user, "pk", None), *chunk])
+
+
+def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     from types import SimpleNamespace
 
     from django.db import connection
@@ -434,6 +454,10 @@ def _decp_ecrire(result, *, user=None) -> dict:
                 "duree_mois": m.duree_mois})
     _insert_rows(Attribution, attributions)
     _insert_rows(Modification, modifications)
+    # Who and when for every contract written in bulk: the history rows save() would have made.
+    auteur = user if getattr(user, "is_authenticated", False) else None
+    _historiser(Marche, ids, type_="+", user=auteur, raison=raison)
+    _historiser(Marche, [m.pk for m, _ in modifies], type_="~", user=auteur, raison=raison)
     return {"nb_crees": len(creer), "nb_modifies": len(modifies), "nb_inchanges": inchanges,
             "nb_entreprises_creees": len(nouvelles)}
 

@@ -96,6 +96,18 @@ def test_a_republished_contract_is_updated_not_duplicated():
     assert marche.attributions.count() == 1
 
 
+def test_contracts_written_in_bulk_have_their_history_who_when_why():
+    user = UserFactory(role=Role.DCP)
+    decp_importer(data=document(marche_v2()), fichier="a.json", user=user)
+    amended = marche_v2(montant=910000)
+    decp_importer(data=document(amended), fichier="b.json", user=user)
+    marche = Marche.objects.get()
+    rows = list(marche.history.order_by("history_id").values_list("history_type", "history_user", "montant_ht",
+                                                                   "history_change_reason"))
+    assert rows == [("+", user.pk, Decimal("850000"), "Import DECP a.json"),
+                    ("~", user.pk, Decimal("910000"), "Import DECP b.json")]
+
+
 def test_v2_fields_considerations_and_compliance():
     decp_importer(data=document(marche_v2(dateNotification="2026-09-15")), fichier="a.json")
     marche = Marche.objects.get()
