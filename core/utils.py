@@ -52,3 +52,14 @@ def departement_from_code_postal(code_postal: str) -> str:
     if code.startswith(("97", "98")):
         return code[:3]
     return code[:2]
+
+
+def texte_interdit(text: str) -> bool:
+    """NUL bytes and lone surrogates cannot be stored (PostgreSQL refuses them): importers refuse such text."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.services import record_author
-from core.utils import siret_error
+from core.utils import siret_error, texte_interdit
 from marches.models import Entreprise, Marche
 
 from .enums import Modalite, Public, Sexe, TypeContrat
@@ -173,20 +173,9 @@ def _chiffres(value: str, n: int) -> bool:
     return len(value) == n and value.isascii() and value.isdigit()
 
 
-def _texte_interdit(value: str) -> bool:
-    """NUL bytes and lone surrogates cannot be stored (PostgreSQL refuses them)."""
-    if "\x00" in value:
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _caracteres_interdits(row, index, line, erreurs) -> None:
     for name in index:
-        if _texte_interdit(_get(row, index, name)):
+        if texte_interdit(_get(row, index, name)):
             erreurs.append(Erreur(line, name, "caractère interdit (caractère nul ou codage invalide)"))
 
 

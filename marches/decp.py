@@ -24,6 +24,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
 
+from core.utils import texte_interdit
+
 from .enums import (
     CCAG,
     Categorie,
@@ -141,17 +143,6 @@ def _lisible(text) -> str:
     return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _texte_interdit(text: str) -> bool:
-    """NUL bytes and lone surrogates cannot be stored (PostgreSQL refuses them)."""
-    if "\x00" in text:
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _key(text) -> str:
     """'Appel d’offres  OUVERT' -> 'appeldoffresouvert' (accents, case, punctuation and spaces ignored)."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
@@ -207,7 +198,7 @@ def _text(value, ctx, champ, max_length=None) -> str:
         ctx.erreur(champ, "texte attendu, structure trouvée")
         return ""
     text = str(value).strip()
-    if _texte_interdit(text):
+    if texte_interdit(text):
         ctx.erreur(champ, "texte contenant un caractère interdit (caractère nul ou codage invalide)")
         return ""
     if max_length and len(text) > max_length:
@@ -392,7 +383,7 @@ def _titulaire(item, ctx, champ, role="titulaire"):
     if len(ident) > 20:
         ctx.erreur(champ, f"identifiant d'entreprise trop long « {ident} »")
         return None
-    if _texte_interdit(ident) or not ident.isprintable():
+    if texte_interdit(ident) or not ident.isprintable():
         ctx.erreur(champ, f"identifiant d'entreprise illisible « {ident} »")
         return None
     raw_type = item.get("typeIdentifiant")

@@ -43,8 +43,7 @@ class MarcheForm(VersionFormMixin, forms.ModelForm):
             "id_accord_cadre", "marche_innovant", "valeur_estimee_ht", "montant_ht", "duree_mois", "date_lancement",
             "date_notification", "date_debut", "date_fin", "lieu_code", "lieu_type_code", "lieu_nom",
             "offres_recues", "attribution_avance", "taux_avance",
-            "clause_sociale", "critere_social", "marche_reserve", "type_reservation",
-            "clause_environnementale", "critere_environnemental", "derogation_sociale", "derogation_justification",
+            *CONSIDERATIONS, "derogation_sociale", "derogation_justification",
         ]
         widgets = {
             "objet": forms.Textarea(attrs={"rows": 2}),
@@ -90,9 +89,8 @@ class MarcheForm(VersionFormMixin, forms.ModelForm):
                      "date_notification", "date_debut", "date_fin", "offres_recues", "attribution_avance",
                      "taux_avance"),
             Fieldset("Lieu d'exécution", "lieu_code", "lieu_type_code", "lieu_nom"),
-            Fieldset("Considérations sociales et environnementales", "clause_sociale", "critere_social",
-                     "marche_reserve", "type_reservation", "clause_environnementale", "critere_environnemental",
-                     "derogation_sociale", "derogation_justification"),
+            Fieldset("Considérations sociales et environnementales", *CONSIDERATIONS, "derogation_sociale",
+                     "derogation_justification"),
         )
         self.helper.add_input(Submit("submit", "Enregistrer"))
 

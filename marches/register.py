@@ -10,7 +10,7 @@ from itertools import islice
 
 from clauses import register as clauses_register
 from core.tabular import unescape_cell
-from core.utils import normalise_siret, siret_error
+from core.utils import normalise_siret, siret_error, texte_interdit
 
 from . import decp_labels as L
 from .decp_labels import considerations_environnementales, considerations_sociales
@@ -156,7 +156,6 @@ def parse(data: bytes, fichier: str) -> Lecture:
         MONTANT_MAX,
         _enum_index,
         _key,
-        _texte_interdit,
         procedure_approchee,
     )
 
@@ -183,7 +182,7 @@ def parse(data: bytes, fichier: str) -> Lecture:
         errors_before = len(lecture.erreurs)
         err = lambda col, reason, n=numero: lecture.erreur(n, col, reason)  # noqa: E731
         for col, value in row.items():
-            if _texte_interdit(value):
+            if texte_interdit(value):
                 err(col, "caractère interdit (caractère nul ou codage invalide)")
                 row[col] = ""
         siret = normalise_siret(row.get("acheteur_siret"))
