@@ -133,6 +133,15 @@ class Marche(models.Model):
                                         blank=True)
     clause_environnementale = models.BooleanField("clause environnementale", default=False, db_index=True)
     critere_environnemental = models.BooleanField("critère environnemental", default=False)
+    # What the buyer (form, register) or a DECP file declared, apart from the clauses. The six fields above are
+    # the contract's effective considerations: declared OR derived from its clauses (marches.etat).
+    clause_sociale_declaree = models.BooleanField("clause sociale déclarée", default=False)
+    critere_social_declare = models.BooleanField("critère social déclaré", default=False)
+    marche_reserve_declare = models.BooleanField("marché réservé déclaré", default=False)
+    type_reservation_declare = models.CharField("type de réservation déclaré", max_length=10,
+                                                choices=TypeReservation.choices, blank=True)
+    clause_environnementale_declaree = models.BooleanField("clause environnementale déclarée", default=False)
+    critere_environnemental_declare = models.BooleanField("critère environnemental déclaré", default=False)
     # 2026 obligations: a recorded, justified waiver of the social execution condition (L2112-2-1).
     derogation_sociale = models.BooleanField("dérogation à la condition sociale", default=False)
     derogation_justification = models.TextField("justification de la dérogation", blank=True)
@@ -144,6 +153,9 @@ class Marche(models.Model):
     manquements = models.JSONField("manquements", default=list, blank=True)
 
     origine = models.CharField("origine", max_length=10, choices=Origine.choices, default=Origine.SAISIE)
+    # The id published in DECP (16 characters at most), assigned once and kept: the buyer's own id when it fits,
+    # else one made by the export; the DECP import recognises a contract by it.
+    decp_id = models.CharField("identifiant publié (DECP)", max_length=16, blank=True, default="", db_index=True)
     # Fingerprint of the DECP record last imported into this contract: re-importing the same record is a no-op.
     decp_empreinte = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Normalised text searched by the list (marches.search): identifier, object, companies' names and SIRETs.
