@@ -176,6 +176,20 @@ def seed(stdout=None):
     pool = list(participants)
     rng.shuffle(pool)
     heures_rows, mises, first_start = [], [], {}
+    # A participant may work on several contracts: their months stay within the legal maximum (the rule
+    # services.heures_anomalies applies at entry; these rows are bulk-written and bypass it).
+    maximum, charge = float(services.heures_max_par_mois()), {}
+
+    def reste(participant, month):
+        return maximum - charge.get((participant.pk, month), 0.0)
+
+    def heures_plausibles(participant, month, h):
+        """h, or what is left of the participant's month (0 when less than an hour is)."""
+        h = min(h, reste(participant, month))
+        if h < 1:
+            return 0.0
+        charge[(participant.pk, month)] = charge.get((participant.pk, month), 0.0) + h
+        return h
     for index, marche in enumerate(marches):
         debut, fin = _periode(marche, today)
         if debut is None or debut > today:
@@ -225,7 +239,9 @@ def seed(stdout=None):
             first_start[participant.pk] = min(first_start[participant.pk], mise.date_debut)
             par_mois = total / nb / len(mois_mise)
             for month in mois_mise:
-                h = max(7.0, min(151.67, par_mois * rng.uniform(0.8, 1.2)))
+                h = heures_plausibles(participant, month, max(7.0, min(151.67, par_mois * rng.uniform(0.8, 1.2))))
+                if h < 1:
+                    continue
                 heures_rows.append(HeuresMensuelles(
                     marche=marche, participant=participant, entreprise=entreprise, mois=month, modalite=modalite,
                     type_contrat=type_contrat, heures=Decimal(f"{h:.2f}")))
@@ -237,8 +253,9 @@ def seed(stdout=None):
                     marche=marche, participant=None, entreprise=structures[4], mois=month,
                     modalite=Modalite.SOUS_TRAITANCE_SIAE, heures=Decimal("0"),
                     montant_ht=Decimal(f"{euros * rng.uniform(0.9, 1.1):.2f}")))
-        if index % 6 == 0 and mises:  # a short training before the placement
-            heures_rows.append(HeuresMensuelles(
+        if index % 6 == 0 and mises and reste(mises[-1].participant, months[0]) >= 70:
+            heures_plausibles(mises[-1].participant, months[0], 70.0)
+            heures_rows.append(HeuresMensuelles(  # a short training before the placement
                 marche=marche, participant=mises[-1].participant, entreprise=structures[2], mois=months[0],
                 modalite=Modalite.FORMATION, type_contrat=TypeContrat.PROFESSIONNALISATION, heures=Decimal("70")))
     HeuresMensuelles.objects.bulk_create(heures_rows, batch_size=2000, ignore_conflicts=True)

@@ -10,6 +10,7 @@ from core.enums import Role, TypeOrganisation
 from core.models import Organisation, User
 from marches.models import Entreprise, Marche
 
+from . import services
 from .enums import Modalite, Public, TypeContrat
 from .models import ActionSuivi, Convention, Eligibilite, MiseEnEmploi, Participant, Sortie
 
@@ -253,8 +254,13 @@ class LigneHeuresForm(forms.Form):
 
 
 class BaseLigneHeuresFormSet(forms.BaseFormSet):
-    def __init__(self, *args, entreprises=(), participants=None, **kwargs):
+    """The month's grid of one contract. With `marche` and `mois`, clean() also applies the plausibility rule
+    of the hours (services.heures_anomalies: monthly maximum per person, placement dates) and puts each
+    anomaly on the row it concerns."""
+
+    def __init__(self, *args, entreprises=(), participants=None, marche=None, mois=None, **kwargs):
         self.entreprises, self.participants = entreprises, participants
+        self.marche, self.mois = marche, mois
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -270,6 +276,18 @@ class BaseLigneHeuresFormSet(forms.BaseFormSet):
             if key in seen:
                 form.add_error(None, "Cette ligne (participant, entreprise, modalité) figure deux fois.")
             seen.add(key)
+        if self.marche is None or self.mois is None or any(form.errors for form in self.forms):
+            return
+        lignes = [
+            services.HeuresSaisies(
+                marche_id=self.marche.pk, participant_id=data["participant"].pk, entreprise_id=data["entreprise"],
+                mois=services.premier_du_mois(self.mois), modalite=data["modalite"],
+                heures=data.get("heures") or Decimal("0"), ref=index)
+            for index, data in ((i, form.cleaned_data) for i, form in enumerate(self.forms))
+            if not data.get("vide") and data.get("participant") is not None]
+        for anomalie in services.heures_anomalies(lignes):
+            for index in anomalie.refs:
+                self.forms[index].add_error("heures", anomalie.message)
 
 
 LigneHeuresFormSet = forms.formset_factory(LigneHeuresForm, formset=BaseLigneHeuresFormSet, extra=3)

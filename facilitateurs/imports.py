@@ -1,7 +1,10 @@
 """Imports of participants and monthly hours from CSV (`;` or `,`, UTF-8 with or without BOM) or XLSX.
 
 Both are all-or-nothing: every bad row is reported (file, row, column, reason) and nothing is written
-when there is one. Writes are bulk upserts on the natural keys, so re-importing the same rows replaces
+when there is one. An hours file is also refused when two of its rows share a key (contract, company,
+participant, month, modality: both lines named) and when its hours are implausible by the rule the grid
+applies too (services.heures_anomalies: at most settings.SPASER['HEURES_MAX_PAR_MOIS'] hours per person and
+month, all contracts together; none outside the participant's placement). Writes are bulk upserts on the natural keys, so re-importing the same rows replaces
 values instead of counting them twice; 200,000 hour rows import in well under a minute on PostgreSQL
 (lookups pre-loaded into dicts, `bulk_create(update_conflicts=True)`). Each import is recorded in
 JournalImport (who, when, file, counts): bulk writes bypass simple-history.
@@ -30,7 +33,7 @@ from marches.models import Entreprise, Marche
 
 from .enums import Modalite, Public, Sexe, TypeContrat
 from .models import Eligibilite, HeuresMensuelles, JournalImport, Participant
-from .services import validite_par_defaut
+from .services import HeuresSaisies, heures_anomalies, validite_par_defaut
 
 COLONNES_HEURES = ["acheteur_siret", "marche_id", "entreprise_siret", "entreprise_nom", "entreprise_code_postal",
                    "participant_code", "mois", "heures", "modalite", "type_contrat"]
@@ -39,6 +42,7 @@ COLONNES_PARTICIPANTS = ["code", "annee_naissance", "sexe", "code_postal", "qpv"
 APERCU_LIGNES = 50
 CHUNK = 2000
 MODALITES_SANS_PARTICIPANT = {Modalite.SOUS_TRAITANCE_SIAE, Modalite.CO_TRAITANCE_SIAE}
+COLONNES_CLE = "marche_id, entreprise_siret, participant_code, mois, modalite"  # an hours row's key
 
 
 @dataclass
@@ -212,6 +216,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
     erreurs = resultat.erreurs
     parsed = []  # (line, acheteur_siret, marche_id, entreprise_siret, nom, cp, code, mois, heures, modalite, type, montant)
     siret_errors = {}
+    premieres = {}  # the row's key (contract, company, participant, month, modality) -> its first line
     for offset, row in enumerate(rows):
         line = offset + 2
         if not any(row):
@@ -272,6 +277,15 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         if not code and modalite not in MODALITES_SANS_PARTICIPANT:
             erreurs.append(Erreur(line, "participant_code", "code du participant vide"))
         if len(erreurs) == before:
+            cle = (acheteur_siret, marche_id, entreprise_siret, code, mois, modalite)
+            if cle in premieres:  # two values for one key: which one is right is the sender's call, not ours
+                erreurs.append(Erreur(line, COLONNES_CLE, (
+                    f"ligne en double : même marché, entreprise, participant, mois et modalité que la ligne "
+                    f"{premieres[cle]} ({marche_id}, {entreprise_siret}, {code or 'sans participant'}, "
+                    f"{mois:%m/%Y}, {Modalite(modalite).label}) ; gardez une seule des lignes {premieres[cle]} "
+                    f"et {line}")))
+                continue
+            premieres[cle] = line
             parsed.append((line, acheteur_siret, marche_id, entreprise_siret, _get(row, index, "entreprise_nom"),
                            code_postal, code, mois, heures, modalite, type_contrat, montant))
 
@@ -290,7 +304,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         for e in Entreprise.objects.filter(siret__in=chunk):
             entreprises[e.siret] = e
     nouvelles = {}
-    ok_rows = []
+    ok_rows, lignes_ok = [], []
     for line, ach, mid, esiret, enom, ecp, code, mois, heures, modalite, type_contrat, montant in parsed:
         before = len(erreurs)
         pks = marches.get((ach, mid), [])
@@ -309,6 +323,18 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         if len(erreurs) == before:
             ok_rows.append((pks[0], participants.get(code) if code else None, esiret, mois, modalite, type_contrat,
                             heures, montant, ecp))
+            lignes_ok.append(line)
+    # Plausibility (services.heures_anomalies, the grid's rule too): monthly maximum per person, placement dates.
+    saisies = [
+        HeuresSaisies(marche_id=r[0], participant_id=r[1],
+                      entreprise_id=entreprises[r[2]].pk if r[2] in entreprises else ("nouvelle", r[2]), mois=r[3],
+                      modalite=r[4], heures=r[6], ref=line)
+        for line, r in zip(lignes_ok, ok_rows, strict=True)]
+    for anomalie in heures_anomalies(saisies):
+        autres = anomalie.refs[1:]
+        if autres:
+            anomalie.message += f" (lignes {', '.join(str(ref) for ref in anomalie.refs)} du fichier)"
+        erreurs.append(Erreur(anomalie.refs[0], anomalie.colonne, anomalie.message))
     erreurs.sort(key=lambda e: (e.ligne, e.colonne))
     for r in parsed[:APERCU_LIGNES]:
         resultat.apercu.append({"ligne": r[0], "acheteur_siret": r[1], "marche_id": r[2], "entreprise_siret": r[3],
@@ -331,7 +357,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
                 entreprise.code_postal = cp
                 record_author(entreprise, user=user, reason=f"Code postal reçu à l'import des heures ({nom})")
                 entreprise.save()
-        # Deduplicate on the key: the last row of the file wins.
+        # One row per key (a file with two is refused above).
         avec, sans = {}, {}
         for marche_id, participant_id, esiret, mois, modalite, type_contrat, heures, montant, _ in ok_rows:
             key = (marche_id, participant_id, entreprises[esiret].pk, mois, modalite)

@@ -5,9 +5,11 @@ large imports (facilitateurs.imports) bulk-write and record themselves in Journa
 import datetime
 import os
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
@@ -122,6 +124,144 @@ def premier_du_mois(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+# Plausibility of hours: the one rule every entry path applies (grid form, import, heures_upsert) ---------
+
+MOIS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+HEURES_MAX_EXPLICATION = "48 h par semaine, durée maximale légale, art. L3121-20 du Code du travail"
+
+
+def heures_max_par_mois() -> Decimal:
+    """settings.SPASER['HEURES_MAX_PAR_MOIS'] (default 208 = 48 h × 52 weeks ÷ 12 months)."""
+    return Decimal(str(settings.SPASER["HEURES_MAX_PAR_MOIS"]))
+
+
+def mois_libelle(mois: datetime.date) -> str:
+    """01/03/2026 -> « mars 2026 »."""
+    return f"{MOIS_FR[mois.month - 1]} {mois.year}"
+
+
+def heures_libelle(value) -> str:
+    """230 -> « 230 h », 208.5 -> « 208,50 h » (never rounded into a figure that would look allowed)."""
+    from core.templatetags.formats import format_nombre
+
+    value = Decimal(value)
+    return f"{format_nombre(value, 0 if value == value.to_integral_value() else 2)}\u00a0h"
+
+
+@dataclass(frozen=True)
+class HeuresSaisies:
+    """One hours row about to be written, as the plausibility rules see it. `entreprise_id` may be any
+    hashable that cannot match a stored id (the import uses ("nouvelle", siret) for a company it will create);
+    `ref` says where the row comes from (a file line, a grid row) and is echoed in the anomalies."""
+
+    marche_id: int
+    participant_id: int | None
+    entreprise_id: object
+    mois: datetime.date
+    modalite: str
+    heures: Decimal
+    ref: object = None
+
+    @property
+    def cle(self) -> tuple:
+        return (self.marche_id, self.participant_id, self.entreprise_id, self.mois, self.modalite)
+
+
+@dataclass
+class AnomalieHeures:
+    refs: list  # the rows concerned, in entry order; report on the first
+    colonne: str  # "heures" (monthly maximum) or "mois" (outside the placement)
+    message: str  # starts with the participant's code
+    participant_id: int | None = None
+
+
+def _chunks(items, size=2000):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def heures_anomalies(lignes: list[HeuresSaisies]) -> list[AnomalieHeures]:
+    """What is implausible in `lignes` once written over the stored hours (rows with the same key are replaced):
+
+    1. a participant's hours in a month, all contracts, companies and modalities together (the stored rows
+       not replaced plus these), above heures_max_par_mois();
+    2. hours (> 0) in a month that does not meet the participant's placement (MiseEnEmploi) for the row's
+       contract, company and modality: none before it starts or after it ends. A row with no such placement
+       recorded is not checked (hours are often declared before the facilitator records the placement);
+       training hours (modality FORMATION) have their own key, so they are checked only against a placement
+       declared with that modality.
+
+    Rows without a participant (sub- or co-contracting to an SIAE) are a company's total: not checked.
+    Reads only; a few queries per 2,000 participants whatever the number of rows."""
+    lignes = [ligne for ligne in lignes if ligne.participant_id is not None]
+    if not lignes:
+        return []
+    maximum = heures_max_par_mois()
+    cles = {ligne.cle for ligne in lignes}
+    groupes: dict[tuple, list[HeuresSaisies]] = {}
+    for ligne in lignes:
+        groupes.setdefault((ligne.participant_id, ligne.mois), []).append(ligne)
+    participant_ids = {p for p, _ in groupes}
+    mois_set = {m for _, m in groupes}
+    deja: dict[tuple, Decimal] = {}
+    mises: dict[tuple, list] = {}
+    for chunk in _chunks(participant_ids):
+        for marche_id, participant_id, entreprise_id, mois, modalite, heures in HeuresMensuelles.objects.filter(
+                participant_id__in=chunk, mois__in=mois_set).values_list(
+                "marche_id", "participant_id", "entreprise_id", "mois", "modalite", "heures").order_by():
+            if (marche_id, participant_id, entreprise_id, mois, modalite) not in cles:
+                deja[(participant_id, mois)] = deja.get((participant_id, mois), Decimal("0")) + (heures or 0)
+        for mise in MiseEnEmploi.objects.filter(participant_id__in=chunk).select_related("entreprise").order_by(
+                "date_debut"):
+            mises.setdefault((mise.marche_id, mise.participant_id, mise.entreprise_id, mise.modalite), []).append(mise)
+    anomalies = []
+    codes = {}
+    for (participant_id, mois), groupe in groupes.items():
+        saisies = sum((ligne.heures or Decimal("0") for ligne in groupe), Decimal("0"))
+        total = saisies + deja.get((participant_id, mois), Decimal("0"))
+        if total > maximum:
+            autres = deja.get((participant_id, mois))
+            detail = f" (dont {heures_libelle(autres)} déjà enregistrées sur d'autres relevés)" if autres else ""
+            codes[participant_id] = None
+            anomalies.append(AnomalieHeures(
+                refs=[ligne.ref for ligne in groupe], colonne="heures", participant_id=participant_id,
+                message=f"{heures_libelle(total)} déclarées pour {mois_libelle(mois)}{detail} : au plus "
+                        f"{heures_libelle(maximum)} par personne et par mois ({HEURES_MAX_EXPLICATION})"))
+    for ligne in lignes:
+        periodes = mises.get((ligne.marche_id, ligne.participant_id, ligne.entreprise_id, ligne.modalite))
+        if not periodes or not ligne.heures:
+            continue
+        fin_mois = add_months(ligne.mois, 1) - datetime.timedelta(days=1)
+        if any(m.date_debut <= fin_mois and (m.date_fin is None or m.date_fin >= ligne.mois) for m in periodes):
+            continue
+        dates = " ; ".join(
+            f"du {m.date_debut:%d/%m/%Y} au {m.date_fin:%d/%m/%Y}" if m.date_fin else f"depuis le {m.date_debut:%d/%m/%Y}"
+            for m in periodes)
+        codes[ligne.participant_id] = None
+        anomalies.append(AnomalieHeures(
+            refs=[ligne.ref], colonne="mois", participant_id=ligne.participant_id,
+            message=f"{heures_libelle(ligne.heures)} en {mois_libelle(ligne.mois)}, hors de la mise en emploi chez "
+                    f"{periodes[0].entreprise} ({dates}) : aucune heure avant le début ni après la fin de l'emploi"))
+    if codes:
+        codes.update(Participant.objects.filter(pk__in=list(codes)).values_list("pk", "code"))
+        for anomalie in anomalies:
+            anomalie.message = f"{codes[anomalie.participant_id]} : {anomalie.message}"
+    return anomalies
+
+
+class HeuresInvraisemblables(ValidationError):
+    """Raised by the hours services when heures_anomalies() finds something: forms and imports check first
+    and show each anomaly where it belongs; this is the last guard of the rule."""
+
+
+def heures_verifier(lignes: list[HeuresSaisies]) -> None:
+    anomalies = heures_anomalies(lignes)
+    if anomalies:
+        raise HeuresInvraisemblables([a.message for a in anomalies])
+
+
 @transaction.atomic
 def heures_upsert(*, marche, entreprise, mois: datetime.date, modalite: str, participant=None, lot=None,
                   heures: Decimal | None = None, montant_ht: Decimal | None = None, type_contrat: str = "",
@@ -129,6 +269,9 @@ def heures_upsert(*, marche, entreprise, mois: datetime.date, modalite: str, par
     """Create or replace the month's hours on the key (contract, participant, company, month, modality):
     recording the same month twice replaces the value, never adds it."""
     mois = premier_du_mois(mois)
+    heures_verifier([HeuresSaisies(marche_id=marche.pk, participant_id=participant.pk if participant else None,
+                                   entreprise_id=entreprise.pk, mois=mois, modalite=modalite,
+                                   heures=heures or Decimal("0"))])
     row = HeuresMensuelles.objects.filter(marche=marche, participant=participant, entreprise=entreprise, mois=mois,
                                           modalite=modalite).first()
     if row is None:
@@ -147,8 +290,14 @@ def heures_upsert(*, marche, entreprise, mois: datetime.date, modalite: str, par
 def heures_grille_save(*, marche, mois: datetime.date, lignes: list[dict], user=None) -> tuple[int, int]:
     """Save a month's grid: each line is a dict with participant (or None), entreprise, modalite, type_contrat,
     heures, montant_ht. Returns (created, updated). Lines with neither hours nor amount and no stored row are
-    skipped; a stored row whose hours were erased is set to 0."""
+    skipped; a stored row whose hours were erased is set to 0. HeuresInvraisemblables (nothing written) when the
+    grid breaks the plausibility rule (heures_anomalies): the form checks it first (LigneHeuresFormSet)."""
     mois = premier_du_mois(mois)
+    heures_verifier([
+        HeuresSaisies(marche_id=marche.pk, participant_id=ligne["participant"].pk if ligne.get("participant") else None,
+                      entreprise_id=ligne["entreprise"].pk, mois=mois, modalite=ligne["modalite"],
+                      heures=ligne.get("heures") or Decimal("0"))
+        for ligne in lignes])
     existing = {
         (h.participant_id, h.entreprise_id, h.modalite): h
         for h in HeuresMensuelles.objects.filter(marche=marche, mois=mois)

@@ -353,7 +353,8 @@ def grille(request, pk):
     if request.method == "POST":
         codes = {v.strip() for k, v in request.POST.items() if k.endswith("-participant_code") and v.strip()}
         participants = {p.code: p for p in Participant.objects.filter(code__in=codes)}
-        formset = LigneHeuresFormSet(request.POST, entreprises=entreprises, participants=participants)
+        formset = LigneHeuresFormSet(request.POST, entreprises=entreprises, participants=participants,
+                                     marche=marche, mois=mois)
         if formset.is_valid():
             entreprises_by_id = {e.pk: e for e in Entreprise.objects.filter(
                 pk__in={f.cleaned_data["entreprise"] for f in formset.forms

@@ -198,6 +198,9 @@ SPASER = {
     "VALIDITE_JUSTIFICATIF_MOIS": int(os.environ.get("VALIDITE_JUSTIFICATIF_MOIS", "3")),
     # Participants' identities are purged this many years after their last hours.
     "RETENTION_IDENTITE_ANNEES": int(os.environ.get("RETENTION_IDENTITE_ANNEES", "5")),
+    # At most this many hours per participant and month, all contracts together (grid, import): 48 h a week,
+    # the absolute legal maximum (art. L3121-20 du Code du travail), × 52 weeks ÷ 12 months = 208 h.
+    "HEURES_MAX_PAR_MOIS": float(os.environ.get("HEURES_MAX_PAR_MOIS", "208")),
 }
 
 LOGGING = {
