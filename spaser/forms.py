@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 
 from clauses.enums import TypeClause
 from clauses.models import FamilleAchat
@@ -187,3 +188,20 @@ class ProgrammationForm(_Form):
         self.fields["direction"].queryset = Direction.objects.select_related("organisation").order_by("nom")
         if not self.instance.pk and not self.initial.get("acheteur"):
             self.initial["acheteur"] = Organisation.objects.instance()
+
+    def clean(self):
+        """A planned purchase is dated by its planned launch quarter (`annee`, `trimestre`): it cannot be a quarter
+        already over (the current quarter is allowed: the launch may still be ahead). An existing entry whose
+        quarter has passed can still be edited as long as its quarter is left as it is (to withdraw it from the
+        public site, fix its contact...): only a newly chosen quarter must be to come."""
+        data = super().clean()
+        annee, trimestre = data.get("annee"), data.get("trimestre")
+        nouveau = not self.instance.pk or {"annee", "trimestre"} & set(self.changed_data)
+        if annee and trimestre and nouveau:
+            today = timezone.localdate()
+            en_cours = (today.year, (today.month - 1) // 3 + 1)
+            if (annee, int(trimestre)) < en_cours:
+                self.add_error("trimestre", (
+                    f"T{trimestre} {annee} est passé : un achat programmé se lance au trimestre en cours "
+                    f"(T{en_cours[1]} {en_cours[0]}) ou à un trimestre à venir."))
+        return data
