@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint bench install check-system clean
+.PHONY: run test lint bench install check-system clean mutation
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est nécessaire (trouvé " + sys.version.split()[0] + ").")'
@@ -35,6 +35,11 @@ lint: install
 bench: install
 	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) bench/run_all.py $(BENCH_ARGS)
+
+# Mutation testing of the rule modules (mutmut, SQLite, no browser); not part of .ci/run (about 30 min on 2 cores).
+# `make mutation MODULES="marches/compliance.py"` for one module; survivors in var/mutation/<module>.txt.
+mutation: install
+	$(PY) scripts/mutation.py $(MODULES) $(MUTATION_ARGS)
 
 clean:
 	rm -rf var/

@@ -1,0 +1,242 @@
+"""Mutation testing of the rule modules (`make mutation`, `make mutation MODULES="marches/compliance.py"`).
+
+For each module: copy the working tree into var/mutation/work/<module>/ (so the real tree is never touched,
+whoever is editing it), write mutmut's configuration there (only that module is mutated, only its tests are
+run), migrate one SQLite template database (scripts/mutation_plugin.py gives each mutant's pytest session a
+fresh copy of it), run `mutmut run`, then print one line per module and write the surviving mutants, with
+their diffs, to var/mutation/<module>.txt.
+
+mutmut mutates function bodies only (not module constants, not docstrings), runs each mutant in a forked
+process on the tests that called the mutated function during a first instrumented run (`-x`, no browser, no
+Celery worker), and counts a mutant killed when one of them fails. Killed ratio = (killed + timeout) /
+mutants: a mutant that loops until its CPU limit is caught too. "no tests" mutants (no selected test calls
+the function) count as survivors.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "mutation"
+BIN = Path(sys.executable).parent
+
+ACCESS = ["tests/test_access_matrix.py", "tests/robustesse/test_access_identites.py"]
+
+# module -> the tests relevant to it (missing paths are skipped). mutmut then narrows each mutant to the tests
+# that called the mutated function.
+MODULES = {
+    "marches/compliance.py": ["tests/marches"],
+    "marches/decp.py": [
+        "tests/marches/test_decp_import.py",
+        "tests/marches/test_decp_export.py",
+        "tests/marches/test_regles_decp.py",
+        "tests/robustesse/test_hostile_decp.py",
+    ],
+    "marches/perms.py": ["tests/core/test_perms_unitaires.py", "tests/marches", *ACCESS],
+    "core/perms.py": ["tests/core", *ACCESS, "tests/robustesse/test_access_parametres.py"],
+    "clauses/perms.py": ["tests/core/test_perms_unitaires.py", "tests/clauses", *ACCESS],
+    "bilans/perms.py": ["tests/core/test_perms_unitaires.py", "tests/bilans", *ACCESS],
+    "spaser/perms.py": ["tests/core/test_perms_unitaires.py", "tests/spaser", *ACCESS],
+    "facilitateurs/perms.py": ["tests/core/test_perms_unitaires.py", "tests/facilitateurs", *ACCESS],
+    "clauses/services.py": ["tests/clauses", "tests/marches/test_clauses_liaison.py", "tests/marches/test_services.py"],
+    "facilitateurs/selectors.py": ["tests/facilitateurs", "tests/bilans"],
+    "bilans/selectors.py": ["tests/bilans"],
+}
+
+# Lines whose mutants would only change a message for people or a log line, not a rule.
+DO_NOT_MUTATE = [r"^\s*(logger|log|logging)\.\w+\(", r"^\s*raise \w+\(\s*$", r"^\s*raise \w+\(_?\(?[\"']"]
+
+EXCLUDE = [".git", ".venv", "var", "mutants", "node_modules", "__pycache__", "*.pyc", "*.egg-info", "bench/results"]
+
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped",
+          36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
+
+
+SPINNER = re.compile(r"[\u2800-\u28ff] [A-Za-z ]+?(?=[\u2800-\u28ff]|\n|$)")
+
+
+def slug(module: str) -> str:
+    return module.removesuffix(".py").replace("/", ".")
+
+
+def toml_list(items) -> str:
+    return "[" + ", ".join(json.dumps(str(i)) for i in items) + "]"
+
+
+def prepare(module: str, tests: list[str], work: Path, rev: str | None, extra: list[str]) -> None:
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    if rev:  # a committed state, whatever is being edited in the working tree
+        archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+    else:
+        rsync = ["rsync", "-a", *[f"--exclude={e}" for e in EXCLUDE], f"{ROOT}/", f"{work}/"]
+        subprocess.run(rsync, check=True)
+    shutil.copy2(ROOT / "scripts" / "mutation_plugin.py", work / "mutation_plugin.py")
+    packages, others = [], []
+    for entry in sorted(work.iterdir()):
+        if entry.name in ("tests", "pyproject.toml"):
+            continue  # mutmut copies these itself
+        if entry.is_dir() and (entry / "__init__.py").exists():
+            packages.append(entry.name)
+        else:
+            others.append(entry.name)
+    config = f"""
+
+[tool.mutmut]
+source_paths = {toml_list(packages)}
+only_mutate = {toml_list([module])}
+also_copy = {toml_list(others)}
+pytest_add_cli_args = {toml_list(["-p", "mutation_plugin", "-m", "not browser and not worker", *extra])}
+pytest_add_cli_args_test_selection = {toml_list(tests)}
+do_not_mutate_patterns = {toml_list(DO_NOT_MUTATE)}
+use_git_change_detection = false
+"""
+    with open(work / "pyproject.toml", "a") as fh:
+        fh.write(config)
+
+
+def environment(work: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "PYTEST_ADDOPTS")}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    env["MUTATION_DB_TEMPLATE"] = str(work / "dbs" / "template.sqlite3")
+    env["PATH"] = f"{BIN}:{env.get('PATH', '')}"
+    return env
+
+
+def migrate_template(work: Path, env: dict) -> None:
+    template = Path(env["MUTATION_DB_TEMPLATE"])
+    template.parent.mkdir(parents=True, exist_ok=True)
+    menv = dict(env, DATABASE_URL=f"sqlite:///{template}")
+    menv.pop("MUTATION_DB_TEMPLATE")
+    subprocess.run([sys.executable, "manage.py", "migrate", "--run-syncdb", "-v", "0"], cwd=work, env=menv, check=True)
+
+
+def read_results(work: Path, module: str) -> dict:
+    meta = work / "mutants" / (module + ".meta")
+    codes = json.loads(meta.read_text())["exit_code_by_key"]
+    return {name: STATUS.get(code, "suspicious") for name, code in codes.items()}
+
+
+DIFFS = """
+import sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+for arg in sys.argv[1:]:
+    name, status = arg.split("|")
+    print("=" * 100)
+    print(name, "--", status)
+    try:
+        print(get_diff_for_mutant(name))
+    except Exception as exc:  # the listing must not stop on one mutant
+        print("(diff indisponible:", exc, ")")
+"""
+
+
+def write_survivors(work: Path, module: str, results: dict, env: dict) -> Path:
+    target = OUT / f"{slug(module)}.txt"
+    lost = [name for name, status in sorted(results.items()) if status not in ("killed", "timeout")]
+    header = (
+        f"# {module}: {len(lost)} mutant(s) not killed out of {len(results)}\n"
+        f"# Regenerate: make mutation MODULES=\"{module}\"\n"
+    )
+    if not lost:
+        target.write_text(header)
+        return target
+    proc = subprocess.run(
+        [sys.executable, "-c", DIFFS, *(f"{name}|{results[name]}" for name in lost)],
+        cwd=work, env=env, capture_output=True, text=True,
+    )
+    text = proc.stdout
+    target.write_text(header + text + (proc.stderr[-2000:] if proc.returncode else ""))
+    return target
+
+
+def run_module(module: str, jobs: int, tests: list[str] | None = None, rev=None, extra=()) -> dict:
+    tests = [t for t in (tests or MODULES[module]) if (ROOT / t.split("::")[0]).exists()]
+    work = OUT / "work" / slug(module)
+    log = OUT / f"{slug(module)}.log"
+    started = time.monotonic()
+    print(f"→ {module}: {len(tests)} chemins de tests, journal {log.relative_to(ROOT)}", flush=True)
+    prepare(module, tests, work, rev, list(extra))
+    env = environment(work)
+    migrate_template(work, env)
+    with open(log, "w") as fh:
+        proc = subprocess.run([str(BIN / "mutmut"), "run", "--max-children", str(jobs)], cwd=work, env=env,
+                              stdout=fh, stderr=subprocess.STDOUT)
+    # mutmut draws a spinner into the log: keep only the lines a person reads.
+    log.write_text(SPINNER.sub("", log.read_text(errors="replace")))
+    row = {"module": module, "seconds": round(time.monotonic() - started)}
+    meta = work / "mutants" / (module + ".meta")
+    if proc.returncode != 0 or not meta.exists():
+        print("\n".join(log.read_text().splitlines()[-30:]), file=sys.stderr)
+        row["error"] = f"mutmut a échoué (code {proc.returncode}), voir {log.relative_to(ROOT)}"
+        return row
+    results = read_results(work, module)
+    counts = {s: sum(1 for v in results.values() if v == s) for s in set(results.values())}
+    row.update(
+        mutants=len(results),
+        killed=counts.get("killed", 0),
+        timeout=counts.get("timeout", 0),
+        survived=counts.get("survived", 0) + counts.get("no tests", 0),
+        other=len(results) - sum(counts.get(s, 0) for s in ("killed", "timeout", "survived", "no tests")),
+        no_tests=counts.get("no tests", 0),
+    )
+    row["ratio"] = (row["killed"] + row["timeout"]) / row["mutants"] if row["mutants"] else 1.0
+    row["file"] = str(write_survivors(work, module, results, env).relative_to(ROOT))
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    lines = [f"{'module':<28} {'mutants':>7} {'killed':>6} {'survived':>8} {'timeout':>7} {'ratio':>7}  {'time':>6}  survivors"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"{r['module']:<28} {r['error']}")
+            continue
+        survived = f"{r['survived']}" + (f" ({r['no_tests']} nt)" if r["no_tests"] else "")
+        lines.append(
+            f"{r['module']:<28} {r['mutants']:>7} {r['killed']:>6} {survived:>8} {r['timeout']:>7} "
+            f"{r['ratio']:>6.1%}  {r['seconds']:>5}s  {r['file']}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="e.g. marches/compliance.py (default: every rule module)")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATION_JOBS", "2")))
+    parser.add_argument("--tests", nargs="*", help="override the module's test selection (paths or node ids)")
+    parser.add_argument("--rev", help="mutate a committed state (git archive REV) instead of the working tree")
+    parser.add_argument("--pytest-args", default=os.environ.get("MUTATION_PYTEST_ARGS", ""),
+                        help="extra pytest arguments, e.g. \"--deselect tests/x.py::test_y\"")
+    parser.add_argument("--keep", action="store_true", help="keep the work copies (var/mutation/work/)")
+    args = parser.parse_args()
+    modules = args.modules or [m for m in MODULES if (ROOT / m).exists()]
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        print(f"Modules inconnus : {', '.join(unknown)}. Connus : {', '.join(MODULES)}", file=sys.stderr)
+        return 2
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for module in modules:
+        rows.append(run_module(module, args.jobs, args.tests, args.rev, shlex.split(args.pytest_args)))
+        print(table(rows[-1:]).splitlines()[-1], flush=True)
+        if not args.keep:
+            shutil.rmtree(OUT / "work" / slug(module), ignore_errors=True)
+    print()
+    print(table(rows))
+    (OUT / "summary.txt").write_text(table(rows) + "\n")
+    print("(killed ratio = (killed + timeout) / mutants; 'nt' = no selected test calls the function)")
+    return 1 if any("error" in r for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
