@@ -1,6 +1,7 @@
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,9 +17,11 @@ from facilitateurs.models import (
     Convention,
     Eligibilite,
     HeuresMensuelles,
+    IdentiteParticipant,
     JournalImport,
     LectureIdentite,
     MiseEnEmploi,
+    Participant,
     Sortie,
 )
 from tests.clauses.factories import ClauseMarcheFactory
@@ -84,6 +87,9 @@ def test_elu_and_partner_never_receive_an_identity(client, users, partenaire_org
             assert response.status_code == 200, url
             assert "Secretnom-XYZ" not in response.content.decode()
             assert identite.participant.code not in response.content.decode()
+        # The follow-up page gives them the figures (not the people): 10 h of the 1,000 required.
+        html = client.get(readable[0]).content.decode()
+        assert 'data-testid="realisees">10\u00a0h<' in html and 'data-testid="requises">1\u202f000\u00a0h<' in html
     assert not LectureIdentite.objects.exists()
 
 
@@ -267,12 +273,54 @@ def test_admin_creates_convention(client, users, partenaire_org):
 def test_participant_create_with_identity(client, users):
     login(client, users, Role.FACILITATEUR)
     response = client.post(reverse("facilitateurs:participant_create"), {
-        "code": "NOUV1", "annee_naissance": "1990", "sexe": "F", "code_postal": "40100", "nom": "Martin",
-        "prenom": "Zoé"})
-    assert response.status_code == 302
+        "code": " NOUV1 ", "annee_naissance": "1990", "sexe": "F", "code_postal": "40100", "qpv": "on",
+        "nom": "Martin", "prenom": "Zoé", "telephone": "06 11 22 33 44"})
+    participant = Participant.objects.get()
+    assert response["Location"] == reverse("facilitateurs:participant_detail", args=[participant.pk])
+    assert (participant.code, participant.annee_naissance, participant.sexe, participant.code_postal,
+            participant.qpv) == ("NOUV1", 1990, "F", "40100", True)
+    # The identity lives in its own table, with who wrote it.
+    identite = IdentiteParticipant.objects.get(participant=participant)
+    assert (identite.nom, identite.prenom, identite.telephone) == ("Martin", "Zoé", "06 11 22 33 44")
+    assert participant.history.get().history_user == users[Role.FACILITATEUR]
+    assert identite.history.get().history_user == users[Role.FACILITATEUR]
     bad = client.post(reverse("facilitateurs:participant_create"), {"code": "NOUV2", "sexe": "F",
                                                                      "code_postal": "401", "nom": "Garder"})
     assert bad.status_code == 200 and 'value="Garder"' in bad.content.decode()
+    assert "Le code postal compte 5 chiffres." in bad.content.decode()
+    assert list(Participant.objects.values_list("code", flat=True)) == ["NOUV1"]
+    assert IdentiteParticipant.objects.count() == 1
+
+
+def test_follow_up_page_shows_the_contract_figures(client, users, settings, partenaire_org):
+    """The clause's figures on the follow-up page: required, realised (euros converted, training capped),
+    by modality, company and month, and the number of people; the same for a partner, without any code."""
+    settings.SPASER = {**settings.SPASER, "SOUS_TRAITANCE_EUROS_PAR_HEURE": 30, "FORMATION_PART_MAX": 0.3}
+    marche = MarcheFactory(acheteur=partenaire_org, date_debut=datetime.date(2025, 1, 1),
+                           date_fin=datetime.date(2025, 12, 31))
+    ClauseMarcheFactory(marche=marche, heures_requises=Decimal("1200"))
+    batisseur, siae = EntrepriseFactory(nom="Bâtisseurs Landais"), EntrepriseFactory(nom="Jardins d'insertion")
+    p1, p2 = ParticipantFactory(code="SUIVI-P1"), ParticipantFactory(code="SUIVI-P2")
+    HeuresMensuellesFactory(marche=marche, participant=p1, entreprise=batisseur, mois=datetime.date(2025, 3, 1),
+                            heures=Decimal("140"))
+    HeuresMensuellesFactory(marche=marche, participant=p2, entreprise=batisseur, mois=datetime.date(2025, 4, 1),
+                            modalite="FORMATION", heures=Decimal("400"))
+    HeuresMensuellesFactory(marche=marche, participant=None, entreprise=siae, mois=datetime.date(2025, 4, 1),
+                            modalite="CO_TRAITANCE_SIAE", heures=Decimal("0"), montant_ht=Decimal("1500"))
+    HeuresMensuellesFactory(participant=p1, mois=datetime.date(2025, 3, 1), heures=Decimal("60"))  # another contract
+    nb, h = "\u202f", "\u00a0h"
+    for role in (Role.FACILITATEUR, Role.PARTENAIRE):
+        login(client, users, role)
+        html = client.get(reverse("facilitateurs:suivi_marche", args=[marche.pk])).content.decode()
+        assert f'data-testid="requises">1{nb}200{h}<' in html
+        # 140 + training capped at 30 % of 1,200 (360 of 400) + 1,500 € at 30 €/h (50): 550 h
+        assert f'data-testid="realisees">550{h}<' in html
+        for label, value in (("Embauche directe", "140"), ("Formation", "400"), ("Co-traitance avec une SIAE", "50"),
+                             ("Bâtisseurs Landais", "540"), ("Jardins d&#x27;insertion", "50"),
+                             ("03/2025", "140"), ("04/2025", "450")):
+            assert re.search(rf"{re.escape(label)}(</a>)?</td><td class=\"num\">{value}{h}</td>", html), (label, value)
+        assert re.search(r"Participants</div><div class=\"kpi-value\">2</div>", html)
+        assert "SUIVI-P1" not in html and "SUIVI-P2" not in html
 
 
 def test_partner_lists_only_its_conventions_and_lists_have_fixed_queries(client, users, partenaire_org):
