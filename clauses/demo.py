@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from core.services import record_author
+from marches import services as marches_services
 
 from . import services
 from .enums import ModeCalculHeures, TypeClause
@@ -285,7 +286,7 @@ def _ajouter(marche, type_clause, user, **params):
     modele = _modele(type_clause, marche.famille)
     version = modele.version_courante if modele else None
     clause = ClauseMarche(marche=marche, type_clause=type_clause, version=version, **params)
-    return services.clause_marche_save(clause=clause, user=user, reason="Données de démonstration")
+    return marches_services.clause_marche_save(clause=clause, user=user, reason="Données de démonstration")
 
 
 def seed_clauses(stdout=None):
@@ -362,7 +363,7 @@ def seed_clauses(stdout=None):
         modele = _modele(clause.type_clause, clause.marche.famille)
         if modele is not None and modele.version_courante is not None:
             clause.version = modele.version_courante
-            services.clause_marche_save(clause=clause, user=user, reason="Texte repris du clausier")
+            marches_services.clause_marche_save(clause=clause, user=user, reason="Texte repris du clausier")
     _write(stdout, f"Clauses sur les marchés : {ClauseMarche.objects.count()} "
                    f"({ClauseMarche.objects.filter(type_clause=TypeClause.INSERTION).count()} clauses d'insertion ; "
                    f"{added} marchés clausés par cette étape)")

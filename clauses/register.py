@@ -4,16 +4,17 @@ register code in marches/ does not know how clauses are stored.
     COLUMNS                      the column names, in order
     export_values(marche_ids)    {marche_id: {column: value}} in one query
     parse(row)                   (values or None when all empty, [(column, reason), ...])
-    apply(marche=, values=, user=)  write the parsed values on the contract
+    insertion_parametres(marche=, values=)  the insertion clause's parameters a parsed row gives (written by
+                                 marches.services.registre_importer, which owns the contract's writes)
+
+This module does not import marches (the dependency goes marches -> clauses).
 """
 
 from decimal import Decimal, InvalidOperation
 
-from core.services import record_author
-
 from .enums import TypeClause
 from .models import ClauseMarche
-from .services import clause_insertion_upsert, clause_parametres_effectifs, heures_requises_calcul
+from .services import clause_parametres_effectifs, heures_requises_calcul
 
 COLUMNS = [
     "clause_insertion_part_main_oeuvre",
@@ -82,29 +83,16 @@ def parse(row: dict):
     return values, []
 
 
-# Considerations a register row may declare, and the clause kinds that would carry each of them.
-_CONSIDERATIONS = {
-    "critere_social": {TypeClause.CRITERE_SOCIAL},
-    "marche_reserve": {TypeClause.RESERVE_EA_ESAT, TypeClause.RESERVE_SIAE, TypeClause.RESERVE_ESS},
-    "clause_environnementale": {TypeClause.CONDITION_ENVIRONNEMENTALE},
-    "critere_environnemental": {TypeClause.CRITERE_ENVIRONNEMENTAL},
-}
-
-
-def apply(*, marche, values: dict, user=None):
-    """Write the insertion clause of a register row.
+def insertion_parametres(*, marche, values: dict) -> dict:
+    """The parameters of the contract's whole-contract insertion clause given by a register row.
 
     - Parameters given: they are the clause's; `heures_requises` different from what they give is an override.
     - `heures_requises` alone: an override, unless it is exactly what the family defaults give (then the clause
       keeps following its family), so that an exported register imports back unchanged.
-    - The row's other considerations (critère social, réservation, environnement) are kept when the contract
-      has no clause of that kind: recording the insertion clause derives the considerations from the clauses,
-      and those declared by the register must not be lost on the way in (they follow the clauses again as
-      soon as a clause is added or removed in the application)."""
+    The row's considerations are the contract's declared ones (marches.services), not this clause's business."""
     params = {_PARAMS[c]: values.get(c) for c in _PARAMS}
-    declared = {name: getattr(marche, name) for name in _CONSIDERATIONS}
-    type_reservation = marche.type_reservation
-    existing = marche.clauses.filter(type_clause=TypeClause.INSERTION, lot__isnull=True).first()
+    existing = marche.clauses.filter(type_clause=TypeClause.INSERTION, lot__isnull=True).first() if marche.pk \
+        else None
     forced = None
     heures = values.get("heures_requises")
     if heures is not None:
@@ -113,15 +101,4 @@ def apply(*, marche, values: dict, user=None):
             probe.mode_calcul, probe.euros_par_heure = existing.mode_calcul, existing.euros_par_heure
         if heures != heures_requises_calcul(**clause_parametres_effectifs(probe)):
             forced = heures
-    clause = clause_insertion_upsert(marche=marche, user=user, heures_forcees=forced,
-                                     reason="Import du registre", **params)
-    present = set(marche.clauses.values_list("type_clause", flat=True))
-    restored = [name for name, value in declared.items() if value and not (_CONSIDERATIONS[name] & present)]
-    if restored:
-        for name in restored:
-            setattr(marche, name, True)
-        if "marche_reserve" in restored:
-            marche.type_reservation = type_reservation
-        record_author(marche, user=user, reason="Considérations du registre sans clause enregistrée")
-        marche.save()
-    return clause
+    return {**params, "heures_forcees": forced}

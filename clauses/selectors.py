@@ -113,14 +113,13 @@ def diagnostics_de_famille(famille):
     )
 
 
-def marches_a_examiner(user, *, limit: int = 10):
-    """Contracts without any clause recorded, most recent launch first (a buyer: those of their direction),
-    those missing a 2026 obligation first."""
+def marches_a_examiner(marches, user, *, limit: int = 10):
+    """Of `marches` (the contracts the user sees, given by the caller: this app does not import marches),
+    those without any clause recorded, most recent launch first (a buyer: those of their direction), those
+    missing a 2026 obligation first."""
     from django.db.models import Case, IntegerField, Value, When
 
-    from marches.models import Marche
-
-    qs = Marche.objects.visibles_par(user).filter(clauses__isnull=True).exclude(origine="decp")
+    qs = marches.filter(clauses__isnull=True).exclude(origine="decp")
     if user.role == "acheteur" and user.direction_id:
         qs = qs.filter(direction_id=user.direction_id)
     rang = Case(When(statut_conformite="non_conforme", then=Value(0)), default=Value(1),

@@ -1,5 +1,10 @@
-"""Writes on clauses. The insertion-hours formula and the derivation of a contract's DECP
-considerations from its clauses live here, and only here."""
+"""The clause library's writes (families, model clauses, self-diagnosis) and the pure rules of a clause on a
+contract: the insertion-hours formula and the rendering of its text, here and only here.
+
+Writing a clause on a contract changes the contract (its considerations, its compliance): those writes live
+in `marches.services` (clause_marche_save, clause_marche_delete, clause_insertion_upsert), which call the
+pure functions below and `marches.etat`. This app's business modules never import `marches`: the
+dependency goes one way, marches -> clauses."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -52,10 +57,12 @@ def heures_requises_calcul(
 
 def clause_parametres_effectifs(clause: ClauseMarche) -> dict:
     """The parameters used for the hours: the clause's own values, else its contract's family defaults."""
-    famille = clause.marche.famille if clause.marche_id else None
+    marche = clause.marche if clause.marche_id or ClauseMarche.marche.is_cached(clause) else None
+    famille = marche.famille if marche is not None and marche.famille_id else None
     montant = clause.montant_base_ht
     if montant is None:
-        montant = clause.lot.montant_ht if clause.lot_id and clause.lot.montant_ht is not None else clause.marche.montant_ht
+        montant = clause.lot.montant_ht if clause.lot_id and clause.lot.montant_ht is not None else (
+            marche.montant_ht if marche is not None else None)
     return {
         "montant_ht": montant,
         "part_main_oeuvre": clause.part_main_oeuvre if clause.part_main_oeuvre is not None
@@ -80,23 +87,6 @@ def clause_heures_actualiser(clause: ClauseMarche) -> Decimal:
     return clause.heures_requises
 
 
-def marche_considerations_sync(*, marche, user=None) -> None:
-    """Derive the contract's DECP considerations from its clauses. A contract with no clause recorded
-    (e.g. imported from DECP) keeps the considerations it was given."""
-    types = set(marche.clauses.values_list("type_clause", flat=True))
-    if not types:
-        return
-    marche.clause_sociale = TypeClause.INSERTION in types
-    marche.critere_social = TypeClause.CRITERE_SOCIAL in types
-    reserves = [RESERVATIONS[t] for t in RESERVATIONS if t in types]
-    marche.marche_reserve = bool(reserves)
-    marche.type_reservation = reserves[0] if reserves else ""
-    marche.clause_environnementale = TypeClause.CONDITION_ENVIRONNEMENTALE in types
-    marche.critere_environnemental = TypeClause.CRITERE_ENVIRONNEMENTAL in types
-    record_author(marche, user=user, reason="Considérations déduites des clauses")
-    marche.save()  # Marche.save() recomputes the contract's compliance with the 2026 obligations
-
-
 def clause_texte_rendu(clause: ClauseMarche) -> str:
     """The clause's text: its model version's text with the placeholders replaced (French formats)."""
     if not clause.version_id:
@@ -115,43 +105,13 @@ def clause_texte_rendu(clause: ClauseMarche) -> str:
     return texte_rendu(clause.version.texte, valeurs)
 
 
-@transaction.atomic
-def clause_marche_save(*, clause: ClauseMarche, user=None, reason: str = "") -> ClauseMarche:
-    """Compute the hours, render the text from the clause's own model version (so later versions of the
-    model never change it), save, and derive the contract's considerations."""
+def clause_calculer(clause: ClauseMarche) -> tuple:
+    """Set the clause's hours and, when it follows a model clause's version, its rendered text (in memory).
+    Returns (heures_requises, texte)."""
     clause_heures_actualiser(clause)
     if clause.version_id:
         clause.texte = clause_texte_rendu(clause)
-    record_author(clause, user=user, reason=reason)
-    clause.save()
-    marche_considerations_sync(marche=clause.marche, user=user)
-    return clause
-
-
-@transaction.atomic
-def clause_marche_delete(*, clause: ClauseMarche, user=None) -> None:
-    marche = clause.marche
-    record_author(clause, user=user, reason="Suppression")
-    clause.delete()
-    marche_considerations_sync(marche=marche, user=user)
-
-
-@transaction.atomic
-def clause_insertion_upsert(
-    *, marche, user=None, part_main_oeuvre=None, taux_insertion=None, cout_horaire=None, heures_forcees=None,
-    reason: str = "",
-) -> ClauseMarche:
-    """Create or update the contract's (single, whole-contract) insertion clause from register columns."""
-    clause = marche.clauses.filter(type_clause=TypeClause.INSERTION, lot__isnull=True).first()
-    if clause is None:
-        clause = ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION)
-    clause.part_main_oeuvre = part_main_oeuvre
-    clause.taux_insertion = taux_insertion
-    clause.cout_horaire = cout_horaire
-    clause.heures_forcees = heures_forcees
-    if heures_forcees is not None and not clause.motif_derogation:
-        clause.motif_derogation = reason or "Heures saisies dans le registre"
-    return clause_marche_save(clause=clause, user=user, reason=reason)
+    return clause.heures_requises, clause.texte
 
 
 # --- Purchase families ---------------------------------------------------------------------------------
@@ -259,23 +219,3 @@ def diagnostic_save(*, famille: FamilleAchat, annee: int, notes: dict, commentai
         record_author(reponse, user=user)
         reponse.save()
     return diagnostic
-
-
-@transaction.atomic
-def marche_clauses_actualiser(*, marche, user=None, reason: str = "Montant du marché modifié") -> int:
-    """After the contract's amount, a lot's amount or its lots changed (or a lot was deleted): recompute the
-    hours and texts of its clauses from their own versions, and derive the considerations again. Returns how
-    many clauses changed. For the contracts app to call from its services."""
-    changed = 0
-    for clause in marche.clauses.select_related("lot", "version", "marche__famille", "marche__acheteur"):
-        clause.marche = marche
-        avant = (clause.heures_requises, clause.texte)
-        clause_heures_actualiser(clause)
-        if clause.version_id:
-            clause.texte = clause_texte_rendu(clause)
-        if (clause.heures_requises, clause.texte) != avant:
-            record_author(clause, user=user, reason=reason)
-            clause.save(update_fields=["heures_requises", "texte"])
-            changed += 1
-    marche_considerations_sync(marche=marche, user=user)
-    return changed

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET
 from core.history import history_for
 from core.mixins import role_required
 from core.perms import ALL_ROLES, can_see_history
+from marches import services as marches_services
 from marches.models import Marche
+from marches.views import dire_etat
 
 from . import selectors, services
 from .advisor import recommandations, regles, situation_pour
@@ -47,7 +49,7 @@ def index(request):
         "diagnostics": list(derniers.values()),
         "axes": AxeDiagnostic.choices,
         "can_manage": can_manage_referentiel(request.user),
-        "a_examiner": selectors.marches_a_examiner(request.user),
+        "a_examiner": selectors.marches_a_examiner(Marche.objects.visibles_par(request.user), request.user),
         "nb_clauses_marches": ClauseMarche.objects.filter(marche__in=Marche.objects.visibles_par(request.user))
         .count(),
     }
@@ -253,8 +255,9 @@ def clause_ajout(request, marche_pk):
     if request.method == "POST" and form.is_valid():
         clause = form.save(commit=False)
         clause.version = modele.version_courante
-        services.clause_marche_save(clause=clause, user=request.user, reason="Ajout depuis le clausier")
+        marches_services.clause_marche_save(clause=clause, user=request.user, reason="Ajout depuis le clausier")
         messages.success(request, f"Clause « {modele} » ajoutée.")
+        dire_etat(request, marche.etat_derive)
         return redirect("clauses:marche_clauses", marche_pk=marche.pk)
     return render(request, "clauses/clause_form.html", {
         "form": form, "marche": marche, "modele": modele, "version": modele.version_courante,
@@ -276,8 +279,9 @@ def clause_modifier(request, pk):
         clause = form.save(commit=False)
         if nouvelle and form.cleaned_data.get("maj_version"):
             clause.version = nouvelle
-        services.clause_marche_save(clause=clause, user=request.user, reason="Modification")
+        marches_services.clause_marche_save(clause=clause, user=request.user, reason="Modification")
         messages.success(request, "Clause enregistrée.")
+        dire_etat(request, marche.etat_derive)
         return redirect("clauses:marche_clauses", marche_pk=marche.pk)
     return render(request, "clauses/clause_form.html", {
         "form": form, "marche": marche, "clause": clause, "version": clause.version,
@@ -294,8 +298,9 @@ def clause_supprimer(request, pk):
     if not can_edit_clauses(request.user, marche):
         raise PermissionDenied("Seuls la DCP et la direction du marché suppriment ses clauses.")
     if request.method == "POST":
-        services.clause_marche_delete(clause=clause, user=request.user)
+        etat = marches_services.clause_marche_delete(clause=clause, user=request.user)
         messages.success(request, "Clause supprimée ; les considérations du marché ont été mises à jour.")
+        dire_etat(request, etat)
         return redirect("clauses:marche_clauses", marche_pk=marche.pk)
     return render(request, "clauses/confirm.html", {
         "titre": f"Supprimer la clause « {clause.get_type_clause_display()} »",

@@ -16,6 +16,7 @@ from core.utils import luhn_ok
 from . import services
 from .compliance import DATE_OBLIGATIONS
 from .enums import CCAG, ModaliteExecution, Procedure, RoleEntreprise, Technique, TypePrix, TypeStructure
+from .etat import DECLAREES
 from .models import Attribution, Entreprise, Marche, Modification
 
 D = Decimal
@@ -304,8 +305,8 @@ def _build(*, rng, acheteur, direction, identifiant, modele, lancement, montant_
     if marche.attribution_avance:
         marche.taux_avance = D("0.05")
     if flags is not None:
-        for flag in flags:
-            setattr(marche, flag, True)
+        for flag in flags:  # what the buyer declares (marches.etat derives the effective considerations)
+            setattr(marche, DECLAREES[flag], True)
         if justification:
             marche.derogation_sociale, marche.derogation_justification = True, justification
     services.marche_save(marche=marche, user=user, reason="Données de démonstration")
@@ -344,17 +345,13 @@ def _attribuer(marche, entreprise, role, user, **kw):
 
 def _clauses_apres_loi(marche, flags, user):
     """Clauses matching the flags (so clauses.demo.seed_clauses leaves these contracts as they are)."""
-    try:
-        from clauses.enums import TypeClause
-        from clauses.models import ClauseMarche
-        from clauses.services import clause_marche_save
-    except ImportError:  # pragma: no cover
-        return
+    from clauses.enums import TypeClause
+    from clauses.models import ClauseMarche
     types = {"clause_sociale": TypeClause.INSERTION, "critere_social": TypeClause.CRITERE_SOCIAL,
              "clause_environnementale": TypeClause.CONDITION_ENVIRONNEMENTALE,
              "critere_environnemental": TypeClause.CRITERE_ENVIRONNEMENTAL}
     for flag in sorted(flags):
-        clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=types[flag]), user=user,
+        services.clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=types[flag]), user=user,
                            reason="Données de démonstration")
 
 

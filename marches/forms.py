@@ -1,7 +1,7 @@
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 
 from clauses.models import FamilleAchat
@@ -10,8 +10,10 @@ from core.enums import Role
 from core.models import Direction, Organisation
 from core.utils import normalise_siret, siret_error
 
-from .enums import ModaliteExecution, RoleEntreprise, Technique, TypeIdentifiant, TypePrix
+from .enums import ModaliteExecution, RoleEntreprise, Technique, TypeIdentifiant, TypePrix, TypeReservation
+from .etat import DECLAREES, considerations_deduites_seules
 from .models import Attribution, Entreprise, Lot, Marche, Modification, SeuilEuropeen
+from .services import conventions_bloquant_acheteur, conventions_message
 
 CPV_RE = re.compile(r"^[0-9]{8}(-[0-9])?$")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,8 +25,51 @@ def cpv_error(code: str) -> str | None:
     return None
 
 
-CONSIDERATIONS = ("clause_sociale", "critere_social", "marche_reserve", "type_reservation", "clause_environnementale",
-                  "critere_environnemental")
+# The buyer ticks what it declares; the contract's effective considerations are these OR what its clauses imply
+# (marches.etat), shown read-only under the ticks.
+CONSIDERATIONS = tuple(DECLAREES.values())
+LIBELLES = {
+    "clause_sociale": "Clause sociale (condition d'exécution)",
+    "critere_social": "Critère social (attribution)",
+    "marche_reserve": "Marché réservé",
+    "type_reservation": "Type de réservation",
+    "clause_environnementale": "Clause environnementale (condition d'exécution)",
+    "critere_environnemental": "Critère environnemental (attribution)",
+}
+MONTANT_NEGATIF = "Un montant ne peut pas être négatif."
+
+
+def _montant_positif(form, *names):
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value is not None and value < 0:
+            form.add_error(name, MONTANT_NEGATIF)
+
+
+def considerations_retenues_html(marche) -> str:
+    """The contract's effective considerations, read-only, those coming from its clauses marked as such."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
+
+    if not marche.pk:
+        return ""
+    types = set(marche.clauses.values_list("type_clause", flat=True))
+    deduites = considerations_deduites_seules(marche, types)
+    items = []
+    for name in ("clause_sociale", "critere_social", "marche_reserve", "clause_environnementale",
+                 "critere_environnemental"):
+        if getattr(marche, name):
+            libelle = LIBELLES[name]
+            if name == "marche_reserve" and marche.type_reservation:
+                libelle += f" — {TypeReservation(marche.type_reservation).label}"
+            items.append((libelle, " (déduite des clauses)" if name in deduites else ""))
+    if not items:
+        return mark_safe('<p class="small text-body-secondary" data-testid="considerations-retenues">'  # noqa: S308
+                         "Considérations retenues : aucune.</p>")
+    return format_html(
+        '<div class="small mb-3" data-testid="considerations-retenues"><p class="mb-1">Considérations retenues '
+        "(cochées ci-dessus ou déduites des clauses du marché) :</p><ul class=\"mb-0\">{}</ul></div>",
+        format_html_join("", "<li>{}{}</li>", items))
 
 
 class MarcheForm(VersionFormMixin, forms.ModelForm):
@@ -74,11 +119,14 @@ class MarcheForm(VersionFormMixin, forms.ModelForm):
             for name in ("montant_ht", "duree_mois"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Modifié par les avenants : saisissez un avenant pour le changer."
-        if self.instance.pk and self.instance.clauses.exists():
-            # clauses.services.marche_considerations_sync derives them from the clauses on every save.
-            for name in CONSIDERATIONS:
-                self.fields[name].disabled = True
-                self.fields[name].help_text = "Déduites des clauses du marché"
+        deduites = set()
+        if self.instance.pk:
+            deduites = considerations_deduites_seules(
+                self.instance, set(self.instance.clauses.values_list("type_clause", flat=True)))
+        for effective, name in DECLAREES.items():
+            self.fields[name].label = LIBELLES[effective]
+            if effective in deduites:
+                self.fields[name].help_text = "Déduites des clauses : retenue même sans coche."
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset("Acheteur", "version", "acheteur", "direction", "famille"),
@@ -89,7 +137,8 @@ class MarcheForm(VersionFormMixin, forms.ModelForm):
                      "date_notification", "date_debut", "date_fin", "offres_recues", "attribution_avance",
                      "taux_avance"),
             Fieldset("Lieu d'exécution", "lieu_code", "lieu_type_code", "lieu_nom"),
-            Fieldset("Considérations sociales et environnementales", *CONSIDERATIONS, "derogation_sociale",
+            Fieldset("Considérations sociales et environnementales", *CONSIDERATIONS,
+                     HTML(considerations_retenues_html(self.instance)), "derogation_sociale",
                      "derogation_justification"),
         )
         self.helper.add_input(Submit("submit", "Enregistrer"))
@@ -106,10 +155,11 @@ class MarcheForm(VersionFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("marche_reserve") and not data.get("type_reservation"):
-            self.add_error("type_reservation", "Précisez le type de réservation (EA-ESAT, SIAE ou ESS).")
-        if not data.get("marche_reserve") and data.get("type_reservation"):
-            self.add_error("marche_reserve", "Un type de réservation est saisi : cochez « marché réservé ».")
+        _montant_positif(self, "montant_ht", "valeur_estimee_ht")
+        if data.get("marche_reserve_declare") and not data.get("type_reservation_declare"):
+            self.add_error("type_reservation_declare", "Précisez le type de réservation (EA-ESAT, SIAE ou ESS).")
+        if not data.get("marche_reserve_declare") and data.get("type_reservation_declare"):
+            self.add_error("marche_reserve_declare", "Un type de réservation est saisi : cochez « marché réservé ».")
         if data.get("derogation_sociale") and not (data.get("derogation_justification") or "").strip():
             self.add_error("derogation_justification", "Une dérogation doit être justifiée par écrit.")
         debut, fin = data.get("date_debut"), data.get("date_fin")
@@ -121,6 +171,10 @@ class MarcheForm(VersionFormMixin, forms.ModelForm):
         direction, acheteur = data.get("direction"), data.get("acheteur")
         if direction and acheteur and direction.organisation_id != acheteur.pk:
             self.add_error("direction", "Cette direction n'appartient pas à l'acheteur choisi.")
+        if self.instance.pk and acheteur and acheteur.pk != self.instance.acheteur_id:
+            conventions = conventions_bloquant_acheteur(marche=self.instance, acheteur=acheteur)
+            if conventions:
+                self.add_error("acheteur", conventions_message(conventions))
         identifiant = data.get("identifiant")
         if acheteur and identifiant:
             doublon = Marche.objects.filter(acheteur=acheteur, identifiant=identifiant,
@@ -144,6 +198,12 @@ class LotForm(forms.ModelForm):
         self.fields["numero"].help_text = "Laisser vide pour le numéro suivant."
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Ajouter le lot"))
+
+    def clean_montant_ht(self):
+        montant = self.cleaned_data.get("montant_ht")
+        if montant is not None and montant < 0:
+            raise forms.ValidationError(MONTANT_NEGATIF)
+        return montant
 
     def clean_numero(self):
         numero = self.cleaned_data.get("numero")
@@ -200,6 +260,7 @@ class ModificationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        _montant_positif(self, "montant_ht")
         if data.get("montant_ht") is None and data.get("duree_mois") is None and not data.get("objet"):
             raise forms.ValidationError("Un avenant change le montant, la durée, ou a au moins un objet.")
         return data

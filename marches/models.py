@@ -45,12 +45,9 @@ class Entreprise(models.Model):
         return self.nom or self.siret
 
     def save(self, *args, **kwargs):
+        # A column of this row only; the contracts searched by this company's name: marches.services.
         self.departement = departement_from_code_postal(self.code_postal)
         super().save(*args, **kwargs)
-        # Contracts are searched by their companies' names and SIRETs (marches.search).
-        from .search import recherche_rafraichir
-
-        recherche_rafraichir(self.attributions.values_list("marche_id", flat=True))
 
     @property
     def siret_valide(self) -> bool:
@@ -125,7 +122,8 @@ class Marche(models.Model):
     lieu_nom = models.CharField("lieu d'exécution", max_length=255, blank=True)
     offres_recues = models.PositiveIntegerField("offres reçues", null=True, blank=True)
 
-    # Social and environmental considerations (DECP), derived from the clauses when clauses are recorded.
+    # Effective social and environmental considerations (published in DECP): declared OR derived from the
+    # clauses, computed by marches.etat (never typed).
     clause_sociale = models.BooleanField("clause sociale", default=False, db_index=True)
     critere_social = models.BooleanField("critère social", default=False)
     marche_reserve = models.BooleanField("marché réservé", default=False)
@@ -146,7 +144,7 @@ class Marche(models.Model):
     derogation_sociale = models.BooleanField("dérogation à la condition sociale", default=False)
     derogation_justification = models.TextField("justification de la dérogation", blank=True)
 
-    # Legal compliance (2026 obligations), computed by marches.services on every write so lists can filter
+    # Legal compliance (2026 obligations), computed by marches.etat on every write so lists can filter
     # 100,000 contracts on an index; `manquements` lists what is missing (or would be, before the law applied).
     statut_conformite = models.CharField("conformité", max_length=12, choices=StatutConformite.choices,
                                          default=StatutConformite.NON_SOUMIS, db_index=True)
@@ -165,6 +163,10 @@ class Marche(models.Model):
     history = HistoricalRecords()
 
     objects = MarcheQuerySet.as_manager()
+
+    # Not stored: what the last derivation of this instance changed (marches.etat.EtatDerive), set by the
+    # services so that a view can tell the user (compliance before -> after, warnings).
+    etat_derive = None
 
     class Meta:
         verbose_name = "marché"
@@ -187,32 +189,6 @@ class Marche(models.Model):
 
     def __str__(self):
         return f"{self.identifiant or 'sans identifiant'} — {self.objet[:80]}"
-
-    def save(self, *args, **kwargs):
-        # Compliance is kept computed on every save, whoever saves (our services, the clauses app).
-        self.conformite_actualiser()
-        self.recherche_actualiser()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"statut_conformite", "manquements", "recherche"}
-        super().save(*args, **kwargs)
-
-    def recherche_actualiser(self):
-        from .search import texte_recherche
-
-        entreprises = []
-        if self.pk:
-            entreprises = list(Entreprise.objects.filter(attributions__marche=self).values_list("nom", "siret")
-                               .distinct())
-        self.recherche = texte_recherche(objet=self.objet, identifiant=self.identifiant, entreprises=entreprises)
-
-    def conformite_actualiser(self, seuils=None):
-        """Recompute `statut_conformite` and `manquements` (marches.compliance) from the current fields."""
-        from .compliance import conformite_evaluer
-
-        if seuils is None:
-            seuils = list(SeuilEuropeen.objects.values("type_seuil", "date_debut", "date_fin", "montant_ht"))
-        self.statut_conformite, self.manquements = conformite_evaluer(self, seuils)
 
     @property
     def a_consideration_sociale(self) -> bool:
@@ -261,20 +237,6 @@ class Attribution(models.Model):
 
     def __str__(self):
         return f"{self.entreprise} ({self.get_role_display()})"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from .search import recherche_rafraichir
-
-        recherche_rafraichir([self.marche_id])
-
-    def delete(self, *args, **kwargs):
-        marche_id = self.marche_id
-        result = super().delete(*args, **kwargs)
-        from .search import recherche_rafraichir
-
-        recherche_rafraichir([marche_id])
-        return result
 
 
 class Modification(models.Model):

@@ -1,18 +1,42 @@
-"""Writes on contracts, lots, companies, attributions, amendments and EU thresholds. Every write is
-atomic and recorded by simple-history with its author (from the request, or passed by commands).
-Compliance (statut_conformite, manquements) is recomputed by Marche.save() on every save."""
+"""Writes on contracts, lots, companies, attributions, amendments, EU thresholds, and the clauses of a contract.
+Every write is atomic and recorded by simple-history with its author (from the request, or passed by commands).
 
+What a contract implies (its clauses' hours and texts, effective considerations, compliance, search text) is
+computed by `marches.etat`, called exactly once by each write below; `Model.save()` computes nothing. The
+result of that derivation (what changed: compliance before → after, warnings) is left on the contract as
+`marche.etat_derive` for the views to tell the user.
+
+Dependency: marches -> clauses, never the reverse (see marches.etat); clause writes that change a contract
+live here."""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from clauses import register as clauses_register
+from clauses.enums import TypeClause
+from clauses.models import ClauseMarche
+from clauses.selectors import famille_pour_cpv, familles_prefixes
+from clauses.services import clause_calculer
+from core.concurrence import version_verifier
 from core.services import record_author
 
-from .compliance import conformite_evaluer
+from .compliance import conformite_evaluer  # noqa: F401  (kept importable from here for callers)
 from .enums import TypeIdentifiant
+from .etat import (
+    CHAMPS_DERIVES,
+    CONSIDERATIONS,
+    DECLAREES,
+    EtatDerive,
+    declarees_depuis_fichier,
+    marche_etat_actualiser,
+    marche_etat_deriver,
+    marches_etat_deriver,
+    marches_etat_recalculer,
+    seuils_charger,
+)
 from .models import Attribution, Entreprise, Lot, Marche, Modification, SeuilEuropeen
 
-
-def seuils_charger() -> list[dict]:
-    return list(SeuilEuropeen.objects.values("type_seuil", "date_debut", "date_fin", "montant_ht"))
+__all__ = ["seuils_charger", "EtatDerive"]
 
 
 def _montants_initiaux(marche: Marche, has_modifications: bool):
@@ -26,45 +50,64 @@ def _montants_initiaux(marche: Marche, has_modifications: bool):
             marche.duree_initiale_mois = marche.duree_mois
 
 
-CHAMPS_CLAUSES = ("montant_ht", "famille_id", "duree_mois")  # the clauses' hours and texts depend on them
+def conventions_bloquant_acheteur(*, marche: Marche, acheteur) -> list:
+    """The conventions covering the (stored) contract whose partner is not `acheteur`: its buyer cannot change
+    while they cover it (their partner would keep a contract that is no longer theirs, or lose it silently)."""
+    if not marche.pk or acheteur is None:
+        return []
+    return list(marche.conventions.exclude(partenaire=acheteur).select_related("partenaire").order_by("intitule"))
 
 
-@transaction.atomic
-def marche_save(*, marche: Marche, user=None, reason: str = "", version: str | None = None) -> Marche:
-    """Create or update a contract; compliance is computed on save. Without amendments the initial amount
-    and duration follow the notified ones; with amendments the current values come from the amendments.
+def conventions_message(conventions) -> str:
+    noms = ", ".join(f"« {c.intitule} » ({c.partenaire})" for c in conventions)
+    mot = "la convention" if len(conventions) == 1 else "les conventions"
+    return (f"Ce marché est couvert par {mot} {noms} : retirez-le de la convention avant de changer "
+            f"d'acheteur (sinon le partenaire verrait un marché qui n'est plus le sien).")
 
-    `version`: the contract's version when the user opened the form (core.concurrence); if the contract
-    changed since, ConflitModification is raised and nothing is written. When its amount (or family or
-    duration) changes, its clauses' hours and texts follow (clauses.services.marche_clauses_actualiser)."""
-    from clauses.services import marche_clauses_actualiser
-    from core.concurrence import version_verifier
 
+def _acheteur_changement_verifier(marche: Marche) -> None:
+    if not marche.pk:
+        return
+    stocke = Marche.objects.filter(pk=marche.pk).values_list("acheteur_id", flat=True).first()
+    if stocke is None or stocke == marche.acheteur_id:
+        return
+    conventions = conventions_bloquant_acheteur(marche=marche, acheteur=marche.acheteur)
+    if conventions:
+        raise ValidationError({"acheteur": conventions_message(conventions)})
+
+
+def _marche_ecrire(*, marche: Marche, user=None, reason: str = "", version: str | None = None, clauses=None,
+                   entreprises=None) -> Marche:
+    """The contract's own write: amounts from the amendments, derived state (once), one save, one history row."""
     version_verifier(marche, version, libelle="Ce marché")
-    avant = Marche.objects.filter(pk=marche.pk).values(*CHAMPS_CLAUSES).first() if marche.pk else None
+    _acheteur_changement_verifier(marche)
     has_modifications = bool(marche.pk) and marche.modifications.exists()
     _montants_initiaux(marche, has_modifications)
     if has_modifications:
         _appliquer_modifications(marche)
+    marche.etat_derive = marche_etat_deriver(marche=marche, user=user, reason=reason or "Marché modifié",
+                                             clauses=clauses, entreprises=entreprises)
     record_author(marche, user=user, reason=reason)
     marche.save()
-    if avant is not None and any(avant[f] != getattr(marche, f) for f in CHAMPS_CLAUSES):
-        marche_clauses_actualiser(marche=marche, user=user)
     return marche
 
 
+@transaction.atomic
+def marche_save(*, marche: Marche, user=None, reason: str = "", version: str | None = None) -> Marche:
+    """Create or update a contract. Without amendments the initial amount and duration follow the notified ones;
+    with amendments the current values come from the amendments. Its derived state (clause hours and texts,
+    considerations, compliance, search text) is computed once by marches.etat; `marche.etat_derive` says what
+    changed.
+
+    `version`: the contract's version when the user opened the form (core.concurrence); if the contract
+    changed since, ConflitModification is raised and nothing is written. A change of buyer while a convention
+    of another partner covers the contract raises ValidationError (field "acheteur")."""
+    return _marche_ecrire(marche=marche, user=user, reason=reason, version=version)
+
+
 def marche_conformite_recalculer(*, queryset=None, batch_size: int = 2000) -> int:
-    """Recompute compliance of many contracts (after a threshold changed); returns how many changed."""
-    seuils = seuils_charger()
-    queryset = queryset if queryset is not None else Marche.objects.all()
-    changed = []
-    for marche in queryset.iterator(chunk_size=batch_size):
-        avant = (marche.statut_conformite, marche.manquements)
-        marche.statut_conformite, marche.manquements = conformite_evaluer(marche, seuils)
-        if (marche.statut_conformite, marche.manquements) != avant:
-            changed.append(marche)
-    Marche.objects.bulk_update(changed, ["statut_conformite", "manquements"], batch_size=batch_size)
-    return len(changed)
+    """Derive again the state of many contracts (after a threshold changed); returns how many changed."""
+    return marches_etat_recalculer(queryset=queryset, batch_size=batch_size)
 
 
 @transaction.atomic
@@ -76,16 +119,20 @@ def marche_delete(*, marche: Marche, user=None) -> None:
 # --- Companies ---------------------------------------------------------------------------------------
 
 def marche_recherche_actualiser(*, marche_ids) -> None:
-    """Refresh the search text of contracts (kept for callers; models do it on attribution/company saves)."""
-    from .search import recherche_rafraichir
-
-    recherche_rafraichir(marche_ids)
+    """Derive again the state (search text included) of these contracts."""
+    marches_etat_recalculer(queryset=Marche.objects.filter(pk__in=list(marche_ids)))
 
 
 @transaction.atomic
 def entreprise_save(*, entreprise: Entreprise, user=None, reason: str = "") -> Entreprise:
+    """Save a company; contracts are searched by their companies' names and SIRETs, so a rename refreshes
+    their search text."""
+    avant = Entreprise.objects.filter(pk=entreprise.pk).values_list("nom", "siret").first() if entreprise.pk \
+        else None
     record_author(entreprise, user=user, reason=reason)
     entreprise.save()
+    if avant is not None and avant != (entreprise.nom, entreprise.siret):
+        marches_etat_recalculer(queryset=Marche.objects.filter(attributions__entreprise=entreprise).distinct())
     return entreprise
 
 
@@ -108,43 +155,55 @@ def entreprise_get_or_create(*, siret: str, nom: str = "", type_identifiant: str
 
 @transaction.atomic
 def lot_save(*, lot: Lot, user=None, reason: str = "") -> Lot:
+    """Save a lot; the clauses on it follow its amount. `lot.marche.etat_derive` warns when the lots sum above
+    the contract's amount."""
     if lot.numero is None:
         dernier = lot.marche.lots.order_by("-numero").values_list("numero", flat=True).first()
         lot.numero = (dernier or 0) + 1
     record_author(lot, user=user, reason=reason)
     lot.save()
-    from clauses.services import marche_clauses_actualiser
-
-    marche_clauses_actualiser(marche=lot.marche, user=user, reason="Lot du marché modifié")
+    lot.marche.etat_derive = marche_etat_actualiser(marche=lot.marche, user=user, reason="Lot du marché modifié")
     return lot
 
 
 @transaction.atomic
-def lot_delete(*, lot: Lot, user=None) -> None:
+def lot_delete(*, lot: Lot, user=None) -> EtatDerive:
     """Delete a lot (its clauses go with it); the contract's other clauses and considerations follow."""
-    from clauses.services import marche_clauses_actualiser
-
     marche = lot.marche
     record_author(lot, user=user, reason="Suppression")
     lot.delete()
-    marche_clauses_actualiser(marche=marche, user=user, reason="Lot du marché supprimé")
+    marche.etat_derive = marche_etat_actualiser(marche=marche, user=user, reason="Lot du marché supprimé")
+    return marche.etat_derive
+
+
+def _attribution_ecrire(attribution: Attribution, *, user=None, reason: str = "") -> None:
+    record_author(attribution, user=user, reason=reason)
+    attribution.save()
+
+
+def _attribution_supprimer(attribution: Attribution, *, user=None) -> None:
+    record_author(attribution, user=user, reason="Suppression")
+    attribution.delete()
 
 
 @transaction.atomic
 def attribution_save(*, attribution: Attribution, user=None, reason: str = "") -> Attribution:
-    record_author(attribution, user=user, reason=reason)
-    attribution.save()
+    _attribution_ecrire(attribution, user=user, reason=reason)
     marche = attribution.marche
     if attribution.role == "sous_traitant" and not marche.sous_traitance_declaree:
         marche.sous_traitance_declaree = True
-        marche_save(marche=marche, user=user, reason="Sous-traitant déclaré")
+        _marche_ecrire(marche=marche, user=user, reason="Sous-traitant déclaré")
+    else:
+        marche.etat_derive = marche_etat_actualiser(marche=marche, user=user, reason="Entreprise du marché ajoutée")
     return attribution
 
 
 @transaction.atomic
-def attribution_delete(*, attribution: Attribution, user=None) -> None:
-    record_author(attribution, user=user, reason="Suppression")
-    attribution.delete()
+def attribution_delete(*, attribution: Attribution, user=None) -> EtatDerive:
+    marche = attribution.marche
+    _attribution_supprimer(attribution, user=user)
+    marche.etat_derive = marche_etat_actualiser(marche=marche, user=user, reason="Entreprise du marché retirée")
+    return marche.etat_derive
 
 
 # --- Amendments --------------------------------------------------------------------------------------
@@ -162,7 +221,7 @@ def _appliquer_modifications(marche: Marche) -> None:
 
 @transaction.atomic
 def modification_save(*, modification: Modification, user=None, reason: str = "") -> Modification:
-    """Record an amendment; it updates the contract's amount and duration."""
+    """Record an amendment; it updates the contract's amount and duration (and so its clauses' hours)."""
     marche = modification.marche
     _montants_initiaux(marche, marche.modifications.exists())
     if modification.numero is None:
@@ -170,37 +229,93 @@ def modification_save(*, modification: Modification, user=None, reason: str = ""
         modification.numero = (dernier or 0) + 1
     record_author(modification, user=user, reason=reason)
     modification.save()
-    _appliquer_modifications(marche)
-    record_author(marche, user=user, reason=f"Modification n° {modification.numero}")
-    marche.save()
-    _clauses_actualiser(marche, user=user, reason=f"Modification n° {modification.numero}")
+    _marche_ecrire(marche=marche, user=user, reason=f"Modification n° {modification.numero}")
     return modification
 
 
 @transaction.atomic
-def modification_delete(*, modification: Modification, user=None) -> None:
+def modification_delete(*, modification: Modification, user=None) -> EtatDerive:
     marche = modification.marche
     record_author(modification, user=user, reason="Suppression")
     modification.delete()
-    _appliquer_modifications(marche)
-    record_author(marche, user=user, reason="Modification supprimée")
-    marche.save()
-    _clauses_actualiser(marche, user=user, reason="Modification supprimée")
+    _appliquer_modifications(marche)  # back to the initial values when it was the last amendment
+    _marche_ecrire(marche=marche, user=user, reason="Modification supprimée")
+    return marche.etat_derive
 
 
-def _clauses_actualiser(marche: Marche, *, user, reason: str) -> None:
-    """An amendment changes the amount or duration: the clauses' hours and texts follow."""
-    from clauses.services import marche_clauses_actualiser
+# --- Clauses of a contract ---------------------------------------------------------------------------
 
-    marche_clauses_actualiser(marche=marche, user=user, reason=reason)
+@transaction.atomic
+def clause_marche_save(*, clause: ClauseMarche, user=None, reason: str = "") -> ClauseMarche:
+    """Compute the hours, render the text from the clause's own model version (so later versions of the model
+    never change it), save, and derive the contract's state (considerations, compliance)."""
+    clause_calculer(clause)
+    record_author(clause, user=user, reason=reason)
+    clause.save()
+    clause.marche.etat_derive = marche_etat_actualiser(marche=clause.marche, user=user,
+                                                       reason="Considérations déduites des clauses")
+    return clause
+
+
+@transaction.atomic
+def clause_marche_delete(*, clause: ClauseMarche, user=None) -> EtatDerive:
+    marche = clause.marche
+    record_author(clause, user=user, reason="Suppression")
+    clause.delete()
+    marche.etat_derive = marche_etat_actualiser(marche=marche, user=user, reason="Considérations déduites des clauses")
+    return marche.etat_derive
+
+
+def _clause_insertion_preparer(*, marche: Marche, part_main_oeuvre=None, taux_insertion=None, cout_horaire=None,
+                               heures_forcees=None, reason: str = "") -> ClauseMarche:
+    """The contract's (single, whole-contract) insertion clause with these parameters, computed, not saved."""
+    clause = marche.clauses.filter(type_clause=TypeClause.INSERTION, lot__isnull=True).first() if marche.pk \
+        else None
+    if clause is None:
+        clause = ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION)
+    clause.marche = marche
+    clause.part_main_oeuvre = part_main_oeuvre
+    clause.taux_insertion = taux_insertion
+    clause.cout_horaire = cout_horaire
+    clause.heures_forcees = heures_forcees
+    if heures_forcees is not None and not clause.motif_derogation:
+        clause.motif_derogation = reason or "Heures saisies dans le registre"
+    clause_calculer(clause)
+    return clause
+
+
+@transaction.atomic
+def clause_insertion_upsert(*, marche: Marche, user=None, part_main_oeuvre=None, taux_insertion=None,
+                            cout_horaire=None, heures_forcees=None, reason: str = "") -> ClauseMarche:
+    """Create or update the contract's (single, whole-contract) insertion clause from register columns."""
+    clause = _clause_insertion_preparer(marche=marche, part_main_oeuvre=part_main_oeuvre,
+                                        taux_insertion=taux_insertion, cout_horaire=cout_horaire,
+                                        heures_forcees=heures_forcees, reason=reason)
+    return clause_marche_save(clause=clause, user=user, reason=reason)
+
+
+@transaction.atomic
+def registre_clause_appliquer(*, marche: Marche, values: dict, user=None) -> ClauseMarche:
+    """Write the insertion clause that a register row's clause columns give (clauses.register.parse) on a
+    stored contract; the contract's derived state follows."""
+    return clause_insertion_upsert(marche=marche, user=user, reason="Import du registre",
+                                   **clauses_register.insertion_parametres(marche=marche, values=values))
+
+
+@transaction.atomic
+def marche_clauses_actualiser(*, marche: Marche, user=None, reason: str = "Montant du marché modifié") -> int:
+    """Derive the contract's state again (its clauses' hours and texts included) and save what changed;
+    returns how many clauses changed."""
+    marche.etat_derive = marche_etat_actualiser(marche=marche, user=user, reason=reason)
+    return len(marche.etat_derive.clauses_modifiees)
 
 
 # --- EU thresholds -----------------------------------------------------------------------------------
 
 @transaction.atomic
 def seuil_save(*, seuil: SeuilEuropeen, user=None, reason: str = "") -> SeuilEuropeen:
-    """Save a threshold and recompute the compliance of every contract (a few thousand rows at most
-    are affected in practice; done in bulk)."""
+    """Save a threshold and derive again the state of every contract (compliance depends on thresholds; a
+    few thousand rows at most change in practice; done in bulk, without a history row per contract)."""
     record_author(seuil, user=user, reason=reason)
     seuil.save()
     marche_conformite_recalculer()
@@ -210,26 +325,12 @@ def seuil_save(*, seuil: SeuilEuropeen, user=None, reason: str = "") -> SeuilEur
 # --- DECP import -------------------------------------------------------------------------------------
 
 def _famille_matcher():
-    """CPV -> purchase family, families loaded once (clauses.selectors.famille_pour_cpv does the same
-    longest-prefix match with one query per call, too slow for 20,000 contracts)."""
-    from clauses.models import FamilleAchat
-
-    prefixes = []
-    for famille_id, values in FamilleAchat.objects.filter(is_active=True).values_list("id", "prefixes_cpv"):
-        for prefix in values or []:
-            digits = "".join(ch for ch in str(prefix) if ch.isdigit())
-            if digits:
-                prefixes.append((digits, famille_id))
-    prefixes.sort(key=lambda item: -len(item[0]))
+    """CPV -> purchase family id, families loaded once (clauses.selectors: one longest-prefix rule)."""
+    prefixes = familles_prefixes()
 
     def match(code_cpv: str):
-        digits = "".join(ch for ch in (code_cpv or "").split("-")[0] if ch.isdigit())
-        if not digits:
-            return None
-        for prefix, famille_id in prefixes:
-            if digits.startswith(prefix):
-                return famille_id
-        return None
+        famille = famille_pour_cpv(code_cpv, prefixes=prefixes)
+        return famille.pk if famille is not None else None
 
     return match
 
@@ -339,7 +440,6 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     from core.services import organisation_get_or_create_from_siret
 
     from .enums import Origine
-    from .search import texte_recherche
 
     records = result.records
     organisations = {o.siret: o.pk for o in Organisation.objects.filter(
@@ -404,9 +504,13 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
         objets_existants.update(Marche.objects.in_bulk(chunk))
 
     def remplir(marche, r):
-        """`marche`: a Marche, or a namespace over a row dict (fast path)."""
-        for name, value in r.champs.items():
+        """`marche`: a Marche, or a namespace over a row dict (fast path). The file's considerations are what
+        was declared (the clauses may imply more): marches.etat.declarees_depuis_fichier."""
+        champs = dict(r.champs)
+        considerations = {name: champs.pop(name) for name in CONSIDERATIONS if name in champs}
+        for name, value in champs.items():
             setattr(marche, name, value)
+        declarees_depuis_fichier(marche, considerations)
         marche.montant_initial_ht, marche.duree_initiale_mois = marche.montant_ht, marche.duree_mois
         for m in sorted(r.modifications, key=lambda m: m.numero):
             if m.montant_ht is not None:
@@ -416,26 +520,31 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
         if marche.famille_id is None:
             marche.famille_id = famille_pour(marche.code_cpv)
         marche.decp_empreinte = r.empreinte
-        marche.recherche = texte_recherche(objet=marche.objet, identifiant=marche.identifiant, entreprises=[
-            (noms_entreprises.get(t.id) or t.nom, t.id) for t in r.titulaires])
-        marche.statut_conformite, marche.manquements = conformite_evaluer(marche, seuils)
         marche.updated_at = now
         return marche
 
+    def societes(r):
+        return [(noms_entreprises.get(t.id) or t.nom, t.id) for t in r.titulaires]
+
     defaults = _defaults(Marche)
-    rows = []
+    nouveaux = []
     for r in creer:
         row = SimpleNamespace(**defaults)
         row.acheteur_id, row.identifiant, row.discriminant = organisations[r.acheteur_siret], r.identifiant, \
             r.discriminant
         row.origine, row.created_at = Origine.DECP, now
-        rows.append(vars(remplir(row, r)))
-    ids = _insert_rows(Marche, rows)
+        nouveaux.append(remplir(row, r))
     modifies = [(remplir(objets_existants[pk], r), r) for pk, r in a_charger.items()]
+    # Derived state of every contract written, in one pass (marches.etat): new ones have no clause yet; the
+    # modified ones' clauses follow their new amount (their changed hours and texts are saved with history).
+    marches_etat_deriver(marches=nouveaux + [m for m, _ in modifies], seuils=seuils,
+                         entreprises=[societes(r) for r in creer] + [societes(r) for _, r in modifies],
+                         user=user, reason=raison)
+    ids = _insert_rows(Marche, [vars(row) for row in nouveaux])
     if modifies:
-        fields = sorted(set().union(*(r.champs for _, r in modifies)) | {
-            "montant_initial_ht", "duree_initiale_mois", "famille", "decp_empreinte", "statut_conformite",
-            "manquements", "updated_at", "recherche"})
+        champs_fichier = set().union(*(r.champs for _, r in modifies)) - set(CONSIDERATIONS)
+        fields = sorted(champs_fichier | set(DECLAREES.values()) | set(CHAMPS_DERIVES) | {
+            "montant_initial_ht", "duree_initiale_mois", "famille", "decp_empreinte", "updated_at"})
         Marche.objects.bulk_update([m for m, _ in modifies], fields, batch_size=500)
         for chunk in _chunks([m.pk for m, _ in modifies]):
             Attribution.objects.filter(marche_id__in=chunk).delete()
@@ -499,33 +608,73 @@ def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
             if has_modifications:  # the register shows the amount in force; amendments keep it
                 champs.pop("montant_ht")
                 champs.pop("duree_mois")
+            considerations = {name: champs.pop(name) for name in CONSIDERATIONS if name in champs}
+            declarees_avant = [getattr(marche, name) for name in DECLAREES.values()]
             changed = creation or any(getattr(marche, k) != v for k, v in champs.items())
             for name, value in champs.items():
                 setattr(marche, name, value)
-            if changed:
-                marche_save(marche=marche, user=user, reason="Import du registre")
-            titulaires_avant = set(marche.attributions.filter(role=RoleEntreprise.TITULAIRE, lot__isnull=True)
-                                   .values_list("entreprise__siret", flat=True))
-            if titulaires_avant != set(ligne.titulaires):
-                changed = True
-                for attribution in marche.attributions.filter(role=RoleEntreprise.TITULAIRE, lot__isnull=True) \
-                        .exclude(entreprise__siret__in=ligne.titulaires):
-                    attribution_delete(attribution=attribution, user=user)
-                for siret in ligne.titulaires:
-                    if siret not in titulaires_avant:
-                        entreprise, _ = entreprise_get_or_create(siret=siret, user=user)
-                        attribution_save(attribution=Attribution(marche=marche, entreprise=entreprise,
-                                                                 role=RoleEntreprise.TITULAIRE), user=user)
-            if ligne.clauses:
-                from clauses import register as clauses_register
-
-                clauses_register.apply(marche=marche, values=ligne.clauses, user=user)
-                changed = True
+            declarees_depuis_fichier(marche, considerations)  # the row's considerations are the declared ones
+            changed = changed or declarees_avant != [getattr(marche, name) for name in DECLAREES.values()]
+            changed = _registre_ligne_ecrire(marche=marche, ligne=ligne, creation=creation, changed=changed,
+                                             user=user)
             key = "nb_crees" if creation else ("nb_modifies" if changed else "nb_inchanges")
             report[key] += 1
         ImportJournal.objects.create(
             format=ImportJournal.Format.REGISTRE, fichier=fichier[:255],
             user=user if getattr(user, "is_authenticated", False) else None, nb_lus=report["nb_lus"],
             nb_crees=report["nb_crees"], nb_modifies=report["nb_modifies"], nb_inchanges=report["nb_inchanges"],
+            nb_anomalies=report["nb_anomalies"],
         )
     return report
+
+
+def _registre_ligne_ecrire(*, marche: Marche, ligne, creation: bool, changed: bool, user=None) -> bool:
+    """Write one register row: the contract, its awardees, its insertion clause; its derived state is computed
+    once (marches.etat) and the contract saved once. Returns whether anything changed."""
+    from .enums import RoleEntreprise
+
+    reason = "Import du registre"
+    entreprises = {siret: entreprise_get_or_create(siret=siret, user=user)[0] for siret in ligne.titulaires}
+    insertion = clauses_register.insertion_parametres(marche=marche, values=ligne.clauses) if ligne.clauses \
+        else None
+    if creation:
+        # New contract: its clause is computed in memory with it, then saved after it (one history row each).
+        clause = _clause_insertion_preparer(marche=marche, reason=reason, **insertion) if insertion else None
+        _marche_ecrire(marche=marche, user=user, reason=reason, clauses=[clause] if clause else [],
+                       entreprises=[(e.nom, e.siret) for e in entreprises.values()])
+        for entreprise in entreprises.values():
+            _attribution_ecrire(Attribution(marche=marche, entreprise=entreprise, role=RoleEntreprise.TITULAIRE),
+                                user=user, reason=reason)
+        if clause is not None:
+            clause.marche = marche
+            record_author(clause, user=user, reason=reason)
+            clause.save()
+        return True
+    titulaires = marche.attributions.filter(role=RoleEntreprise.TITULAIRE, lot__isnull=True)
+    if set(titulaires.values_list("entreprise__siret", flat=True)) != set(ligne.titulaires):
+        changed = True
+        presents = set()
+        for attribution in titulaires.select_related("entreprise"):
+            if attribution.entreprise.siret in entreprises:
+                presents.add(attribution.entreprise.siret)
+            else:
+                _attribution_supprimer(attribution, user=user)
+        for siret, entreprise in entreprises.items():
+            if siret not in presents:
+                _attribution_ecrire(Attribution(marche=marche, entreprise=entreprise,
+                                                role=RoleEntreprise.TITULAIRE), user=user, reason=reason)
+    if insertion:
+        clause = _clause_insertion_preparer(marche=marche, reason=reason, **insertion)
+        stockee = ClauseMarche.objects.filter(pk=clause.pk).values(*_CHAMPS_INSERTION).first() if clause.pk \
+            else None
+        if stockee is None or any(stockee[name] != getattr(clause, name) for name in _CHAMPS_INSERTION):
+            changed = True
+            record_author(clause, user=user, reason=reason)
+            clause.save()
+    if changed:
+        _marche_ecrire(marche=marche, user=user, reason=reason)
+    return changed
+
+
+_CHAMPS_INSERTION = ("part_main_oeuvre", "taux_insertion", "cout_horaire", "heures_forcees", "motif_derogation",
+                     "heures_requises", "texte")

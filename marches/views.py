@@ -1,7 +1,7 @@
 """Contract register pages: parse, check permission, call a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,6 +100,18 @@ def marche_export(request):
     return response
 
 
+def dire_etat(request, etat) -> None:
+    """Tell the user what a write changed in the contract's derived state (marches.etat.EtatDerive): its
+    compliance status before -> after (naming what is newly missing), and plausibility warnings."""
+    if etat is None:
+        return
+    if etat.conformite is not None:
+        niveau = messages.warning if etat.conformite.manquants else messages.info
+        niveau(request, etat.conformite.message)
+    for alerte in etat.alertes:
+        messages.warning(request, alerte)
+
+
 def _marche_editable(request, pk) -> Marche:
     marche = selectors.marche_detail(user=request.user, pk=pk)  # 404 for a partner's other buyers
     if not perms.can_edit_marche(request.user, marche):
@@ -130,6 +142,7 @@ def marche_create(request):
     if request.method == "POST" and form.is_valid():
         marche = services.marche_save(marche=form.save(commit=False), user=request.user, reason="Saisie")
         messages.success(request, f"Marché « {marche.identifiant} » enregistré.")
+        dire_etat(request, marche.etat_derive)
         return redirect("marches:detail", pk=marche.pk)
     return render(request, "marches/form.html", {"form": form, "titre": "Nouveau marché"})
 
@@ -144,8 +157,11 @@ def marche_update(request, pk):
                                           version=form.version_vue())
         except ConflitModification as conflit:  # changed by someone else since the form was opened
             form.signaler_conflit(conflit)
+        except ValidationError as erreur:  # e.g. a buyer change refused while a convention covers the contract
+            form.add_error(None, erreur)
         else:
             messages.success(request, "Marché enregistré.")
+            dire_etat(request, marche.etat_derive)
             return redirect("marches:detail", pk=marche.pk)
     return render(request, "marches/form.html", {"form": form, "titre": f"Modifier {marche}", "marche": marche})
 
@@ -159,6 +175,7 @@ def lot_create(request, pk):
         lot.marche = marche
         services.lot_save(lot=lot, user=request.user)
         messages.success(request, f"{lot} ajouté.")
+        dire_etat(request, marche.etat_derive)
         return redirect("marches:detail", pk=marche.pk)
     return render(request, "marches/form.html", {"form": form, "titre": f"Nouveau lot — {marche}", "marche": marche})
 
@@ -168,8 +185,9 @@ def lot_create(request, pk):
 def lot_delete(request, pk):
     lot = get_object_or_404(Lot.objects.select_related("marche"), pk=pk)
     _marche_editable(request, lot.marche_id)
-    services.lot_delete(lot=lot, user=request.user)
+    etat = services.lot_delete(lot=lot, user=request.user)
     messages.success(request, "Lot supprimé.")
+    dire_etat(request, etat)
     return redirect("marches:detail", pk=lot.marche_id)
 
 
@@ -186,6 +204,7 @@ def attribution_create(request, pk):
             user=request.user,
         )
         messages.success(request, f"{entreprise} ajoutée.")
+        dire_etat(request, marche.etat_derive)
         return redirect("marches:detail", pk=marche.pk)
     return render(request, "marches/form.html",
                   {"form": form, "titre": f"Ajouter une entreprise — {marche}", "marche": marche})
@@ -196,8 +215,9 @@ def attribution_create(request, pk):
 def attribution_delete(request, pk):
     attribution = get_object_or_404(Attribution, pk=pk)
     _marche_editable(request, attribution.marche_id)
-    services.attribution_delete(attribution=attribution, user=request.user)
+    etat = services.attribution_delete(attribution=attribution, user=request.user)
     messages.success(request, "Entreprise retirée du marché.")
+    dire_etat(request, etat)
     return redirect("marches:detail", pk=attribution.marche_id)
 
 
@@ -210,6 +230,7 @@ def modification_create(request, pk):
         modification.marche = marche
         services.modification_save(modification=modification, user=request.user)
         messages.success(request, f"{modification} enregistrée.")
+        dire_etat(request, marche.etat_derive)
         return redirect("marches:detail", pk=marche.pk)
     return render(request, "marches/form.html",
                   {"form": form, "titre": f"Nouvel avenant — {marche}", "marche": marche})
@@ -220,8 +241,9 @@ def modification_create(request, pk):
 def modification_delete(request, pk):
     modification = get_object_or_404(Modification, pk=pk)
     _marche_editable(request, modification.marche_id)
-    services.modification_delete(modification=modification, user=request.user)
+    etat = services.modification_delete(modification=modification, user=request.user)
     messages.success(request, "Avenant supprimé.")
+    dire_etat(request, etat)
     return redirect("marches:detail", pk=modification.marche_id)
 
 

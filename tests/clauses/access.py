@@ -12,7 +12,8 @@ def build(world):
 
     from clauses.enums import TypeClause
     from clauses.models import ClauseMarche, ClauseModele
-    from clauses.services import clause_marche_save, clause_modele_create
+    from clauses.services import clause_modele_create
+    from marches.services import clause_marche_save
     from tests.clauses.factories import FamilleAchatFactory
     from tests.marches.factories import MarcheFactory
 

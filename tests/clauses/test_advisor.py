@@ -7,8 +7,8 @@ from django.urls import reverse
 from clauses.advisor import Historique, Niveau, Situation, recommandations, regles
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche
-from clauses.services import clause_marche_save
 from core.enums import Role
+from marches.services import clause_marche_save
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.marches.factories import MarcheFactory

@@ -7,9 +7,9 @@ import pytest
 from clauses.demo import seed_referentiel
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele, FamilleAchat
-from clauses.services import clause_marche_save
 from core.demo import seed as seed_core
 from core.models import Organisation
+from marches.services import clause_marche_save
 from tests.marches.factories import MarcheFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

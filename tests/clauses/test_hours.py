@@ -4,7 +4,8 @@ import pytest
 
 from clauses.enums import ModeCalculHeures, TypeClause
 from clauses.models import ClauseMarche
-from clauses.services import clause_marche_delete, clause_marche_save, heures_requises_calcul
+from clauses.services import heures_requises_calcul
+from marches.services import clause_marche_delete, clause_marche_save
 from tests.clauses.factories import FamilleAchatFactory
 from tests.marches.factories import MarcheFactory
 
@@ -46,7 +47,8 @@ def test_considerations_follow_the_clauses():
     marche = MarcheFactory(clause_sociale=False, clause_environnementale=True)
     clause = clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION))
     marche.refresh_from_db()
-    assert marche.clause_sociale and not marche.clause_environnementale
+    # The insertion clause adds the social clause; the environmental clause declared by the buyer stays.
+    assert marche.clause_sociale and marche.clause_environnementale and not marche.critere_environnemental
     clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.RESERVE_SIAE))
     marche.refresh_from_db()
     assert marche.marche_reserve and marche.type_reservation == "SIAE"
@@ -57,10 +59,10 @@ def test_considerations_follow_the_clauses():
 
 @pytest.mark.django_db
 def test_imported_contract_without_clauses_keeps_its_considerations():
-    from clauses.services import marche_considerations_sync
+    from marches.services import marche_clauses_actualiser
 
     marche = MarcheFactory(critere_environnemental=True)
-    marche_considerations_sync(marche=marche)
+    marche_clauses_actualiser(marche=marche)
     marche.refresh_from_db()
     assert marche.critere_environnemental
 
@@ -68,7 +70,8 @@ def test_imported_contract_without_clauses_keeps_its_considerations():
 @pytest.mark.django_db
 def test_hours_and_text_follow_a_new_amount_when_the_contracts_app_asks():
     from clauses.models import ClauseModele
-    from clauses.services import clause_modele_create, marche_clauses_actualiser
+    from clauses.services import clause_modele_create
+    from marches.services import marche_clauses_actualiser
 
     marche = MarcheFactory(famille=FamilleAchatFactory(), montant_ht=Decimal("1000000"))
     modele = clause_modele_create(modele=ClauseModele(titre="I", type_clause=TypeClause.INSERTION),

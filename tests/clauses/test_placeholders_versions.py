@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele
-from clauses.services import clause_marche_save, clause_modele_create, clause_modele_update
+from clauses.services import clause_modele_create, clause_modele_update
 from clauses.textes import placeholders_inconnus, texte_rendu, valeurs_formatees
 from core.enums import Role
+from marches.services import clause_marche_save
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import UserFactory
 from tests.marches.factories import LotFactory, MarcheFactory

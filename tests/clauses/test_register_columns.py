@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from clauses import register
+from marches.services import registre_clause_appliquer
 from tests.marches.factories import MarcheFactory
 
 
@@ -29,7 +30,7 @@ def test_apply_then_export_round_trip():
     marche = MarcheFactory(montant_ht=Decimal("1000000"))
     values, _ = register.parse({"clause_insertion_part_main_oeuvre": "0.5", "clause_insertion_taux": "0.05",
                                 "clause_insertion_cout_horaire": "30"})
-    register.apply(marche=marche, values=values)
+    registre_clause_appliquer(marche=marche, values=values)
     exported = register.export_values([marche.pk])[marche.pk]
     assert exported["heures_requises"] == Decimal("833")
     assert exported["clause_insertion_taux"] == Decimal("0.05")
@@ -41,7 +42,7 @@ def test_apply_then_export_round_trip():
 def test_hours_without_parameters_are_an_override():
     marche = MarcheFactory(montant_ht=Decimal("1000000"))
     values, _ = register.parse({"heures_requises": "1200"})
-    clause = register.apply(marche=marche, values=values)
+    clause = registre_clause_appliquer(marche=marche, values=values)
     assert clause.heures_requises == Decimal("1200")
     assert clause.motif_derogation
 
@@ -51,9 +52,9 @@ def test_hours_equal_to_the_family_formula_are_not_an_override():
     from tests.clauses.factories import FamilleAchatFactory
 
     marche = MarcheFactory(montant_ht=Decimal("1000000"), famille=FamilleAchatFactory())
-    clause = register.apply(marche=marche, values={"heures_requises": Decimal("833")})
+    clause = registre_clause_appliquer(marche=marche, values={"heures_requises": Decimal("833")})
     assert clause.heures_forcees is None and clause.heures_requises == Decimal("833")
-    clause = register.apply(marche=marche, values={"heures_requises": Decimal("900")})
+    clause = registre_clause_appliquer(marche=marche, values={"heures_requises": Decimal("900")})
     assert clause.heures_forcees == Decimal("900") and clause.motif_derogation
 
 
@@ -64,7 +65,7 @@ def test_other_considerations_of_the_row_are_kept():
     marche = MarcheFactory(montant_ht=Decimal("1000000"), clause_environnementale=True, critere_environnemental=True,
                            critere_social=True, marche_reserve=True, type_reservation="SIAE",
                            date_lancement=datetime.date(2026, 9, 1))
-    register.apply(marche=marche, values={"heures_requises": Decimal("500")})
+    registre_clause_appliquer(marche=marche, values={"heures_requises": Decimal("500")})
     marche.refresh_from_db()
     assert marche.clause_sociale and marche.clause_environnementale and marche.critere_environnemental
     assert marche.critere_social and marche.marche_reserve and marche.type_reservation == "SIAE"

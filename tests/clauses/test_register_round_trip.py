@@ -9,8 +9,8 @@ from django.core.management import call_command
 from clauses import register
 from clauses.enums import ModeCalculHeures, TypeClause
 from clauses.models import ClauseMarche
-from clauses.services import clause_marche_save
 from marches.models import Marche
+from marches.services import clause_marche_save
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import OrganisationFactory
 from tests.marches.factories import MarcheFactory

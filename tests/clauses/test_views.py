@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele, Diagnostic, DiagnosticQuestion, FamilleAchat
-from clauses.services import clause_marche_save, clause_modele_create
+from clauses.services import clause_modele_create
 from core.enums import Role
+from marches.services import clause_marche_save
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
 from tests.marches.factories import LotFactory, MarcheFactory
@@ -160,7 +161,8 @@ def test_add_insertion_clause_with_family_defaults(client, contrat):
     assert clause.heures_requises == Decimal("833") and clause.version == modele.version_courante
     assert clause.texte.startswith("Le titulaire réalise 833\u00a0h (1\u202f000\u202f000,00\u00a0€ × 50\u00a0%")
     contrat.refresh_from_db()
-    assert contrat.clause_sociale and not contrat.critere_environnemental  # derived from the clauses
+    # The clause adds the social clause; the environmental criterion the buyer declared stays.
+    assert contrat.clause_sociale and contrat.critere_environnemental and not contrat.clause_environnementale
     page = client.get(reverse("clauses:marche_clauses", args=[contrat.pk])).content.decode()
     assert "833\u00a0h" in page and "Copier" in page
 

@@ -24,8 +24,23 @@ class EntrepriseFactory(factory.django.DjangoModelFactory):
 
 
 class MarcheFactory(factory.django.DjangoModelFactory):
+    """A contract saved with its derived state (marches.etat), as the services would. Considerations given as
+    effective fields (clause_sociale=True...) are taken as declared ones."""
+
     class Meta:
         model = Marche
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from marches.etat import DECLAREES, marche_etat_deriver
+
+        for effective, declaree in DECLAREES.items():
+            if kwargs.get(effective) and declaree not in kwargs:
+                kwargs[declaree] = kwargs[effective]
+        marche = model_class(*args, **kwargs)
+        marche_etat_deriver(marche=marche)
+        marche.save()
+        return marche
 
     acheteur = factory.SubFactory(OrganisationFactory, instance=True)
     identifiant = factory.Sequence(lambda n: f"2025M{n:05d}")
@@ -54,8 +69,18 @@ class LotFactory(factory.django.DjangoModelFactory):
 
 
 class AttributionFactory(factory.django.DjangoModelFactory):
+    """An attribution; its contract's derived state (search text) follows, as with the services."""
+
     class Meta:
         model = Attribution
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from marches.etat import marche_etat_actualiser
+
+        attribution = super()._create(model_class, *args, **kwargs)
+        marche_etat_actualiser(marche=attribution.marche)
+        return attribution
 
     marche = factory.SubFactory(MarcheFactory)
     entreprise = factory.SubFactory(EntrepriseFactory)

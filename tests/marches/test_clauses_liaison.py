@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche
-from clauses.services import clause_marche_save
 from core.enums import Role
 from marches import services
 from marches.forms import CONSIDERATIONS, MarcheForm
 from marches.models import Lot, Marche
+from marches.services import clause_marche_save
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
 from tests.marches.factories import MarcheFactory
@@ -46,28 +46,27 @@ def _client(user):
 # a. Considerations derived from the clauses --------------------------------------------------------------
 
 
-def test_considerations_are_read_only_once_the_contract_has_clauses(instance, marche):
+def test_declared_considerations_stay_editable_and_the_derived_ones_are_shown(instance, marche):
     dcp = UserFactory(role=Role.DCP, organisation=instance)
-    form = MarcheForm(instance=marche, user=dcp)
-    assert not any(form.fields[name].disabled for name in CONSIDERATIONS)
-
     _insertion(marche)
     marche.refresh_from_db()
-    assert marche.clause_sociale and not marche.critere_environnemental
+    assert marche.clause_sociale and not marche.clause_sociale_declaree and not marche.critere_environnemental
     form = MarcheForm(instance=marche, user=dcp)
-    for name in CONSIDERATIONS:
-        assert form.fields[name].disabled
-        assert form.fields[name].help_text == "Déduites des clauses du marché"
+    assert not any(form.fields[name].disabled for name in CONSIDERATIONS)
+    assert form.fields["clause_sociale_declaree"].help_text.startswith("Déduites des clauses")
+    assert not form.fields["critere_environnemental_declare"].help_text
 
     client = _client(dcp)
     url = reverse("marches:update", args=[marche.pk])
+    page = client.get(url).content.decode()
+    assert "Clause sociale (condition d&#x27;exécution) (déduite des clauses)" in page
     data = form_data(client.get(url).context["form"])
-    # A crafted post cannot set them: the clauses decide.
-    response = client.post(url, {**data, "critere_environnemental": "on", "objet": "Objet revu"})
+    response = client.post(url, {**data, "critere_environnemental_declare": "on", "objet": "Objet revu"})
     assert response.status_code == 302
     marche.refresh_from_db()
     assert marche.objet == "Objet revu"
-    assert marche.clause_sociale and not marche.critere_environnemental
+    # The tick counts alongside the clauses: declared OR derived.
+    assert marche.clause_sociale and marche.critere_environnemental and marche.critere_environnemental_declare
 
 
 # b. Links from the contract page -------------------------------------------------------------------------
