@@ -159,6 +159,18 @@ class MiseEnEmploiForm(forms.ModelForm):
         data = super().clean()
         if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
             self.add_error("date_fin", "La fin précède le début.")
+        champs = ("marche", "entreprise", "modalite", "date_debut")
+        if self.instance.pk and not self.errors and all(data.get(c) for c in champs):
+            # New dates must still cover the hours already recorded for this placement (a new placement's
+            # participant is set by the view after the form: its hours are checked when they are entered).
+            apres = MiseEnEmploi(pk=self.instance.pk, participant_id=self.instance.participant_id,
+                                 date_fin=data.get("date_fin"), **{c: data[c] for c in champs})
+            hors = services.mise_en_emploi_mois_hors(mise=apres)
+            if hors:
+                self.add_error("date_debut" if hors[0] < data["date_debut"] else "date_fin", (
+                    f"Des heures sont enregistrées hors de ces dates ({', '.join(map(services.mois_libelle, hors))}) "
+                    f": aucune heure avant le début ni après la fin de l'emploi. Corrigez d'abord ces relevés, "
+                    f"ou gardez des dates qui les couvrent."))
         return data
 
 

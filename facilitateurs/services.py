@@ -176,6 +176,26 @@ class AnomalieHeures:
     participant_id: int | None = None
 
 
+def mois_dans_emploi(mois: datetime.date, mises) -> bool:
+    """Does the month (its first day) meet one of the placements (objects with date_debut, date_fin or None)?
+    A placement starting on 20/03 or ending on 10/05 covers March or May."""
+    fin_mois = add_months(mois, 1) - datetime.timedelta(days=1)
+    return any(m.date_debut <= fin_mois and (m.date_fin is None or m.date_fin >= mois) for m in mises)
+
+
+def mise_en_emploi_mois_hors(*, mise: MiseEnEmploi) -> list[datetime.date]:
+    """The months with hours (> 0) recorded on the placement's key (participant, contract, company, modality)
+    that no placement of that key would cover once `mise` is saved with its current, unsaved values: changing a
+    placement's dates must not leave hours outside the employment (the rule heures_anomalies applies at entry)."""
+    autres = list(MiseEnEmploi.objects.filter(
+        participant_id=mise.participant_id, marche_id=mise.marche_id, entreprise_id=mise.entreprise_id,
+        modalite=mise.modalite).exclude(pk=mise.pk))
+    mois = HeuresMensuelles.objects.filter(
+        participant_id=mise.participant_id, marche_id=mise.marche_id, entreprise_id=mise.entreprise_id,
+        modalite=mise.modalite, heures__gt=0).values_list("mois", flat=True).distinct().order_by("mois")
+    return [m for m in mois if not mois_dans_emploi(m, [*autres, mise])]
+
+
 def _chunks(items, size=2000):
     items = list(items)
     for start in range(0, len(items), size):
@@ -233,8 +253,7 @@ def heures_anomalies(lignes: list[HeuresSaisies]) -> list[AnomalieHeures]:
         periodes = mises.get((ligne.marche_id, ligne.participant_id, ligne.entreprise_id, ligne.modalite))
         if not periodes or not ligne.heures:
             continue
-        fin_mois = add_months(ligne.mois, 1) - datetime.timedelta(days=1)
-        if any(m.date_debut <= fin_mois and (m.date_fin is None or m.date_fin >= ligne.mois) for m in periodes):
+        if mois_dans_emploi(ligne.mois, periodes):
             continue
         dates = " ; ".join(
             f"du {m.date_debut:%d/%m/%Y} au {m.date_fin:%d/%m/%Y}" if m.date_fin else f"depuis le {m.date_debut:%d/%m/%Y}"

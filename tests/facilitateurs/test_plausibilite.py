@@ -13,6 +13,7 @@ from core.enums import Role
 from facilitateurs import services
 from facilitateurs.imports import import_heures
 from facilitateurs.models import HeuresMensuelles, JournalImport, MiseEnEmploi
+from tests.clauses.factories import ClauseMarcheFactory
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.facilitateurs.factories import HeuresMensuellesFactory, ParticipantFactory
 from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
@@ -243,3 +244,28 @@ def test_import_preview_page_shows_the_reason(client, ctx, tmp_path):
     assert "rien ne sera enregistré" in html and "230\u00a0h déclarées pour mars 2026" in html
     client.post(location)
     assert not HeuresMensuelles.objects.exists()
+
+
+# A placement's dates, changed after hours were recorded -----------------------------------------------
+
+def test_placement_dates_must_keep_covering_the_recorded_hours(client, ctx):
+    mise = _placement(ctx, datetime.date(2026, 1, 5))
+    for mois in (datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)):
+        HeuresMensuellesFactory(marche=ctx["marche"], participant=ctx["participant"], entreprise=ctx["entreprise"],
+                                mois=mois, heures=Decimal("35"))
+    client.force_login(ctx["user"])
+    url = reverse("facilitateurs:mise_en_emploi_update", args=[mise.pk])
+    data = {"marche": ctx["marche"].pk, "entreprise": ctx["entreprise"].siret, "modalite": "EMBAUCHE_DIRECTE",
+            "type_contrat": "CDD", "date_debut": "2026-01-05"}
+    ClauseMarcheFactory(marche=ctx["marche"])  # the form lists contracts with an insertion clause
+    response = client.post(url, {**data, "date_fin": "2026-01-31"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Des heures sont enregistrées hors de ces dates (février 2026)" in html
+    response = client.post(url, {**data, "date_debut": "2026-02-02"})
+    assert "hors de ces dates (janvier 2026)" in response.content.decode()
+    mise.refresh_from_db()
+    assert (mise.date_debut, mise.date_fin) == (datetime.date(2026, 1, 5), None)
+    assert client.post(url, {**data, "date_fin": "2026-02-03"}).status_code == 302
+    mise.refresh_from_db()
+    assert mise.date_fin == datetime.date(2026, 2, 3)
