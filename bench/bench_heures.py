@@ -111,7 +111,7 @@ def main():
         for i in range(NB_LIGNES):
             p, m, mo = i % NB_PARTICIPANTS, (i // NB_PARTICIPANTS) % NB_MARCHES, i // (NB_PARTICIPANTS * NB_MARCHES)
             handle.write(f"{acheteur.siret};BH{m:04d};{entreprise.siret};Bâti banc;40000;BH-{p:05d};"
-                         f"{mois[mo]:%Y-%m};{35 + i % 100},5;EMBAUCHE_DIRECTE;CDD\n")
+                         f"{mois[mo]:%Y-%m};{1 + i % 3},5;EMBAUCHE_DIRECTE;CDD\n")  # 50 contracts: <= 175 h a month
 
     from django.core.management import call_command
 
