@@ -275,6 +275,10 @@ class BaseLigneHeuresFormSet(forms.BaseFormSet):
         self.marche, self.mois = marche, mois
         super().__init__(*args, **kwargs)
 
+    @property
+    def heures_max(self):
+        return services.heures_max_par_mois()
+
     def get_form_kwargs(self, index):
         return {"entreprises": self.entreprises, "participants": self.participants}
 
@@ -314,6 +318,10 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Prévisualiser")
+
+    @property
+    def heures_max(self):  # shown beside the columns of an hours file
+        return services.heures_max_par_mois()
 
     def clean_fichier(self):
         from core.validators import fichier_valider

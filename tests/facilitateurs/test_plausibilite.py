@@ -134,6 +134,8 @@ def test_grid_refuses_more_than_the_maximum_over_all_contracts(client, ctx):
     HeuresMensuellesFactory(marche=ctx["autre"], participant=ctx["participant"], entreprise=ctx["entreprise"],
                             mois=MARS, heures=Decimal("150"))
     client.force_login(ctx["user"])
+    page = client.get(reverse("facilitateurs:grille", args=[ctx["marche"].pk]) + "?mois=2026-03").content.decode()
+    assert "Au plus 208\u00a0h par personne et par mois, tous marchés confondus" in page
     response = _grid_post(client, ctx, "2026-03", ("PL-P1", "EMBAUCHE_DIRECTE", "50"), ("PL-P1", "FORMATION", "30"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -239,6 +241,8 @@ def test_import_preview_page_shows_the_reason(client, ctx, tmp_path):
     upload = io.BytesIO(content)
     upload.name = "releve.csv"
     client.force_login(ctx["user"])
+    page = client.get(reverse("facilitateurs:import_upload")).content.decode()
+    assert "au plus 208\u00a0h par personne et par mois, tous marchés confondus" in page
     location = client.post(reverse("facilitateurs:import_upload"), {"type": "heures", "fichier": upload})["Location"]
     html = client.get(location).content.decode()
     assert "rien ne sera enregistré" in html and "230\u00a0h déclarées pour mars 2026" in html
