@@ -26,6 +26,7 @@ from pathlib import Path
 
 from core.utils import texte_interdit
 
+from . import decp_regles as regles
 from .enums import (
     CCAG,
     Categorie,
@@ -314,6 +315,20 @@ def procedure_approchee(key: str):
     return None
 
 
+def type_prix_approche(key: str):
+    """A type of price spelled loosely, or a v1 "formePrix": 'Ferme', 'Prix révisables', 'Ferme et actualisable',
+    'ferme-actualisable', 'Définitif ferme'... (key: see `_key`)."""
+    if "provisoire" in key:
+        return TypePrix.PROVISOIRE
+    if "actualis" in key:
+        return TypePrix.ACTUALISABLE
+    if "revis" in key:
+        return TypePrix.REVISABLE
+    if "ferme" in key or key == "definitif":
+        return TypePrix.FERME
+    return None
+
+
 def _enum(value, choices_cls, ctx, champ, aliases=None, required=False):
     if _empty(value):
         if required:
@@ -376,26 +391,26 @@ def _titulaire(item, ctx, champ, role="titulaire"):
     if not isinstance(item, dict):
         ctx.erreur(champ, "entreprise illisible")
         return None
-    ident = _siret(item.get("id"))
+    verdict = regles.entreprise_identifiant(item.get("id"))
+    ident = verdict.valeur[0]
     if not ident:
         ctx.anomalie(champ, "entreprise sans identifiant ignorée")
         return None
-    if len(ident) > 20:
-        ctx.erreur(champ, f"identifiant d'entreprise trop long « {ident} »")
-        return None
-    if texte_interdit(ident) or not ident.isprintable():
-        ctx.erreur(champ, f"identifiant d'entreprise illisible « {ident} »")
+    if verdict.erreur:
+        ctx.erreur(champ, verdict.erreur)
         return None
     raw_type = item.get("typeIdentifiant")
     if _empty(raw_type):
-        type_identifiant = TypeIdentifiant.SIRET if ident.isdigit() else TypeIdentifiant.TVA
+        type_identifiant = verdict.valeur[1]
         ctx.anomalie(champ, f"type d'identifiant absent pour {ident}, lu comme {type_identifiant}")
     else:
         type_identifiant = _enum(raw_type, TypeIdentifiant, ctx, champ)
         if not type_identifiant:
             return None
-    if type_identifiant == TypeIdentifiant.SIRET and not _siret_ok(ident):
-        ctx.anomalie(champ, f"SIRET invalide « {ident} » conservé tel quel")
+    # The same rule as the register's: a SIRET whose key is wrong is kept and reported.
+    verdict = regles.entreprise_identifiant(ident, type_identifiant)
+    if verdict.anomalie:
+        ctx.anomalie(champ, verdict.anomalie)
     nom = _text(item.get("denominationSociale") or item.get("nom"), ctx, champ, 255)
     return Titulaire(id=ident, type_identifiant=str(type_identifiant), nom=nom, role=role)
 
@@ -406,11 +421,16 @@ def _lieu(value, ctx, champs):
     if not isinstance(value, dict):
         ctx.erreur("lieuExecution", "structure illisible")
         return
-    champs["lieu_code"] = _text(value.get("code"), ctx, "lieuExecution.code", 10)
-    champs["lieu_type_code"] = _enum(value.get("typeCode"), TypeLieu, ctx, "lieuExecution.typeCode",
-                                     ALIASES["typeCode"]) or (TypeLieu.CODE_POSTAL if champs["lieu_code"] else "")
+    code = _text(value.get("code"), ctx, "lieuExecution.code")
+    type_code = _enum(value.get("typeCode"), TypeLieu, ctx, "lieuExecution.typeCode",
+                      ALIASES["typeCode"]) or (TypeLieu.CODE_POSTAL if code else "")
     nom = value.get("nom") if "nom" in value else value.get("nom ")
-    champs["lieu_nom"] = _text(nom, ctx, "lieuExecution.nom", 255)
+    nom = _text(nom, ctx, "lieuExecution.nom", 255)
+    verdict = regles.lieu(code, type_code, nom)  # the register's rule too
+    if verdict.anomalie:
+        ctx.anomalie("lieuExecution.code", verdict.anomalie)
+    champs["lieu_code"], champs["lieu_type_code"], champs["lieu_nom"] = verdict.valeur
+    champs["lieu_nom"] = champs["lieu_nom"][:255]
 
 
 def _considerations(raw, ctx, champs, sociales: bool):
@@ -478,18 +498,18 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
     if not isinstance(acheteur, dict) or _empty(acheteur.get("id")):
         ctx.erreur(acheteur_champ, "SIRET de l'acheteur absent")
         return None
-    acheteur_siret = _siret(acheteur.get("id"))
-    if not re.fullmatch(r"[0-9]{14}", acheteur_siret):
-        ctx.erreur(acheteur_champ, f"SIRET de l'acheteur illisible « {acheteur.get('id')} » (14 chiffres attendus)")
+    verdict = regles.acheteur_siret(acheteur.get("id"))  # the same rule as the register's
+    acheteur_siret = verdict.valeur
+    if verdict.erreur:
+        ctx.erreur(acheteur_champ, verdict.erreur)
         return None
-    if not _siret_ok(acheteur_siret):
-        ctx.anomalie(acheteur_champ, f"SIRET de l'acheteur invalide « {acheteur_siret} » (clé de contrôle)")
+    if verdict.anomalie:
+        ctx.anomalie(acheteur_champ, verdict.anomalie)
 
-    identifiant = _text(raw.get("id"), ctx, "id")
-    if not identifiant:
-        ctx.anomalie("id", "identifiant vide")
-    elif len(identifiant) > 32:
-        ctx.erreur("id", f"identifiant de {len(identifiant)} caractères (32 au plus)")
+    verdict = regles.marche_identifiant(_text(raw.get("id"), ctx, "id"))
+    identifiant = verdict.valeur
+    if verdict.anomalie or verdict.erreur:
+        (ctx.erreur if verdict.erreur else ctx.anomalie)("id", verdict.erreur or verdict.anomalie)
     champs = {"categorie": Categorie.CONCESSION if concession else Categorie.MARCHE}
     objet = _text(raw.get("objet"), ctx, "objet")
     if not objet:
@@ -528,13 +548,12 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
         titulaires_raw = _items(raw.get("concessionnaires"), "concessionnaire", ctx, "concessionnaires")
         titulaires = [t for t in (_titulaire(i, ctx, "concessionnaires") for i in titulaires_raw) if t]
     else:
-        code = _siret(raw.get("codeCPV")) if not _empty(raw.get("codeCPV")) else ""
-        if code != (str(raw.get("codeCPV") or "")):
-            ctx.anomalie("codeCPV", f"code CPV « {raw.get('codeCPV')} » nettoyé")
+        verdict = regles.code_cpv(raw.get("codeCPV") if not _empty(raw.get("codeCPV")) else "")
+        code = verdict.valeur
+        if verdict.anomalie or verdict.erreur:
+            (ctx.erreur if verdict.erreur else ctx.anomalie)("codeCPV", verdict.erreur or verdict.anomalie)
         if not code:
             ctx.anomalie("codeCPV", "code CPV absent")
-        elif not re.fullmatch(r"[0-9]{8}(-[0-9])?", code):
-            ctx.erreur("codeCPV", f"code CPV illisible « {raw.get('codeCPV')} »")
         champs["code_cpv"] = code
         for value in _items(raw.get("techniques"), "technique", ctx, "techniques"):
             value = _enum(value, Technique, ctx, "techniques")
@@ -561,18 +580,19 @@ def _parse_marche(raw: dict, ctx: _Ctx, concession: bool) -> Record | None:
         champs["montant_ht"] = _montant(raw.get("montant"), ctx, "montant")
         types_prix = []
         for value in _items(raw.get("typesPrix"), "typePrix", ctx, "typesPrix"):
-            value = _enum(value, TypePrix, ctx, "typesPrix")
+            value = _enum(value, TypePrix, ctx, "typesPrix", type_prix_approche)
             if value and value not in types_prix:
                 types_prix.append(value)
         forme = raw.get("formePrix")
         forme_key = "" if _empty(forme) or (isinstance(forme, str) and forme in _enum_values(FormePrix)) \
             else _key(forme)
-        v1_prix = {"ferme": TypePrix.FERME, "revisable": TypePrix.REVISABLE, "actualisable": TypePrix.ACTUALISABLE,
-                   "provisoire": TypePrix.PROVISOIRE}
-        if forme_key in v1_prix:
-            ctx.anomalie("formePrix", f"« {forme} » (format v1) lu comme type de prix « {v1_prix[forme_key]} »")
-            if v1_prix[forme_key] not in types_prix:
-                types_prix.append(str(v1_prix[forme_key]))
+        v1_type = type_prix_approche(forme_key) if forme_key and forme_key not in _enum_index(FormePrix) else None
+        if v1_type is not None:
+            # v1 "formePrix" (Ferme, Révisable, Ferme et actualisable…) is what v2 calls the type of price; the v2
+            # form of price (unitaire, forfaitaire, mixte) did not exist in v1 and stays unknown.
+            ctx.anomalie("formePrix", f"« {forme} » (format v1) lu comme type de prix « {v1_type} »")
+            if v1_type not in types_prix:
+                types_prix.append(str(v1_type))
             champs["forme_prix"] = ""
         else:
             champs["forme_prix"] = _enum(forme, FormePrix, ctx, "formePrix")
@@ -802,8 +822,99 @@ def _number(value):
     return int(value) if value == value.to_integral() else float(value)
 
 
+DECP_ID_MAX = 16  # IdentifiantMarche in the schema
+
+
 def _decp_id(marche) -> str:
-    return marche.identifiant if 1 <= len(marche.identifiant) <= 16 else f"ID{marche.pk}"[:16]
+    """The stored published id (assigned once by marches.decp_services.decp_ids_attribuer before any export)."""
+    return marche.decp_id
+
+
+def decp_ids_calculer(manquants, pris, nb_par_identifiant) -> dict:
+    """Published ids for contracts that have none: {pk: id}.
+
+    manquants: [(pk, acheteur_id, identifiant, discriminant)]; pris: {acheteur_id: set of published ids taken};
+    nb_par_identifiant: {(acheteur_id, identifiant): number of contracts}. The buyer's own id when it has 1 to 16
+    characters and names one contract only, else "SPASER-{pk}" (a hash of it in the rare case that is taken)."""
+    result = {}
+    generer = []
+    for pk, acheteur_id, identifiant, discriminant in sorted(manquants):
+        if 1 <= len(identifiant) <= DECP_ID_MAX and not discriminant \
+                and nb_par_identifiant.get((acheteur_id, identifiant), 0) == 1 \
+                and identifiant not in pris.setdefault(acheteur_id, set()):
+            result[pk] = identifiant
+            pris[acheteur_id].add(identifiant)
+        else:
+            generer.append((pk, acheteur_id))
+    for pk, acheteur_id in generer:
+        taken = pris.setdefault(acheteur_id, set())
+        candidat, n = f"SPASER-{pk}", 0
+        while candidat in taken or len(candidat) > DECP_ID_MAX:
+            n += 1
+            candidat = "SP" + hashlib.sha256(f"{acheteur_id}/{pk}/{n}".encode()).hexdigest()[:14].upper()
+        result[pk] = candidat
+        taken.add(candidat)
+    return result
+
+
+def existants_trouver(records, organisations: dict) -> dict:
+    """The contracts already stored that the records of a file are: {record.index: (pk, fingerprint)}.
+
+    A record is its contract by (buyer, id, discriminant), else by (buyer, published id): re-importing our own
+    export finds the contracts it came from. When the record is exactly what we publish for that contract, the
+    fingerprint returned is the record's own, so that the import leaves the contract unchanged."""
+    from .models import Marche
+
+    par_cle, par_decp_id = {}, {}
+    for org_id in set(organisations.values()):
+        idents = list({r.identifiant for r in records if organisations[r.acheteur_siret] == org_id})
+        for chunk in _chunks(idents):
+            for pk, ident, disc, emp in Marche.objects.filter(acheteur_id=org_id, identifiant__in=chunk) \
+                    .values_list("pk", "identifiant", "discriminant", "decp_empreinte"):
+                par_cle[(org_id, ident, disc)] = (pk, emp)
+        for chunk in _chunks([i for i in idents if 1 <= len(i) <= DECP_ID_MAX]):
+            for pk, decp_id, emp in Marche.objects.filter(acheteur_id=org_id, decp_id__in=chunk) \
+                    .values_list("pk", "decp_id", "decp_empreinte"):
+                par_decp_id[(org_id, decp_id)] = (pk, emp)
+    existants, vus = {}, set()
+    for r in records:
+        org_id = organisations[r.acheteur_siret]
+        found = par_cle.get((org_id, r.identifiant, r.discriminant))
+        if found is None and r.identifiant and not r.discriminant:
+            found = par_decp_id.get((org_id, r.identifiant))
+        if found is not None and found[0] not in vus:
+            vus.add(found[0])
+            existants[r.index] = found
+    differents = {pk: index for index, (pk, emp) in existants.items()}
+    by_index = {r.index: r for r in records}
+    differents = {pk: index for pk, index in differents.items() if existants[index][1] != by_index[index].empreinte}
+    if differents:
+        for pk, published in empreintes_publiees(list(differents)).items():
+            index = differents[pk]
+            if published == by_index[index].empreinte:
+                existants[index] = (pk, published)
+    return existants
+
+
+def empreintes_publiees(pks) -> dict:
+    """{pk: fingerprint of the record we publish for that contract} (contracts we cannot publish left out)."""
+    from .models import Marche
+
+    today = datetime.date.today()
+    result = {}
+    for chunk in _chunks(pks):
+        for marche in export_queryset(queryset=Marche.objects.filter(pk__in=chunk)):
+            concession = marche.categorie == Categorie.CONCESSION
+            record, _ = (_concession_decp if concession else _marche_decp)(marche, today)
+            if record is not None:
+                result[marche.pk] = empreinte(record)
+    return result
+
+
+def _chunks(values, size=2000):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _operateurs(marche, key):
@@ -838,7 +949,9 @@ def _marche_decp(marche, today) -> tuple[dict | None, list[str]]:
     if not marche.lieu_code or not marche.lieu_type_code:
         manque.append("lieu d'exécution")
     if not marche.forme_prix:
-        manque.append("forme du prix")
+        # A v1 file gives the type of price in its "formePrix": what is then missing is the v2 form of price.
+        manque.append("forme du prix (unitaire, forfaitaire ou mixte ; le type de prix, seul donné par le format "
+                      "DECP v1, est connu)" if marche.types_prix else "forme du prix")
     if not marche.types_prix:
         manque.append("type de prix")
     titulaires = _operateurs(marche, "titulaire")
@@ -975,14 +1088,18 @@ def export_queryset(*, acheteur=None, annee=None, queryset=None):
     return qs.select_related("acheteur").prefetch_related(
         Prefetch("attributions", queryset=Attribution.objects.select_related("entreprise").order_by("id")),
         "modifications",
-    ).order_by("acheteur__siret", "date_notification", "identifiant", "pk")
+    ).order_by("acheteur__siret", "date_notification", "decp_id", "pk")
 
 
 def export_document(*, acheteur=None, annee=None, queryset=None) -> tuple[dict, list[dict]]:
     """(DECP v2 document, excluded contracts with what they lack). Contracts missing a field the schema
     requires are left out rather than published with invented values."""
+    from .decp_services import decp_ids_attribuer
+
     today = datetime.date.today()
     marches, concessions, exclus = [], [], []
+    # Published ids are assigned once, in bulk, to the contracts that have none yet (then stored, never changed).
+    decp_ids_attribuer(queryset=export_queryset(acheteur=acheteur, annee=annee, queryset=queryset))
     for marche in export_queryset(acheteur=acheteur, annee=annee, queryset=queryset).iterator(chunk_size=2000):
         concession = marche.categorie == Categorie.CONCESSION
         record, manque = (_concession_decp if concession else _marche_decp)(marche, today)

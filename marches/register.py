@@ -1,5 +1,10 @@
 """The contract register as a spreadsheet: the same columns for export and import, so a buyer can
-export, edit in a spreadsheet and import back. Clause columns come from clauses.register."""
+export, edit in a spreadsheet and import back. Clause columns come from clauses.register.
+
+Whatever the database holds goes out and comes back unchanged, including contracts that came from DECP files
+with anomalies: what is an anomaly (kept, reported) and what is an error (file refused) is decided by the rules
+the DECP import uses too (marches.decp_regles). A contract without an id, or sharing its id with another, is
+known by its published DECP id (column `id_decp`, assigned once and never changed)."""
 
 import datetime
 import io
@@ -10,14 +15,15 @@ from itertools import islice
 
 from clauses import register as clauses_register
 from core.tabular import unescape_cell
-from core.utils import normalise_siret, siret_error, texte_interdit
+from core.utils import texte_interdit
 
 from . import decp_labels as L
+from . import decp_regles as regles
 from .decp_labels import considerations_environnementales, considerations_sociales
-from .enums import Nature, Procedure
+from .enums import Nature, Procedure, TypeLieu
 
 BASE_COLUMNS = [
-    "acheteur_siret", "id", "objet", "famille", "code_cpv", "nature", "procedure", "montant_ht", "date_lancement",
+    "acheteur_siret", "id", "id_decp", "objet", "famille", "code_cpv", "nature", "procedure", "montant_ht", "date_lancement",
     "date_notification", "duree_mois", "lieu_code_postal", "titulaires_sirets", "considerations_sociales",
     "considerations_environnementales",
 ]
@@ -34,6 +40,7 @@ def _row(marche, clause_values) -> dict:
     row = {
         "acheteur_siret": marche.acheteur.siret,
         "id": marche.identifiant,
+        "id_decp": marche.decp_id,
         "objet": marche.objet,
         "famille": marche.famille.nom if marche.famille_id else "",
         "code_cpv": marche.code_cpv,
@@ -60,7 +67,11 @@ def _row(marche, clause_values) -> dict:
 
 def rows(queryset, chunk_size: int = 1000):
     """Register rows of a queryset (with titulaires prefetched), chunk by chunk: a fixed number of
-    queries per thousand contracts."""
+    queries per thousand contracts. Contracts without a published id get theirs first (one bulk write, once),
+    so that every row can be found again on import."""
+    from .decp_services import decp_ids_attribuer
+
+    decp_ids_attribuer(queryset=queryset)
     iterator = queryset.iterator(chunk_size=chunk_size)
     while True:
         chunk = list(islice(iterator, chunk_size))
@@ -74,7 +85,7 @@ def rows(queryset, chunk_size: int = 1000):
 # --- Import ------------------------------------------------------------------------------------------
 
 REQUIRED = ["acheteur_siret", "id", "objet"]
-CPV_RE = re.compile(r"^[0-9]{8}(-[0-9])?$")
+DECP_ID_MAX = 16
 
 
 class RegistreError(Exception):
@@ -90,6 +101,7 @@ class Ligne:
     famille_nom: str
     titulaires: list
     clauses: dict | None
+    decp_id: str = ""
 
 
 @dataclass
@@ -97,9 +109,16 @@ class Lecture:
     fichier: str
     lignes: list = field(default_factory=list)
     erreurs: list = field(default_factory=list)  # (fichier, row, column, reason)
+    # Kept and reported, with the keys of a DECP import's anomalies too (the import page lists both alike).
+    anomalies: list = field(default_factory=list)
 
     def erreur(self, numero, colonne, raison):
         self.erreurs.append({"fichier": self.fichier, "ligne": numero, "colonne": colonne, "raison": raison})
+
+    def anomalie(self, numero, colonne, raison, identifiant=""):
+        self.anomalies.append({"fichier": self.fichier, "ligne": numero, "colonne": colonne, "raison": raison,
+                               "index": numero - 2, "id": identifiant, "champ": colonne,
+                               "message": f"ligne {numero} : {raison}"})
 
     @property
     def texte_erreurs(self):
@@ -185,25 +204,39 @@ def parse(data: bytes, fichier: str) -> Lecture:
             if texte_interdit(value):
                 err(col, "caractère interdit (caractère nul ou codage invalide)")
                 row[col] = ""
-        siret = normalise_siret(row.get("acheteur_siret"))
-        if siret_error(siret):
-            err("acheteur_siret", siret_error(siret))
         identifiant = row.get("id", "")
-        if not identifiant:
-            err("id", "identifiant obligatoire")
-        elif len(identifiant) > 32:
-            err("id", "32 caractères au plus")
-        if (siret, identifiant) in seen:
-            err("id", f"même acheteur et même identifiant qu'à la ligne {seen[(siret, identifiant)]}")
-        seen[(siret, identifiant)] = numero
+        decp_id = row.get("id_decp", "")
+        anomalie = lambda col, reason, n=numero, i=identifiant or decp_id: lecture.anomalie(n, col, reason, i)  # noqa: E731
+        verdict = regles.acheteur_siret(row.get("acheteur_siret"))
+        siret = verdict.valeur
+        if verdict.erreur:
+            err("acheteur_siret", verdict.erreur)
+        elif verdict.anomalie:
+            anomalie("acheteur_siret", verdict.anomalie)
+        verdict = regles.marche_identifiant(identifiant)
+        if verdict.erreur:
+            err("id", verdict.erreur)
+        elif verdict.anomalie and not decp_id:
+            err("id", "identifiant obligatoire (ou, à défaut, l'identifiant publié « id_decp »)")
+        elif verdict.anomalie:
+            anomalie("id", f"{verdict.anomalie} : marché reconnu par son identifiant publié « {decp_id} »")
+        if len(decp_id) > DECP_ID_MAX:
+            err("id_decp", f"{DECP_ID_MAX} caractères au plus (identifiant publié en DECP)")
+        key = (siret, "id_decp", decp_id) if decp_id else (siret, "id", identifiant)
+        if key in seen:
+            err(key[1], f"même acheteur et même {'identifiant publié' if decp_id else 'identifiant'} "
+                        f"qu'à la ligne {seen[key]}")
+        seen[key] = numero
         champs = {}
         champs["objet"] = row.get("objet", "")
         if not champs["objet"]:
             err("objet", "objet obligatoire")
-        code = row.get("code_cpv", "").replace(" ", "")
-        if code and not CPV_RE.match(code):
-            err("code_cpv", f"« {code} » : 8 chiffres attendus (ex. 45233140 ou 45233140-2)")
-        champs["code_cpv"] = code
+        verdict = regles.code_cpv(row.get("code_cpv", ""))
+        if verdict.erreur:
+            err("code_cpv", verdict.erreur)
+        elif verdict.anomalie:
+            anomalie("code_cpv", verdict.anomalie)
+        champs["code_cpv"] = verdict.valeur
         for col, cls, default, approx in (("nature", Nature, Nature.MARCHE, None),
                                            ("procedure", Procedure, "", procedure_approchee)):
             value = row.get(col, "")
@@ -246,16 +279,21 @@ def parse(data: bytes, fichier: str) -> Lecture:
             except InvalidOperation:
                 err("duree_mois", f"« {duree} » n'est pas un nombre entier de mois")
         code_postal = row.get("lieu_code_postal", "")
-        if code_postal and not re.fullmatch(r"[0-9]{5}", code_postal):
-            err("lieu_code_postal", f"« {code_postal} » : 5 chiffres attendus")
-        champs["lieu_code"] = code_postal
-        champs["lieu_type_code"] = "Code postal" if code_postal else ""
+        verdict = regles.lieu(code_postal, TypeLieu.CODE_POSTAL)
+        if verdict.anomalie:  # a town's name in the column: kept as the place's name, as the DECP import does
+            anomalie("lieu_code_postal", verdict.anomalie)
+            champs["lieu_nom"] = verdict.valeur[2][:255]
+        champs["lieu_code"] = verdict.valeur[0]
+        champs["lieu_type_code"] = TypeLieu.CODE_POSTAL.value if verdict.valeur[0] else ""
         titulaires = []
         for value in _split(row.get("titulaires_sirets")):
-            value = normalise_siret(value)
-            if siret_error(value):
-                err("titulaires_sirets", f"{value} : {siret_error(value)}")
-            titulaires.append(value)
+            verdict = regles.entreprise_identifiant(value)
+            if verdict.erreur:
+                err("titulaires_sirets", verdict.erreur)
+            elif verdict.anomalie:
+                anomalie("titulaires_sirets", verdict.anomalie)
+            if verdict.valeur[0] not in titulaires:
+                titulaires.append(verdict.valeur[0])
         flags = {"clause_sociale": False, "critere_social": False, "marche_reserve": False,
                  "clause_environnementale": False, "critere_environnemental": False}
         mapping = {L.CLAUSE_SOCIALE: "clause_sociale", L.CRITERE_SOCIAL: "critere_social",
@@ -275,7 +313,7 @@ def parse(data: bytes, fichier: str) -> Lecture:
             err(col, reason)
         if len(lecture.erreurs) == errors_before:
             lecture.lignes.append(Ligne(numero, siret, identifiant, champs, row.get("famille", ""), titulaires,
-                                        clause_values))
+                                        clause_values, decp_id))
     return lecture
 
 
@@ -288,14 +326,73 @@ def familles_par_nom() -> dict:
 
 
 def valider_references(lecture: Lecture):
-    """Checks that need the database (purchase families by name)."""
+    """Checks that need the database (purchase families by name; a published id names the contract it was
+    given to, and is never changed)."""
     from .decp import _key
 
     familles = familles_par_nom()
+    publies = {(ligne.acheteur_siret, ligne.decp_id) for ligne in lecture.lignes if ligne.decp_id}
     for ligne in lecture.lignes:
         if ligne.famille_nom and _key(ligne.famille_nom) not in familles:
             lecture.erreur(ligne.numero, "famille", f"famille d'achat inconnue « {ligne.famille_nom} »")
+        if ligne.decp_id and ligne.identifiant:
+            autre = _par_identifiant(ligne)
+            if autre is not None and autre.decp_id and autre.decp_id != ligne.decp_id \
+                    and (ligne.acheteur_siret, autre.decp_id) not in publies and _par_decp_id(ligne) is None:
+                lecture.erreur(ligne.numero, "id_decp", f"le marché « {ligne.identifiant} » est publié sous "
+                               f"l'identifiant « {autre.decp_id} », qui ne change pas (« {ligne.decp_id} » lu)")
     return familles
+
+
+def _par_decp_id(ligne):
+    from .models import Marche
+
+    return Marche.objects.filter(acheteur__siret=ligne.acheteur_siret, decp_id=ligne.decp_id).first()
+
+
+def _par_identifiant(ligne):
+    from .models import Marche
+
+    return Marche.objects.filter(acheteur__siret=ligne.acheteur_siret, identifiant=ligne.identifiant,
+                                 discriminant="").first()
+
+
+def marche_trouver(ligne: Ligne):
+    """The stored contract a row is: by its published id when the row gives one, else by its id."""
+    if ligne.decp_id:
+        found = _par_decp_id(ligne)
+        if found is not None:
+            return found
+    found = _par_identifiant(ligne) if ligne.identifiant else None
+    if found is not None and ligne.decp_id and found.decp_id and found.decp_id != ligne.decp_id:
+        return None  # another contract with the same id (lots sharing one): this row is a contract of its own
+    return found
+
+
+def marche_nouveau(*, organisation, ligne: Ligne):
+    """The unsaved contract of a row no stored contract is. Its published id is the row's; when the row's id
+    is empty or already names another contract of the buyer, the published id keeps the two apart."""
+    from .enums import Origine
+    from .models import Marche
+
+    discriminant = ""
+    if ligne.decp_id and (not ligne.identifiant or Marche.objects.filter(
+            acheteur=organisation, identifiant=ligne.identifiant, discriminant="").exists()):
+        discriminant = f"id_decp:{ligne.decp_id}"
+    return Marche(acheteur=organisation, identifiant=ligne.identifiant, discriminant=discriminant,
+                  decp_id=ligne.decp_id, origine=Origine.REGISTRE)
+
+
+def champs_a_ecrire(*, marche, ligne: Ligne, creation: bool) -> dict:
+    """The fields a row sets on its contract. An empty postal code leaves a place given otherwise (a commune or
+    département code from a DECP file, or a place known by its name) as it is, and never changes the kind of code
+    of a contract that has no place."""
+    champs = dict(ligne.champs)
+    if not champs.get("lieu_code") and "lieu_nom" not in champs:
+        champs.pop("lieu_type_code", None)
+        if not creation and marche.lieu_code and marche.lieu_type_code not in ("", TypeLieu.CODE_POSTAL):
+            champs.pop("lieu_code", None)
+    return champs
 
 
 def modele_csv() -> str:

@@ -62,7 +62,7 @@ def test_comma_separator_uppercase_headers_and_reimport_unchanged():
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written():
-    data = _csv(_line(), _line(id="2", montant_ht="cher", code_cpv="7731"), _line(id="3", titulaires_sirets="123"),
+    data = _csv(_line(), _line(id="2", montant_ht="cher", code_cpv="7731"), _line(id="3", titulaires_sirets="1" * 21),
                 _line(id="4", considerations_sociales="Clause verte"), _line())
     report = registre_importer(data=data, fichier="r.csv")
     assert report["refuse"]
