@@ -355,11 +355,15 @@ def decp_importer(*, data: bytes, fichier: str, user=None) -> dict:
     """Import one DECP file (JSON v1/v2 or XML). A file with an error is refused and writes nothing;
     otherwise every contract is created or updated in one transaction, with bulk operations."""
     from . import decp
+    from .decp_services import MESSAGE_IMPORT_EN_COURS, import_verrou
 
     result = decp.parse_bytes(data, fichier)
     if result.erreurs:
         return _report(result)
-    with transaction.atomic():
+    with transaction.atomic(), import_verrou(data=data) as libre:
+        if not libre:  # the same file is being imported right now: nothing written, a clear message
+            result.erreurs.append(decp.Probleme(fichier, None, "", "", MESSAGE_IMPORT_EN_COURS))
+            return _report(result)
         counts = _decp_ecrire(result, user=user, raison=f"Import DECP {fichier}"[:100])
         report = _report(result, **counts)
         from .models import ImportJournal
@@ -433,7 +437,6 @@ def _historiser(model, pks, *, type_: str, user, raison: str) -> None:
 def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     from types import SimpleNamespace
 
-    from django.db import connection
     from django.utils import timezone
 
     from core.models import Organisation
@@ -469,30 +472,18 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     for row, pk in zip(nouvelles, _insert_rows(Entreprise, nouvelles), strict=True):
         entreprises[row["siret"]] = pk
 
-    # Existing contracts with the same key.
-    existants = {}
-    for org_id in set(organisations.values()):
-        idents = list({r.identifiant for r in records if organisations[r.acheteur_siret] == org_id})
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT id, identifiant, discriminant, decp_empreinte FROM marches_marche "
-                               "WHERE acheteur_id = %s AND identifiant = ANY(%s)", [org_id, idents])
-                found = cursor.fetchall()
-        else:
-            found = []
-            for chunk in _chunks(idents):
-                found += Marche.objects.filter(acheteur_id=org_id, identifiant__in=chunk).values_list(
-                    "pk", "identifiant", "discriminant", "decp_empreinte")
-        for pk, ident, disc, emp in found:
-            existants[(org_id, ident, disc)] = (pk, emp)
+    # Existing contracts: by (buyer, id, discriminant), else by (buyer, published id); a record that is exactly
+    # our own publication of its contract leaves it unchanged (decp.existants_trouver).
+    from .decp import existants_trouver
+
+    existants = existants_trouver(records, organisations)
 
     famille_pour = _famille_matcher()
     seuils = seuils_charger()
     creer, inchanges = [], 0
     a_charger = {}
     for r in records:
-        key = (organisations[r.acheteur_siret], r.identifiant, r.discriminant)
-        existing = existants.get(key)
+        existing = existants.get(r.index)
         if existing is None:
             creer.append(r)
         elif existing[1] == r.empreinte:
@@ -580,26 +571,29 @@ def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
 
     from . import register
     from .decp import _key
-    from .enums import Origine, RoleEntreprise
+    from .decp_services import MESSAGE_IMPORT_EN_COURS, import_verrou
     from .models import ImportJournal
 
     lecture = register.parse(data, fichier)
     familles = register.valider_references(lecture) if not lecture.erreurs else {}
     report = {"fichier": fichier, "refuse": bool(lecture.erreurs), "erreurs": lecture.erreurs,
               "texte_erreurs": lecture.texte_erreurs, "nb_lus": len(lecture.lignes), "nb_crees": 0,
-              "nb_modifies": 0, "nb_inchanges": 0, "nb_anomalies": 0, "anomalies": [], "nb_doublons": 0}
+              "nb_modifies": 0, "nb_inchanges": 0, "nb_anomalies": len(lecture.anomalies),
+              "anomalies": lecture.anomalies, "nb_doublons": 0}
     if lecture.erreurs:
         return report
     famille_pour = _famille_matcher()
-    with transaction.atomic():
+    with transaction.atomic(), import_verrou(data=data) as libre:
+        if not libre:  # the same file is being imported right now: nothing written, a clear message
+            return report | {"refuse": True, "texte_erreurs": [f"{fichier} : {MESSAGE_IMPORT_EN_COURS}"], "erreurs": [
+                {"fichier": fichier, "ligne": None, "colonne": "", "raison": MESSAGE_IMPORT_EN_COURS}]}
         for ligne in lecture.lignes:
             organisation, _ = organisation_get_or_create_from_siret(siret=ligne.acheteur_siret, user=user)
-            marche = Marche.objects.filter(acheteur=organisation, identifiant=ligne.identifiant,
-                                           discriminant="").first()
+            marche = register.marche_trouver(ligne)
             creation = marche is None
             if creation:
-                marche = Marche(acheteur=organisation, identifiant=ligne.identifiant, origine=Origine.REGISTRE)
-            champs = dict(ligne.champs)
+                marche = register.marche_nouveau(organisation=organisation, ligne=ligne)
+            champs = register.champs_a_ecrire(marche=marche, ligne=ligne, creation=creation)
             if ligne.famille_nom:
                 champs["famille_id"] = familles[_key(ligne.famille_nom)].pk
             elif creation or marche.famille_id is None:
