@@ -10,6 +10,9 @@ import datetime
 import random
 from decimal import Decimal
 
+from clauses.enums import TypeClause
+from clauses.models import ClauseMarche
+from clauses.selectors import famille_pour_cpv, familles_prefixes
 from core.models import Direction, Organisation, User
 from core.utils import luhn_ok
 
@@ -227,25 +230,9 @@ def _secteurs():
 
 
 def _famille_pour():
-    try:
-        from clauses.selectors import famille_pour_cpv
-    except ImportError:  # pragma: no cover - the clauses app provides it
-        famille_pour_cpv = None
-    if famille_pour_cpv is not None:
-        return famille_pour_cpv
-    from clauses.models import FamilleAchat
-
-    familles = list(FamilleAchat.objects.all())
-
-    def match(code):
-        best, length = None, 0
-        for famille in familles:
-            for prefix in famille.prefixes_cpv or []:
-                if code.startswith(prefix) and len(prefix) > length:
-                    best, length = famille, len(prefix)
-        return best
-
-    return match
+    """CPV -> purchase family: the clauses app's one longest-prefix rule (marches depends on clauses)."""
+    prefixes = familles_prefixes()
+    return lambda code: famille_pour_cpv(code, prefixes=prefixes)
 
 
 def _objet(template, rng):
@@ -345,8 +332,6 @@ def _attribuer(marche, entreprise, role, user, **kw):
 
 def _clauses_apres_loi(marche, flags, user):
     """Clauses matching the flags (so clauses.demo.seed_clauses leaves these contracts as they are)."""
-    from clauses.enums import TypeClause
-    from clauses.models import ClauseMarche
     types = {"clause_sociale": TypeClause.INSERTION, "critere_social": TypeClause.CRITERE_SOCIAL,
              "clause_environnementale": TypeClause.CONDITION_ENVIRONNEMENTALE,
              "critere_environnemental": TypeClause.CRITERE_ENVIRONNEMENTAL}

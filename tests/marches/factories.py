@@ -69,17 +69,22 @@ class LotFactory(factory.django.DjangoModelFactory):
 
 
 class AttributionFactory(factory.django.DjangoModelFactory):
-    """An attribution; its contract's derived state (search text) follows, as with the services."""
+    """An attribution; its contract's search text follows, as with the services (only that column: fixtures
+    may set clause hours by hand, which a full derivation would recompute)."""
 
     class Meta:
         model = Attribution
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from marches.etat import marche_etat_actualiser
+        from marches.search import texte_recherche
 
         attribution = super()._create(model_class, *args, **kwargs)
-        marche_etat_actualiser(marche=attribution.marche)
+        marche = attribution.marche
+        entreprises = Entreprise.objects.filter(attributions__marche=marche).values_list("nom", "siret").distinct()
+        marche.recherche = texte_recherche(objet=marche.objet, identifiant=marche.identifiant,
+                                           entreprises=sorted(set(entreprises)))
+        Marche.objects.filter(pk=marche.pk).update(recherche=marche.recherche)
         return attribution
 
     marche = factory.SubFactory(MarcheFactory)
