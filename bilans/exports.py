@@ -51,6 +51,9 @@ def graphiques_xlsx(graphiques: list[Graphique], *, entete: list[str]) -> bytes:
         if g.note:
             ws.append([])
             ws.append([g.note])
+        if g.definition:
+            ws.append([])
+            ws.append([escape_cell(f"Définition : {g.definition}")])
         ws.column_dimensions["A"].width = 50
         for letter in "BCDEF":
             ws.column_dimensions[letter].width = 18

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from core.templatetags.formats import format_euros, format_heures, format_nombre, format_pourcent
 
+from .definitions import DEFINITIONS_GRAPHIQUES, texte
+
 FORMATTERS = {
     "texte": lambda v: "—" if v is None or v == "" else str(v),
     "nombre": format_nombre,
@@ -32,6 +34,11 @@ class Graphique:
     lignes: list[list] = field(default_factory=list)
     series: list[int] = field(default_factory=lambda: [1])  # indexes of the plotted columns
     note: str = ""
+
+    @property
+    def definition(self) -> str:
+        """The chart's written definition (bilans.definitions), shown next to it everywhere."""
+        return texte(DEFINITIONS_GRAPHIQUES.get(self.key, self.key))
 
     @property
     def vide(self) -> bool:
@@ -86,14 +93,17 @@ def graphiques(data: dict) -> list[Graphique]:
              c["critere_environnemental"]["montant_ht"]],
         ],
     ))
-    objectifs = data["objectifs_nationaux"]
+    objectifs = data["objectifs"]
+    sources = {o["cible_libelle"] for o in objectifs.values()}
     result.append(Graphique(
-        "objectifs", "Part des marchés notifiés face aux cibles nationales (PNAD)", "barres",
+        "objectifs", "Part des marchés notifiés face aux cibles" + (
+            " nationales (PNAD)" if sources == {"cible nationale PNAD"} else " (SPASER adopté ou PNAD)"), "barres",
         [Colonne("Considération", "texte"), Colonne("Part des marchés", "pourcent"),
-         Colonne("Part en valeur", "pourcent"), Colonne("Cible nationale", "pourcent")],
-        [["Sociale", objectifs["sociale"]["part"], objectifs["sociale"]["part_montant"], objectifs["sociale"]["cible"]],
-         ["Environnementale", objectifs["environnementale"]["part"], objectifs["environnementale"]["part_montant"],
-          objectifs["environnementale"]["cible"]]],
+         Colonne("Part en valeur", "pourcent"), Colonne("Cible", "pourcent"), Colonne("Origine de la cible", "texte"),
+         Colonne("Atteint", "texte")],
+        [[libelle, objectifs[cle]["part"], objectifs[cle]["part_montant"], objectifs[cle]["cible"],
+          objectifs[cle]["cible_libelle"], "oui" if objectifs[cle]["atteint"] else "non"]
+         for cle, libelle in (("sociale", "Sociale"), ("environnementale", "Environnementale"))],
         series=[1, 3],
     ))
     conf = data["conformite"]

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from core.templatetags.formats import format_date, format_euros, format_heures, format_nombre, format_pourcent
 
+from .definitions import DEFINITIONS, chiffres_cles
 from .graphiques import graphiques
 from .selectors import indicateurs_annuels
 from .svg import graphique_svg
@@ -66,13 +67,24 @@ def resume_phrases(data: dict) -> list[str]:
             f" implantées dans le département, et {format_nombre(cumul['participants'])} personnes en difficulté "
             "ont obtenu un contrat de travail."
         )
-    objectifs = data["objectifs_nationaux"]
+    objectifs = data["objectifs"]
     phrases.append(
         f"{format_pourcent(objectifs['sociale']['part'])} des marchés notifiés comportent au moins une considération "
-        f"sociale (cible nationale : {format_pourcent(objectifs['sociale']['cible'], 0)}) et "
+        f"sociale (cible : {format_pourcent(objectifs['sociale']['cible'], 0)}, "
+        f"{objectifs['sociale']['cible_libelle']}) et "
         f"{format_pourcent(objectifs['environnementale']['part'])} au moins une considération environnementale "
-        f"(cible : {format_pourcent(objectifs['environnementale']['cible'], 0)})."
+        f"(cible : {format_pourcent(objectifs['environnementale']['cible'], 0)}, "
+        f"{objectifs['environnementale']['cible_libelle']})."
     )
+    realisation = data["realisation"]
+    if realisation["marches"]:
+        phrases.append(
+            f"Les {format_nombre(realisation['marches'])} marchés à clause d'insertion en cours d'exécution en {annee} "
+            f"ont réalisé {format_pourcent(realisation['taux'])} des heures qu'ils requièrent "
+            f"({format_heures(realisation['heures_realisees'])} sur {format_heures(realisation['heures_requises'])}"
+            f" au {format_date(realisation['date_reference'])}), soit {format_pourcent(realisation['rythme'])} du "
+            "rythme attendu à cette date."
+        )
     return phrases
 
 
@@ -87,6 +99,8 @@ def bilan_contexte(data: dict, *, titre_perimetre: str = "") -> dict:
     return {
         "data": data,
         "charts": charts,
+        "chiffres": chiffres_cles(data),
+        "definitions": list(DEFINITIONS.values()),
         "phrases": resume_phrases(data),
         "instance_name": settings.SPASER["INSTANCE_NAME"],
         "genere_le": format_date(timezone.localdate()),

@@ -33,20 +33,27 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
 from core.models import Direction, Organisation
 from facilitateurs.enums import CategorieSortie, Modalite, Public
 from facilitateurs.models import Convention, HeuresMensuelles, Sortie
-from facilitateurs.selectors import heures_effectives, part_max_formation
+from facilitateurs.selectors import heures_effectives, part_ecoulee, part_max_formation
+from facilitateurs.services import add_months
 from marches.enums import RoleEntreprise, StatutConformite, TypeReservation, TypeStructure
 from marches.models import Attribution, Marche
 
 CIBLE_ENVIRONNEMENTALE = Decimal("1")  # PNAD 2022–2025: 100 % of notified contracts
 CIBLE_SOCIALE = Decimal("0.3")  # PNAD 2022–2025: 30 %
-SEUIL_SECRET_COMMUNE = 3  # communes with fewer participants are grouped (no small cells)
+SEUIL_SECRET_COMMUNE = 3  # cells of fewer people are grouped (no small cells): see secret_statistique
+LIBELLE_AUTRES_COMMUNES = (f"Autres communes ou non renseignée (moins de {SEUIL_SECRET_COMMUNE} personnes "
+                           "par commune)")
 LIMITE_LISTES = 20
+# Callables (acheteur, annee) -> {"sociale"|"environnementale": {"cible": Decimal, "libelle": str}}: targets a
+# buyer adopted (the SPASER app registers its own in SpaserConfig.ready); the first source that has one wins.
+SOURCES_CIBLES: list = []
 DEC = DecimalField(max_digits=18, decimal_places=4)
 ZERO = Decimal("0")
 
@@ -64,11 +71,12 @@ class Perimetre:
     convention: Convention | None = None
 
     def _filtre(self, prefix: str = "") -> Q:
-        q = Q()
+        """Always the buyer's own contracts: a convention narrows them to the contracts it covers, so a contract
+        whose buyer changed to another organisation leaves the convention's figures (its partner no longer sees
+        it in its bilan, its XLSX or its PDF) even while it is still attached to the convention."""
+        q = Q(**{f"{prefix}acheteur": self.acheteur})
         if self.convention is not None:
             q &= Q(**{f"{prefix}conventions": self.convention})
-        else:
-            q &= Q(**{f"{prefix}acheteur": self.acheteur})
         if self.direction is not None:
             q &= Q(**{f"{prefix}direction": self.direction})
         if self.famille is not None:
@@ -102,7 +110,8 @@ def _resolve(model, value):
 
 def perimetre_build(*, acheteur=None, direction=None, famille=None, convention=None) -> Perimetre:
     convention = _resolve(Convention, convention)
-    if acheteur is None and convention is not None:
+    if convention is not None:
+        # A convention's perimeter is its partner buyer's contracts that it covers (Convention.partenaire).
         acheteur = convention.partenaire
     if acheteur is None:
         acheteur = Organisation.objects.instance()
@@ -311,6 +320,74 @@ def _marches_clause_liste(perimetre: Perimetre, annee: int, limite: int) -> list
     ]
 
 
+def periode_execution(*, date_debut, date_fin, date_notification, duree_mois) -> tuple[date | None, date | None]:
+    """A contract's execution period for the expected pace: start = date_debut, else the notification date;
+    end = date_fin, else start + duree_mois months; None when it cannot be known."""
+    debut = date_debut or date_notification
+    fin = date_fin
+    if fin is None and debut is not None and duree_mois:
+        fin = add_months(debut, int(duree_mois))
+    return debut, fin
+
+
+def _realisation(perimetre: Perimetre, annee: int, aujourd_hui: date) -> dict:
+    """Realisation of the insertion clauses on ONE population: the scope's contracts with an insertion clause,
+    notified by 31/12 of the year and whose execution had not ended before 1/1 of the year (contracts in
+    execution during the year). Over those same contracts:
+    - taux = hours realised since their start up to the reference date ÷ their required hours;
+    - rythme = realised ÷ expected by the reference date, expected = required × the elapsed share of each
+      contract's execution period (periode_execution); a contract whose end cannot be known (no end date, no
+      duration) has no expected pace and is left out of the rythme (counted in `marches_sans_periode`).
+    Reference date: 31/12 of the year, or today for the current year. Three queries, whatever the size."""
+    debut, fin = _annee_bornes(annee)
+    reference = min(fin, aujourd_hui)
+    requises_sq = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION).values(
+        "marche").annotate(total=Sum("heures_requises")).values("total")[:1]
+    insertion = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)
+    marches = perimetre.marches().filter(Exists(insertion), date_notification__lte=fin).annotate(
+        requises=Coalesce(requises_sq, Value(ZERO), output_field=DEC)).values(
+        "pk", "date_debut", "date_fin", "date_notification", "duree_mois", "requises")
+    population = {}
+    for m in marches.iterator(chunk_size=5000):
+        d_debut, d_fin = periode_execution(date_debut=m["date_debut"], date_fin=m["date_fin"],
+                                           date_notification=m["date_notification"], duree_mois=m["duree_mois"])
+        if d_fin is not None and d_fin < debut:
+            continue  # execution over before the year: not part of the year's population
+        population[m["pk"]] = (_d(m["requises"]), d_debut, d_fin)
+    # Realised hours per contract up to the reference month (training capped per contract over that span).
+    heures = perimetre.heures().filter(mois__lte=reference).filter(
+        Exists(ClauseMarche.objects.filter(marche=OuterRef("marche"), type_clause=TypeClause.INSERTION)))
+    realisees = defaultdict(lambda: ZERO)
+    for r in heures.exclude(modalite=Modalite.FORMATION).values("marche_id").annotate(
+            h=Sum(heures_effectives())).order_by():
+        realisees[r["marche_id"]] += _d(r["h"])
+    for (marche_id,), (_declarees, comptees) in _formation(heures, m=F("marche_id")).items():
+        realisees[marche_id] += comptees
+    requises = realise = attendues = realise_rythme = ZERO
+    sans_periode = 0
+    for pk, (req, d_debut, d_fin) in population.items():
+        requises += req
+        realise += realisees.get(pk, ZERO)
+        if d_debut is None or d_fin is None:
+            sans_periode += 1
+            continue
+        attendues += req * part_ecoulee(d_debut, d_fin, reference)
+        realise_rythme += realisees.get(pk, ZERO)
+    # Shares of the figures as shown (rounded to the cent), so that a reader who divides them finds the same.
+    requises, realise, attendues, realise_rythme = _h(requises), _h(realise), _h(attendues), _h(realise_rythme)
+    return {
+        "date_reference": reference,
+        "marches": len(population),
+        "marches_sans_periode": sans_periode,
+        "heures_requises": requises,
+        "heures_realisees": realise,
+        "taux": _part(realise, requises),
+        "heures_attendues": attendues,
+        "heures_realisees_rythme": realise_rythme,
+        "rythme": _part(realise_rythme, attendues),
+    }
+
+
 # --------------------------------------------------------------------------- hours breakdowns
 
 
@@ -354,31 +431,50 @@ def _par_entreprise(heures_annee, departement: str, limite: int) -> list[dict]:
     ]
 
 
+def secret_statistique(lignes: list[dict], *, cle: str, libelle_autres: str, effectif: str = "participants",
+                       sommes: tuple[str, ...] = ("heures",), seuil: int | None = None) -> list[dict]:
+    """The one rule for small numbers in every aggregate shown outside the facilitators (dashboards, PDF, XLSX,
+    convention page, open data): a row counting 1 or 2 people (fewer than SEUIL_SECRET_COMMUNE), or whose key
+    is empty, is not shown on its own; such rows are summed into one last row `libelle_autres`.
+    Rows whose `effectif` is None are not about people (e.g. hours sub-contracted to an SIAE) and are kept.
+    People are those counted in `effectif` by the caller: only people with hours (a 0 h row counts nobody)."""
+    seuil = SEUIL_SECRET_COMMUNE if seuil is None else seuil
+    gardees, autres, regroupees = [], {nom: ZERO for nom in sommes}, 0
+    for ligne in lignes:
+        n = ligne.get(effectif)
+        if n is not None and (n < seuil or not ligne.get(cle)):
+            regroupees += n
+            for nom in sommes:
+                autres[nom] += _d(ligne.get(nom))
+        else:
+            gardees.append(ligne)
+    if regroupees:
+        modele = dict.fromkeys(lignes[0]) if lignes else {}
+        gardees.append({**modele, cle: libelle_autres, effectif: regroupees,
+                        **{nom: _h(v) for nom, v in autres.items()}})
+    return gardees
+
+
 def _par_public(heures_annee) -> list[dict]:
+    """Hours and people by eligible public; publics of fewer than SEUIL_SECRET_COMMUNE people are grouped."""
     rows = {r["participant__eligibilites__public"]: r for r in heures_annee.filter(
         participant__eligibilites__isnull=False).values("participant__eligibilites__public").annotate(
         h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by()}
-    return [{"public": v, "libelle": label, "participants": rows[v]["participants"], "heures": _h(rows[v]["h"])}
-            for v, label in Public.choices if v in rows]
+    lignes = [{"public": v, "libelle": label, "participants": rows[v]["participants"], "heures": _h(rows[v]["h"])}
+              for v, label in Public.choices if v in rows]
+    return secret_statistique(lignes, cle="libelle", effectif="participants",
+                              libelle_autres=f"Autres publics (moins de {SEUIL_SECRET_COMMUNE} personnes par public)")
 
 
 def _par_commune(heures_annee) -> list[dict]:
     """Hours by the participants' commune of residence; communes with fewer than SEUIL_SECRET_COMMUNE people
-    are grouped so that no row points at one person."""
+    are grouped so that no row points at one person (secret_statistique)."""
     rows = heures_annee.filter(participant__isnull=False).values("participant__commune").annotate(
         h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by("-h")
-    result, autres_h, autres_p = [], ZERO, 0
-    for r in rows:
-        if r["participants"] < SEUIL_SECRET_COMMUNE or not r["participant__commune"]:
-            autres_h += _d(r["h"])
-            autres_p += r["participants"]
-        else:
-            result.append({"commune": r["participant__commune"], "participants": r["participants"],
-                           "heures": _h(r["h"])})
-    if autres_p:
-        result.append({"commune": f"Autres communes ou non renseignée (moins de {SEUIL_SECRET_COMMUNE} personnes "
-                                  "par commune)", "participants": autres_p, "heures": _h(autres_h)})
-    return result
+    lignes = [{"commune": r["participant__commune"], "participants": r["participants"], "heures": _h(r["h"])}
+              for r in rows]
+    return secret_statistique(lignes, cle="commune", effectif="participants",
+                              libelle_autres=LIBELLE_AUTRES_COMMUNES)
 
 
 def _sorties(perimetre: Perimetre, annee: int) -> dict:
@@ -451,6 +547,37 @@ def _tendance(perimetre: Perimetre, debut: int, fin: int) -> list[dict]:
 # --------------------------------------------------------------------------- the engine
 
 
+def atteint(part, cible) -> bool:
+    """An objective is reached when the share is at least its target (exactly the target: reached)."""
+    return part is not None and cible is not None and part >= cible
+
+
+def cibles_adoptees(acheteur, annee: int) -> dict:
+    """Targets the buyer adopted for the year ({"sociale": {"cible", "libelle"}, …}), from the sources other apps
+    register in SOURCES_CIBLES (the SPASER app adds its adopted schemes': spaser.selectors.cibles_adoptees)."""
+    cibles = {}
+    for source in SOURCES_CIBLES:
+        for cle, cible in (source(acheteur, annee) or {}).items():
+            cibles.setdefault(cle, cible)
+    return cibles
+
+
+def objectifs_de_l_annee(nationaux: dict, adoptees: dict) -> dict:
+    """Each consideration's share against the target that applies: the SPASER's adopted target for the year when
+    there is one, else the national PNAD target; says which (`cible_source`, `cible_libelle`)."""
+    result = {}
+    for cle, national in nationaux.items():
+        adoptee = adoptees.get(cle)
+        if adoptee is not None:
+            cible, source, libelle = _d(adoptee["cible"]), "spaser", adoptee["libelle"]
+        else:
+            cible, source, libelle = national["cible"], "pnad", "cible nationale PNAD"
+        result[cle] = {"part": national["part"], "part_montant": national["part_montant"], "cible": cible,
+                       "cible_source": source, "cible_libelle": libelle, "cible_nationale": national["cible"],
+                       "atteint": atteint(national["part"], cible)}
+    return result
+
+
 def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None, direction=None, famille=None,
                         convention=None, details: bool = True, limite: int = LIMITE_LISTES) -> dict:
     """Every indicator of one buyer (or one convention's contracts, one direction, one family) for a year,
@@ -516,9 +643,11 @@ def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None,
                                                        marches["tous"]["montant_ht"])},
         },
         "conformite": {key: marches[key] for key in ("conforme", "non_conforme", "non_soumis")},
+        "realisation": _realisation(perimetre, annee, timezone.localdate()),
     }
     for objectif in data["objectifs_nationaux"].values():
-        objectif["atteint"] = objectif["part"] is not None and objectif["part"] >= objectif["cible"]
+        objectif["atteint"] = atteint(objectif["part"], objectif["cible"])
+    data["objectifs"] = objectifs_de_l_annee(data["objectifs_nationaux"], cibles_adoptees(acheteur, annee))
     data.update(_achats_structures(perimetre, annee))
     if details:
         data["conformite"]["manquements"] = _manquements(perimetre, annee)

@@ -12,11 +12,12 @@ from core.perms import ALL_ROLES
 from core.templatetags.formats import format_date
 
 from . import perms, services
+from .definitions import chiffres_cles
 from .exports import graphiques_xlsx
 from .forms import BilanDemandeForm, PerimetreForm
 from .graphiques import graphiques
 from .models import Bilan
-from .selectors import indicateurs_annuels, indicateurs_caches
+from .selectors import indicateurs_caches
 
 MAX_LIGNES_EXPORT = 500
 
@@ -37,7 +38,7 @@ def dashboard(request):
     charts = graphiques(data)
     query = request.GET.copy()
     return render(request, "bilans/dashboard.html", {
-        "form": form, "data": data, "perimetre": perimetre, "charts": charts,
+        "form": form, "data": data, "perimetre": perimetre, "charts": charts, "kpis": chiffres_cles(data),
         "charts_json": [g.chartjs() for g in charts],
         "query": query.urlencode(),
         "can_ask": perms.can_ask_bilan_for(request.user, perimetre["acheteur"]),
@@ -49,7 +50,7 @@ def dashboard(request):
 def export(request):
     """The numbers of one chart (?graphique=key) or of all charts, as XLSX."""
     _form, perimetre = _perimetre(request)
-    data = indicateurs_annuels(**perimetre, limite=MAX_LIGNES_EXPORT)
+    data = indicateurs_caches(**perimetre, limite=MAX_LIGNES_EXPORT)
     charts = graphiques(data)
     key = request.GET.get("graphique", "")
     if key:

@@ -154,7 +154,7 @@ def programmation_xlsx(queryset, *, interne: bool = False, filename: str = "prog
 
 
 CSV_INDICATEURS = ["siret_acheteur", "acheteur", "annee", "categorie", "indicateur", "unite", "valeur", "cible",
-                   "statut", "source"]
+                   "statut", "source", "definition"]
 
 
 def indicateurs_csv(donnees: dict) -> str:
@@ -176,11 +176,12 @@ def indicateurs_lignes(donnees: dict):
             for item in annee["obligations_legales"]:
                 yield {**base, "categorie": "Indicateur légal (D2111-3)", "indicateur": item["libelle"],
                        "unite": item["unite"], "valeur": _point(item["valeur"]), "cible": _point(item.get("cible")),
-                       "statut": item.get("statut") or "", "source": "Données de l'acheteur (marchés notifiés)"}
+                       "statut": item.get("statut") or "", "source": "Données de l'acheteur (marchés notifiés)",
+                       "definition": item.get("definition", "")}
             for item in annee["indicateurs"]:
                 yield {**base, "categorie": f"{item['axe']} — {item['objectif']}", "indicateur": item["libelle"],
                        "unite": item["unite"], "valeur": _point(item["valeur"]), "cible": _point(item["cible"]),
-                       "statut": item["statut"], "source": item["source"]}
+                       "statut": item["statut"], "source": item["source"], "definition": item.get("definition", "")}
 
 
 def _point(value):

@@ -105,8 +105,14 @@ _FIGURES = [
            Unite.POURCENT, _part("marches_clause_insertion", "montant_ht"), "Social"),
     Figure("heures_requises", "Heures d'insertion requises", Unite.HEURES, _valeur("heures_requises"), "Social"),
     Figure("heures_realisees", "Heures d'insertion réalisées", Unite.HEURES, _valeur("heures_realisees"), "Social"),
+    # Realised over required hours of the SAME contracts (in execution in the year), and against the expected
+    # pace: bilans.definitions holds their written definitions.
     Figure("taux_realisation_heures", "Taux de réalisation des heures d'insertion", Unite.POURCENT,
-           lambda d: _ratio(_dig(d, "heures_realisees"), _dig(d, "heures_requises")), "Social"),
+           lambda d: _ratio(_dig(d, "realisation", "heures_realisees"), _dig(d, "realisation", "heures_requises")),
+           "Social"),
+    Figure("rythme_realisation_heures", "Rythme de réalisation des heures d'insertion (réalisées / attendues)",
+           Unite.POURCENT, lambda d: _ratio(_dig(d, "realisation", "heures_realisees_rythme"),
+                                            _dig(d, "realisation", "heures_attendues")), "Social"),
     Figure("participants", "Personnes en insertion (distinctes)", Unite.NOMBRE, _valeur("participants"), "Social"),
     # Environmental consideration
     Figure("marches_consideration_environnementale_nombre",

@@ -8,6 +8,7 @@ What the public site shows is marked `published`."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .enums import (
@@ -212,6 +213,17 @@ class Action(models.Model):
 
     def __str__(self):
         return self.titre
+
+    @property
+    def en_retard(self) -> bool:
+        """Past its due date and neither done nor abandoned."""
+        return (self.echeance is not None and self.statut in (StatutAction.A_LANCER, StatutAction.EN_COURS)
+                and self.echeance < timezone.localdate())
+
+    @property
+    def statut_affiche(self) -> str:
+        """The status people read (public site, bilan, scheme page): « En retard » once overdue."""
+        return "En retard" if self.en_retard else str(self.get_statut_display())
 
 
 class DocumentStrategique(models.Model):

@@ -5,13 +5,15 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import F, Prefetch, Q, Sum
 from django.utils import timezone
 
+from bilans.definitions import texte as definition_texte
 from core.models import Organisation
+from core.templatetags.formats import format_date
 
-from .enums import StatutEvaluation, Trimestre
-from .evaluation import evaluer_indicateur
+from .enums import SourceIndicateur, StatutEvaluation, StatutSpaser, Trimestre
+from .evaluation import cible_de_l_annee, evaluer_indicateur
 from .models import (
     Action,
     Axe,
@@ -50,6 +52,52 @@ class Moteur:
         if key not in self._cache:
             self._cache[key] = self.source(acheteur, annee)
         return self._cache[key]
+
+
+# --- Adopted targets for the bilans engine ------------------------------------------------------------
+
+# The engine's objectives and the scheme's indicators that carry their targets.
+FIGURES_CIBLES = {"sociale": "part_marches_consideration_sociale_nombre",
+                  "environnementale": "part_marches_consideration_environnementale_nombre"}
+STATUTS_ADOPTES = (StatutSpaser.ADOPTE, StatutSpaser.EN_VIGUEUR, StatutSpaser.REMPLACE)
+
+
+def spaser_adopte(*, acheteur, annee: int):
+    """The adopted scheme (adopted, in force, or since replaced) covering the buyer for that year; the most
+    recently adopted when several do. None when the buyer has none."""
+    return (Spaser.objects.filter(statut__in=STATUTS_ADOPTES, acheteurs=acheteur, annee_debut__lte=annee,
+                                  annee_fin__gte=annee)
+            .order_by(F("date_adoption").desc(nulls_last=True), "-pk").first())
+
+
+def cibles_adoptees(acheteur, annee: int) -> dict:
+    """{"sociale"|"environnementale": {"cible", "libelle"}}: the year's target of the adopted scheme's indicator
+    bound to that share (explicit, interpolated or carried over, as on the evaluation page). Registered in
+    bilans.selectors.SOURCES_CIBLES, so the dashboards and the PDF measure against it instead of the PNAD's."""
+    if acheteur is None:
+        return {}
+    spaser = spaser_adopte(acheteur=acheteur, annee=int(annee))
+    if spaser is None:
+        return {}
+    indicateurs = (Indicateur.objects.filter(objectif__axe__spaser=spaser, figure__in=FIGURES_CIBLES.values(),
+                                             source_type=SourceIndicateur.MOTEUR)
+                   .prefetch_related("cibles").order_by("objectif__axe__ordre", "objectif__ordre", "ordre", "pk"))
+    par_figure = {}
+    for indicateur in indicateurs:
+        par_figure.setdefault(indicateur.figure, indicateur)
+    adopte = (f"cible du SPASER adopté le {format_date(spaser.date_adoption)}" if spaser.date_adoption
+              else f"cible du SPASER « {spaser.titre} » ({spaser.get_statut_display().lower()})")
+    result = {}
+    for cle, figure in FIGURES_CIBLES.items():
+        indicateur = par_figure.get(figure)
+        if indicateur is None:
+            continue
+        cible = cible_de_l_annee(annee=int(annee), cibles={c.annee: c.valeur for c in indicateur.cibles.all()},
+                                 annee_reference=indicateur.annee_reference,
+                                 valeur_reference=indicateur.valeur_reference)
+        if cible is not None:
+            result[cle] = {"cible": cible, "libelle": adopte}
+    return result
 
 
 # --- The scheme ------------------------------------------------------------------------------------------
@@ -284,6 +332,15 @@ FIGURES_LEGALES = [
 ]
 
 
+def definition_indicateur(indicateur) -> str:
+    """The written definition of a scheme's indicator: its figure's (bilans.definitions) when computed, else where
+    its hand-entered values come from."""
+    if indicateur.est_calcule:
+        return definition_texte(indicateur.figure)
+    source = f" Source : {indicateur.source}." if indicateur.source else ""
+    return f"Valeur saisie à la main par l'acheteur pour l'année.{source}"
+
+
 def annees_publiables(spaser: Spaser, aujourd_hui: datetime.date | None = None) -> list[int]:
     """Complete years of the period (the current year is not over: it is not published)."""
     aujourd_hui = aujourd_hui or timezone.localdate()
@@ -311,14 +368,14 @@ def indicateurs_publics(*, spaser: Spaser, moteur=None, aujourd_hui=None) -> dic
                 "annee": annee,
                 "obligations_legales": [
                     {"cle": cle, "libelle": FIGURES[cle].libelle, "unite": FIGURES[cle].unite,
-                     "valeur": figure_value(cle, figures)}
+                     "valeur": figure_value(cle, figures), "definition": definition_texte(cle)}
                     for cle in FIGURES_LEGALES
                 ],
                 "indicateurs": [
                     {"libelle": ligne["indicateur"].libelle, "axe": ligne["indicateur"].objectif.axe.titre,
                      "objectif": ligne["indicateur"].objectif.titre, "unite": ligne["indicateur"].unite,
                      "valeur": ligne["reel"], "cible": ligne["cible"], "statut": str(statuts[ligne["statut"]]),
-                     "source": ligne["source_valeur"]}
+                     "source": ligne["source_valeur"], "definition": definition_indicateur(ligne["indicateur"])}
                     for ligne in evaluation["lignes"]
                 ],
             })

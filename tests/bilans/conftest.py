@@ -59,19 +59,20 @@ def jeu(db):
     m5 = MarcheFactory(acheteur=instance, montant_ht=Decimal("80000"), clause_sociale=True, famille=f1,
                        date_notification=d(2024, 5, 2))
     m6 = MarcheFactory(acheteur=partenaire, montant_ht=Decimal("999999"), clause_sociale=True)
+    # Required hours entered by hand (heures_forcees): the contract's derived state (marches.etat) keeps them.
+    ClauseMarcheFactory(marche=m1, heures_requises=Decimal("200"), heures_forcees=Decimal("200"))
+    ClauseMarcheFactory(marche=m1, heures_requises=Decimal("100"), heures_forcees=Decimal("100"))
+    ClauseMarcheFactory(marche=m1, type_clause=TypeClause.CONDITION_ENVIRONNEMENTALE, heures_requises=0)
+    ClauseMarcheFactory(marche=m5, heures_requises=Decimal("500"), heures_forcees=Decimal("500"))
+    ClauseMarcheFactory(marche=m6, heures_requises=Decimal("1000"), heures_forcees=Decimal("1000"))
+    AttributionFactory(marche=m3, entreprise=e3)
+    AttributionFactory(marche=m1, entreprise=e1)
     # Compliance is the marches app's (recomputed on save): set here directly, as stored figures.
     Marche.objects.filter(pk__in=[m3.pk, m4.pk, m7.pk, m5.pk, m6.pk]).update(
         statut_conformite=StatutConformite.NON_SOUMIS, manquements=[])
     Marche.objects.filter(pk=m1.pk).update(statut_conformite=StatutConformite.CONFORME, manquements=[])
     Marche.objects.filter(pk=m2.pk).update(statut_conformite=StatutConformite.NON_CONFORME,
                                            manquements=["Critère environnemental"])
-    ClauseMarcheFactory(marche=m1, heures_requises=Decimal("200"))
-    ClauseMarcheFactory(marche=m1, heures_requises=Decimal("100"))
-    ClauseMarcheFactory(marche=m1, type_clause=TypeClause.CONDITION_ENVIRONNEMENTALE, heures_requises=0)
-    ClauseMarcheFactory(marche=m5, heures_requises=Decimal("500"))
-    ClauseMarcheFactory(marche=m6, heures_requises=Decimal("1000"))
-    AttributionFactory(marche=m3, entreprise=e3)
-    AttributionFactory(marche=m1, entreprise=e1)
     p1 = ParticipantFactory(commune="Dax")
     p2 = ParticipantFactory(commune="Dax")
     p3 = ParticipantFactory(commune="Dax")

@@ -82,9 +82,10 @@ def test_breakdowns(jeu):
     assert entreprises["BTP Landais"]["heures"] == D("270") and entreprises["BTP Landais"]["locale"]
     assert entreprises["Girondine SA"]["heures"] == D("40") and not entreprises["Girondine SA"]["locale"]
     assert entreprises["Insertion Sud"]["heures"] == D("100")
-    publics = {r["public"]: r for r in data["heures_par_public"]}
-    assert publics["RSA"]["participants"] == 2 and publics["RSA"]["heures"] == D("270")
-    assert publics["DELD"]["heures"] == D("40")
+    # RSA (2 people, 270 h), QPV (1, 150 h), DELD (1, 40 h): every public under 3 people is grouped.
+    publics = data["heures_par_public"]
+    assert [(r["public"], r["participants"], r["heures"]) for r in publics] == [(None, 4, D("460"))]
+    assert publics[0]["libelle"].startswith("Autres publics")
     communes = {r["commune"]: r for r in data["heures_par_commune"]}
     assert communes["Dax"]["participants"] == 3 and communes["Dax"]["heures"] == D("310")
     assert "Mont-de-Marsan" not in communes  # fewer than 3 people: grouped

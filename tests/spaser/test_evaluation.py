@@ -21,6 +21,10 @@ ENGINE = {
     "heures_requises": D("10000"), "heures_realisees": D("12500"),
     "participants": 55, "entreprises": 20, "entreprises_locales_part": D("0.85"),
     "cumul": {},
+    # The year's hours (12 500) over the hours required by the contracts notified that year (10 000) would mix two
+    # populations: the rate reads the realisation block, one population of contracts.
+    "realisation": {"heures_requises": D("16000"), "heures_realisees": D("12000"), "heures_attendues": D("10000"),
+                    "heures_realisees_rythme": D("9000")},
 }
 
 
@@ -29,7 +33,8 @@ def test_share_figures_in_number_and_in_value():
     assert figure_value("part_marches_consideration_sociale_montant", ENGINE) == D("0.4")
     assert figure_value("part_marches_consideration_environnementale_nombre", ENGINE) == D("0.75")
     assert figure_value("part_marches_consideration_environnementale_montant", ENGINE) == D("0.25")
-    assert figure_value("taux_realisation_heures", ENGINE) == D("1.25")
+    assert figure_value("taux_realisation_heures", ENGINE) == D("0.75")
+    assert figure_value("rythme_realisation_heures", ENGINE) == D("0.9")
     assert figure_value("heures_realisees", ENGINE) == D("12500")
     assert figure_value("entreprises_locales_part", ENGINE) == D("0.85")
 
