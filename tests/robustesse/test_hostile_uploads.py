@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -126,4 +127,15 @@ def test_valid_decp_with_bom_and_xml_pass_the_validator():
         ("a.xml", b'<?xml version="1.0"?><marches/>'),
         ("a.json", json.dumps([]).encode()),
     ):
-        fichier_valider(SimpleUploadedFile(name, content), (".json", ".xml"))
+        fichier = SimpleUploadedFile(name, content)
+        fichier.read(1)  # wherever the caller left it, the validator puts it back there
+        assert fichier_valider(fichier, (".json", ".xml")) is None
+        assert fichier.tell() == 1
+        fichier.seek(0)
+        assert fichier.read() == content  # nothing consumed: the importer reads the whole file
+    # The same contents under each other's extension are refused on their first bytes.
+    for name, content in (("a.xml", b"\xef\xbb\xbf  " + document(marche_v2())),
+                          ("a.json", b'<?xml version="1.0"?><marches/>')):
+        with pytest.raises(ValidationError) as refus:
+            fichier_valider(SimpleUploadedFile(name, content), (".json", ".xml"))
+        assert refus.value.code == "contenu"

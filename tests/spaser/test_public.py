@@ -210,8 +210,20 @@ def test_rss_feed_lists_newest_published_entries(client, db):
 
 
 def test_public_pdf_is_a_real_pdf(client, scene):
+    from pypdf import PdfReader
+
     response = client.get(reverse("spaser:public_pdf"))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    # The scheme in force, its buyer, its published structure, targets in French format, linked documents...
+    for expected in ("Schéma public des Landes", "adopté le 15/03/2024", "Délibération n° 2024-01",
+                     "Département des Landes", "Axe social visible", "Objectif visible", "Indicateur visible",
+                     "30,0\xa0%", "Action visible", "PCET visible"):
+        assert expected in text, expected
+    assert text.index("Axe social visible") < text.index("Objectif visible") < text.index("Indicateur visible")
+    # ...and nothing unpublished, no draft scheme, nobody's identity.
+    for hidden in ("zorglub", "Brouillon", "Zébulonovitch", "Quetzalcoatlès", "Routes du Sud"):
+        assert hidden not in text, hidden
 
 
 def test_forecast_entries_of_a_past_quarter_are_no_longer_upcoming(client, db):
