@@ -317,35 +317,34 @@ def test_both_importers_apply_the_same_rule(cas):
 
 @pytest.fixture
 def premier_import_en_cours(monkeypatch):
-    """Runs `lancer()` in a thread (its own database connection) whose import waits, lock held, until the test
-    has tried its own import; returns the thread's report."""
+    """demarrer(importer, data, module, name): runs `importer` in a thread (its own database connection) that stops,
+    lock held, in `module.name` until terminer() is called; terminer returns the thread's report."""
     import threading
 
     from django.db import connection
 
-    from marches import services
-
     started, release, resultats = threading.Event(), threading.Event(), {}
-    ecrire = services._decp_ecrire
 
-    def lent(*args, **kwargs):
-        started.set()
-        release.wait(20)
-        return ecrire(*args, **kwargs)
+    def demarrer(importer, data, fichier, module, name):
+        original = getattr(module, name)
 
-    def demarrer(data):
-        monkeypatch.setattr(services, "_decp_ecrire", lent)
+        def lent(*args, **kwargs):
+            started.set()
+            release.wait(20)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, lent)
 
         def run():
             try:
-                resultats["premier"] = decp_importer(data=data, fichier="a.json")
+                resultats["premier"] = importer(data=data, fichier=fichier)
             finally:
                 connection.close()
 
         thread = threading.Thread(target=run)
         thread.start()
         assert started.wait(20)
-        monkeypatch.setattr(services, "_decp_ecrire", ecrire)
+        monkeypatch.setattr(module, name, original)
         return thread
 
     def terminer(thread):
@@ -357,24 +356,29 @@ def premier_import_en_cours(monkeypatch):
     release.set()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_second_import_of_a_file_being_imported_gets_a_clear_message(premier_import_en_cours, client):
+def _postgresql_seulement():
     from django.db import connection
-
-    from core.enums import Role
-    from marches.decp_services import MESSAGE_IMPORT_EN_COURS
-    from tests.core.factories import UserFactory
 
     if connection.vendor != "postgresql":
         pytest.skip("verrou consultatif : PostgreSQL (SQLite : verrou du processus, testé à part)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_second_import_of_a_file_being_imported_gets_a_clear_message(premier_import_en_cours, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.enums import Role
+    from marches import services
+    from marches.decp_services import MESSAGE_IMPORT_EN_COURS
+    from tests.core.factories import UserFactory
+
+    _postgresql_seulement()
     demarrer, terminer = premier_import_en_cours
     data = document(marche_v2())
-    thread = demarrer(data)
+    thread = demarrer(decp_importer, data, "a.json", services, "_decp_ecrire")
     second = decp_importer(data=data, fichier="a.json")
     assert second["refuse"] and second["texte_erreurs"] == [f"a.json : fichier : {MESSAGE_IMPORT_EN_COURS}"]
     # Through the page: the message, not a server error.
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(UserFactory(role=Role.DCP))
     response = client.post("/marches/imports/decp/", {"fichier": SimpleUploadedFile("a.json", data)})
     assert response.status_code == 200 and "Un import de ce fichier est déjà en cours" in response.content.decode()
@@ -383,6 +387,21 @@ def test_the_second_import_of_a_file_being_imported_gets_a_clear_message(premier
     assert (premier["refuse"], premier["nb_crees"], Marche.objects.count()) == (False, 1, 1)
     # Once the first is over, the same file imports again (and changes nothing).
     assert decp_importer(data=data, fichier="a.json")["nb_inchanges"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_second_import_of_a_register_being_imported_gets_a_clear_message(premier_import_en_cours):
+    from marches.decp_services import MESSAGE_IMPORT_EN_COURS
+
+    _postgresql_seulement()
+    demarrer, terminer = premier_import_en_cours
+    data = _ligne_registre()
+    thread = demarrer(registre_importer, data, "r.csv", register, "marche_trouver")
+    second = registre_importer(data=data, fichier="r.csv")
+    assert second["refuse"] and second["texte_erreurs"] == [f"r.csv : {MESSAGE_IMPORT_EN_COURS}"]
+    assert not Marche.objects.exists()
+    premier = terminer(thread)
+    assert (premier["refuse"], premier["nb_crees"], Marche.objects.count()) == (False, 1, 1)
 
 
 def test_the_lock_outside_postgresql_lets_one_import_of_a_file_run_at_a_time():
