@@ -16,7 +16,20 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -284,26 +297,46 @@ def actions_ouvertes(*, marche=None, entreprise=None):
     return qs
 
 
+def convention_marches(convention):
+    """The contracts a convention covers: those attached to it whose buyer is its partner buyer
+    (Convention.partenaire). A contract whose buyer changed to another organisation leaves the convention's page
+    and figures even while it is still attached (bilans.selectors.Perimetre applies the same rule)."""
+    return convention.marches.filter(acheteur_id=convention.partenaire_id)
+
+
+def convention_marches_detaches(convention):
+    """Contracts still attached to the convention whose buyer is no longer its partner (shown to facilitators)."""
+    return convention.marches.exclude(acheteur_id=convention.partenaire_id)
+
+
 def heures_par_mois_et_commune(marches) -> dict:
     """Hours (euros converted, before the training cap) of a set of contracts by month and by the participants'
-    commune: what partners ask for. Anonymous aggregates, two queries."""
+    commune: what partners ask for. Anonymous aggregates, two queries. `communes` also gives the number of
+    distinct people with hours in each commune (a 0 h row counts nobody): outside the facilitators it goes
+    through the small-numbers rule (bilans.selectors.secret_statistique)."""
     taux = taux_sous_traitance()
     rows = HeuresMensuelles.objects.filter(marche__in=marches).order_by()
     en_euros = Q(modalite__in=MODALITES_EN_EUROS) & Q(montant_ht__isnull=False)
+    avec_heures = Q(heures__gt=0) | Q(montant_ht__gt=0)
 
     def total(row):
         return Decimal(row["h"] or 0) + euros_en_heures(row["e"], taux)
 
     par_mois = [(row["mois"], total(row)) for row in rows.values("mois").annotate(
         h=Sum("heures", filter=~en_euros), e=Sum("montant_ht", filter=en_euros)).order_by("mois")]
-    par_commune = {}
+    par_commune, personnes = {}, {}
     for row in rows.values("participant__commune", "participant__code_postal").annotate(
-            h=Sum("heures", filter=~en_euros), e=Sum("montant_ht", filter=en_euros)):
+            h=Sum("heures", filter=~en_euros), e=Sum("montant_ht", filter=en_euros),
+            n=Count("participant", distinct=True, filter=avec_heures)):
         commune, code_postal = row["participant__commune"], row["participant__code_postal"]
         if commune is None and code_postal is None:
-            label = "Sans participant (sous- ou co-traitance SIAE)"
+            label, n = "Sans participant (sous- ou co-traitance SIAE)", None
         else:
-            label = " ".join(filter(None, [commune, code_postal])) or "Non renseignée"
+            label, n = " ".join(filter(None, [commune, code_postal])) or "", row["n"]
         par_commune[label] = par_commune.get(label, ZERO) + total(row)
-    par_commune = sorted(par_commune.items(), key=lambda kv: -kv[1])
-    return {"par_mois": par_mois, "par_commune": par_commune}
+        personnes[label] = None if n is None else personnes.get(label, 0) + n
+    communes = [{"commune": label, "participants": personnes[label], "heures": h}
+                for label, h in sorted(par_commune.items(), key=lambda kv: -kv[1])
+                if h > 0 or personnes[label]]
+    par_commune = sorted(((label or "Non renseignée", h) for label, h in par_commune.items()), key=lambda kv: -kv[1])
+    return {"par_mois": par_mois, "par_commune": par_commune, "communes": communes}

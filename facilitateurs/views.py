@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import F as FieldRef
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from bilans.selectors import LIBELLE_AUTRES_COMMUNES, SEUIL_SECRET_COMMUNE, secret_statistique
 from core.concurrence import ConflitModification
 from core.enums import Role
 from core.history import history_for
@@ -90,7 +91,9 @@ def convention_list(request):
     qs = _conventions(request.user).prefetch_related("facilitateurs").order_by("-date_debut", "pk")
     from django.db.models import Count
 
-    qs = qs.annotate(nb_marches=Count("marches", distinct=True))
+    # The contracts each convention covers: its partner buyer's (selectors.convention_marches).
+    qs = qs.annotate(nb_marches=Count("marches", distinct=True,
+                                      filter=Q(marches__acheteur_id=FieldRef("partenaire_id"))))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "facilitateurs/convention_list.html", {
         "page_obj": page, "object_list": page.object_list, "paginator": page.paginator,
@@ -100,16 +103,25 @@ def convention_list(request):
 @role_required(*ALL_ROLES)
 def convention_detail(request, pk):
     convention = get_object_or_404(_conventions(request.user), pk=pk)
-    marches = list(convention.marches.select_related("acheteur").order_by("identifiant"))
-    avancements = selectors.avancement_par_marche(convention.marches.all())
+    couverts = selectors.convention_marches(convention)
+    marches = list(couverts.select_related("acheteur").order_by("identifiant"))
+    avancements = selectors.avancement_par_marche(couverts)
     for m in marches:
         m.avancement = avancements.get(m.pk)
     # Under a pooling agreement (globalisation) hours count across the covered contracts.
     total = {"requises": sum((a.requises for a in avancements.values()), Decimal("0")),
              "realisees": sum((a.realisees for a in avancements.values()), Decimal("0"))}
+    repartition = selectors.heures_par_mois_et_commune(couverts)
+    communes = repartition["communes"]
+    if request.user.role not in FACILITATION:  # partners, élus, DCP: no cell of 1 or 2 people
+        communes = secret_statistique(communes, cle="commune", effectif="participants",
+                                      libelle_autres=LIBELLE_AUTRES_COMMUNES)
+    repartition["communes"] = [{**c, "commune": c["commune"] or "Non renseignée"} for c in communes]
+    detaches = (list(selectors.convention_marches_detaches(convention).select_related("acheteur"))
+                if request.user.role in FACILITATION else [])
     return render(request, "facilitateurs/convention_detail.html", {
-        "convention": convention, "marches": marches, "total": total,
-        "repartition": selectors.heures_par_mois_et_commune(convention.marches.all()), "facilitateurs": convention.facilitateurs.all(),
+        "convention": convention, "marches": marches, "total": total, "detaches": detaches, "seuil": SEUIL_SECRET_COMMUNE,
+        "repartition": repartition, "facilitateurs": convention.facilitateurs.all(),
         "can_edit": request.user.role == ADM, "historique": _history(request, convention)})
 
 
