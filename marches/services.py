@@ -20,7 +20,6 @@ from clauses.services import clause_calculer
 from core.concurrence import version_verifier
 from core.services import record_author
 
-from .compliance import conformite_evaluer  # noqa: F401  (kept importable from here for callers)
 from .enums import TypeIdentifiant
 from .etat import (
     CHAMPS_DERIVES,
@@ -36,7 +35,7 @@ from .etat import (
 )
 from .models import Attribution, Entreprise, Lot, Marche, Modification, SeuilEuropeen
 
-__all__ = ["seuils_charger", "EtatDerive"]
+__all__ = ["seuils_charger"]  # re-exported: callers (bench) load the thresholds from here
 
 
 def _montants_initiaux(marche: Marche, has_modifications: bool):
