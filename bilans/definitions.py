@@ -175,7 +175,7 @@ DEFINITIONS: dict[str, Definition] = {
                                  PERIMETRE, "du 1er janvier au 31 décembre"),
     "sorties": Definition("Sorties de l'année", "sorties enregistrées dans l'année (catégories DGEFP), et situation "
                           "à 6 mois, des personnes ayant travaillé sur les marchés du périmètre dans l'année ou "
-                          "l'année précédente", "", PERIMETRE, "date de sortie du 1er janvier au 31 décembre"),
+                          f"l'année précédente ; {SECRET}", "", PERIMETRE, "date de sortie du 1er janvier au 31 décembre"),
     "marches_clause": Definition(
         "Marchés notifiés dans l'année avec une clause d'insertion", "par marché : heures réalisées jusqu'au 31 "
         "décembre de l'année", "ses heures requises (taux de réalisation du marché)", PERIMETRE, ANNEE),

@@ -436,22 +436,22 @@ def secret_statistique(lignes: list[dict], *, cle: str, libelle_autres: str, eff
     """The one rule for small numbers in every aggregate shown outside the facilitators (dashboards, PDF, XLSX,
     convention page, open data): a row counting 1 or 2 people (fewer than SEUIL_SECRET_COMMUNE), or whose key
     is empty, is not shown on its own; such rows are summed into one last row `libelle_autres`.
-    Rows whose `effectif` is None are not about people (e.g. hours sub-contracted to an SIAE) and are kept.
+    Rows whose `effectif` is None or 0 point at nobody (e.g. hours sub-contracted to an SIAE) and are kept.
     People are those counted in `effectif` by the caller: only people with hours (a 0 h row counts nobody)."""
     seuil = SEUIL_SECRET_COMMUNE if seuil is None else seuil
-    gardees, autres, regroupees = [], {nom: ZERO for nom in sommes}, 0
+    gardees, autres, regroupees = [], dict.fromkeys(sommes, 0), 0
     for ligne in lignes:
         n = ligne.get(effectif)
-        if n is not None and (n < seuil or not ligne.get(cle)):
+        if n and (n < seuil or not ligne.get(cle)):
             regroupees += n
             for nom in sommes:
-                autres[nom] += _d(ligne.get(nom))
+                autres[nom] += ligne.get(nom) or 0
         else:
             gardees.append(ligne)
     if regroupees:
         modele = dict.fromkeys(lignes[0]) if lignes else {}
         gardees.append({**modele, cle: libelle_autres, effectif: regroupees,
-                        **{nom: _h(v) for nom, v in autres.items()}})
+                        **{nom: _h(v) if isinstance(v, Decimal) else v for nom, v in autres.items()}})
     return gardees
 
 
@@ -495,8 +495,12 @@ def _sorties(perimetre: Perimetre, annee: int) -> dict:
     return {
         "total": total,
         "suivis_6_mois": sum(six_mois.values()),
-        "par_categorie": [{"categorie": v, "libelle": label, "nombre": sortie.get(v, 0),
-                           "a_6_mois": six_mois.get(v, 0)} for v, label in CategorieSortie.choices],
+        # Categories of 1 or 2 people are grouped (secret_statistique); empty categories stay, at 0.
+        "par_categorie": secret_statistique(
+            [{"categorie": v, "libelle": label, "nombre": sortie.get(v, 0), "a_6_mois": six_mois.get(v, 0)}
+             for v, label in CategorieSortie.choices],
+            cle="libelle", effectif="nombre", sommes=("a_6_mois",),
+            libelle_autres=f"Autres catégories, moins de {SEUIL_SECRET_COMMUNE} personnes chacune"),
         "emploi_durable_part": _part(sortie.get(CategorieSortie.EMPLOI_DURABLE, 0), total),
     }
 

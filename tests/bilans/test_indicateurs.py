@@ -94,7 +94,10 @@ def test_breakdowns(jeu):
     assert liste[0]["heures_requises"] == D("300") and liste[0]["heures_realisees"] == D("280")
     sorties = data["sorties"]
     assert sorties["total"] == 2  # P5 worked only for the partner
-    assert {r["categorie"]: r["nombre"] for r in sorties["par_categorie"]}["EMPLOI_DURABLE"] == 1
+    # One "emploi durable" (followed at 6 months) and one "autre": categories of 1 person are grouped.
+    par_categorie = {r["categorie"]: (r["nombre"], r["a_6_mois"]) for r in sorties["par_categorie"]}
+    assert par_categorie == {"EMPLOI_TRANSITION": (0, 0), "SORTIE_POSITIVE": (0, 0), None: (2, 1)}
+    assert sorties["emploi_durable_part"] == D("0.5")
     assert sorties["suivis_6_mois"] == 1
     tendance = {r["annee"]: r for r in data["tendance"]}
     assert tendance[2024]["heures_realisees"] == D("350") and tendance[2025]["heures_realisees"] == D("380")
