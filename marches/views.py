@@ -20,6 +20,7 @@ from core.perms import ALL_ROLES, can_see_history
 
 from . import perms, register, selectors, services
 from .compliance import DATE_OBLIGATIONS, soumis
+from .etat import considerations_deduites_seules
 from .filters import MarcheFilter
 from .forms import AttributionForm, EntrepriseForm, LotForm, MarcheForm, ModificationForm, SeuilForm
 from .models import Attribution, Lot, Marche, Modification, SeuilEuropeen
@@ -130,6 +131,7 @@ def marche_detail(request, pk):
         "modifications": marche.modifications.all(),
         "can_edit": perms.can_edit_marche(request.user, marche),
         "soumis": soumis(marche),
+        "deduites": considerations_deduites_seules(marche, set(marche.clauses.values_list("type_clause", flat=True))),
         "date_obligations": DATE_OBLIGATIONS,
         "historique": history_for(marche) if can_see_history(request.user) else None,
     }

@@ -67,6 +67,9 @@ def test_declared_considerations_stay_editable_and_the_derived_ones_are_shown(in
     assert marche.objet == "Objet revu"
     # The tick counts alongside the clauses: declared OR derived.
     assert marche.clause_sociale and marche.critere_environnemental and marche.critere_environnemental_declare
+    detail = client.get(reverse("marches:detail", args=[marche.pk])).content.decode()
+    assert "Clause sociale (déduite des clauses)." in detail
+    assert "Critère d'attribution." in detail  # declared: no mention
 
 
 # b. Links from the contract page -------------------------------------------------------------------------
