@@ -12,9 +12,8 @@ from .selectors import SEUIL_SECRET_COMMUNE
 PERIMETRE = ("les marchés de l'acheteur (restreints, s'il y a lieu, à une direction, une famille d'achat ou aux "
              "marchés de l'acheteur couverts par une convention)")
 ANNEE = "marchés notifiés du 1er janvier au 31 décembre de l'année"
-HEURES = ("heures déclarées pour les mois de l'année ; sous-traitance ou co-traitance à une SIAE convertie en "
-          "heures (montant HT ÷ taux horaire de l'instance) ; heures de formation plafonnées par marché à une part "
-          "de ses heures requises")
+HEURES = ("Heures comptées : sous-traitance ou co-traitance à une SIAE convertie en heures (montant HT ÷ taux "
+          "horaire de l'instance), heures de formation plafonnées par marché à une part de ses heures requises")
 REALISATION = ("les marchés du périmètre portant une clause d'insertion, notifiés au plus tard le 31 décembre de "
                "l'année et dont l'exécution n'était pas terminée au 1er janvier (marchés en cours d'exécution "
                "dans l'année)")
@@ -29,6 +28,7 @@ class Definition:
     denominateur: str = ""
     population: str = ""
     periode: str = ""
+    note: str = ""
 
     @property
     def texte(self) -> str:
@@ -40,6 +40,8 @@ class Definition:
             parts.append(f"Population : {self.population}")
         if self.periode:
             parts.append(f"Période : {self.periode}")
+        if self.note:
+            parts.append(self.note)
         return ". ".join(parts) + "."
 
 
@@ -93,10 +95,11 @@ DEFINITIONS: dict[str, Definition] = {
         "Part des marchés avec une considération environnementale (en valeur)",
         "montant HT des marchés portant au moins une clause ou un critère environnemental", "en montant HT"),
     "objectifs": Definition(
-        "Part des marchés face à la cible", "part en nombre des marchés notifiés avec la considération, comparée à "
-        "la cible du SPASER adopté pour l'année s'il en existe une (cible de l'année, interpolée entre deux années "
-        "ou reconduite), sinon à la cible nationale du PNAD (30 % sociale, 100 % environnementale) ; « atteint » "
-        "quand la part est au moins égale à la cible", "les marchés notifiés du même périmètre", PERIMETRE, ANNEE),
+        "Part des marchés face à la cible", "nombre de marchés notifiés portant la considération",
+        "le nombre de marchés notifiés du même périmètre", PERIMETRE, ANNEE,
+        "La part est comparée à la cible du SPASER adopté pour l'année s'il en existe une (cible de l'année, "
+        "interpolée entre deux années ou reconduite), sinon à la cible nationale du PNAD (30 % sociale, 100 % "
+        "environnementale) ; l'objectif est « atteint » quand la part est au moins égale à la cible"),
     "conformite": Definition(
         "Conformité aux obligations d'août 2026", "nombre et montant HT des marchés selon leur statut de conformité "
         "enregistré (conforme, obligation manquante, non soumis)", "", PERIMETRE, ANNEE),
@@ -107,26 +110,30 @@ DEFINITIONS: dict[str, Definition] = {
         "comparer aux heures réalisées dans l'année, qui portent sur tous les marchés en cours)", "", PERIMETRE,
         ANNEE),
     "heures_realisees": Definition(
-        "Heures d'insertion réalisées dans l'année", "heures d'insertion réalisées sur les marchés du périmètre, "
-        "quelle que soit leur année de notification", "", PERIMETRE, f"du 1er janvier au 31 décembre ({HEURES})"),
+        "Heures d'insertion réalisées dans l'année", "heures d'insertion déclarées pour les mois de l'année sur les "
+        "marchés du périmètre, quelle que soit leur année de notification", "", PERIMETRE,
+        "du 1er janvier au 31 décembre", HEURES),
     "taux_realisation_heures": Definition(
         "Taux de réalisation des heures d'insertion", "heures réalisées sur ces marchés depuis leur début jusqu'à "
-        "la date de référence (31 décembre de l'année, ou aujourd'hui pour l'année en cours)",
-        "les heures requises par les clauses d'insertion de ces mêmes marchés", REALISATION,
-        f"cumul depuis le début de chaque marché ({HEURES.split(' ; ', 1)[1]})"),
+        "la date de référence", "les heures requises par les clauses d'insertion de ces mêmes marchés", REALISATION,
+        "cumul depuis le début de chaque marché jusqu'à la date de référence (31 décembre de l'année, ou aujourd'hui "
+        "pour l'année en cours)", HEURES),
     "rythme_realisation_heures": Definition(
         "Rythme de réalisation des heures d'insertion", "heures réalisées sur ces marchés jusqu'à la date de "
-        "référence", "les heures attendues à cette date : heures requises de chaque marché × part écoulée de sa "
-        "période d'exécution (début d'exécution, à défaut date de notification ; fin d'exécution, à défaut début + "
-        "durée en mois) ; un marché sans date de fin ni durée n'a pas de rythme attendu et n'est pas compté",
-        REALISATION, "cumul depuis le début de chaque marché jusqu'à la date de référence"),
+        "référence", "les heures attendues à cette date", REALISATION,
+        "cumul depuis le début de chaque marché jusqu'à la date de référence (31 décembre de l'année, ou aujourd'hui "
+        "pour l'année en cours)",
+        "Heures attendues d'un marché : ses heures requises × la part écoulée de sa période d'exécution (début "
+        "d'exécution, à défaut date de notification ; fin d'exécution, à défaut début + durée en mois) ; un marché "
+        "sans date de fin ni durée n'a pas de rythme attendu et n'entre ni dans le numérateur ni dans le "
+        "dénominateur. 100 % : les heures suivent le rythme prévu"),
     "participants": Definition(
         "Personnes en insertion (distinctes)", "nombre de personnes distinctes ayant au moins une heure réalisée "
         "dans l'année (une ligne à 0 h ne compte personne)", "", PERIMETRE, "du 1er janvier au 31 décembre"),
     "cumul": Definition(
-        "Cumul depuis la première année", "heures réalisées, personnes et entreprises distinctes depuis l'année "
-        "de départ du cumul (par défaut la première année avec des heures) jusqu'au 31 décembre de l'année", "",
-        PERIMETRE, HEURES),
+        "Cumul depuis la première année", "heures réalisées, personnes et entreprises distinctes", "", PERIMETRE,
+        "de l'année de départ du cumul (par défaut la première année avec des heures) au 31 décembre de l'année",
+        HEURES),
     # Companies and the ESS
     "entreprises": Definition(
         "Entreprises bénéficiaires (distinctes)", "nombre d'entreprises distinctes ayant déclaré au moins une heure "
@@ -212,6 +219,9 @@ def chiffres_cles(data: dict) -> list[dict]:
     def cible(cle):
         return f"{format_pourcent(o[cle]['cible'], 0)}, {o[cle]['cible_libelle']}"
 
+    def marches(n):
+        return f"{'le' if n == 1 else 'les'} {format_nombre(n)} marché{'' if n == 1 else 's'}"
+
     def k(cle, valeur, libelle, definition=None):
         return {"cle": cle, "valeur": valeur, "libelle": libelle, "definition": texte(definition or cle)}
 
@@ -219,7 +229,7 @@ def chiffres_cles(data: dict) -> list[dict]:
         k("heures_realisees", format_heures(data["heures_realisees"]), f"heures d'insertion réalisées en {annee}"),
         k("taux_realisation_heures", format_pourcent(r["taux"]),
           f"taux de réalisation : {format_heures(r['heures_realisees'])} réalisées sur "
-          f"{format_heures(r['heures_requises'])} requises par les {format_nombre(r['marches'])} marchés à clause "
+          f"{format_heures(r['heures_requises'])} requises par {marches(r['marches'])} à clause d'insertion "
           f"en cours d'exécution en {annee} (au {format_date(r['date_reference'])})"),
         k("rythme_realisation_heures", format_pourcent(r["rythme"]),
           f"du rythme attendu : {format_heures(r['heures_realisees_rythme'])} réalisées pour "
@@ -227,8 +237,8 @@ def chiffres_cles(data: dict) -> list[dict]:
           + (f" ({format_nombre(r['marches_sans_periode'])} marché(s) sans période d'exécution non compté(s))"
              if r["marches_sans_periode"] else "")),
         k("heures_requises", format_heures(data["heures_requises"]),
-          f"heures requises par les {format_nombre(data['marches_clause_insertion']['nombre'])} marchés notifiés "
-          f"en {annee} avec clause d'insertion"),
+          f"heures requises par {marches(data['marches_clause_insertion']['nombre'])} notifié"
+          f"{'' if data['marches_clause_insertion']['nombre'] == 1 else 's'} en {annee} avec clause d'insertion"),
         k("participants", format_nombre(data["participants"]),
           f"personnes en insertion ({format_nombre(cumul['participants'])} depuis {cumul['depuis']})"),
         k("entreprises", format_nombre(data["entreprises"]),

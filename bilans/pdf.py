@@ -47,6 +47,9 @@ def _sections_supplementaires(acheteur, annee) -> list[str]:
     return sections
 
 
+QU_IL, QU_ILS = "qu'il requiert", "qu'ils requièrent"
+
+
 def resume_phrases(data: dict) -> list[str]:
     """The summary in the words of a département's bilan (plain text, French formats)."""
     annee, cumul = data["annee"], data["cumul"]
@@ -79,8 +82,10 @@ def resume_phrases(data: dict) -> list[str]:
     realisation = data["realisation"]
     if realisation["marches"]:
         phrases.append(
-            f"Les {format_nombre(realisation['marches'])} marchés à clause d'insertion en cours d'exécution en {annee} "
-            f"ont réalisé {format_pourcent(realisation['taux'])} des heures qu'ils requièrent "
+            f"{'Le' if realisation['marches'] == 1 else 'Les'} {format_nombre(realisation['marches'])} "
+            f"marché{'s' if realisation['marches'] > 1 else ''} à clause d'insertion en cours d'exécution en {annee} "
+            f"{'a' if realisation['marches'] == 1 else 'ont'} réalisé {format_pourcent(realisation['taux'])} des "
+            f"heures {QU_IL if realisation['marches'] == 1 else QU_ILS} "
             f"({format_heures(realisation['heures_realisees'])} sur {format_heures(realisation['heures_requises'])}"
             f" au {format_date(realisation['date_reference'])}), soit {format_pourcent(realisation['rythme'])} du "
             "rythme attendu à cette date."
