@@ -128,3 +128,12 @@ def test_family_defaults_fill_the_parameters_the_clause_leaves_empty_and_a_lot_a
     sans = Lot.objects.create(marche=marche, numero=2, intitule="Sols", montant_ht=None)
     assert clause_heures_actualiser(clause(marche=marche, lot=sans, part_main_oeuvre=None, taux_insertion=None,
                                            cout_horaire=None)) == D("2800")
+
+
+def test_a_clause_not_yet_attached_to_a_contract_counts_its_own_amount_or_nothing():
+    seule = ClauseMarche(type_clause=TypeClause.INSERTION, part_main_oeuvre=D("0.5"), taux_insertion=D("0.05"),
+                         cout_horaire=D("30"), montant_base_ht=D("1000000"))
+    assert clause_heures_actualiser(seule) == D("833")
+    sans_montant = ClauseMarche(type_clause=TypeClause.INSERTION, part_main_oeuvre=D("0.5"),
+                                taux_insertion=D("0.05"), cout_horaire=D("30"))
+    assert clause_heures_actualiser(sans_montant) == D("0")
