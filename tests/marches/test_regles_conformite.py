@@ -169,3 +169,13 @@ def test_threshold_objects_are_read_like_dicts():
     objets = [Seuil(**s) for s in SEUILS]
     assert c.seuil_en_vigueur(objets, "fcs_collectivites", APRES) == FCS_2026
     assert c.conformite_evaluer(marche(montant_ht=FCS_2026), objets) == (S.NON_CONFORME, [c.MANQUE_SOCIALE])
+
+
+def test_a_period_in_force_wins_over_a_later_started_one_already_ended_up_to_its_last_day():
+    longue = {"type_seuil": "travaux", "date_debut": datetime.date(2024, 1, 1), "date_fin": datetime.date(2025, 12, 31),
+              "montant_ht": Decimal("1000")}
+    courte = {"type_seuil": "travaux", "date_debut": datetime.date(2024, 6, 1), "date_fin": datetime.date(2024, 12, 31),
+              "montant_ht": Decimal("2000")}
+    assert c.seuil_en_vigueur([longue, courte], "travaux", datetime.date(2025, 6, 1)) == Decimal("1000")
+    assert c.seuil_en_vigueur([longue, courte], "travaux", datetime.date(2025, 12, 31)) == Decimal("1000")
+    assert c.seuil_en_vigueur([longue, courte], "travaux", datetime.date(2026, 1, 1)) == Decimal("2000")
