@@ -254,9 +254,10 @@ def _int(value, ctx, champ):
     number = _decimal(value, ctx, champ, minimum=0, maximum=ENTIER_MAX)
     if number is None:
         return None
-    if number != number.to_integral():
-        ctx.anomalie(champ, f"nombre entier attendu, {value} arrondi")
-    return int(number.to_integral())
+    verdict = regles.entier(number, value)  # the register's rule too
+    if verdict.anomalie:
+        ctx.anomalie(champ, verdict.anomalie)
+    return verdict.valeur
 
 
 def _bool(value, ctx, champ):

@@ -10,6 +10,7 @@ Each rule returns a `Verdict`: the value to store, and at most one anomaly or on
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from core.utils import siret_ok, texte_interdit
 
@@ -86,6 +87,14 @@ def code_cpv(value) -> Verdict:
     if code != raw:
         return Verdict(code, anomalie=f"code CPV « {raw} » nettoyé")
     return Verdict(code)
+
+
+def entier(number: Decimal, texte) -> Verdict:
+    """A count or a duration read as a number (already checked positive and within the column): a decimal
+    is rounded and reported."""
+    if number != number.to_integral():
+        return Verdict(int(number.to_integral()), anomalie=f"nombre entier attendu, {texte} arrondi")
+    return Verdict(int(number))
 
 
 def lieu(code, type_code, nom="") -> Verdict:

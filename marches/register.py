@@ -273,9 +273,12 @@ def parse(data: bytes, fichier: str) -> Lecture:
         if duree:
             try:
                 number = Decimal(duree.replace(",", "."))
-                if number < 0 or number != number.to_integral() or number > ENTIER_MAX:
+                if not number.is_finite() or number < 0 or number > ENTIER_MAX:
                     raise InvalidOperation
-                champs["duree_mois"] = int(number)
+                verdict = regles.entier(number, duree)  # a decimal is rounded and reported, as in DECP files
+                if verdict.anomalie:
+                    anomalie("duree_mois", verdict.anomalie)
+                champs["duree_mois"] = verdict.valeur
             except InvalidOperation:
                 err("duree_mois", f"« {duree} » n'est pas un nombre entier de mois")
         code_postal = row.get("lieu_code_postal", "")

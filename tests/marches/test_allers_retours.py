@@ -267,7 +267,7 @@ def test_a_published_id_is_not_changed_by_the_register(tmp_path):
 def _ligne_registre(**values) -> bytes:
     row = {c: "" for c in register.COLUMNS} | {
         "acheteur_siret": ACHETEUR, "id": "2026T001", "objet": "Réfection de la RD 824", "code_cpv": "45233140",
-        "lieu_code_postal": "40000", "titulaires_sirets": "73282932000074"} | values
+        "duree_mois": "12", "lieu_code_postal": "40000", "titulaires_sirets": "73282932000074"} | values
     return (";".join(register.COLUMNS) + "\n" + ";".join(row[c] for c in register.COLUMNS) + "\n").encode()
 
 
@@ -289,6 +289,8 @@ CAS = {
     "CPV illisible": ({"codeCPV": "7731"}, {"code_cpv": "7731"}, "erreur"),
     "identifiant trop long": ({"id": "X" * 33}, {"id": "X" * 33}, "erreur"),
     "identifiant vide": ({"id": ""}, {"id": "", "id_decp": "PUB-1"}, "anomalie"),
+    "durée non entière": ({"dureeMois": "12,4"}, {"duree_mois": "12,4"}, "anomalie"),
+    "durée négative": ({"dureeMois": -3}, {"duree_mois": "-3"}, "erreur"),
 }
 
 
@@ -304,11 +306,12 @@ def test_both_importers_apply_the_same_rule(cas):
                                                                                         registre_report["erreurs"])
     if attendu == "anomalie":
         champ = {"acheteur_siret": "acheteur.id", "titulaires_sirets": "titulaires", "lieu_code_postal":
-                 "lieuExecution.code", "code_cpv": "codeCPV", "id": "id"}[next(iter(changement_registre))]
+                 "lieuExecution.code", "code_cpv": "codeCPV", "id": "id", "duree_mois": "dureeMois"}[
+            next(iter(changement_registre))]
         decp_messages = {a["message"] for a in decp_report["anomalies"] if a["champ"] == champ}
         registre_messages = {a["raison"].split(" : marché reconnu")[0] for a in registre_report["anomalies"]}
         assert decp_messages & registre_messages, (decp_messages, registre_messages)
-        for name in ("lieu_code", "lieu_nom", "code_cpv"):
+        for name in ("lieu_code", "lieu_nom", "code_cpv", "duree_mois"):
             assert getattr(decp_marche, name) == getattr(registre_marche, name), name
         assert decp_marche.acheteur.siret == registre_marche.acheteur.siret
 
