@@ -183,6 +183,7 @@ def evaluation_spaser(*, spaser: Spaser, acheteur, annee: int, moteur=None, publ
                                    valeurs_manuelles=manuelles, cibles=cibles)
         ligne["serie"] = serie
         ligne["source_valeur"] = _source_valeur(indicateur, manuelles, acheteur, annee)
+        ligne["definition"] = definition_indicateur(indicateur)
         lignes.append(ligne)
     resume = Counter(ligne["statut"] for ligne in lignes)
     axes = []
@@ -375,7 +376,7 @@ def indicateurs_publics(*, spaser: Spaser, moteur=None, aujourd_hui=None) -> dic
                     {"libelle": ligne["indicateur"].libelle, "axe": ligne["indicateur"].objectif.axe.titre,
                      "objectif": ligne["indicateur"].objectif.titre, "unite": ligne["indicateur"].unite,
                      "valeur": ligne["reel"], "cible": ligne["cible"], "statut": str(statuts[ligne["statut"]]),
-                     "source": ligne["source_valeur"], "definition": definition_indicateur(ligne["indicateur"])}
+                     "source": ligne["source_valeur"], "definition": ligne["definition"]}
                     for ligne in evaluation["lignes"]
                 ],
             })

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bilans.definitions import texte
+from core.enums import Role
 from spaser.enums import StatutAction
 from spaser.selectors import cibles_adoptees, spaser_adopte
 from tests.bilans.helpers import normalise
-from tests.core.factories import OrganisationFactory
+from tests.core.factories import OrganisationFactory, UserFactory
 from tests.spaser.factories import (
     ActionFactory,
     AxeFactory,
@@ -84,3 +85,15 @@ def test_adopted_scheme_target_is_the_years_and_says_when_it_was_adopted():
                                                            "libelle": "cible du SPASER adopté le 15/03/2024"}}
     assert cibles_adoptees(acheteur, 2025)["sociale"]["cible"] == Decimal("0.65")  # between two targets
     assert cibles_adoptees(acheteur, 2029) == {}  # outside the scheme's period
+
+
+def test_evaluation_page_shows_each_indicators_definition(client):
+    acheteur = OrganisationFactory(instance=True)
+    spaser = SpaserFactory(en_vigueur=True, acheteurs=[acheteur])
+    objectif = ObjectifFactory(axe=AxeFactory(spaser=spaser))
+    IndicateurFactory(objectif=objectif, figure="rythme_realisation_heures")
+    IndicateurFactory(objectif=objectif, manuel=True, source="Inventaire du parc")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    html = normalise(client.get(reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025"}).content.decode())
+    assert normalise(texte("rythme_realisation_heures")).replace("'", "&#x27;") in html
+    assert "Valeur saisie à la main par l&#x27;acheteur pour l&#x27;année. Source : Inventaire du parc." in html
