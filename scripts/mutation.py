@@ -2,8 +2,8 @@
 
 For each module: copy the working tree into var/mutation/work/<module>/ (so the real tree is never touched,
 whoever is editing it), write mutmut's configuration there (only that module is mutated, only its tests are
-run), migrate one SQLite template database (scripts/mutation_plugin.py gives each mutant's pytest session a
-fresh copy of it), run `mutmut run`, then print one line per module and write the surviving mutants, with
+run), migrate one SQLite template database (scripts/mutation_plugin.py, the copy's root conftest, gives each
+mutant's pytest session a fresh copy of it), run `mutmut run`, then print one line per module and write the surviving mutants, with
 their diffs, to var/mutation/<module>.txt.
 
 mutmut mutates function bodies only (not module constants, not docstrings), runs each mutant in a forked
@@ -29,9 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "mutation"
 BIN = Path(sys.executable).parent
 
-PERMS = ["tests/core/test_perms_unitaires.py", "tests/test_access_matrix.py"]
-DECP_VALEURS = ["_empty", "_text", "_decimal", "_montant", "_int", "_bool", "_date", "_enum", "_items", "_siret",
-                "_siret_ok", "_titulaire", "_considerations", "_lieu", "procedure_approchee", "type_prix_approche"]
+# The access functions' own tests; the access matrix (tests/test_access_matrix.py, 40 s) would triple the
+# module's fixed cost (instrumented, clean and forced-fail runs) without killing more.
+PERMS = ["tests/core/test_perms_unitaires.py"]
+DECP_VALEURS = ["_empty", "_text", "_decimal", "_montant", "_int", "_bool", "_date", "_enum", "_items", "_titulaire",
+                "_considerations", "_lieu", "procedure_approchee", "type_prix_approche"]
 
 # module -> the tests relevant to it (missing paths are skipped) and, for a module too large to mutate whole in
 # reasonable time, the functions whose mutants are run (`--functions '*'` runs them all). mutmut then narrows
@@ -89,7 +91,9 @@ def prepare(module: str, tests: list[str], work: Path, rev: str | None, extra: l
     else:
         rsync = ["rsync", "-a", *[f"--exclude={e}" for e in EXCLUDE], f"{ROOT}/", f"{work}/"]
         subprocess.run(rsync, check=True)
-    shutil.copy2(ROOT / "scripts" / "mutation_plugin.py", work / "mutation_plugin.py")
+    if (work / "conftest.py").exists():
+        raise SystemExit("conftest.py at the root: scripts/mutation_plugin.py would replace it")
+    shutil.copy2(ROOT / "scripts" / "mutation_plugin.py", work / "conftest.py")
     packages, others = [], []
     for entry in sorted(work.iterdir()):
         if entry.name in ("tests", "pyproject.toml"):
@@ -104,7 +108,7 @@ def prepare(module: str, tests: list[str], work: Path, rev: str | None, extra: l
 source_paths = {toml_list(packages)}
 only_mutate = {toml_list([module])}
 also_copy = {toml_list(others)}
-pytest_add_cli_args = {toml_list(["-p", "mutation_plugin", "-m", "not browser and not worker", *extra])}
+pytest_add_cli_args = {toml_list(["-m", "not browser and not worker", *extra])}
 pytest_add_cli_args_test_selection = {toml_list(tests)}
 do_not_mutate_patterns = {toml_list(DO_NOT_MUTATE)}
 use_git_change_detection = false

@@ -1,20 +1,31 @@
-"""pytest plugin loaded only by `make mutation` (scripts/mutation.py), inside the mutation work copy.
+"""Root conftest of the mutation work copy only (scripts/mutation.py copies it there as conftest.py).
 
 mutmut runs every mutant in a process forked from its main process, and each run is a whole pytest session.
 Two things would go wrong with the test settings as they are:
 - the test database's file name holds the pid of the process that imported the settings (the main one), so
   two mutants run side by side would create, use and delete the same file;
-- each session would migrate a fresh database (about 5 s), which is most of a mutant's cost.
+- each session would migrate a fresh database (about 5 s), or at least check its migrations (2-3 s), which
+  is most of a mutant's cost.
 So each session takes a free slot (an flock held until the session ends), copies a database migrated once
-beforehand (MUTATION_DB_TEMPLATE) into the slot's file, and runs with --reuse-db on that file: every mutant
-starts from the same freshly migrated state, without migrating, and no two sessions share a file."""
+beforehand (MUTATION_DB_TEMPLATE) into the slot's file and uses it as is (django_db_setup below does
+nothing): every mutant starts from the same freshly migrated state, and no two sessions share a file.
+The tests written for the rules (test_regles_*.py) run first, so that a mutant is usually killed by its
+first test (`-x`)."""
 
 import fcntl
 import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 _lock = None
+
+
+def _close_connections():
+    from django.db import connections
+
+    connections.close_all()
 
 
 def pytest_configure(config):
@@ -34,18 +45,32 @@ def pytest_configure(config):
         break
     else:
         raise RuntimeError("mutation: no free database slot")
-    name = folder / f"slot-{slot}.sqlite3"
+    name = str(folder / f"slot-{slot}.sqlite3")
     shutil.copyfile(template, name)
     from django.conf import settings
 
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(name)
-    config.option.reuse_db = True
-    config.option.create_db = False
+    _close_connections()  # a forked session must not write through its parent's connection
+    db = settings.DATABASES["default"]
+    db["NAME"] = name
+    db.setdefault("TEST", {})["NAME"] = name
 
 
 def pytest_unconfigure(config):
     global _lock
     if _lock is not None:
+        _close_connections()
         fcntl.flock(_lock, fcntl.LOCK_UN)
         _lock.close()
         _lock = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup():
+    """The slot's copy of the migrated template is the test database: nothing to create, nothing to destroy."""
+    if not os.environ.get("MUTATION_DB_TEMPLATE"):
+        raise RuntimeError("mutation conftest used outside scripts/mutation.py")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: 0 if item.path.name.startswith("test_regles_") else 1)
