@@ -394,3 +394,26 @@ def test_xml_values_are_text_and_not_reported_as_such():
     assert (record.champs["duree_mois"], record.champs["marche_innovant"], record.champs["montant_ht"]) == (
         12, True, Decimal("1000.50"))
     assert not {"dureeMois", "marcheInnovant", "montant"} & champs_signales(result)
+
+
+def test_thousands_separated_by_non_breaking_spaces_are_read():
+    record, anomalies, erreurs = lu("montant", "850\xa0000,50")
+    assert record.champs["montant_ht"] == Decimal("850000.50") and not erreurs
+
+
+def test_empty_or_unreadable_texts_are_stored_empty():
+    raw = marche_v2()
+    raw.pop("idAccordCadre", None)
+    assert seul(lire(raw)).champs["id_accord_cadre"] == ""
+    record, _, erreurs = lu("idAccordCadre", ["A1"])
+    assert record.champs["id_accord_cadre"] == "" and "idAccordCadre" in erreurs
+    record, _, erreurs = lu("idAccordCadre", "A\x00B")
+    assert record.champs["id_accord_cadre"] == "" and "idAccordCadre" in erreurs
+    record, anomalies, erreurs = lu("objet", {"texte": "x"})
+    assert record.champs["objet"] == "(objet non renseigné)" and "objet" in erreurs
+
+
+def test_a_text_of_exactly_the_maximum_length_is_kept_whole():
+    record, anomalies, erreurs = lu("idAccordCadre", "A" * 32)
+    assert record.champs["id_accord_cadre"] == "A" * 32
+    assert "idAccordCadre" not in anomalies | erreurs
