@@ -173,6 +173,9 @@ class Marche(models.Model):
         ordering = ["-date_notification", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["acheteur", "identifiant", "discriminant"], name="marche_cle_unique"),
+            # The published id names one contract of its buyer (the DECP import finds a contract by it).
+            models.UniqueConstraint(fields=["acheteur", "decp_id"], condition=~models.Q(decp_id=""),
+                                    name="marche_decp_id_unique"),
             models.CheckConstraint(condition=models.Q(montant_ht__gte=0) | models.Q(montant_ht__isnull=True),
                                    name="marche_montant_positif"),
         ]
