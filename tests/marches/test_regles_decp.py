@@ -417,3 +417,47 @@ def test_a_text_of_exactly_the_maximum_length_is_kept_whole():
     record, anomalies, erreurs = lu("idAccordCadre", "A" * 32)
     assert record.champs["id_accord_cadre"] == "A" * 32
     assert "idAccordCadre" not in anomalies | erreurs
+
+
+@pytest.mark.parametrize("valeur,attendu,signale,refuse", [
+    ("45233140", "45233140", False, False), ("45233140-2", "45233140-2", False, False),
+    (" 4523 3140 ", "45233140", True, False), ("4523314", "4523314", False, True), ("4523314A", "4523314A", False, True),
+    ("45233140-22", "45233140-22", False, True),
+])
+def test_cpv_codes(valeur, attendu, signale, refuse):
+    record, anomalies, erreurs = lu("codeCPV", valeur)
+    assert record.champs["code_cpv"] == attendu
+    assert ("codeCPV" in erreurs) is refuse
+    assert ("codeCPV" in anomalies) is signale
+
+
+def test_a_missing_cpv_code_is_reported():
+    record, anomalies, erreurs = lu("codeCPV", "")
+    assert record.champs["code_cpv"] == "" and "codeCPV" in anomalies and "codeCPV" not in erreurs
+
+
+def test_contract_ids():
+    record, anomalies, erreurs = lu("id", " 2026T001 ")
+    assert record.identifiant == "2026T001" and "id" not in anomalies | erreurs
+    record, anomalies, erreurs = lu("id", "A" * 32)
+    assert record.identifiant == "A" * 32 and "id" not in anomalies | erreurs
+    record, anomalies, erreurs = lu("id", "A" * 33)
+    assert "id" in erreurs
+    record, anomalies, erreurs = lu("id", "")
+    assert record.identifiant == "" and "id" in anomalies and "id" not in erreurs
+
+
+@pytest.mark.parametrize("code,type_code,attendu,signale", [
+    ("40000", "Code postal", ("40000", "Code postal", ""), False),
+    ("2A004", "Code commune", ("2A004", "Code commune", ""), False),
+    ("Mont-de-Marsan", "Code postal", ("", "", "Mont-de-Marsan"), True),
+    ("4000", "Code postal", ("", "", "4000"), True),
+    ("40", "Code département", ("40", "Code département", ""), False),
+    ("12345678901", "Code département", ("", "", "12345678901"), True),
+    ("FR", "Code pays", ("FR", "Code pays", ""), False),
+    ("Landes", "Code département", ("", "", "Landes"), True),
+])
+def test_place_codes_of_the_wrong_shape_are_kept_as_a_name_and_reported(code, type_code, attendu, signale):
+    record, anomalies, _ = lu("lieuExecution", {"code": code, "typeCode": type_code})
+    assert (record.champs["lieu_code"], record.champs["lieu_type_code"], record.champs["lieu_nom"]) == attendu
+    assert ("lieuExecution.code" in anomalies) is signale
