@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "facilitateurs",
     "bilans",
     "spaser",
+    "demo",  # demo data and `seed_demo`: depends on every app, none depends on it
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,7 +1,7 @@
 import pytest
 
-from core.demo import ACCOUNTS
-from core.demo import seed as seed_core
+from demo.organisations import ACCOUNTS
+from demo.organisations import seed as seed_core
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

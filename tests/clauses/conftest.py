@@ -12,7 +12,5 @@ def _data_from_migrations(request):
     request.getfixturevalue("db")
     from django.apps import apps
 
-    from clauses.demo import diagnostic_grille_ensure
-
-    diagnostic_grille_ensure()
+    import_module("clauses.migrations.0004_questions_diagnostic").create_questions(apps, None)
     import_module("marches.migrations.0004_seuils_europeens").seed(apps, None)

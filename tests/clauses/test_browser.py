@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from clauses.demo import seed_referentiel
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele, FamilleAchat
-from core.demo import seed as seed_core
 from core.models import Organisation
+from demo.clauses import seed_referentiel
+from demo.organisations import seed as seed_core
 from marches.services import clause_marche_save
 from tests.marches.factories import MarcheFactory
 

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from clauses import demo
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele, Diagnostic, FamilleAchat
 from clauses.selectors import famille_pour_cpv
+from demo import clauses as demo_clauses
 from tests.clauses.factories import FamilleAchatFactory
 from tests.marches.factories import MarcheFactory
 
@@ -26,9 +26,9 @@ def test_family_of_the_longest_matching_cpv_prefix():
 
 @pytest.mark.django_db
 def test_seed_referentiel_is_idempotent_and_placeholders_are_valid():
-    demo.seed_referentiel()
+    demo_clauses.seed_referentiel()
     counts = (FamilleAchat.objects.count(), ClauseModele.objects.count(), Diagnostic.objects.count())
-    demo.seed_referentiel()
+    demo_clauses.seed_referentiel()
     assert counts == (FamilleAchat.objects.count(), ClauseModele.objects.count(), Diagnostic.objects.count())
     assert counts[0] >= 10 and counts[1] >= 12 and counts[2] >= 2
     types = set(ClauseModele.objects.values_list("type_clause", flat=True))
@@ -41,14 +41,14 @@ def test_seed_referentiel_is_idempotent_and_placeholders_are_valid():
 
 @pytest.mark.django_db
 def test_seed_clauses_puts_insertion_on_most_works_and_env_after_the_law():
-    demo.seed_referentiel()
+    demo_clauses.seed_referentiel()
     works = [MarcheFactory(code_cpv="45210000-2", montant_ht=Decimal("400000"), identifiant=f"T{i:03d}")
              for i in range(30)]
     recents = [MarcheFactory(code_cpv="90910000-9", montant_ht=Decimal("60000"),
                              date_lancement=datetime.date(2026, 9, 1)) for _ in range(3)]
-    demo.seed_clauses()
+    demo_clauses.seed_clauses()
     total = ClauseMarche.objects.count()
-    demo.seed_clauses()
+    demo_clauses.seed_clauses()
     assert ClauseMarche.objects.count() == total
     with_insertion = sum(1 for m in works if m.clauses.filter(type_clause=TypeClause.INSERTION).exists())
     assert 20 <= with_insertion < 30  # choices are stable per identifier: about 6 in 7 get one

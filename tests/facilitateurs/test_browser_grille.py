@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.demo import seed as seed_core
 from core.models import Organisation
+from demo.organisations import seed as seed_core
 from facilitateurs.models import HeuresMensuelles, MiseEnEmploi
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.facilitateurs.factories import ParticipantFactory

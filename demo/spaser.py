@@ -8,10 +8,9 @@ from decimal import Decimal as D
 from clauses.enums import TypeClause
 from clauses.models import FamilleAchat
 from core.models import Direction, Organisation, User
-
-from . import services
-from .enums import SourceIndicateur, StatutAction, StatutSpaser, TypeAxe, TypeDocument, Unite
-from .models import Action, Axe, Cible, DocumentStrategique, Indicateur, Objectif, Programmation, Spaser
+from spaser import services
+from spaser.enums import SourceIndicateur, StatutAction, StatutSpaser, TypeAxe, TypeDocument, Unite
+from spaser.models import Action, Axe, Cible, DocumentStrategique, Indicateur, Objectif, Programmation, Spaser
 
 TITRE = "SPASER du Département des Landes"
 SIRET_LANDES = "22400001800016"

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from core import demo as core_demo
 from core.models import Organisation
-from facilitateurs import demo, selectors, services
+from demo import insertion, organisations
+from facilitateurs import selectors, services
 from facilitateurs.models import Convention, HeuresMensuelles, IdentiteParticipant, Participant, Sortie
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.marches.factories import MarcheFactory
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _seed_with_contracts():
-    core_demo.seed()
+    organisations.seed()
     xl = Organisation.objects.get(siret="27400012300019")
     instance = Organisation.objects.get(type="instance")
     marches = []
@@ -23,7 +23,7 @@ def _seed_with_contracts():
                                date_fin=datetime.date(2026, 12, 31))
         ClauseMarcheFactory(marche=marche, heures_requises=Decimal("2000"))
         marches.append(marche)
-    demo.seed()
+    insertion.seed()
     return xl, marches
 
 
@@ -39,7 +39,7 @@ def test_demo_seed_is_consistent_and_idempotent():
     xl, marches = _seed_with_contracts()
     counts = (Convention.objects.count(), Participant.objects.count(), HeuresMensuelles.objects.count(),
               Sortie.objects.count())
-    demo.seed()
+    insertion.seed()
     assert counts == (Convention.objects.count(), Participant.objects.count(), HeuresMensuelles.objects.count(),
                       Sortie.objects.count())
     assert counts[0] == 3 and 60 <= counts[1] <= 120 and counts[2] > 100

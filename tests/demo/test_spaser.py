@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from clauses.demo import seed_referentiel
-from core.demo import seed as seed_core
 from core.models import User
-from spaser.demo import seed
+from demo.clauses import seed_referentiel
+from demo.organisations import seed as seed_core
+from demo.spaser import seed
 from spaser.enums import StatutSpaser
 from spaser.models import Action, Cible, Indicateur, Programmation, Spaser
 

@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_is_believable_idempotent_and_publishable_as_valid_decp():
-    from clauses.demo import seed_referentiel
-    from core.demo import seed as seed_core
-    from marches.demo import seed
+    from demo.clauses import seed_referentiel
+    from demo.marches import seed
+    from demo.organisations import seed as seed_core
 
     seed_core()
     seed_referentiel()

@@ -1,5 +1,5 @@
-"""Demo data of the facilitators (after marches.demo.seed and clauses.demo.seed_clauses): conventions with the
-three partners, ~90 participants with identities and eligibility, placements, monthly hours 2022–2026 consistent
+"""Demo data of the facilitators (after demo.marches.seed and demo.clauses.seed_clauses): conventions with
+the three partners, ~90 participants with identities and eligibility, placements, monthly hours 2022–2026 consistent
 with the contracts that carry an insertion clause (most on pace, some lagging), outcomes, next actions.
 Deterministic and idempotent: a second run changes nothing."""
 
@@ -13,12 +13,9 @@ from django.utils import timezone
 from core.models import Organisation, User
 from core.services import record_author
 from core.utils import luhn_ok
-from marches.enums import RoleEntreprise, TypeStructure
-from marches.models import Entreprise, Marche
-
-from . import services
-from .enums import CategorieSortie, Modalite, Public, Sexe, StatutConvention, TypeContrat
-from .models import (
+from facilitateurs import services
+from facilitateurs.enums import CategorieSortie, Modalite, Public, Sexe, StatutConvention, TypeContrat
+from facilitateurs.models import (
     ActionSuivi,
     Convention,
     Eligibilite,
@@ -27,6 +24,8 @@ from .models import (
     Participant,
     Sortie,
 )
+from marches.enums import RoleEntreprise, TypeStructure
+from marches.models import Entreprise, Marche
 
 CODE_PREFIX = "LAN-"
 NB_PARTICIPANTS = 110
@@ -120,7 +119,7 @@ def seed(stdout=None):
     facilitateur = User.objects.filter(username="facilitateur").first()
     admin = User.objects.filter(username="admin").first()
     marches = _marches_cibles()
-    from .selectors import taux_sous_traitance
+    from facilitateurs.selectors import taux_sous_traitance
 
     taux_st = taux_sous_traitance()
 

@@ -1,4 +1,4 @@
-"""Demo data of the bilans app: nothing to add. The indicators are computed from the other apps' demo
+"""Demo data of the bilans: nothing to add. The indicators are computed from the other apps' demo
 contracts, clauses and hours; bilans (PDF) are generated on demand by users, never at seed time."""
 
 

@@ -7,13 +7,12 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from clauses import services
+from clauses.enums import ModeCalculHeures, TypeClause
+from clauses.models import ClauseMarche, ClauseModele, Diagnostic, DiagnosticQuestion, FamilleAchat
+from clauses.selectors import clauses_modeles_pour, famille_pour_cpv
 from core.services import record_author
 from marches import services as marches_services
-
-from . import services
-from .enums import ModeCalculHeures, TypeClause
-from .models import ClauseMarche, ClauseModele, Diagnostic, DiagnosticQuestion, FamilleAchat
-from .selectors import clauses_modeles_pour, famille_pour_cpv
 
 D = Decimal
 LOI_2026 = datetime.date(2026, 8, 21)
@@ -290,7 +289,7 @@ def _ajouter(marche, type_clause, user, **params):
 
 
 def seed_clauses(stdout=None):
-    """Clauses on a believable share of the demo contracts (after marches.demo.seed)."""
+    """Clauses on a believable share of the demo contracts (after demo.marches.seed)."""
     from marches.models import Marche
 
     user = _demo_user()
@@ -355,7 +354,7 @@ def seed_clauses(stdout=None):
             _ajouter(marche, TypeClause.CONDITION_ENVIRONNEMENTALE, user)
         if after_law or n % 6 == 0:
             _ajouter(marche, TypeClause.CRITERE_ENVIRONNEMENTAL, user)
-    # Clauses recorded without their text (the contracts app's demo records the clauses of contracts launched
+    # Clauses recorded without their text (demo.marches records the clauses of contracts launched
     # after 21/08/2026 from their flags): give them the wording of the library, as a buyer would.
     sans_texte = ClauseMarche.objects.filter(version__isnull=True, texte="").select_related("marche__famille",
                                                                                             "marche__acheteur")

@@ -1,8 +1,8 @@
-"""Demo contracts 2022–2026 for the Département des Landes and its three partners (core.demo), with
-companies (mostly of the Landes, some SIAE / EA / ESAT / ESS, a few from Gironde and Pyrénées-Atlantiques),
+"""Demo contracts 2022–2026 for the Département des Landes and its three partners (demo.organisations),
+with companies (mostly of the Landes, some SIAE / EA / ESAT / ESS, a few from Gironde and Pyrénées-Atlantiques),
 awardees, sub-contractors, amendments, offers received and launch dates. Contracts launched after
 21 August 2026 carry their clauses here (some compliant, some not, one waiver), so that the compliance
-shown in the demo is deliberate; earlier contracts get their clauses from clauses.demo.seed_clauses.
+shown in the demo is deliberate; earlier contracts get their clauses from demo.clauses.seed_clauses.
 
 Idempotent: a contract is identified by (buyer, identifier) and skipped when it exists."""
 
@@ -15,12 +15,19 @@ from clauses.models import ClauseMarche
 from clauses.selectors import famille_pour_cpv, familles_prefixes
 from core.models import Direction, Organisation, User
 from core.utils import luhn_ok
-
-from . import services
-from .compliance import DATE_OBLIGATIONS
-from .enums import CCAG, ModaliteExecution, Procedure, RoleEntreprise, Technique, TypePrix, TypeStructure
-from .etat import DECLAREES
-from .models import Attribution, Entreprise, Marche, Modification
+from marches import services
+from marches.compliance import DATE_OBLIGATIONS
+from marches.enums import (
+    CCAG,
+    ModaliteExecution,
+    Procedure,
+    RoleEntreprise,
+    Technique,
+    TypePrix,
+    TypeStructure,
+)
+from marches.etat import DECLAREES
+from marches.models import Attribution, Entreprise, Marche, Modification
 
 D = Decimal
 TODAY = datetime.date(2026, 11, 26)
@@ -331,7 +338,7 @@ def _attribuer(marche, entreprise, role, user, **kw):
 
 
 def _clauses_apres_loi(marche, flags, user):
-    """Clauses matching the flags (so clauses.demo.seed_clauses leaves these contracts as they are)."""
+    """Clauses matching the flags (so demo.clauses.seed_clauses leaves these contracts as they are)."""
     types = {"clause_sociale": TypeClause.INSERTION, "critere_social": TypeClause.CRITERE_SOCIAL,
              "clause_environnementale": TypeClause.CONDITION_ENVIRONNEMENTALE,
              "critere_environnemental": TypeClause.CRITERE_ENVIRONNEMENTAL}
@@ -343,7 +350,7 @@ def _clauses_apres_loi(marche, flags, user):
 def seed(stdout=None):
     organisations = {o.siret: o for o in Organisation.objects.filter(siret__in=PREFIXES)}
     if DEPARTEMENT not in organisations:
-        _write(stdout, "Marchés : organisations de démonstration absentes (core.demo.seed d'abord).")
+        _write(stdout, "Marchés : organisations de démonstration absentes (demo.organisations.seed d'abord).")
         return
     departement = organisations[DEPARTEMENT]
     directions = {d.sigle: d for d in Direction.objects.filter(organisation=departement)}

@@ -1,7 +1,7 @@
 """Demo organisations and accounts (password `demo`). Idempotent: running it again changes nothing."""
 
-from .enums import Role, TypeOrganisation
-from .models import Direction, Organisation, User
+from core.enums import Role, TypeOrganisation
+from core.models import Direction, Organisation, User
 
 DEMO_PASSWORD = "demo"
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Holds the `seed_demo` command; no models, no URLs."""
+
+    name = "demo"
+    verbose_name = "Démonstration"

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+import demo
+
+
+class Command(BaseCommand):
+    help = "Charge les données et comptes de démonstration (idempotent)."
+
+    def handle(self, *args, **options):
+        if not getattr(settings, "DEMO", False):
+            raise CommandError("Les données de démonstration ne se chargent pas avec les réglages de production.")
+        with transaction.atomic():
+            demo.seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
