@@ -57,8 +57,15 @@ MODULES = {
     "clauses/services.py": {"tests": ["tests/clauses/test_regles_heures.py", "tests/clauses/test_hours.py"],
                             "functions": ["heures_requises_calcul", "clause_parametres_effectifs",
                                           "clause_heures_actualiser"]},
-    "facilitateurs/selectors.py": {"tests": ["tests/facilitateurs", "tests/bilans"]},
-    "bilans/selectors.py": {"tests": ["tests/bilans"]},
+    # The hours rules of the follow-up (2,000 and 760 mutants whole: the rest builds pages and charts).
+    "facilitateurs/selectors.py": {"tests": ["tests/facilitateurs", "tests/bilans"],
+                                   "functions": ["heures_comptees", "heures_effectives", "euros_en_heures", "heure_ligne",
+                                                 "detail_heures_marche", "heures_realisees_par_marche",
+                                                 "_sommes_heures", "heures_formation_comptees", "part_max_formation",
+                                                 "taux_sous_traitance", "part_ecoulee", "heures_requises_subquery"]},
+    "bilans/selectors.py": {"tests": ["tests/bilans"],
+                            "functions": ["secret_statistique", "_achats_structures", "atteint", "_part",
+                                          "_par_commune", "_totaux_heures", "objectifs_de_l_annee"]},
 }
 
 # Lines whose mutants would only change a message for people or a log line, not a rule.
