@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from core.admin_site import site as administration
 from core.views import health
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("insertion/", include("facilitateurs.urls")),
     path("bilans/", include("bilans.urls")),
     path("spaser/", include("spaser.urls")),
+    path("administration/", administration.urls),
     path("", include("core.urls")),
 ]
 

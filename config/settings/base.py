@@ -27,6 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 DJANGO_APPS = [
+    "django.contrib.admin",  # the administration of the reference data: core.admin_site, /administration/
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,4 +1,4 @@
-from tests.access import Owned, Rule, everyone, expected, only, public
+from tests.access import NotOwned, Owned, Rule, everyone, expected, only, public
 
 
 def build(world):
@@ -12,6 +12,11 @@ def build(world):
     world.tache_autre_partenaire = Tache.objects.create(
         type="bilan", demandee_par=world.partenaire_b, organisation=world.autre_partenaire
     )
+    # A threshold with a past version, for the administration's history pages.
+    from marches.models import SeuilEuropeen
+    from marches.services import seuil_save
+
+    world.adm_seuil = seuil_save(seuil=SeuilEuropeen.objects.order_by("pk").first(), user=world.users["admin"])
 
 
 ADMIN_ONLY = only(200, "admin")
@@ -61,3 +66,74 @@ OWNERSHIP = {
         autre_partenaire=_pk(lambda w: w.tache_autre_partenaire),
     ),
 }
+
+
+# --- The administration (core.admin_site, /administration/) ---------------------------------------------------
+# One row per URL of the site, generated from its registry: a model registered there gets its rows here, so
+# its pages are tried for every role. The object each model's pages open (world -> object):
+OBJETS_ADMINISTRATION = {
+    "core.organisation": lambda w: w.partenaire,
+    "core.direction": lambda w: w.direction,
+    "core.user": lambda w: w.users["elu"],
+    "clauses.familleachat": lambda w: w.cl_famille,
+    "marches.seuileuropeen": lambda w: w.adm_seuil,
+    "facilitateurs.convention": lambda w: w.f_convention,
+}
+
+
+def _object_id(get):
+    return lambda w: {"object_id": get(w).pk}
+
+
+def _version(get):
+    return lambda w: {"object_id": get(w).pk, "version_id": get(w).history.first().history_id}
+
+
+def _view_on_site(w):
+    from django.contrib.contenttypes.models import ContentType
+
+    return {"content_type_id": ContentType.objects.get_for_model(w.partenaire).pk, "object_id": w.partenaire.pk}
+
+
+def _administration():
+    from core.admin_site import site
+
+    access = {
+        "admin:index": Rule(ADMIN_ONLY),
+        "admin:app_list": Rule(ADMIN_ONLY, kwargs=lambda w: {"app_label": "core"}),
+        # The application's login page for everyone (the admin's own login form is not used).
+        "admin:login": Rule(expected(302)),
+        "admin:logout": Rule(only(302, "admin"), method="post"),  # to the login page (LOGOUT_REDIRECT_URL)
+        "admin:password_change": Rule(ADMIN_ONLY),
+        "admin:password_change_done": Rule(ADMIN_ONLY),
+        "admin:autocomplete": Rule(
+            ADMIN_ONLY, query="?app_label=core&model_name=user&field_name=organisation&term=Partenaire"
+        ),
+        "admin:jsi18n": Rule(ADMIN_ONLY),
+        # No model of the site has a public page (get_absolute_url): 404 for the administrator.
+        "admin:view_on_site": Rule(only(404, "admin"), kwargs=_view_on_site),
+    }
+    ownership = {}
+    for model in site._registry:
+        label = model._meta.label_lower
+        assert label in OBJETS_ADMINISTRATION, f"{label} est dans l'administration : nommer son objet ici"
+        get = OBJETS_ADMINISTRATION[label]
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        access |= {
+            f"{prefix}_changelist": Rule(ADMIN_ONLY),
+            f"{prefix}_add": Rule(ADMIN_ONLY),
+            f"{prefix}_change": Rule(ADMIN_ONLY, kwargs=_object_id(get)),
+            f"{prefix}_history": Rule(ADMIN_ONLY, kwargs=_object_id(get)),
+            f"{prefix}_simple_history": Rule(ADMIN_ONLY, kwargs=_version(get)),
+            # Nothing is deleted in the administration, not even by an administrator.
+            f"{prefix}_delete": Rule(expected(403), kwargs=_object_id(get)),
+        }
+        ownership[f"{prefix}_simple_history"] = NotOwned(
+            "Version passée d'une donnée de référence, lue par les seuls administrateurs (tous acheteurs)."
+        )
+    return access, ownership
+
+
+_ADMINISTRATION, _ADMINISTRATION_OWNERSHIP = _administration()
+ACCESS |= _ADMINISTRATION
+OWNERSHIP |= _ADMINISTRATION_OWNERSHIP
