@@ -461,3 +461,18 @@ def test_place_codes_of_the_wrong_shape_are_kept_as_a_name_and_reported(code, ty
     record, anomalies, _ = lu("lieuExecution", {"code": code, "typeCode": type_code})
     assert (record.champs["lieu_code"], record.champs["lieu_type_code"], record.champs["lieu_nom"]) == attendu
     assert ("lieuExecution.code" in anomalies) is signale
+
+
+def test_a_procedure_spelled_loosely_is_first_looked_up_among_the_exact_values():
+    # "negoci" would make it a "Procédure avec négociation"; the exact value (case aside) wins.
+    record, anomalies, erreurs = lu("procedure", "procédure négociée OUVERTE")
+    assert record.champs["procedure"] == Procedure.CONC_NEGOCIEE_OUVERTE
+    assert "procedure" in anomalies and not erreurs
+    record, anomalies, erreurs = lu("procedure", "Procédure négociée, avec mise en concurrence")
+    assert record.champs["procedure"] == Procedure.NEGOCIEE
+
+
+def test_a_rounded_integer_is_reported_with_the_value_read():
+    result = lire(marche_v2(dureeMois=12.4))
+    [note] = [p for p in result.anomalies if p.champ == "dureeMois"]
+    assert "12.4" in note.message
