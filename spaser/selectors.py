@@ -5,12 +5,14 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, Sum
+from django.db.models import F, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from bilans.definitions import texte as definition_texte
+from clauses.models import FamilleAchat
 from core.models import Organisation
 from core.templatetags.formats import format_date
+from marches.models import Marche
 
 from .enums import SourceIndicateur, StatutEvaluation, StatutSpaser, Trimestre
 from .evaluation import cible_de_l_annee, evaluer_indicateur
@@ -388,3 +390,56 @@ def indicateurs_publics(*, spaser: Spaser, moteur=None, aujourd_hui=None) -> dic
         "date": aujourd_hui.isoformat(),
         "acheteurs": blocs,
     }
+
+
+# --- Reads moved out of the views (views/*.py call these) -----------------------------------------------
+
+
+def annee_par_defaut(spaser: Spaser | None) -> int:
+    """The last complete year, kept inside the scheme's period."""
+    annee = timezone.localdate().year - 1
+    if spaser is not None:
+        annee = min(max(annee, spaser.annee_debut), spaser.annee_fin)
+    return annee
+
+
+def spaser_versions_de(acheteur):
+    """The schemes (every version) that cover one buyer: what a partner user may read."""
+    return spaser_list().filter(acheteurs=acheteur)
+
+
+def actions_compteurs(*, spaser: Spaser, aujourd_hui: datetime.date) -> dict:
+    """The scheme's actions: how many, how many done, how many late (past due, neither done nor dropped)."""
+    actions = spaser.actions
+    return {
+        "total": actions.count(),
+        "realisees": actions.filter(statut="realisee").count(),
+        "en_retard": actions.filter(echeance__lt=aujourd_hui).exclude(statut__in=["realisee", "abandonnee"]).count(),
+    }
+
+
+def programmation_par_publication(queryset, publie: str):
+    """`publie` = "oui" / "non" keeps the published / unpublished entries; anything else keeps them all."""
+    if publie in ("oui", "non"):
+        return queryset.filter(published=publie == "oui")
+    return queryset
+
+
+def familles_achat():
+    """Every purchase family, by name (the internal forecast's filter)."""
+    return FamilleAchat.objects.order_by("nom")
+
+
+def familles_programmation_publique():
+    """The purchase families of at least one published forecast entry, by name (the public filter)."""
+    return FamilleAchat.objects.filter(programmations__published=True).distinct().order_by("nom")
+
+
+def programmation_publique_date():
+    """When the published forecast last changed (None when empty)."""
+    return programmation_publique().aggregate(d=Max("updated_at"))["d"]
+
+
+def decp_date(acheteur):
+    """When the buyer's contracts (its DECP export) last changed (None without contract)."""
+    return Marche.objects.filter(acheteur=acheteur).aggregate(d=Max("updated_at"))["d"]

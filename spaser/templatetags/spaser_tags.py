@@ -5,7 +5,9 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from core.models import Organisation
 from core.templatetags.formats import format_euros, format_heures, format_nombre, format_pourcent
+from spaser import selectors
 from spaser.enums import StatutEvaluation, Unite
 
 register = template.Library()
@@ -55,17 +57,13 @@ def statut_badge(statut):
 @register.inclusion_tag("spaser/_resume_home.html")
 def spaser_resume():
     """A short progress summary of the scheme in force, for the DCP's home page."""
-    from core.models import Organisation
-    from spaser import selectors
-    from spaser.views import annee_par_defaut
-
     spaser = selectors.spaser_en_vigueur()
     if spaser is None:
         return {"spaser": None}
     acheteurs = list(spaser.acheteurs.all())
     instance = Organisation.objects.instance()
     acheteur = instance if instance in acheteurs else (acheteurs[0] if acheteurs else None)
-    annee = annee_par_defaut(spaser)
+    annee = selectors.annee_par_defaut(spaser)
     resume = None
     if acheteur is not None:
         resume = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee, tendance=False)["resume"]

@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from clauses.models import FamilleAchat
 from core.templatetags.formats import format_euros
+from marches.decp import export_json
 
-from . import selectors
-from .exports import indicateurs_csv, programmation_csv, programmation_xlsx
+from .. import selectors
+from ..exports import indicateurs_csv, programmation_csv, programmation_xlsx
 
 
 def _spaser_public():
@@ -58,6 +57,8 @@ def public_pdf(request):
     context = {"spaser": spaser, "genere_le": timezone.localdate(), **selectors.spaser_structure(spaser=spaser,
                                                                                                  public=True)}
     html = render_to_string("spaser/public/schema_pdf.html", context, request=request)
+    # weasyprint stays imported on demand: a heavy third-party library that logs while it loads (not a
+    # sibling app), so loading the URLs does not pay for it.
     from weasyprint import HTML
 
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
@@ -76,30 +77,16 @@ def public_indicateurs(request):
     return render(request, "spaser/public/indicateurs.html", context)
 
 
-def _date_decp(acheteur):
-    from marches.models import Marche
-
-    return Marche.objects.filter(acheteur=acheteur).aggregate(d=Max("updated_at"))["d"]
-
-
 @login_not_required
 def public_donnees(request):
     spaser = _spaser_public()
     acheteurs = _acheteurs_publics()
-    fichiers_decp = [{"acheteur": a, "date": _date_decp(a), "annees": selectors.decp_annees(a)} for a in acheteurs]
-    programmation_date = selectors.programmation_publique().aggregate(d=Max("updated_at"))["d"]
+    fichiers_decp = [{"acheteur": a, "date": selectors.decp_date(a), "annees": selectors.decp_annees(a)} for a in acheteurs]
+    programmation_date = selectors.programmation_publique_date()
     return render(request, "spaser/public/donnees.html", {
         "spaser": spaser, "onglet": "donnees", "fichiers_decp": fichiers_decp, "aujourd_hui": timezone.localdate(),
-        "programmation_date": programmation_date, "decp_disponible": _export_decp() is not None,
+        "programmation_date": programmation_date, "decp_disponible": True,
     })
-
-
-def _export_decp():
-    try:
-        from marches.decp import export_json
-    except ImportError:
-        return None
-    return export_json
 
 
 @login_not_required
@@ -109,8 +96,7 @@ def public_decp(request):
     siret = (request.GET.get("acheteur") or "").strip()
     acheteur = next((a for a in acheteurs if a.siret == siret), None) if siret else (acheteurs[0] if acheteurs
                                                                                      else None)
-    export_json = _export_decp()
-    if acheteur is None or export_json is None:
+    if acheteur is None:
         raise Http404("Aucune donnée essentielle publiée pour cet acheteur.")
     annee = request.GET.get("annee", "").strip()
     donnees = export_json(acheteur=acheteur, annee=int(annee) if annee.isdigit() and len(annee) == 4 else None)
@@ -157,7 +143,7 @@ def _programmation_filtree(request):
 def public_programmation(request):
     queryset, filtres = _programmation_filtree(request)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    familles = FamilleAchat.objects.filter(programmations__published=True).distinct().order_by("nom")
+    familles = selectors.familles_programmation_publique()
     return render(request, "spaser/public/programmation.html", {
         "onglet": "programmation", "page_obj": page, "object_list": page.object_list,
         "is_paginated": page.has_other_pages(), "filtres": filtres, "familles": familles,

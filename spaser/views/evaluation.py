@@ -1,0 +1,77 @@
+"""The scheme's evaluation for one buyer and one year: each indicator against its target, charts, XLSX export."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
+
+from core.mixins import RoleRequiredMixin, role_required
+from core.models import Organisation
+
+from .. import selectors
+from ..enums import StatutEvaluation
+from ..evaluation import SEUIL_BONNE_VOIE
+from ..exports import evaluation_xlsx
+from ..models import Spaser
+from ..perms import check_read_spaser, is_partenaire
+from .base import SCHEME_ROLES, parse_int
+
+
+def _evaluation_params(request, spaser):
+    check_read_spaser(request.user, spaser)
+    acheteurs = list(spaser.acheteurs.all())
+    if is_partenaire(request.user):
+        acheteurs = [a for a in acheteurs if a.pk == request.user.organisation_id]
+    instance = Organisation.objects.instance()
+    defaut = instance if instance in acheteurs else (acheteurs[0] if acheteurs else None)
+    choix = parse_int(request.GET.get("acheteur"))
+    acheteur = next((a for a in acheteurs if a.pk == choix), defaut)
+    annee = parse_int(request.GET.get("annee"), selectors.annee_par_defaut(spaser))
+    annee = min(max(annee, spaser.annee_debut), spaser.annee_fin)
+    return acheteurs, acheteur, annee
+
+
+class EvaluationView(RoleRequiredMixin, TemplateView):
+    roles = SCHEME_ROLES
+    template_name = "spaser/evaluation.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        spaser = get_object_or_404(Spaser, pk=self.kwargs["pk"])
+        acheteurs, acheteur, annee = _evaluation_params(self.request, spaser)
+        context.update(spaser=spaser, acheteurs=acheteurs, acheteur=acheteur, annee=annee, statuts=StatutEvaluation)
+        if acheteur is None:
+            return context
+        evaluation = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee)
+        context["evaluation"] = evaluation
+        context["obligation"] = selectors.obligation(acheteur=acheteur, annee=annee)
+        context["prochaine_publication"] = selectors.prochaine_publication(spaser=spaser)
+        context["seuil_bonne_voie"] = SEUIL_BONNE_VOIE
+        charts = []
+        for ligne in evaluation["lignes"]:
+            charts.append({
+                "id": f"chart-{ligne['indicateur'].pk}",
+                "libelle": ligne["indicateur"].libelle,
+                "unite": ligne["indicateur"].unite,
+                "annees": [p["annee"] for p in ligne["serie"]],
+                "reel": [_float(p["reel"]) for p in ligne["serie"]],
+                "cible": [_float(p["cible"]) for p in ligne["serie"]],
+            })
+        context["charts"] = charts
+        return context
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+@role_required(*SCHEME_ROLES)
+def evaluation_export(request, pk):
+    spaser = get_object_or_404(Spaser, pk=pk)
+    _, acheteur, annee = _evaluation_params(request, spaser)
+    if acheteur is None:
+        return HttpResponse("Ce schéma ne couvre aucun acheteur.", status=404, content_type="text/plain")
+    evaluation = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee)
+    contenu = evaluation_xlsx(evaluation)
+    response = HttpResponse(contenu, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="spaser-evaluation-{acheteur.siret}-{annee}.xlsx"'
+    return response
