@@ -90,6 +90,7 @@ class ReferentielAdmin(SimpleHistoryAdmin):
     actions = None
     list_per_page = 50
     history_list_per_page = 50
+    object_history_list_template = "admin/historique_liste.html"
 
     # --- Permissions: the role, not Django's per-model permissions ------------------------------------------
 
