@@ -47,6 +47,7 @@ class AdministrationSite(admin.AdminSite):
     site_title = "Administration"
     index_title = "Données de référence"
     site_url = "/"
+    index_template = "admin/accueil.html"
     final_catch_all_view = False  # an unknown URL is a plain 404 (and every URL pattern has a name)
     password_change_form = MotDePasseForm
 

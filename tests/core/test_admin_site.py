@@ -54,6 +54,12 @@ def _organisation_data(organisation, **changes):
 # --- Who gets in ---------------------------------------------------------------------------------------------
 
 
+def test_an_administrator_sees_every_reference_model_on_the_home_page(adm):
+    html = adm.get(reverse("admin:index")).content.decode()
+    for model in (Organisation, User, FamilleAchat, SeuilEuropeen, Convention):
+        assert _url(model, "changelist") in html, model
+
+
 def test_an_administrator_lists_changes_and_reads_the_history(adm, administrateur):
     organisation = OrganisationFactory(partenaire=True, nom="Commune de Soustons")
     listing = adm.get(_url(Organisation, "changelist") + "?q=Soustons")
