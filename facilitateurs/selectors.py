@@ -22,7 +22,9 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -35,10 +37,22 @@ from django.utils import timezone
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche
-from marches.models import Marche
+from core.enums import Role
+from core.perms import restricted_organisation
+from marches.models import Entreprise, Marche
 
 from .enums import Modalite
-from .models import ActionSuivi, Eligibilite, HeuresMensuelles, Sortie
+from .models import (
+    ActionSuivi,
+    Convention,
+    Eligibilite,
+    HeuresMensuelles,
+    IdentiteParticipant,
+    JournalImport,
+    MiseEnEmploi,
+    Participant,
+    Sortie,
+)
 from .services import add_months
 
 MODALITES_EN_EUROS = (Modalite.SOUS_TRAITANCE_SIAE, Modalite.CO_TRAITANCE_SIAE)
@@ -340,3 +354,135 @@ def heures_par_mois_et_commune(marches) -> dict:
                 if h > 0 or personnes[label]]
     par_commune = sorted(((label or "Non renseignée", h) for label, h in par_commune.items()), key=lambda kv: -kv[1])
     return {"par_mois": par_mois, "par_commune": par_commune, "communes": communes}
+
+
+# --- Reads moved out of the views (views/*.py call these) -----------------------------------------------
+
+
+def marches_suivis(user):
+    """The contracts with an insertion clause the user may follow, latest end first (the follow-up home)."""
+    return marches_avec_insertion(user).select_related("acheteur").order_by(F("date_fin").desc(nulls_last=True), "pk")
+
+
+def avancements_des(marches, today: datetime.date | None = None) -> dict[int, Avancement]:
+    """`avancement_par_marche` of these contracts (instances, e.g. one page of a list)."""
+    return avancement_par_marche(Marche.objects.filter(pk__in=[m.pk for m in marches]), today)
+
+
+def avancement_du_marche(marche, today: datetime.date | None = None) -> Avancement | None:
+    return avancement_par_marche(Marche.objects.filter(pk=marche.pk), today).get(marche.pk)
+
+
+def conventions_visibles(user):
+    """The conventions a user may read: a partner only its organisation's (none without one), others all."""
+    qs = Convention.objects.select_related("partenaire")
+    org = restricted_organisation(user)
+    if user.role == Role.PARTENAIRE:
+        return qs.filter(partenaire=org) if org is not None else qs.none()
+    return qs
+
+
+def conventions_liste(user):
+    """`conventions_visibles`, latest first, with the number of contracts each covers: its partner buyer's
+    (see convention_marches)."""
+    return (conventions_visibles(user).prefetch_related("facilitateurs").order_by("-date_debut", "pk")
+            .annotate(nb_marches=Count("marches", distinct=True,
+                                       filter=Q(marches__acheteur_id=F("partenaire_id")))))
+
+
+def participant_list(*, q: str = ""):
+    """Participants by code (with the month of their latest hours and their eligibility criteria); `q` searches
+    the code."""
+    qs = Participant.objects.annotate(dernier_mois=Max("heures__mois")).prefetch_related(
+        Prefetch("eligibilites", queryset=Eligibilite.objects.order_by("public"))).order_by("code")
+    if q:
+        qs = qs.filter(code__icontains=q)
+    return qs
+
+
+def identite_de(participant):
+    """The participant's identity (None when there is none, or it was purged)."""
+    if participant is None:
+        return None
+    return IdentiteParticipant.objects.filter(participant=participant).first()
+
+
+def participant_fiche(participant, *, avec_lectures: bool = False) -> dict:
+    """What the participant's page shows: criteria, placements, the last 36 months of hours, outcomes and
+    (avec_lectures) the last 20 reads of its identity."""
+    return {
+        "eligibilites": participant.eligibilites.select_related("valide_par").order_by("public"),
+        "mises": participant.mises_en_emploi.select_related("marche", "entreprise"),
+        "heures": (HeuresMensuelles.objects.filter(participant=participant).select_related("marche", "entreprise")
+                   .order_by("-mois")[:36]),
+        "sorties": list(participant.sorties.all()),
+        "lectures": participant.lectures_identite.select_related("user")[:20] if avec_lectures else None,
+    }
+
+
+def participant_export(participant) -> dict:
+    """Everything held about one participant (subject-access request), as sheets of rows."""
+    identite = identite_de(participant)
+    return {
+        "participant": {"code": participant.code, "annee_naissance": participant.annee_naissance,
+                        "sexe": participant.get_sexe_display(), "code_postal": participant.code_postal,
+                        "commune": participant.commune, "qpv": participant.qpv,
+                        "cree_le": participant.created_at.isoformat()},
+        "identite": ({f: getattr(identite, f) for f in ("nom", "prenom", "telephone", "email", "adresse")}
+                     if identite else {}),
+        "eligibilites": [{"public": e.get_public_display(), "verifie_le": e.date_verification,
+                          "valide_par": str(e.valide_par or ""), "valable_jusqu_au": e.date_fin_validite,
+                          "avis": e.commentaire} for e in participant.eligibilites.select_related("valide_par")],
+        "mises_en_emploi": [{"marche": m.marche.identifiant, "employeur": str(m.entreprise),
+                             "modalite": m.get_modalite_display(), "contrat": m.get_type_contrat_display(),
+                             "debut": m.date_debut, "fin": m.date_fin}
+                            for m in participant.mises_en_emploi.select_related("marche", "entreprise")],
+        "heures": [{"marche": h.marche.identifiant, "entreprise": str(h.entreprise), "mois": h.mois.strftime("%Y-%m"),
+                    "modalite": h.get_modalite_display(), "heures": h.heures}
+                   for h in participant.heures.select_related("marche", "entreprise").order_by("mois")],
+        "sorties": [{"date": s.date_sortie, "categorie": s.get_categorie_display(), "detail": s.detail,
+                     "suivi_6_mois_le": s.date_suivi_6_mois, "situation_6_mois": s.get_categorie_6_mois_display(),
+                     "detail_6_mois": s.detail_6_mois} for s in participant.sorties.all()],
+        "lectures_identite": [{"le": lecture.created_at.isoformat(), "par": str(lecture.user or ""),
+                               "motif": lecture.motif} for lecture in participant.lectures_identite.select_related("user")],
+    }
+
+
+def grille(*, marche, mois: datetime.date) -> tuple[list[dict], list[tuple[int, str]]]:
+    """The hours grid of one contract and month: its initial rows (the month's hours, then one empty row per
+    placement running that month and not yet entered) sorted by participant and modality, and the companies
+    that may be chosen (the contract's holders and those of the rows) as (pk, name) by name."""
+    fin_mois = add_months(mois, 1) - datetime.timedelta(days=1)
+    placements = (MiseEnEmploi.objects.filter(marche=marche, date_debut__lte=fin_mois)
+                  .exclude(date_fin__lt=mois).select_related("participant", "entreprise").order_by("participant__code"))
+    existing = HeuresMensuelles.objects.filter(marche=marche, mois=mois).select_related("participant", "entreprise")
+    initial, seen = [], {}
+    for h in existing:
+        key = (h.participant.code if h.participant else "", h.entreprise_id, h.modalite)
+        seen[key] = len(initial)
+        initial.append({"participant_code": key[0], "entreprise": h.entreprise_id, "modalite": h.modalite,
+                        "type_contrat": h.type_contrat, "heures": h.heures, "montant_ht": h.montant_ht})
+    for mise in placements:
+        key = (mise.participant.code, mise.entreprise_id, mise.modalite)
+        if key not in seen:
+            seen[key] = len(initial)
+            initial.append({"participant_code": key[0], "entreprise": mise.entreprise_id, "modalite": mise.modalite,
+                            "type_contrat": mise.type_contrat})
+    initial.sort(key=lambda row: (row["participant_code"] or "~", row["modalite"]))
+    entreprises = list(Entreprise.objects.filter(
+        pk__in=set(marche.attributions.values_list("entreprise_id", flat=True))
+        | {row["entreprise"] for row in initial}).order_by("nom").values_list("pk", "nom"))
+    return initial, entreprises
+
+
+def participants_par_code(codes) -> dict:
+    return {p.code: p for p in Participant.objects.filter(code__in=codes)}
+
+
+def entreprises_par_id(ids) -> dict:
+    return {e.pk: e for e in Entreprise.objects.filter(pk__in=ids)}
+
+
+def journal_imports_recents(limit: int = 10):
+    """The latest imports and purges of the app (the upload page)."""
+    return JournalImport.objects.select_related("user").order_by("-created_at")[:limit]

@@ -365,7 +365,7 @@ def test_purge_command(settings, capsys):
 def test_large_upload_is_imported_by_a_background_job(client, users, instance, monkeypatch,
                                                       django_capture_on_commit_callbacks):
     from core.models import Tache
-    from facilitateurs import views
+    from facilitateurs.views import imports as views
 
     monkeypatch.setattr(views, "IMPORT_SYNC_MAX_BYTES", 10)
     marche = MarcheFactory(acheteur=instance, identifiant="JOB1")
