@@ -178,6 +178,21 @@ def test_a_user_is_saved_with_the_application_rules(adm, administrateur, instanc
     assert cible.history.order_by("-history_id").first().history_user == administrateur
 
 
+def test_a_user_created_in_the_administration_gets_a_checked_password(adm, administrateur, instance):
+    donnees = {"username": "nouvel-agent", "first_name": "Noé", "last_name": "Dufau", "email": "",
+               "role": Role.ELU, "organisation": instance.pk, "direction": "", "is_active": "on"}
+    faible = adm.post(_url(User, "add"), {**donnees, "password": "1234"})
+    assert faible.status_code == 200
+    assert "password" in faible.context["adminform"].form.errors
+    assert not User.objects.filter(username="nouvel-agent").exists()
+
+    response = adm.post(_url(User, "add"), {**donnees, "password": "Vigne-Landaise-2026"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cree = User.objects.get(username="nouvel-agent")
+    assert cree.check_password("Vigne-Landaise-2026") and cree.role == Role.ELU
+    assert cree.history.get().history_user == administrateur
+
+
 def test_a_convention_is_saved_with_its_contracts_by_its_service(adm, administrateur):
     partenaire = OrganisationFactory(partenaire=True)
     convention = ConventionFactory(partenaire=partenaire, intitule="Convention 2026")
