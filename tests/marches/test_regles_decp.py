@@ -277,7 +277,7 @@ TITULAIRE = {"typeIdentifiant": "SIRET", "id": "73282932000074"}
 
 @pytest.mark.parametrize("forme", [
     [{"titulaire": TITULAIRE}], [TITULAIRE], {"titulaire": TITULAIRE}, {"titulaire": [TITULAIRE]},
-    [{"titulaire": [TITULAIRE]}], [[TITULAIRE]],
+    [{"titulaire": [TITULAIRE]}], [[TITULAIRE]], TITULAIRE,
 ])
 def test_lists_in_any_of_their_real_shapes(forme):
     record, anomalies, erreurs = lu("titulaires", forme)
@@ -476,3 +476,19 @@ def test_a_rounded_integer_is_reported_with_the_value_read():
     result = lire(marche_v2(dureeMois=12.4))
     [note] = [p for p in result.anomalies if p.champ == "dureeMois"]
     assert "12.4" in note.message
+
+
+def test_an_awardee_name_from_either_field_trimmed_and_cut_at_255_characters():
+    record, _, _ = lu("titulaires", [{"titulaire": dict(TITULAIRE, nom=" Landes Paysages ")}])
+    assert record.titulaires[0].nom == "Landes Paysages"
+    record, anomalies, _ = lu("titulaires", [{"titulaire": dict(TITULAIRE, denominationSociale="N" * 255)}])
+    assert record.titulaires[0].nom == "N" * 255 and "titulaires" not in anomalies
+    result = lire(marche_v2(titulaires=[{"titulaire": dict(TITULAIRE, denominationSociale="N" * 256)}]))
+    assert seul(result).titulaires[0].nom == "N" * 255
+    assert [p.champ for p in result.anomalies] == ["titulaires"]
+
+
+def test_an_identifier_declared_as_a_vat_number_is_not_checked_as_a_siret():
+    record, anomalies, erreurs = lu("titulaires", [{"titulaire": {"typeIdentifiant": "TVA", "id": "73282932000075"}}])
+    assert [(t.id, t.type_identifiant) for t in record.titulaires] == [("73282932000075", "TVA")]
+    assert "titulaires" not in anomalies | erreurs
