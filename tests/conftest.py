@@ -12,6 +12,21 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        default=False,
+        help="Rewrite the SQL snapshots of tests/snapshots/ instead of comparing with them (tests/sql_snapshots.py).",
+    )
+
+
+@pytest.fixture(scope="session")
+def snapshot_update(request) -> bool:
+    """True under `pytest --snapshot-update`: SQL snapshot tests rewrite their file (tests/sql_snapshots.py)."""
+    return request.config.getoption("--snapshot-update")
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
