@@ -492,3 +492,12 @@ def test_an_identifier_declared_as_a_vat_number_is_not_checked_as_a_siret():
     record, anomalies, erreurs = lu("titulaires", [{"titulaire": {"typeIdentifiant": "TVA", "id": "73282932000075"}}])
     assert [(t.id, t.type_identifiant) for t in record.titulaires] == [("73282932000075", "TVA")]
     assert "titulaires" not in anomalies | erreurs
+
+
+def test_a_place_without_code_has_no_type_and_an_unreadable_code_is_an_error_on_its_field():
+    record, anomalies, erreurs = lu("lieuExecution", {"nom": "Landes"})
+    assert (record.champs["lieu_code"], record.champs["lieu_type_code"], record.champs["lieu_nom"]) == (
+        "", "", "Landes")
+    assert not erreurs
+    record, _, erreurs = lu("lieuExecution", {"code": ["40000"], "typeCode": "Code postal"})
+    assert record.champs["lieu_code"] == "" and erreurs == {"lieuExecution.code"}
