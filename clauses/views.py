@@ -16,7 +16,7 @@ from core.mixins import role_required
 from core.perms import ALL_ROLES, can_see_history
 from marches import services as marches_services
 from marches.models import Marche
-from marches.views import dire_etat
+from marches.views.etat import dire_etat
 
 from . import selectors, services
 from .advisor import recommandations, regles, situation_pour

@@ -1,11 +1,11 @@
 """Reads on contracts and companies used by views and exports."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from core.perms import restricted_organisation
 
 from .enums import RoleEntreprise
-from .models import Attribution, Entreprise, Marche
+from .models import Attribution, Entreprise, ImportJournal, Marche, SeuilEuropeen
 
 
 def titulaires_prefetch():
@@ -60,3 +60,23 @@ def entreprise_marches(*, user, entreprise):
         Marche.objects.visibles_par(user).filter(attributions__entreprise=entreprise)
         .select_related("acheteur").distinct().order_by("-date_notification", "-id")
     )
+
+
+def entreprise_search(queryset, *, q: str = "", type_structure: str | None = None):
+    """Companies by name, searched by name, SIRET start (spaces ignored) or postcode start, and by type."""
+    qs = queryset.order_by("nom", "id")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(nom__icontains=q) | Q(siret__startswith="".join(q.split())) | Q(code_postal__startswith=q))
+    if type_structure:
+        qs = qs.filter(type_structure=type_structure)
+    return qs
+
+
+def seuil_list():
+    return SeuilEuropeen.objects.all()
+
+
+def import_journal_list(limit: int = 100):
+    """The latest DECP and register imports (the journal page)."""
+    return ImportJournal.objects.select_related("user")[:limit]

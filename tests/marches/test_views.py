@@ -222,7 +222,7 @@ def test_search_ignores_case_and_accents_and_follows_company_changes(client, dcp
 
 
 def test_search_count_is_capped(client, dcp, instance, monkeypatch):
-    from marches.views import CappedPaginator
+    from marches.views.marches import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "CAP", 3)
     for _ in range(5):
@@ -247,7 +247,7 @@ def test_acheteur_creates_in_its_own_direction_whatever_it_posts(client, instanc
 
 
 def test_large_xlsx_export_is_refused_with_a_message(client, dcp, instance, monkeypatch):
-    monkeypatch.setattr("marches.views.XLSX_MAX", 2)
+    monkeypatch.setattr("marches.views.marches.XLSX_MAX", 2)
     for _ in range(3):
         MarcheFactory(acheteur=instance)
     response = client.get("/marches/export/?format=xlsx&annee=2025")

@@ -1,4 +1,5 @@
-"""Contract register pages: parse, check permission, call a service, render."""
+"""The register of contracts: filtered list and its export, a contract's page, its entry and edition, its lots,
+companies and amendments."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,12 +19,13 @@ from core.history import history_for
 from core.mixins import RoleRequiredMixin, role_required
 from core.perms import ALL_ROLES, can_see_history
 
-from . import perms, register, selectors, services
-from .compliance import DATE_OBLIGATIONS, soumis
-from .etat import considerations_deduites_seules
-from .filters import MarcheFilter
-from .forms import AttributionForm, EntrepriseForm, LotForm, MarcheForm, ModificationForm, SeuilForm
-from .models import Attribution, Lot, Marche, Modification, SeuilEuropeen
+from .. import perms, register, selectors, services
+from ..compliance import DATE_OBLIGATIONS, soumis
+from ..etat import considerations_deduites_seules
+from ..filters import MarcheFilter
+from ..forms import AttributionForm, LotForm, MarcheForm, ModificationForm
+from ..models import Attribution, Lot, Marche, Modification
+from .etat import dire_etat
 
 
 def _filtered(request):
@@ -99,18 +101,6 @@ def marche_export(request):
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="marches-{stamp}.csv"'
     return response
-
-
-def dire_etat(request, etat) -> None:
-    """Tell the user what a write changed in the contract's derived state (marches.etat.EtatDerive): its
-    compliance status before -> after (naming what is newly missing), and plausibility warnings."""
-    if etat is None:
-        return
-    if etat.conformite is not None:
-        niveau = messages.warning if etat.conformite.manquants else messages.info
-        niveau(request, etat.conformite.message)
-    for alerte in etat.alertes:
-        messages.warning(request, alerte)
 
 
 def _marche_editable(request, pk) -> Marche:
@@ -247,178 +237,3 @@ def modification_delete(request, pk):
     messages.success(request, "Avenant supprimé.")
     dire_etat(request, etat)
     return redirect("marches:detail", pk=modification.marche_id)
-
-
-# --- Companies ---------------------------------------------------------------------------------------
-
-class EntrepriseListView(RoleRequiredMixin, ListView):
-    roles = ALL_ROLES
-    template_name = "marches/entreprise_list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        from django.db.models import Q
-
-        qs = selectors.entreprise_list(user=self.request.user).order_by("nom", "id")
-        q = self.request.GET.get("q", "").strip()
-        if q:
-            qs = qs.filter(Q(nom__icontains=q) | Q(siret__startswith="".join(q.split())) | Q(code_postal__startswith=q))
-        if self.request.GET.get("type"):
-            qs = qs.filter(type_structure=self.request.GET["type"])
-        return qs
-
-    def get_context_data(self, **kwargs):
-        from .enums import TypeStructure
-
-        context = super().get_context_data(**kwargs)
-        context["types"] = TypeStructure.choices
-        context["can_edit"] = perms.can_edit_entreprise(self.request.user)
-        return context
-
-
-@role_required(*ALL_ROLES)
-def entreprise_detail(request, pk):
-    entreprise = get_object_or_404(selectors.entreprise_list(user=request.user), pk=pk)
-    context = {
-        "entreprise": entreprise,
-        "marches": selectors.entreprise_marches(user=request.user, entreprise=entreprise)[:200],
-        "can_edit": perms.can_edit_entreprise(request.user),
-        "historique": history_for(entreprise) if can_see_history(request.user) else None,
-    }
-    return render(request, "marches/entreprise_detail.html", context)
-
-
-def _entreprise_form(request, entreprise=None):
-    if not perms.can_edit_entreprise(request.user):
-        raise PermissionDenied("Votre rôle ne permet pas de modifier les entreprises.")
-    form = EntrepriseForm(request.POST or None, instance=entreprise)
-    if request.method == "POST" and form.is_valid():
-        entreprise = services.entreprise_save(entreprise=form.save(commit=False), user=request.user)
-        messages.success(request, f"Entreprise « {entreprise} » enregistrée.")
-        return redirect("marches:entreprise_detail", pk=entreprise.pk)
-    titre = f"Modifier {entreprise}" if entreprise else "Nouvelle entreprise"
-    return render(request, "marches/form.html", {"form": form, "titre": titre})
-
-
-@role_required(*ALL_ROLES)
-def entreprise_create(request):
-    return _entreprise_form(request)
-
-
-@role_required(*ALL_ROLES)
-def entreprise_update(request, pk):
-    entreprise = get_object_or_404(selectors.entreprise_list(user=request.user), pk=pk)
-    return _entreprise_form(request, entreprise)
-
-
-# --- EU thresholds (DCP) -----------------------------------------------------------------------------
-
-@role_required(*ALL_ROLES)
-def seuil_list(request):
-    return render(request, "marches/seuil_list.html", {
-        "seuils": SeuilEuropeen.objects.all(), "can_edit": perms.can_import(request.user),
-        "date_obligations": DATE_OBLIGATIONS,
-    })
-
-
-@role_required(Role.DCP, Role.ADMIN)
-def seuil_form(request, pk=None):
-    seuil = get_object_or_404(SeuilEuropeen, pk=pk) if pk else None
-    form = SeuilForm(request.POST or None, instance=seuil)
-    if request.method == "POST" and form.is_valid():
-        services.seuil_save(seuil=form.save(commit=False), user=request.user)
-        messages.success(request, "Seuil enregistré ; la conformité des marchés a été recalculée.")
-        return redirect("marches:seuils")
-    return render(request, "marches/form.html", {
-        "form": form, "titre": "Modifier le seuil" if seuil else "Nouveau seuil européen",
-        "historique": history_for(seuil) if seuil else None, "retour": reverse("marches:seuils"),
-    })
-
-
-# --- Imports (DCP) -----------------------------------------------------------------------------------
-
-@role_required(Role.DCP, Role.ADMIN)
-def import_decp(request):
-    """Upload a DECP file: saved directly when readable (with the report of repaired anomalies);
-    refused as a whole, with the errors, otherwise."""
-    from .forms import ImportForm
-
-    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le fichier",
-                      extensions=(".json", ".xml"))
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["fichier"]
-        report = services.decp_importer(data=upload.read(), fichier=upload.name, user=request.user)
-        if report["refuse"]:
-            messages.error(request, f"Fichier « {upload.name} » refusé : rien n'a été enregistré.")
-        else:
-            messages.success(request, f"Fichier « {upload.name} » importé.")
-    return render(request, "marches/import.html", {
-        "form": form, "report": report, "titre": "Importer des données essentielles (DECP)",
-        "aide": "JSON au format DECP v2 (schéma 2.0.3) ou v1 (avant 2024), ou XML v2. Les écarts courants sont "
-                "corrigés et signalés ; un fichier incompréhensible est refusé en entier.",
-    })
-
-
-@role_required(Role.DCP, Role.ADMIN)
-def import_list(request):
-    from .models import ImportJournal
-
-    return render(request, "marches/import_list.html",
-                  {"imports": ImportJournal.objects.select_related("user")[:100]})
-
-
-@role_required(*ALL_ROLES)
-def export_decp(request):
-    """DECP JSON download, for one buyer (a partner: its own) and/or one year."""
-    import json
-
-    from core.models import Organisation
-
-    from . import decp
-
-    acheteur = None
-    if request.user.role == Role.PARTENAIRE:
-        acheteur = request.user.organisation
-        if acheteur is None:
-            raise PermissionDenied("Aucune organisation rattachée.")
-    elif request.GET.get("acheteur", "").isdigit():
-        acheteur = get_object_or_404(Organisation, pk=int(request.GET["acheteur"]))
-    annee = request.GET.get("annee", "")
-    annee = int(annee) if annee.isdigit() and 1990 < int(annee) < 2100 else None
-    document = decp.export_json(acheteur=acheteur, annee=annee)
-    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1),
-                            content_type="application/json; charset=utf-8")
-    name = f"decp-{acheteur.siret if acheteur else 'tous'}{f'-{annee}' if annee else ''}.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@role_required(Role.DCP, Role.ADMIN)
-def import_registre(request):
-    from .forms import ImportForm
-
-    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le registre",
-                      extensions=(".csv", ".xlsx"))
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["fichier"]
-        report = services.registre_importer(data=upload.read(), fichier=upload.name, user=request.user)
-        if report["refuse"]:
-            messages.error(request, f"Fichier « {upload.name} » refusé : rien n'a été enregistré.")
-        else:
-            messages.success(request, f"Registre « {upload.name} » importé.")
-    return render(request, "marches/import.html", {
-        "form": form, "report": report, "titre": "Importer un registre de marchés (tableur)",
-        "modele_url": reverse("marches:registre_modele"),
-        "aide": "CSV (séparateur ; ou ,) en UTF-8 ou classeur XLSX, avec les colonnes du modèle (en-têtes sans "
-                "distinction de casse). Listes séparées par « | », considérations avec les libellés DECP. Une seule "
-                "erreur refuse tout le fichier : chaque erreur est indiquée avec sa ligne et sa colonne.",
-    })
-
-
-@role_required(*ALL_ROLES)
-def registre_modele(request):
-    response = HttpResponse(register.modele_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="modele-registre-marches.csv"'
-    return response
