@@ -501,3 +501,13 @@ def test_a_place_without_code_has_no_type_and_an_unreadable_code_is_an_error_on_
     assert not erreurs
     record, _, erreurs = lu("lieuExecution", {"code": ["40000"], "typeCode": "Code postal"})
     assert record.champs["lieu_code"] == "" and erreurs == {"lieuExecution.code"}
+
+
+def test_a_place_name_is_cut_at_255_characters_and_reported():
+    record, anomalies, _ = lu("lieuExecution", {"code": "40000", "typeCode": "Code postal", "nom": "L" * 255})
+    assert record.champs["lieu_nom"] == "L" * 255 and "lieuExecution.nom" not in anomalies
+    result = lire(marche_v2(lieuExecution={"code": "40000", "typeCode": "Code postal", "nom": "L" * 256}))
+    assert seul(result).champs["lieu_nom"] == "L" * 255
+    assert [p.champ for p in result.anomalies] == ["lieuExecution.nom"]
+    record, _, erreurs = lu("lieuExecution", {"code": "40000", "typeCode": "Code postal", "nom": ["Mont"]})
+    assert record.champs["lieu_nom"] == "" and erreurs == {"lieuExecution.nom"}
