@@ -128,3 +128,61 @@ def marches_a_examiner(marches, user, *, limit: int = 10):
         qs.select_related("famille").annotate(rang=rang)
         .order_by("rang", "-date_lancement", "-id")[:limit]
     )
+
+
+# --- Reads moved out of the views (views/*.py call these) -----------------------------------------------
+
+
+def nb_clauses_modeles_par_type() -> dict:
+    """{type_clause: number of active model clauses}."""
+    return dict(ClauseModele.objects.filter(is_active=True).values_list("type_clause").annotate(n=Count("id")))
+
+
+def derniers_diagnostics(*, avec_famille: bool = False) -> dict:
+    """{famille_id: (its latest self-diagnosis, its scores)}; avec_famille: each with its family, families by
+    name."""
+    diagnostics = Diagnostic.objects.prefetch_related("reponses__question")
+    if avec_famille:
+        diagnostics = diagnostics.select_related("famille").order_by("famille__nom", "-annee")
+    else:
+        diagnostics = diagnostics.order_by("famille_id", "-annee")
+    derniers = {}
+    for diagnostic in diagnostics:
+        derniers.setdefault(diagnostic.famille_id, (diagnostic, diagnostic_scores(diagnostic)))
+    return derniers
+
+
+def nb_clauses_des_marches(marches) -> int:
+    """How many clauses these contracts (a queryset) carry."""
+    return ClauseMarche.objects.filter(marche__in=marches).count()
+
+
+def clauses_modeles_de_famille(famille):
+    return famille.clauses_modeles.filter(is_active=True).order_by("type_clause", "titre")
+
+
+def familles_actives():
+    return FamilleAchat.objects.filter(is_active=True)
+
+
+def famille_ou_rien(pk):
+    return FamilleAchat.objects.filter(pk=pk).first()
+
+
+def versions_du_modele(modele) -> list:
+    """The model clause's versions, latest first, each with its number of uses (nb_usages)."""
+    return list(modele.versions.select_related("created_by").annotate(nb_usages=Count("usages")))
+
+
+def clauses_modeles_actives():
+    return ClauseModele.objects.filter(is_active=True).order_by("type_clause", "titre")
+
+
+def diagnostic_de(famille, annee: int):
+    """The family's self-diagnosis of that year (None when not entered)."""
+    return Diagnostic.objects.filter(famille=famille, annee=annee).first()
+
+
+def diagnostic_precedent(famille, annee: int):
+    """The family's latest self-diagnosis before that year (None when none)."""
+    return Diagnostic.objects.filter(famille=famille, annee__lt=annee).order_by("-annee").first()

@@ -1,0 +1,35 @@
+"""What the clauses' pages share: the contract or clause the user may see, the link to a contract's page,
+the history shown to those allowed."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+
+from core.history import history_for
+from core.perms import can_see_history
+from marches.models import Marche
+
+from ..models import ClauseMarche
+
+
+def historique_visible(request, obj):
+    return history_for(obj) if can_see_history(request.user) else None
+
+
+def marche_visible(request, pk):
+    return get_object_or_404(Marche.objects.visibles_par(request.user).select_related("famille", "acheteur",
+                                                                                       "direction"), pk=pk)
+
+
+def clause_visible(request, pk):
+    clause = get_object_or_404(ClauseMarche.objects.select_related("marche", "lot", "version__modele"), pk=pk)
+    if not Marche.objects.visibles_par(request.user).filter(pk=clause.marche_id).exists():
+        raise Http404
+    return clause
+
+
+def marche_url(marche):
+    try:
+        return reverse("marches:detail", args=[marche.pk])
+    except NoReverseMatch:  # the contracts app may name it differently
+        return None
