@@ -40,6 +40,18 @@ def famille_pour_cpv(code_cpv: str, *, prefixes: list | None = None):
     return None
 
 
+def famille_id_matcher():
+    """The one CPV -> purchase family rule for many codes (imports): a function code -> active family id (or None),
+    the families loaded once (famille_pour_cpv's longest prefix)."""
+    prefixes = familles_prefixes()
+
+    def match(code_cpv: str):
+        famille = famille_pour_cpv(code_cpv, prefixes=prefixes)
+        return famille.pk if famille is not None else None
+
+    return match
+
+
 def famille_list(*, actives=None):
     qs = FamilleAchat.objects.annotate(
         nb_marches=Count("marches", distinct=True),

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .enums import Role, TypeOrganisation
@@ -132,3 +133,39 @@ class Tache(models.Model):
     @property
     def est_finie(self) -> bool:
         return self.etat in (self.Etat.TERMINEE, self.Etat.ECHEC)
+
+
+class ImportJournal(models.Model):
+    """One import of a file (DECP, register, participants, hours) or one purge of identities: who, when, which
+    file, the counts and the report. Bulk imports do not write per-row history; this journal is their record."""
+
+    class Format(models.TextChoices):
+        DECP = "decp", "DECP"
+        REGISTRE = "registre", "Registre (tableur)"
+        PARTICIPANTS = "participants", "Participants"
+        HEURES = "heures", "Heures mensuelles"
+        PURGE = "purge", "Purge des identités"
+
+    MARCHES = (Format.DECP, Format.REGISTRE)
+    FACILITATEURS = (Format.PARTICIPANTS, Format.HEURES, Format.PURGE)
+
+    format = models.CharField("format", max_length=20, choices=Format.choices, db_index=True)
+    fichier = models.CharField("fichier", max_length=255, blank=True)
+    user = models.ForeignKey(User, verbose_name="par", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    created_at = models.DateTimeField("le", default=timezone.now, editable=False)
+    reussi = models.BooleanField("réussi", default=True)
+    nb_lus = models.PositiveIntegerField("lignes lues", default=0)
+    nb_crees = models.PositiveIntegerField("créés", default=0)
+    nb_modifies = models.PositiveIntegerField("modifiés", default=0)
+    nb_inchanges = models.PositiveIntegerField("inchangés", default=0)
+    nb_anomalies = models.PositiveIntegerField("anomalies", default=0)
+    rapport = models.JSONField("rapport", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "import de fichier"
+        verbose_name_plural = "journal des imports"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_format_display()} {self.fichier} ({self.created_at:%d/%m/%Y %H:%M})"

@@ -1,4 +1,4 @@
-"""Small pure helpers shared by every app: SIRET checks, départements from postal codes."""
+"""Small pure helpers shared by every app: SIRET checks, départements from postal codes, chunks of a list."""
 
 
 def luhn_ok(digits: str) -> bool:
@@ -63,3 +63,11 @@ def texte_interdit(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def chunks(values, size: int = 2000):
+    """Lists of at most `size` items of `values` (any iterable), in order: for IN (...) queries and bulk writes
+    (SQLite takes 999 parameters a query, PostgreSQL 65,535)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

@@ -1,13 +1,14 @@
 """Imports of participants and monthly hours from CSV (`;` or `,`, UTF-8 with or without BOM) or XLSX.
 
-Both are all-or-nothing: every bad row is reported (file, row, column, reason) and nothing is written
+Both read their file with core.imports.lire_tableau (bounded rows and columns) and are all-or-nothing: every bad
+row is reported (core.imports.Probleme: file, row, column, reason; at most IMPORT_ERREURS_MAX) and nothing is written
 when there is one. An hours file is also refused when two of its rows share a key (contract, company,
 participant, month, modality: both lines named) and when its hours are implausible by the rule the grid
 applies too (services.heures_anomalies: at most settings.SPASER['HEURES_MAX_PAR_MOIS'] hours per person and
 month, all contracts together; none outside the participant's placement). Writes are bulk upserts on the natural keys, so re-importing the same rows replaces
 values instead of counting them twice; 200,000 hour rows import in well under a minute on PostgreSQL
 (lookups pre-loaded into dicts, `bulk_create(update_conflicts=True)`). Each import is recorded in
-JournalImport (who, when, file, counts): bulk writes bypass simple-history.
+core.ImportJournal (who, when, file, counts): bulk writes bypass simple-history.
 
 Hours columns: acheteur_siret, marche_id, entreprise_siret, entreprise_nom, entreprise_code_postal,
 participant_code, mois (AAAA-MM), heures (decimal, comma or point), modalite, type_contrat; optional
@@ -16,9 +17,7 @@ Participants columns: code, annee_naissance, sexe (F/M/X), code_postal, qpv (oui
 publics (codes separated by |), date_eligibilite (AAAA-MM-JJ or JJ/MM/AAAA).
 """
 
-import csv
 import datetime
-import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -27,12 +26,14 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from core.imports import FichierRefuse, Probleme, erreurs_bornees, journal_enregistrer, lire_tableau
+from core.models import ImportJournal
 from core.services import record_author
-from core.utils import siret_error, texte_interdit
+from core.utils import chunks, siret_error, texte_interdit
 from marches.models import Entreprise, Marche
 
 from .enums import Modalite, Public, Sexe, TypeContrat
-from .models import Eligibilite, HeuresMensuelles, JournalImport, Participant
+from .models import Eligibilite, HeuresMensuelles, Participant
 from .services import HeuresSaisies, heures_anomalies, validite_par_defaut
 
 COLONNES_HEURES = ["acheteur_siret", "marche_id", "entreprise_siret", "entreprise_nom", "entreprise_code_postal",
@@ -40,16 +41,8 @@ COLONNES_HEURES = ["acheteur_siret", "marche_id", "entreprise_siret", "entrepris
 COLONNES_HEURES_OPTIONNELLES = ["montant_ht"]
 COLONNES_PARTICIPANTS = ["code", "annee_naissance", "sexe", "code_postal", "qpv", "publics", "date_eligibilite"]
 APERCU_LIGNES = 50
-CHUNK = 2000
 MODALITES_SANS_PARTICIPANT = {Modalite.SOUS_TRAITANCE_SIAE, Modalite.CO_TRAITANCE_SIAE}
 COLONNES_CLE = "marche_id, entreprise_siret, participant_code, mois, modalite"  # an hours row's key
-
-
-@dataclass
-class Erreur:
-    ligne: int
-    colonne: str
-    raison: str
 
 
 @dataclass
@@ -57,7 +50,7 @@ class ResultatImport:
     fichier: str
     type: str
     lignes: int = 0
-    erreurs: list[Erreur] = field(default_factory=list)
+    erreurs: list[Probleme] = field(default_factory=list)
     crees: int = 0
     mis_a_jour: int = 0
     entreprises_creees: int = 0
@@ -70,71 +63,14 @@ class ResultatImport:
         return not self.erreurs
 
     def messages_erreurs(self) -> list[str]:
-        return [f"{self.fichier}, ligne {e.ligne}, colonne {e.colonne} : {e.raison}" for e in self.erreurs]
-
-
-class FichierIllisible(Exception):
-    pass
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
-
-
-def lire_tableau(path: str, nom: str | None = None) -> tuple[list[str], list[list[str]]]:
-    """Headers (lower-cased, stripped) and data rows (strings) of a CSV or XLSX file."""
-    nom = nom or os.path.basename(path)
-    if nom.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-            try:
-                if not workbook.worksheets:
-                    raise FichierIllisible("Le classeur XLSX ne contient aucune feuille.")
-                sheet = workbook.worksheets[0]
-                rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            finally:
-                workbook.close()
-        except FichierIllisible:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file, not a bug
-            raise FichierIllisible(f"Classeur XLSX illisible ({exc.__class__.__name__}).") from exc
-    else:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FichierIllisible("Le fichier n'est pas encodé en UTF-8.") from exc
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-        try:
-            rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""),
-                                                                   delimiter=delimiter)]
-        except csv.Error as exc:  # a field over csv's size limit, a stray quote in strict mode...
-            raise FichierIllisible(f"CSV illisible ({exc}).") from exc
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        raise FichierIllisible("Le fichier est vide.")
-    headers = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
-    return headers, rows[1:]
+        return [str(e) for e in self.erreurs]
 
 
 def _index(headers, required, optional, resultat) -> dict | None:
     index = {name: i for i, name in enumerate(headers) if name}
     missing = [c for c in required if c not in index]
     for column in missing:
-        resultat.erreurs.append(Erreur(1, column, "colonne absente de l'en-tête"))
+        resultat.erreurs.append(Probleme(resultat.fichier, 1, column, "colonne absente de l'en-tête"))
     resultat.colonnes = [c for c in required + optional if c in index]
     return None if missing else index
 
@@ -177,21 +113,16 @@ def _chiffres(value: str, n: int) -> bool:
     return len(value) == n and value.isascii() and value.isdigit()
 
 
-def _caracteres_interdits(row, index, line, erreurs) -> None:
+def _caracteres_interdits(row, index, line, erreurs, fichier) -> None:
     for name in index:
         if texte_interdit(_get(row, index, name)):
-            erreurs.append(Erreur(line, name, "caractère interdit (caractère nul ou codage invalide)"))
+            erreurs.append(Probleme(fichier, line, name, "caractère interdit (caractère nul ou codage invalide)"))
 
 
 def _get(row, index, name) -> str:
     i = index.get(name)
     return row[i].strip() if i is not None and i < len(row) and row[i] is not None else ""
 
-
-def _chunks(items, size=CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 MODALITES = {m.lower(): m for m in Modalite.values}
@@ -203,12 +134,13 @@ PUBLICS = {p.lower(): p for p in Public.values}
 
 def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool = False) -> ResultatImport:
     nom = nom or os.path.basename(path)
-    resultat = ResultatImport(fichier=nom, type=JournalImport.Type.HEURES)
+    resultat = ResultatImport(fichier=nom, type=ImportJournal.Format.HEURES)
     try:
-        headers, rows = lire_tableau(path, nom)
-    except FichierIllisible as exc:
-        resultat.erreurs.append(Erreur(0, "—", str(exc)))
+        tableau = lire_tableau(path=path, fichier=nom)
+    except FichierRefuse as exc:
+        resultat.erreurs.append(exc.probleme)
         return resultat
+    headers, rows = tableau.colonnes, tableau.lignes
     index = _index(headers, COLONNES_HEURES, COLONNES_HEURES_OPTIONNELLES, resultat)
     if index is None:
         return resultat
@@ -221,30 +153,32 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         line = offset + 2
         if not any(row):
             continue
+        if erreurs_bornees(erreurs, nom):
+            break
         acheteur_siret = "".join(_get(row, index, "acheteur_siret").split())
         marche_id = _get(row, index, "marche_id")
         entreprise_siret = "".join(_get(row, index, "entreprise_siret").split())
         code_postal = _get(row, index, "entreprise_code_postal")
         code = _get(row, index, "participant_code")
         before = len(erreurs)
-        _caracteres_interdits(row, index, line, erreurs)
+        _caracteres_interdits(row, index, line, erreurs, nom)
         if not _chiffres(acheteur_siret, 14):
-            erreurs.append(Erreur(line, "acheteur_siret", f"SIRET de l'acheteur invalide « {acheteur_siret} »"))
+            erreurs.append(Probleme(nom, line, "acheteur_siret", f"SIRET de l'acheteur invalide « {acheteur_siret} »"))
         if not marche_id:
-            erreurs.append(Erreur(line, "marche_id", "identifiant du marché vide"))
+            erreurs.append(Probleme(nom, line, "marche_id", "identifiant du marché vide"))
         if entreprise_siret not in siret_errors:
             siret_errors[entreprise_siret] = siret_error(entreprise_siret)
         if siret_errors[entreprise_siret]:
-            erreurs.append(Erreur(line, "entreprise_siret", siret_errors[entreprise_siret]))
+            erreurs.append(Probleme(nom, line, "entreprise_siret", siret_errors[entreprise_siret]))
         if code_postal and not _chiffres(code_postal, 5):
-            erreurs.append(Erreur(line, "entreprise_code_postal", f"code postal invalide « {code_postal} »"))
+            erreurs.append(Probleme(nom, line, "entreprise_code_postal", f"code postal invalide « {code_postal} »"))
         if len(_get(row, index, "entreprise_nom")) > 255:
-            erreurs.append(Erreur(line, "entreprise_nom", "raison sociale de plus de 255 caractères"))
+            erreurs.append(Probleme(nom, line, "entreprise_nom", "raison sociale de plus de 255 caractères"))
         try:
             mois = parse_mois(_get(row, index, "mois"))
         except ValueError:
             mois = None
-            erreurs.append(Erreur(line, "mois", f"mois invalide « {_get(row, index, 'mois')} » (attendu AAAA-MM)"))
+            erreurs.append(Probleme(nom, line, "mois", f"mois invalide « {_get(row, index, 'mois')} » (attendu AAAA-MM)"))
         heures_text = _get(row, index, "heures")
         try:
             heures = parse_decimal(heures_text) if heures_text else Decimal("0")
@@ -253,14 +187,14 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
             heures = heures.quantize(Decimal("0.01"))
         except InvalidOperation:
             heures = None
-            erreurs.append(Erreur(line, "heures", f"nombre d'heures invalide « {heures_text} »"))
+            erreurs.append(Probleme(nom, line, "heures", f"nombre d'heures invalide « {heures_text} »"))
         modalite = MODALITES.get(_get(row, index, "modalite").lower())
         if modalite is None:
-            erreurs.append(Erreur(line, "modalite", f"modalité inconnue « {_get(row, index, 'modalite')} »"))
+            erreurs.append(Probleme(nom, line, "modalite", f"modalité inconnue « {_get(row, index, 'modalite')} »"))
         type_text = _get(row, index, "type_contrat")
         type_contrat = TYPES_CONTRAT.get(type_text.lower(), None) if type_text else ""
         if type_contrat is None:
-            erreurs.append(Erreur(line, "type_contrat", f"type de contrat inconnu « {type_text} »"))
+            erreurs.append(Probleme(nom, line, "type_contrat", f"type de contrat inconnu « {type_text} »"))
         montant_text = _get(row, index, "montant_ht")
         montant = None
         if montant_text:
@@ -270,16 +204,16 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
                     raise InvalidOperation
                 montant = montant.quantize(Decimal("0.01"))
                 if modalite not in MODALITES_SANS_PARTICIPANT:
-                    erreurs.append(Erreur(line, "montant_ht",
+                    erreurs.append(Probleme(nom, line, "montant_ht",
                                           "un montant ne s'indique que pour la sous- ou co-traitance à une SIAE"))
             except InvalidOperation:
-                erreurs.append(Erreur(line, "montant_ht", f"montant invalide « {montant_text} »"))
+                erreurs.append(Probleme(nom, line, "montant_ht", f"montant invalide « {montant_text} »"))
         if not code and modalite not in MODALITES_SANS_PARTICIPANT:
-            erreurs.append(Erreur(line, "participant_code", "code du participant vide"))
+            erreurs.append(Probleme(nom, line, "participant_code", "code du participant vide"))
         if len(erreurs) == before:
             cle = (acheteur_siret, marche_id, entreprise_siret, code, mois, modalite)
             if cle in premieres:  # two values for one key: which one is right is the sender's call, not ours
-                erreurs.append(Erreur(line, COLONNES_CLE, (
+                erreurs.append(Probleme(nom, line, COLONNES_CLE, (
                     f"ligne en double : même marché, entreprise, participant, mois et modalité que la ligne "
                     f"{premieres[cle]} ({marche_id}, {entreprise_siret}, {code or 'sans participant'}, "
                     f"{mois:%m/%Y}, {Modalite(modalite).label}) ; gardez une seule des lignes {premieres[cle]} "
@@ -292,15 +226,15 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
     # Lookups, pre-loaded into dicts.
     marches = {}
     keys = {(r[1], r[2]) for r in parsed}
-    for chunk in _chunks({k[1] for k in keys}):
+    for chunk in chunks({k[1] for k in keys}):
         for pk, siret, identifiant in Marche.objects.filter(identifiant__in=chunk).values_list(
                 "pk", "acheteur__siret", "identifiant"):
             marches.setdefault((siret, identifiant), []).append(pk)
     participants = {}
-    for chunk in _chunks({r[6] for r in parsed if r[6]}):
+    for chunk in chunks({r[6] for r in parsed if r[6]}):
         participants.update(Participant.objects.filter(code__in=chunk).values_list("code", "pk"))
     entreprises = {}
-    for chunk in _chunks({r[3] for r in parsed}):
+    for chunk in chunks({r[3] for r in parsed}):
         for e in Entreprise.objects.filter(siret__in=chunk):
             entreprises[e.siret] = e
     nouvelles = {}
@@ -309,15 +243,15 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         before = len(erreurs)
         pks = marches.get((ach, mid), [])
         if not pks:
-            erreurs.append(Erreur(line, "marche_id", f"marché « {mid} » inconnu pour l'acheteur {ach}"))
+            erreurs.append(Probleme(nom, line, "marche_id", f"marché « {mid} » inconnu pour l'acheteur {ach}"))
         elif len(pks) > 1:
-            erreurs.append(Erreur(line, "marche_id",
+            erreurs.append(Probleme(nom, line, "marche_id",
                                   f"identifiant « {mid} » ambigu : {len(pks)} marchés de l'acheteur {ach} le portent"))
         if code and code not in participants:
-            erreurs.append(Erreur(line, "participant_code", f"participant « {code} » inconnu"))
+            erreurs.append(Probleme(nom, line, "participant_code", f"participant « {code} » inconnu"))
         if esiret not in entreprises and esiret not in nouvelles:
             if not enom:
-                erreurs.append(Erreur(line, "entreprise_nom", "entreprise inconnue : sa raison sociale est requise"))
+                erreurs.append(Probleme(nom, line, "entreprise_nom", "entreprise inconnue : sa raison sociale est requise"))
             else:
                 nouvelles[esiret] = (enom, ecp)
         if len(erreurs) == before:
@@ -334,8 +268,10 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         autres = anomalie.refs[1:]
         if autres:
             anomalie.message += f" (lignes {', '.join(str(ref) for ref in anomalie.refs)} du fichier)"
-        erreurs.append(Erreur(anomalie.refs[0], anomalie.colonne, anomalie.message))
-    erreurs.sort(key=lambda e: (e.ligne, e.colonne))
+        erreurs.append(Probleme(nom, anomalie.refs[0], anomalie.colonne, anomalie.message))
+    erreurs.sort(key=lambda e: (e.ligne is None, e.ligne or 0, e.colonne))
+    if erreurs and erreurs[-1].ligne is not None:
+        erreurs_bornees(erreurs, nom)
     for r in parsed[:APERCU_LIGNES]:
         resultat.apercu.append({"ligne": r[0], "acheteur_siret": r[1], "marche_id": r[2], "entreprise_siret": r[3],
                                 "participant_code": r[6], "mois": r[7].strftime("%m/%Y"), "heures": r[8],
@@ -370,7 +306,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
                              type_contrat=v[0], heures=v[1], montant_ht=v[2], created_at=now, updated_at=now)
             for k, v in avec.items()
         ]
-        for batch in _chunks(objects, 5000):
+        for batch in chunks(objects, 5000):
             HeuresMensuelles.objects.bulk_create(
                 batch, update_conflicts=True, unique_fields=["marche", "participant", "entreprise", "mois", "modalite"],
                 update_fields=["type_contrat", "heures", "montant_ht", "updated_at"])
@@ -392,11 +328,9 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
 
 
 def _journal(resultat: ResultatImport, user):
-    JournalImport.objects.create(
-        type=resultat.type, fichier=resultat.fichier[:255], user=user if user and user.is_authenticated else None,
-        nb_lignes=resultat.lignes, nb_crees=resultat.crees, nb_mis_a_jour=resultat.mis_a_jour,
-        details={"entreprises_creees": resultat.entreprises_creees},
-    )
+    journal_enregistrer(format=resultat.type, fichier=resultat.fichier, user=user, nb_lus=resultat.lignes,
+                        nb_crees=resultat.crees, nb_modifies=resultat.mis_a_jour,
+                        rapport={"entreprises_creees": resultat.entreprises_creees})
 
 
 # Participants ------------------------------------------------------------------------------------
@@ -407,12 +341,13 @@ NON = {"non", "n", "0", "false", "faux", ""}
 
 def import_participants(path: str, *, user=None, nom: str | None = None, dry_run: bool = False) -> ResultatImport:
     nom = nom or os.path.basename(path)
-    resultat = ResultatImport(fichier=nom, type=JournalImport.Type.PARTICIPANTS)
+    resultat = ResultatImport(fichier=nom, type=ImportJournal.Format.PARTICIPANTS)
     try:
-        headers, rows = lire_tableau(path, nom)
-    except FichierIllisible as exc:
-        resultat.erreurs.append(Erreur(0, "—", str(exc)))
+        tableau = lire_tableau(path=path, fichier=nom)
+    except FichierRefuse as exc:
+        resultat.erreurs.append(exc.probleme)
         return resultat
+    headers, rows = tableau.colonnes, tableau.lignes
     index = _index(headers, COLONNES_PARTICIPANTS, [], resultat)
     if index is None:
         return resultat
@@ -424,34 +359,36 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
         line = offset + 2
         if not any(row):
             continue
+        if erreurs_bornees(erreurs, nom):
+            break
         before = len(erreurs)
-        _caracteres_interdits(row, index, line, erreurs)
+        _caracteres_interdits(row, index, line, erreurs, nom)
         code = _get(row, index, "code")
         if not code or len(code) > 30:
-            erreurs.append(Erreur(line, "code", "code vide ou de plus de 30 caractères"))
+            erreurs.append(Probleme(nom, line, "code", "code vide ou de plus de 30 caractères"))
         elif code in parsed:
-            erreurs.append(Erreur(line, "code", f"code « {code} » déjà présent ligne {parsed[code]['ligne']}"))
+            erreurs.append(Probleme(nom, line, "code", f"code « {code} » déjà présent ligne {parsed[code]['ligne']}"))
         annee_text = _get(row, index, "annee_naissance")
         annee = None
         if annee_text:
             if annee_text.isascii() and annee_text.isdigit() and 1900 <= int(annee_text) <= this_year:
                 annee = int(annee_text)
             else:
-                erreurs.append(Erreur(line, "annee_naissance", f"année invalide « {annee_text} »"))
+                erreurs.append(Probleme(nom, line, "annee_naissance", f"année invalide « {annee_text} »"))
         sexe = _get(row, index, "sexe").upper() or Sexe.X
         if sexe not in Sexe.values:
-            erreurs.append(Erreur(line, "sexe", f"sexe invalide « {sexe} » (F, M ou X)"))
+            erreurs.append(Probleme(nom, line, "sexe", f"sexe invalide « {sexe} » (F, M ou X)"))
         cp = _get(row, index, "code_postal")
         if cp and not _chiffres(cp, 5):
-            erreurs.append(Erreur(line, "code_postal", f"code postal invalide « {cp} »"))
+            erreurs.append(Probleme(nom, line, "code_postal", f"code postal invalide « {cp} »"))
         qpv_text = _get(row, index, "qpv").lower()
         if qpv_text not in OUI | NON:
-            erreurs.append(Erreur(line, "qpv", f"valeur invalide « {qpv_text} » (oui ou non)"))
+            erreurs.append(Probleme(nom, line, "qpv", f"valeur invalide « {qpv_text} » (oui ou non)"))
         publics = []
         for item in filter(None, (p.strip() for p in _get(row, index, "publics").split("|"))):
             public = PUBLICS.get(item.lower())
             if public is None:
-                erreurs.append(Erreur(line, "publics", f"public inconnu « {item} »"))
+                erreurs.append(Probleme(nom, line, "publics", f"public inconnu « {item} »"))
             elif public not in publics:
                 publics.append(public)
         date_text = _get(row, index, "date_eligibilite")
@@ -462,10 +399,10 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
                 if not 1900 <= date_elig.year <= this_year + 1:
                     raise ValueError
             except ValueError:
-                erreurs.append(Erreur(line, "date_eligibilite",
+                erreurs.append(Probleme(nom, line, "date_eligibilite",
                                       f"date invalide « {date_text} » (AAAA-MM-JJ ou JJ/MM/AAAA)"))
         elif publics:
-            erreurs.append(Erreur(line, "date_eligibilite", "date requise quand des publics sont indiqués"))
+            erreurs.append(Probleme(nom, line, "date_eligibilite", "date requise quand des publics sont indiqués"))
         if len(erreurs) == before:
             parsed[code] = {"ligne": line, "code": code, "annee_naissance": annee, "sexe": sexe, "code_postal": cp,
                             "qpv": qpv_text in OUI, "publics": publics, "date_eligibilite": date_elig}
@@ -474,7 +411,7 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
         return resultat
     with transaction.atomic():
         existing = set()
-        for chunk in _chunks(parsed):
+        for chunk in chunks(parsed):
             existing.update(Participant.objects.filter(code__in=chunk).values_list("code", flat=True))
         now = timezone.now()
         Participant.objects.bulk_create(
@@ -483,7 +420,7 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
             update_conflicts=True, unique_fields=["code"],
             update_fields=["annee_naissance", "sexe", "code_postal", "qpv"], batch_size=2000)
         ids = {}
-        for chunk in _chunks(parsed):
+        for chunk in chunks(parsed):
             ids.update(Participant.objects.filter(code__in=chunk).values_list("code", "pk"))
         validateur = user if user is not None and user.is_authenticated else None
         eligibilites = [

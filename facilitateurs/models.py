@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.imports import JournauxDe
+
 from .enums import CategorieSortie, Modalite, Public, Sexe, StatutConvention, TypeContrat
 
 
@@ -219,28 +221,9 @@ class LectureIdentite(models.Model):
         return f"{self.participant} lu par {self.user} le {self.created_at:%d/%m/%Y}"
 
 
-class JournalImport(models.Model):
-    """One import (command or upload) or purge: who, when, which file, how many rows. Bulk writes of large
-    imports bypass simple-history; this journal is their record."""
+class JournalImport:
+    """Not a model: the participants' and hours' imports and the purges are journaled in core.ImportJournal
+    (core.imports). This name stays for facilitateurs/views.py until the views read core.imports.journaux()
+    (they are being split)."""
 
-    class Type(models.TextChoices):
-        PARTICIPANTS = "participants", "Participants"
-        HEURES = "heures", "Heures mensuelles"
-        PURGE = "purge", "Purge des identités"
-
-    type = models.CharField("type", max_length=20, choices=Type.choices)
-    fichier = models.CharField("fichier", max_length=255, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.SET_NULL, null=True,
-                             blank=True, related_name="+")
-    nb_lignes = models.PositiveIntegerField("lignes", default=0)
-    nb_crees = models.PositiveIntegerField("créés", default=0)
-    nb_mis_a_jour = models.PositiveIntegerField("mis à jour", default=0)
-    details = models.JSONField("détails", default=dict, blank=True)
-    created_at = models.DateTimeField("le", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "journal d'import"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.get_type_display()} {self.fichier} ({self.nb_lignes} lignes)"
+    objects = JournauxDe("participants", "heures", "purge")

@@ -1,6 +1,6 @@
 """Writes on conventions, participants, placements, hours, outcomes and next actions.
 Each write is atomic and recorded by django-simple-history with its author (`record_author`);
-large imports (facilitateurs.imports) bulk-write and record themselves in JournalImport."""
+large imports (facilitateurs.imports) bulk-write and record themselves in core.ImportJournal."""
 
 import datetime
 import os
@@ -16,7 +16,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.concurrence import version_verifier
+from core.imports import journal_enregistrer
+from core.models import ImportJournal
 from core.services import record_author
+from core.utils import chunks as _chunks
 
 from .models import (
     ActionSuivi,
@@ -24,7 +27,6 @@ from .models import (
     Eligibilite,
     HeuresMensuelles,
     IdentiteParticipant,
-    JournalImport,
     LectureIdentite,
     MiseEnEmploi,
     Participant,
@@ -194,12 +196,6 @@ def mise_en_emploi_mois_hors(*, mise: MiseEnEmploi) -> list[datetime.date]:
         participant_id=mise.participant_id, marche_id=mise.marche_id, entreprise_id=mise.entreprise_id,
         modalite=mise.modalite, heures__gt=0).values_list("mois", flat=True).distinct().order_by("mois")
     return [m for m in mois if not mois_dans_emploi(m, [*autres, mise])]
-
-
-def _chunks(items, size=2000):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def heures_anomalies(lignes: list[HeuresSaisies]) -> list[AnomalieHeures]:
@@ -407,8 +403,8 @@ def identites_purger(*, user=None, today: datetime.date | None = None, dry_run: 
     # The free-text reasoned opinion of an eligibility may name the person: cleared too.
     Eligibilite.objects.filter(participant_id__in=ids).exclude(commentaire="").update(commentaire="")
     Eligibilite.history.model.objects.filter(participant_id__in=ids).exclude(commentaire="").update(commentaire="")
-    JournalImport.objects.create(type=JournalImport.Type.PURGE, user=user if user and user.is_authenticated else None,
-                                 nb_lignes=len(ids), nb_mis_a_jour=len(ids), details={"codes": codes[:1000]})
+    journal_enregistrer(format=ImportJournal.Format.PURGE, fichier="", user=user, nb_lus=len(ids),
+                        nb_modifies=len(ids), rapport={"codes": codes[:1000]})
     return codes
 
 

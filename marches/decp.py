@@ -24,7 +24,9 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
 
-from core.utils import texte_interdit
+from core.imports import ANOMALIE, Probleme
+from core.imports import lisible as _lisible
+from core.utils import chunks, texte_interdit
 
 from . import decp_regles as regles
 from .enums import (
@@ -65,30 +67,6 @@ QUIET_KEYS: set = set()  # keys outside the schema that we would ignore silently
 
 class DecpError(Exception):
     pass
-
-
-@dataclass
-class Probleme:
-    fichier: str
-    index: int | None
-    identifiant: str
-    champ: str
-    message: str
-
-    def __post_init__(self):
-        # Messages quote the file's values: no NUL byte nor lone surrogate may reach the report or the journal.
-        self.identifiant, self.champ, self.message = _lisible(self.identifiant), _lisible(self.champ), \
-            _lisible(self.message)
-
-    def as_dict(self):
-        return {"fichier": self.fichier, "index": self.index, "id": self.identifiant, "champ": self.champ,
-                "message": self.message}
-
-    def __str__(self):
-        where = f"contrat n° {self.index + 1}" if self.index is not None else "fichier"
-        ident = f" (id « {self.identifiant} »)" if self.identifiant else ""
-        champ = f", champ « {self.champ} »" if self.champ else ""
-        return f"{self.fichier} : {where}{ident}{champ} : {self.message}"
 
 
 @dataclass
@@ -136,14 +114,6 @@ class ParseResult:
 
 # --- Normalisation helpers ---------------------------------------------------------------------------
 
-def _lisible(text) -> str:
-    """A text safe to store and show: NUL bytes and lone surrogates written as escapes."""
-    text = str(text)
-    if text.isascii() and "\x00" not in text:
-        return text
-    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def _key(text) -> str:
     """'Appel d’offres  OUVERT' -> 'appeldoffresouvert' (accents, case, punctuation and spaces ignored)."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
@@ -175,10 +145,12 @@ class _Ctx:
         self.result, self.index, self.identifiant, self.strings_ok = result, index, identifiant, strings_ok
 
     def anomalie(self, champ, message):
-        self.result.anomalies.append(Probleme(self.result.fichier, self.index, self.identifiant, champ, message))
+        self.result.anomalies.append(Probleme(self.result.fichier, None, champ, message, ANOMALIE, self.index,
+                                              self.identifiant))
 
     def erreur(self, champ, message):
-        self.result.erreurs.append(Probleme(self.result.fichier, self.index, self.identifiant, champ, message))
+        self.result.erreurs.append(Probleme(self.result.fichier, None, champ, message, index=self.index,
+                                            identifiant=self.identifiant))
 
 
 def _empty(value) -> bool:
@@ -719,7 +691,7 @@ def parse_bytes(data: bytes, fichier: str) -> ParseResult:
     try:
         document, is_xml = load_document(data, fichier)
     except DecpError as exc:
-        result.erreurs.append(Probleme(fichier, None, "", "", str(exc).split(" : ", 1)[-1]))
+        result.erreurs.append(Probleme(fichier, None, "", str(exc).split(" : ", 1)[-1]))
         return result
     file_ctx = _Ctx(result)
     marches, concessions = [], []
@@ -869,11 +841,11 @@ def existants_trouver(records, organisations: dict) -> dict:
     par_cle, par_decp_id = {}, {}
     for org_id in set(organisations.values()):
         idents = list({r.identifiant for r in records if organisations[r.acheteur_siret] == org_id})
-        for chunk in _chunks(idents):
+        for chunk in chunks(idents):
             for pk, ident, disc, emp in Marche.objects.filter(acheteur_id=org_id, identifiant__in=chunk) \
                     .values_list("pk", "identifiant", "discriminant", "decp_empreinte"):
                 par_cle[(org_id, ident, disc)] = (pk, emp)
-        for chunk in _chunks([i for i in idents if 1 <= len(i) <= DECP_ID_MAX]):
+        for chunk in chunks([i for i in idents if 1 <= len(i) <= DECP_ID_MAX]):
             for pk, decp_id, emp in Marche.objects.filter(acheteur_id=org_id, decp_id__in=chunk) \
                     .values_list("pk", "decp_id", "decp_empreinte"):
                 par_decp_id[(org_id, decp_id)] = (pk, emp)
@@ -903,7 +875,7 @@ def empreintes_publiees(pks) -> dict:
 
     today = datetime.date.today()
     result = {}
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         for marche in export_queryset(queryset=Marche.objects.filter(pk__in=chunk)):
             concession = marche.categorie == Categorie.CONCESSION
             record, _ = (_concession_decp if concession else _marche_decp)(marche, today)
@@ -911,11 +883,6 @@ def empreintes_publiees(pks) -> dict:
                 result[marche.pk] = empreinte(record)
     return result
 
-
-def _chunks(values, size=2000):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def _operateurs(marche, key):

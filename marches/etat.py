@@ -37,6 +37,7 @@ from clauses.services import RESERVATIONS, clause_calculer
 from core.models import Organisation
 from core.services import record_author
 from core.templatetags.formats import format_euros
+from core.utils import chunks as _chunks
 
 from .compliance import conformite_evaluer
 from .enums import StatutConformite
@@ -171,12 +172,6 @@ def alerte_lots(montant_marche, somme_lots) -> str | None:
 
 def seuils_charger() -> list[dict]:
     return list(SeuilEuropeen.objects.values("type_seuil", "date_debut", "date_fin", "montant_ht"))
-
-
-def _chunks(values, size=2000):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def _relations_charger(marches) -> None:

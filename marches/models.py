@@ -1,6 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.imports import JournauxDe
 from core.models import VisibleParAcheteurQuerySet
 from core.utils import departement_from_code_postal, siret_ok
 
@@ -287,30 +288,8 @@ class SeuilEuropeen(models.Model):
         return f"{self.get_type_seuil_display()} {self.date_debut:%Y}–{self.date_fin:%Y} : {self.montant_ht} €"
 
 
-class ImportJournal(models.Model):
-    """One import of a file (DECP or register): who, when, which file, the counts and the report.
-    Bulk imports do not write per-row history; this journal is their audit trail."""
+class ImportJournal:
+    """Not a model: the DECP and register imports are journaled in core.ImportJournal (core.imports). This name
+    stays for marches/views.py until the views read core.imports.journaux() (they are being split)."""
 
-    class Format(models.TextChoices):
-        DECP = "decp", "DECP"
-        REGISTRE = "registre", "Registre (tableur)"
-
-    format = models.CharField("format", max_length=10, choices=Format.choices)
-    fichier = models.CharField("fichier", max_length=255)
-    user = models.ForeignKey("core.User", verbose_name="par", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
-    created_at = models.DateTimeField("le", auto_now_add=True)
-    reussi = models.BooleanField("réussi", default=True)
-    nb_lus = models.PositiveIntegerField("contrats lus", default=0)
-    nb_crees = models.PositiveIntegerField("créés", default=0)
-    nb_modifies = models.PositiveIntegerField("modifiés", default=0)
-    nb_inchanges = models.PositiveIntegerField("inchangés", default=0)
-    nb_anomalies = models.PositiveIntegerField("anomalies", default=0)
-    rapport = models.JSONField("rapport", default=dict, blank=True)
-
-    class Meta:
-        verbose_name = "import de marchés"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.get_format_display()} {self.fichier} ({self.created_at:%d/%m/%Y %H:%M})"
+    objects = JournauxDe("decp", "registre")

@@ -7,13 +7,13 @@ the DECP import uses too (marches.decp_regles). A contract without an id, or sha
 known by its published DECP id (column `id_decp`, assigned once and never changed)."""
 
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from clauses import register as clauses_register
+from core.imports import ANOMALIE, FichierRefuse, Probleme, erreurs_bornees, lire_tableau
 from core.tabular import unescape_cell
 from core.utils import texte_interdit
 
@@ -88,10 +88,6 @@ REQUIRED = ["acheteur_siret", "id", "objet"]
 DECP_ID_MAX = 16
 
 
-class RegistreError(Exception):
-    pass
-
-
 @dataclass
 class Ligne:
     numero: int  # spreadsheet row number (the header is row 1)
@@ -108,42 +104,25 @@ class Ligne:
 class Lecture:
     fichier: str
     lignes: list = field(default_factory=list)
-    erreurs: list = field(default_factory=list)  # (fichier, row, column, reason)
-    # Kept and reported, with the keys of a DECP import's anomalies too (the import page lists both alike).
-    anomalies: list = field(default_factory=list)
+    erreurs: list = field(default_factory=list)  # core.imports.Probleme: the file is refused
+    anomalies: list = field(default_factory=list)  # core.imports.Probleme (nature ANOMALIE): kept and reported
 
     def erreur(self, numero, colonne, raison):
-        self.erreurs.append({"fichier": self.fichier, "ligne": numero, "colonne": colonne, "raison": raison})
+        self.erreurs.append(Probleme(self.fichier, numero, colonne, raison))
 
     def anomalie(self, numero, colonne, raison, identifiant=""):
-        self.anomalies.append({"fichier": self.fichier, "ligne": numero, "colonne": colonne, "raison": raison,
-                               "index": numero - 2, "id": identifiant, "champ": colonne,
-                               "message": f"ligne {numero} : {raison}"})
+        self.anomalies.append(Probleme(self.fichier, numero, colonne, raison, ANOMALIE, identifiant=identifiant))
 
     @property
     def texte_erreurs(self):
-        return [f"{e['fichier']} : ligne {e['ligne']}" + (f", colonne « {e['colonne']} »" if e["colonne"] else "")
-                + f" : {e['raison']}" for e in self.erreurs]
+        return [str(e) for e in self.erreurs]
 
 
 def read_table(data: bytes, fichier: str) -> list[dict]:
-    """CSV (';' or ',', UTF-8 with or without BOM) or XLSX -> rows as dicts with lower-case headers."""
-    import pandas as pd
-
-    try:
-        if data[:2] == b"PK":
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
-        else:
-            text = data.decode("utf-8-sig")
-            first = text.split("\n", 1)[0]
-            sep = ";" if first.count(";") >= first.count(",") else ","
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except UnicodeDecodeError as exc:
-        raise RegistreError("le fichier n'est pas encodé en UTF-8") from exc
-    except Exception as exc:  # pandas raises many kinds of errors on garbage
-        raise RegistreError(f"fichier illisible ({exc.__class__.__name__})") from exc
-    frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
-    return frame.to_dict(orient="records")
+    """CSV or XLSX (core.imports.lire_tableau: bounded, encoding and separator detected) -> rows as dicts with
+    lower-case headers. Raises core.imports.FichierRefuse."""
+    tableau = lire_tableau(data=data, fichier=fichier)
+    return [dict(zip(tableau.colonnes, row, strict=True)) for row in tableau.lignes], tableau.colonnes
 
 
 def _labels_index(labels):
@@ -180,14 +159,14 @@ def parse(data: bytes, fichier: str) -> Lecture:
 
     lecture = Lecture(fichier=fichier)
     try:
-        rows = read_table(data, fichier)
-    except RegistreError as exc:
-        lecture.erreur(None, "", str(exc))
+        rows, colonnes = read_table(data, fichier)
+    except FichierRefuse as exc:
+        lecture.erreurs.append(exc.probleme)
         return lecture
     if not rows:
         lecture.erreur(None, "", "aucune ligne de données")
         return lecture
-    missing = [c for c in REQUIRED if c not in rows[0]]
+    missing = [c for c in REQUIRED if c not in colonnes]
     if missing:
         lecture.erreur(1, ", ".join(missing), "colonne obligatoire absente")
         return lecture
@@ -198,6 +177,8 @@ def parse(data: bytes, fichier: str) -> Lecture:
         row = {k: unescape_cell(str(v).strip()) if v is not None else "" for k, v in raw.items()}
         if not any(row.values()):
             continue
+        if erreurs_bornees(lecture.erreurs, fichier):
+            break
         errors_before = len(lecture.erreurs)
         err = lambda col, reason, n=numero: lecture.erreur(n, col, reason)  # noqa: E731
         for col, value in row.items():

@@ -15,10 +15,13 @@ from django.db import transaction
 from clauses import register as clauses_register
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche
-from clauses.selectors import famille_pour_cpv, familles_prefixes
+from clauses.selectors import famille_id_matcher
 from clauses.services import clause_calculer
 from core.concurrence import version_verifier
+from core.imports import Probleme, journal_enregistrer
+from core.models import ImportJournal
 from core.services import record_author
+from core.utils import chunks
 
 from .enums import TypeIdentifiant
 from .etat import (
@@ -323,23 +326,6 @@ def seuil_save(*, seuil: SeuilEuropeen, user=None, reason: str = "") -> SeuilEur
 
 # --- DECP import -------------------------------------------------------------------------------------
 
-def _famille_matcher():
-    """CPV -> purchase family id, families loaded once (clauses.selectors: one longest-prefix rule)."""
-    prefixes = familles_prefixes()
-
-    def match(code_cpv: str):
-        famille = famille_pour_cpv(code_cpv, prefixes=prefixes)
-        return famille.pk if famille is not None else None
-
-    return match
-
-
-def _chunks(values, size=2000):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def _report(result, **counts) -> dict:
     anomalies = [a.as_dict() for a in result.anomalies[:50_000]]
     return {
@@ -361,17 +347,14 @@ def decp_importer(*, data: bytes, fichier: str, user=None) -> dict:
         return _report(result)
     with transaction.atomic(), import_verrou(data=data) as libre:
         if not libre:  # the same file is being imported right now: nothing written, a clear message
-            result.erreurs.append(decp.Probleme(fichier, None, "", "", MESSAGE_IMPORT_EN_COURS))
+            result.erreurs.append(decp.Probleme(fichier, None, "", MESSAGE_IMPORT_EN_COURS))
             return _report(result)
         counts = _decp_ecrire(result, user=user, raison=f"Import DECP {fichier}"[:100])
         report = _report(result, **counts)
-        from .models import ImportJournal
-
-        ImportJournal.objects.create(
-            format=ImportJournal.Format.DECP, fichier=fichier[:255], user=user if getattr(user, "is_authenticated",
-                                                                                          False) else None,
-            nb_lus=result.nb_lus, nb_crees=counts["nb_crees"], nb_modifies=counts["nb_modifies"],
-            nb_inchanges=counts["nb_inchanges"], nb_anomalies=len(result.anomalies),
+        journal_enregistrer(
+            format=ImportJournal.Format.DECP, fichier=fichier, user=user, nb_lus=result.nb_lus,
+            nb_crees=counts["nb_crees"], nb_modifies=counts["nb_modifies"], nb_inchanges=counts["nb_inchanges"],
+            nb_anomalies=len(result.anomalies),
             rapport={k: v for k, v in report.items() if k != "anomalies"} | {"anomalies": report["anomalies"][:500]},
         )
     return report
@@ -424,7 +407,7 @@ def _historiser(model, pks, *, type_: str, user, raison: str) -> None:
     colonnes = ", ".join(quote(f.column) for f in historique.tracked_fields)
     now = timezone.now()
     with connection.cursor() as cursor:
-        for chunk in _chunks(pks):
+        for chunk in chunks(pks):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {quote(historique._meta.db_table)} ({colonnes}, history_date, history_change_reason, "  # noqa: S608
@@ -458,7 +441,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
             titulaires.setdefault(t.id, t)
     entreprises = {}
     noms_entreprises = {}
-    for chunk in _chunks(titulaires, 5000):
+    for chunk in chunks(titulaires, 5000):
         for siret, pk, nom in Entreprise.objects.filter(siret__in=chunk).values_list("siret", "id", "nom"):
             entreprises[siret], noms_entreprises[siret] = pk, nom
     now = timezone.now()
@@ -477,7 +460,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
 
     existants = existants_trouver(records, organisations)
 
-    famille_pour = _famille_matcher()
+    famille_pour = famille_id_matcher()
     seuils = seuils_charger()
     creer, inchanges = [], 0
     a_charger = {}
@@ -490,7 +473,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
         else:
             a_charger[existing[0]] = r
     objets_existants = {}
-    for chunk in _chunks(a_charger):
+    for chunk in chunks(a_charger):
         objets_existants.update(Marche.objects.in_bulk(chunk))
 
     def remplir(marche, r):
@@ -536,7 +519,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
         fields = sorted(champs_fichier | set(DECLAREES.values()) | set(CHAMPS_DERIVES) | {
             "montant_initial_ht", "duree_initiale_mois", "famille", "decp_empreinte", "updated_at"})
         Marche.objects.bulk_update([m for m, _ in modifies], fields, batch_size=500)
-        for chunk in _chunks([m.pk for m, _ in modifies]):
+        for chunk in chunks([m.pk for m, _ in modifies]):
             Attribution.objects.filter(marche_id__in=chunk).delete()
             Modification.objects.filter(marche_id__in=chunk).delete()
     attributions, modifications = [], []
@@ -571,21 +554,20 @@ def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
     from . import register
     from .decp import _key
     from .decp_services import MESSAGE_IMPORT_EN_COURS, import_verrou
-    from .models import ImportJournal
 
     lecture = register.parse(data, fichier)
     familles = register.valider_references(lecture) if not lecture.erreurs else {}
-    report = {"fichier": fichier, "refuse": bool(lecture.erreurs), "erreurs": lecture.erreurs,
+    report = {"fichier": fichier, "refuse": bool(lecture.erreurs), "erreurs": [e.as_dict() for e in lecture.erreurs],
               "texte_erreurs": lecture.texte_erreurs, "nb_lus": len(lecture.lignes), "nb_crees": 0,
               "nb_modifies": 0, "nb_inchanges": 0, "nb_anomalies": len(lecture.anomalies),
-              "anomalies": lecture.anomalies, "nb_doublons": 0}
+              "anomalies": [a.as_dict() for a in lecture.anomalies], "nb_doublons": 0}
     if lecture.erreurs:
         return report
-    famille_pour = _famille_matcher()
+    famille_pour = famille_id_matcher()
     with transaction.atomic(), import_verrou(data=data) as libre:
         if not libre:  # the same file is being imported right now: nothing written, a clear message
-            return report | {"refuse": True, "texte_erreurs": [f"{fichier} : {MESSAGE_IMPORT_EN_COURS}"], "erreurs": [
-                {"fichier": fichier, "ligne": None, "colonne": "", "raison": MESSAGE_IMPORT_EN_COURS}]}
+            occupe = Probleme(fichier, None, "", MESSAGE_IMPORT_EN_COURS)
+            return report | {"refuse": True, "texte_erreurs": [str(occupe)], "erreurs": [occupe.as_dict()]}
         for ligne in lecture.lignes:
             organisation, _ = organisation_get_or_create_from_siret(siret=ligne.acheteur_siret, user=user)
             marche = register.marche_trouver(ligne)
@@ -612,9 +594,8 @@ def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
                                              user=user)
             key = "nb_crees" if creation else ("nb_modifies" if changed else "nb_inchanges")
             report[key] += 1
-        ImportJournal.objects.create(
-            format=ImportJournal.Format.REGISTRE, fichier=fichier[:255],
-            user=user if getattr(user, "is_authenticated", False) else None, nb_lus=report["nb_lus"],
+        journal_enregistrer(
+            format=ImportJournal.Format.REGISTRE, fichier=fichier, user=user, nb_lus=report["nb_lus"],
             nb_crees=report["nb_crees"], nb_modifies=report["nb_modifies"], nb_inchanges=report["nb_inchanges"],
             nb_anomalies=report["nb_anomalies"],
         )

@@ -8,15 +8,13 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from core.jobs import job_enqueue
+from core.imports import MODE_TACHE, import_confirmer
 from core.mixins import role_required
 
 from .. import imports, selectors, services
 from ..forms import ImportForm
 from ..jobs import JOB_IMPORT
 from .base import FACILITATION
-
-IMPORT_SYNC_MAX_BYTES = 1_000_000  # about 15,000 hour rows: beyond, the confirmed import runs as a background job
 
 
 def _pending(request, token):
@@ -25,6 +23,12 @@ def _pending(request, token):
     if item is None or not default_storage.exists(item["path"]):
         raise Http404("Import introuvable ou expiré.")
     return item
+
+
+def _pending_retirer(request, token):
+    pending = request.session.get("imports_en_attente", {})
+    pending.pop(token, None)
+    request.session["imports_en_attente"] = pending
 
 
 @role_required(*FACILITATION)
@@ -47,21 +51,18 @@ def import_preview(request, token):
     item = _pending(request, token)
     importer = imports.import_heures if item["type"] == "heures" else imports.import_participants
     path = default_storage.path(item["path"])
-    if request.method == "POST" and default_storage.size(item["path"]) > IMPORT_SYNC_MAX_BYTES:
-        # A large file is imported by a worker; its state shows on the jobs page.
-        job_enqueue(type=JOB_IMPORT, parametres=item, user=request.user, organisation=request.user.organisation)
-        pending = request.session.get("imports_en_attente", {})
-        pending.pop(token, None)
-        request.session["imports_en_attente"] = pending
-        messages.info(request, f"{item['nom']} : l'import est lancé en tâche de fond ; suivez son état ici.")
-        return redirect("core:taches")
     if request.method == "POST":
-        resultat = importer(path, user=request.user, nom=item["nom"])
+        mode, resultat = import_confirmer(
+            taille=default_storage.size(item["path"]), executer=lambda: importer(path, user=request.user,
+                                                                                  nom=item["nom"]),
+            job_type=JOB_IMPORT, parametres=item, user=request.user, organisation=request.user.organisation)
+        if mode == MODE_TACHE:  # a large file is imported by a worker; its state shows on the jobs page
+            _pending_retirer(request, token)
+            messages.info(request, f"{item['nom']} : l'import est lancé en tâche de fond ; suivez son état ici.")
+            return redirect("core:taches")
         if resultat.ok:
             services.import_fichier_supprimer(item["path"])
-            pending = request.session.get("imports_en_attente", {})
-            pending.pop(token, None)
-            request.session["imports_en_attente"] = pending
+            _pending_retirer(request, token)
             messages.success(request, f"{item['nom']} : {resultat.lignes} lignes importées ({resultat.crees} créées, "
                                       f"{resultat.mis_a_jour} mises à jour).")
             return redirect("facilitateurs:home")

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from facilitateurs.models import Eligibilite, HeuresMensuelles, JournalImport, Participant
+from core.models import ImportJournal
+from facilitateurs.models import Eligibilite, HeuresMensuelles, Participant
 from marches.models import Entreprise
 from tests.core.factories import OrganisationFactory, make_siret
 from tests.facilitateurs.factories import ParticipantFactory
@@ -48,8 +49,8 @@ def test_import_heures_idempotent_and_replaces_values(ctx, tmp_path):
     path = write(tmp_path, "h2.csv", [HEADER, *rows(ctx, ("A1", "2026-01", "40"))])
     call_command("import_heures", path)
     assert HeuresMensuelles.objects.get(participant=ctx["p1"]).heures == Decimal("40")
-    journal = JournalImport.objects.filter(type="heures").order_by("created_at")
-    assert [(j.nb_crees, j.nb_mis_a_jour) for j in journal] == [(2, 0), (0, 2), (0, 1)]
+    journal = ImportJournal.objects.filter(format="heures").order_by("created_at")
+    assert [(j.nb_crees, j.nb_modifies) for j in journal] == [(2, 0), (0, 2), (0, 1)]
 
 
 def test_import_heures_refuses_everything_and_names_every_bad_row(ctx, tmp_path, capsys):
@@ -61,12 +62,12 @@ def test_import_heures_refuses_everything_and_names_every_bad_row(ctx, tmp_path,
     with pytest.raises(CommandError):
         call_command("import_heures", path)
     err = capsys.readouterr().err
-    assert "mauvais.csv, ligne 3, colonne participant_code : participant « INCONNU » inconnu" in err
+    assert "mauvais.csv : ligne 3, colonne « participant_code » : participant « INCONNU » inconnu" in err
     for column in ("mois", "heures", "modalite"):
-        assert f"mauvais.csv, ligne 4, colonne {column}" in err
+        assert f"mauvais.csv : ligne 4, colonne « {column} »" in err
     assert HeuresMensuelles.objects.count() == 0
     assert not Entreprise.objects.filter(nom="Nouvelle SARL").exists()
-    assert not JournalImport.objects.exists()
+    assert not ImportJournal.objects.exists()
 
 
 def test_import_heures_unknown_contract_and_ambiguous_id(ctx, tmp_path, capsys):
@@ -78,8 +79,8 @@ def test_import_heures_unknown_contract_and_ambiguous_id(ctx, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_heures", path)
     err = capsys.readouterr().err
-    assert "ligne 2, colonne marche_id : identifiant « DOUBLE » ambigu" in err
-    assert "ligne 3, colonne marche_id : marché « NEXISTEPAS » inconnu" in err
+    assert "ligne 2, colonne « marche_id » : identifiant « DOUBLE » ambigu" in err
+    assert "ligne 3, colonne « marche_id » : marché « NEXISTEPAS » inconnu" in err
 
 
 @pytest.mark.parametrize(("sep", "bom"), [(",", True), (";", False), (",", False)])
@@ -126,5 +127,5 @@ def test_import_participants(tmp_path, capsys):
         call_command("import_participants", bad)
     err = capsys.readouterr().err
     for column in ("annee_naissance", "sexe", "code_postal", "qpv", "publics", "date_eligibilite"):
-        assert f"p2.csv, ligne 2, colonne {column}" in err
+        assert f"p2.csv : ligne 2, colonne « {column} »" in err
     assert not Participant.objects.filter(code="B3").exists()

@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 
 from core.enums import Role
+from core.models import ImportJournal
 from facilitateurs import services
 from facilitateurs.imports import import_heures
-from facilitateurs.models import HeuresMensuelles, JournalImport, MiseEnEmploi
+from facilitateurs.models import HeuresMensuelles, MiseEnEmploi
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.facilitateurs.factories import HeuresMensuellesFactory, ParticipantFactory
@@ -184,10 +185,10 @@ def test_import_refuses_two_rows_for_one_key_naming_both(ctx, tmp_path):
                  ("PL-1", "PL-P1", "2026-04", "35", "EMBAUCHE_DIRECTE", ""),
                  ("PL-1", "PL-P1", "2026-03", "40", "EMBAUCHE_DIRECTE", ""))
     resultat = import_heures(path, user=ctx["user"], nom="heures.csv")
-    assert not resultat.enregistre and not HeuresMensuelles.objects.exists() and not JournalImport.objects.exists()
+    assert not resultat.enregistre and not HeuresMensuelles.objects.exists() and not ImportJournal.objects.exists()
     [message] = resultat.messages_erreurs()
-    assert message.startswith("heures.csv, ligne 4, colonne marche_id, entreprise_siret, participant_code, mois, "
-                              "modalite : ligne en double : même marché, entreprise, participant, mois et modalité "
+    assert message.startswith("heures.csv : ligne 4, colonne « marche_id, entreprise_siret, participant_code, mois, "
+                              "modalite » : ligne en double : même marché, entreprise, participant, mois et modalité "
                               "que la ligne 2 (PL-1, ")
     assert "gardez une seule des lignes 2 et 4" in message
 
@@ -209,9 +210,9 @@ def test_import_refuses_more_than_the_maximum_naming_the_rows(ctx, tmp_path):
     for dry_run in (True, False):
         resultat = import_heures(path, user=ctx["user"], nom="heures.csv", dry_run=dry_run)
         assert resultat.messages_erreurs() == [
-            "heures.csv, ligne 2, colonne heures : PL-P1 : 230\u00a0h déclarées pour mars 2026 : " + LOI
+            "heures.csv : ligne 2, colonne « heures » : PL-P1 : 230\u00a0h déclarées pour mars 2026 : " + LOI
             + " (lignes 2, 4 du fichier)"]
-    assert HeuresMensuelles.objects.count() == 1 and not JournalImport.objects.exists()
+    assert HeuresMensuelles.objects.count() == 1 and not ImportJournal.objects.exists()
     # Within the maximum (with the 100 h already stored in April: 208 h): written.
     path = _file(tmp_path, ctx, ("PL-1", "PL-P1", "2026-03", "120", "EMBAUCHE_DIRECTE", ""),
                  ("PL-1", "PL-P1", "2026-04", "108", "EMBAUCHE_DIRECTE", ""),
@@ -229,7 +230,7 @@ def test_import_refuses_hours_outside_the_placement(ctx, tmp_path):
                  ("PL-1", "PL-P1", "2026-04", "35", "EMBAUCHE_DIRECTE", ""))
     resultat = import_heures(path, user=ctx["user"], nom="heures.csv")
     assert resultat.messages_erreurs() == [
-        "heures.csv, ligne 2, colonne mois : PL-P1 : 35\u00a0h en mars 2026, hors de la mise en emploi chez Bâti Sud "
+        "heures.csv : ligne 2, colonne « mois » : PL-P1 : 35\u00a0h en mars 2026, hors de la mise en emploi chez Bâti Sud "
         "(depuis le 07/04/2026) : aucune heure avant le début ni après la fin de l'emploi"]
     assert not HeuresMensuelles.objects.exists()
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.enums import Role
+from core.models import ImportJournal
 from facilitateurs.models import (
     ActionSuivi,
     Convention,
     Eligibilite,
     HeuresMensuelles,
     IdentiteParticipant,
-    JournalImport,
     LectureIdentite,
     MiseEnEmploi,
     Participant,
@@ -228,7 +228,7 @@ def test_upload_preview_then_confirm(client, users, instance):
     assert "Confirmer" in preview.content.decode() and not HeuresMensuelles.objects.exists()
     assert client.post(response["Location"]).status_code == 302
     assert HeuresMensuelles.objects.get().heures == Decimal("7.5")
-    assert JournalImport.objects.get().user == users[Role.FACILITATEUR]
+    assert ImportJournal.objects.get().user == users[Role.FACILITATEUR]
     assert client.get(response["Location"]).status_code == 404  # temporary file removed
 
     bad = io.BytesIO(f"{header}\n{instance.siret};NOPE;{entreprise.siret};;;U1;2026-01;x;FORMATION;\n".encode())
@@ -359,15 +359,14 @@ def test_purge_command(settings, capsys):
     call_command("purge_participants")
     old.refresh_from_db()
     assert not hasattr(old, "identite") or old.identite is None
-    assert JournalImport.objects.get(type="purge").nb_lignes == 1
+    assert ImportJournal.objects.get(format="purge").nb_lus == 1
 
 
-def test_large_upload_is_imported_by_a_background_job(client, users, instance, monkeypatch,
+def test_large_upload_is_imported_by_a_background_job(client, users, instance, settings,
                                                       django_capture_on_commit_callbacks):
     from core.models import Tache
-    from facilitateurs.views import imports as views
 
-    monkeypatch.setattr(views, "IMPORT_SYNC_MAX_BYTES", 10)
+    settings.IMPORT_TACHE_SEUIL_OCTETS = 10
     marche = MarcheFactory(acheteur=instance, identifiant="JOB1")
     entreprise = EntrepriseFactory()
     ParticipantFactory(code="J1")

@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core.enums import Role
-from core.models import Organisation
+from core.models import ImportJournal, Organisation
 from marches import decp
 from marches.enums import Categorie, StatutConformite
-from marches.models import Attribution, Entreprise, ImportJournal, Marche, Modification
+from marches.models import Attribution, Entreprise, Marche, Modification
 from marches.services import decp_importer
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.marches.decp_samples import CONCESSION, XML_BOMB, XML_V2, document, marche_v2
@@ -174,8 +174,12 @@ def test_a_file_with_one_unreadable_contract_is_refused_and_writes_nothing():
     good = marche_v2(titulaires=[{"titulaire": {"typeIdentifiant": "SIRET", "id": "40483304800022"}}])
     report = decp_importer(data=document(good, bad), fichier="casse.json")
     assert report["refuse"]
-    assert report["erreurs"] == [{"fichier": "casse.json", "index": 1, "id": "2026T002", "champ": "montant",
+    assert report["erreurs"] == [{"fichier": "casse.json", "ligne": None, "colonne": "montant", "nature": "erreur",
+                                  "raison": "« beaucoup » n'est pas un nombre", "index": 1, "id": "2026T002",
+                                  "lieu": "contrat n° 2", "champ": "montant",
                                   "message": "« beaucoup » n'est pas un nombre"}]
+    assert report["texte_erreurs"] == [
+        "casse.json : contrat n° 2 (id « 2026T002 »), champ « montant » : « beaucoup » n'est pas un nombre"]
     assert "casse.json : contrat n° 2 (id « 2026T002 »), champ « montant »" in report["texte_erreurs"][0]
     assert not Marche.objects.exists() and not Entreprise.objects.exists()
     assert Organisation.objects.count() == organisations and not ImportJournal.objects.exists()

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from clauses.models import ClauseMarche
 from core.enums import Role
+from core.models import ImportJournal
 from marches import register
-from marches.models import Entreprise, ImportJournal, Marche
+from marches.models import Entreprise, Marche
 from marches.services import registre_importer
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory

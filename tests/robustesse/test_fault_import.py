@@ -9,11 +9,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from core.jobs import job_run
-from core.models import Organisation, Tache
+from core.models import ImportJournal, Organisation, Tache
 from facilitateurs.jobs import JOB_IMPORT
-from facilitateurs.models import HeuresMensuelles, JournalImport
+from facilitateurs.models import HeuresMensuelles
 from marches import services as marches_services
-from marches.models import Attribution, Entreprise, ImportJournal, Marche
+from marches.models import Attribution, Entreprise, Marche
 from marches.services import decp_importer
 from tests.core.factories import OrganisationFactory, UserFactory, make_siret
 from tests.facilitateurs.factories import ParticipantFactory
@@ -112,7 +112,7 @@ def test_hours_import_failing_halfway_writes_nothing(hours_file, hours_save_fail
     assert hours_save_fails == {"heures_deja_ecrites": 2, "entreprise_creee": True}  # really mid-write
     assert not HeuresMensuelles.objects.exists()
     assert not Entreprise.objects.filter(nom="Nouvelle SARL").exists()
-    assert not JournalImport.objects.exists()
+    assert not ImportJournal.objects.exists()
 
 
 def test_hours_import_job_failing_halfway_shows_failed_and_writes_nothing(hours_file, hours_save_fails):
@@ -131,5 +131,5 @@ def test_hours_import_job_failing_halfway_shows_failed_and_writes_nothing(hours_
     assert "connexion perdue" in tache.message
     assert not HeuresMensuelles.objects.exists()
     assert not Entreprise.objects.filter(nom="Nouvelle SARL").exists()
-    assert not JournalImport.objects.exists()
+    assert not ImportJournal.objects.exists()
     assert default_storage.exists(stored)

@@ -131,7 +131,7 @@ def check(data: bytes, fichier: str, user):
         for text in report["texte_erreurs"]:
             assert text.startswith(f"{fichier} : "), text
     else:
-        assert after["marches.ImportJournal"] == before["marches.ImportJournal"] + 1
+        assert after["core.ImportJournal"] == before["core.ImportJournal"] + 1
     return report
 
 

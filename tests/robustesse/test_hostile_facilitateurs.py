@@ -104,12 +104,12 @@ def check(importer, path, nom, user):
         assert not resultat.enregistre
         assert changed(before, after) == {}
         for message in resultat.messages_erreurs():
-            assert message.startswith(f"{nom}, ligne "), message
+            assert message.startswith((f"{nom} : ligne ", f"{nom} : fichier : ")), message
         for erreur in resultat.erreurs:
-            assert erreur.raison and erreur.colonne
+            assert erreur.raison and (erreur.colonne or erreur.ligne is None)  # a whole-file problem names no column
     else:
         assert resultat.enregistre
-        assert after["facilitateurs.JournalImport"] == before["facilitateurs.JournalImport"] + 1
+        assert after["core.ImportJournal"] == before["core.ImportJournal"] + 1
     return resultat
 
 

@@ -82,12 +82,12 @@ def check(data: bytes, fichier: str, user):
         assert changed(before, after) == {}
         assert report["texte_erreurs"]
         for text in report["texte_erreurs"]:
-            assert text.startswith(f"{fichier} : ligne "), text
+            assert text.startswith((f"{fichier} : ligne ", f"{fichier} : fichier : ")), text
         for erreur in report["erreurs"]:
             assert erreur["raison"]
             assert erreur["colonne"] in ("", *register.COLUMNS) or "," in erreur["colonne"], erreur
     else:
-        assert after["marches.ImportJournal"] == before["marches.ImportJournal"] + 1
+        assert after["core.ImportJournal"] == before["core.ImportJournal"] + 1
     return report
 
 

@@ -1,0 +1,312 @@
+"""One import pipeline for every file the application reads: DECP (JSON/XML, marches.decp), the contract register,
+participants and monthly hours (CSV or XLSX).
+
+    Probleme                 one problem of a file: file, row (or DECP record), column, reason; an error refuses
+                             the file, an anomalie is kept and reported. Rendered the same way everywhere
+                             (str(), as_dict(), templates/core/_problemes.html).
+    FichierRefuse            raised by the reader when a file cannot be read or passes a limit; carries a Probleme
+    lire_tableau(data=, path=, fichier=) -> Tableau
+                             the one reader of CSV and XLSX tables: encoding (UTF-8 with or without BOM, else
+                             Windows-1252) and separator (; , or tab) detected, rows bounded
+                             (IMPORT_LIGNES_MAX), columns bounded (IMPORT_COLONNES_MAX) and cut to the header,
+                             an XLSX's declared <dimension> ignored (never padded to it); stops at the first limit.
+    erreurs_bornees(...)     at most IMPORT_ERREURS_MAX errors kept, then one closing message
+    mode_import(taille=)     the policy upload -> preview -> write: "direct" up to IMPORT_TACHE_SEUIL_OCTETS, else
+                             "tache" (the confirmed write runs in a background job, core.jobs)
+    import_confirmer(...)    applies it: runs the import in the request, or enqueues its job
+    journal_enregistrer(...) / journaux(formats=)   the one journal, core.ImportJournal
+
+Limits are settings (defaults below), read at call time so tests can lower them."""
+
+import csv
+import datetime
+import io
+import os
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+LIGNES_MAX = 1_000_000
+COLONNES_MAX = 500
+ERREURS_MAX = 1_000
+TACHE_SEUIL_OCTETS = 1_000_000  # about 15,000 hour rows: beyond, the confirmed import runs as a background job
+
+ERREUR = "erreur"
+ANOMALIE = "anomalie"
+
+
+def limite(nom: str) -> int:
+    defauts = {"IMPORT_LIGNES_MAX": LIGNES_MAX, "IMPORT_COLONNES_MAX": COLONNES_MAX,
+               "IMPORT_ERREURS_MAX": ERREURS_MAX, "IMPORT_TACHE_SEUIL_OCTETS": TACHE_SEUIL_OCTETS}
+    return int(getattr(settings, nom, defauts[nom]))
+
+
+def lisible(text) -> str:
+    """A text safe to store and show: NUL bytes and lone surrogates written as escapes."""
+    text = str(text)
+    if text.isascii() and "\x00" not in text:
+        return text
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@dataclass
+class Probleme:
+    """One problem of an imported file. `ligne`: the spreadsheet row (the header is row 1); `index`: a DECP
+    record's position in its file (0-based); neither: the whole file. `nature`: ERREUR (the file is refused,
+    nothing written) or ANOMALIE (the value is kept, repaired, and reported)."""
+
+    fichier: str
+    ligne: int | None = None
+    colonne: str = ""
+    raison: str = ""
+    nature: str = ERREUR
+    index: int | None = None
+    identifiant: str = ""
+
+    def __post_init__(self):
+        # Reasons quote the file's values: no NUL byte nor lone surrogate may reach the report or the journal.
+        self.identifiant, self.colonne, self.raison = lisible(self.identifiant), lisible(self.colonne), \
+            lisible(self.raison)
+
+    # DECP's names for the same things.
+    @property
+    def champ(self) -> str:
+        return self.colonne
+
+    @property
+    def message(self) -> str:
+        return self.raison
+
+    @property
+    def id(self) -> str:
+        return self.identifiant
+
+    @property
+    def lieu(self) -> str:
+        if self.ligne is not None:
+            return f"ligne {self.ligne}"
+        if self.index is not None:
+            return f"contrat n° {self.index + 1}"
+        return "fichier"
+
+    def as_dict(self) -> dict:
+        return {"fichier": self.fichier, "ligne": self.ligne, "colonne": self.colonne, "raison": self.raison,
+                "nature": self.nature, "index": self.index, "id": self.identifiant, "lieu": self.lieu,
+                "champ": self.colonne, "message": self.raison}
+
+    def __str__(self):
+        ident = f" (id « {self.identifiant} »)" if self.identifiant else ""
+        colonne = f", {'colonne' if self.ligne is not None else 'champ'} « {self.colonne} »" if self.colonne else ""
+        return f"{self.fichier} : {self.lieu}{ident}{colonne} : {self.raison}"
+
+
+class FichierRefuse(Exception):
+    def __init__(self, probleme: Probleme):
+        super().__init__(str(probleme))
+        self.probleme = probleme
+
+
+def erreurs_bornees(erreurs: list, fichier: str) -> bool:
+    """True when `erreurs` reached IMPORT_ERREURS_MAX: the list is cut there and closed by one message (the
+    caller stops reading). A file with that many errors is not the one the user meant to send."""
+    maximum = limite("IMPORT_ERREURS_MAX")
+    if len(erreurs) < maximum:
+        return False
+    del erreurs[maximum:]
+    erreurs.append(Probleme(fichier, None, "", f"plus de {maximum} erreurs : lecture arrêtée, corrigez d'abord "
+                                               f"celles-ci (rien n'a été enregistré)"))
+    return True
+
+
+# --- Tables (CSV, XLSX) ----------------------------------------------------------------------------
+
+@dataclass
+class Tableau:
+    fichier: str
+    colonnes: list[str]  # the header's names, stripped and lower-cased
+    lignes: list[list[str]] = field(default_factory=list)  # data rows, as many cells as columns; row i is line i + 2
+
+
+def _refus(fichier, raison, ligne=None):
+    return FichierRefuse(Probleme(fichier, ligne, "", raison))
+
+
+def lire_tableau(*, data: bytes | None = None, path: str | None = None, fichier: str | None = None) -> Tableau:
+    """The header and rows of a CSV or XLSX table (bytes or a path). Raises FichierRefuse (file, reason) when
+    the file is unreadable, empty or past a limit (rows, columns)."""
+    fichier = fichier or os.path.basename(path or "")
+    if data is None:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    if data[:2] == b"PK" or fichier.lower().endswith(".xlsx"):
+        rows = _xlsx(data, fichier)
+    else:
+        rows = _csv(data, fichier)
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise _refus(fichier, "le fichier est vide")
+    colonnes = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
+    while colonnes and not colonnes[-1]:
+        colonnes.pop()
+    n = len(colonnes)
+    lignes = [row[:n] + [""] * (n - len(row)) if len(row) != n else row for row in rows[1:]]
+    return Tableau(fichier=fichier, colonnes=colonnes, lignes=lignes)
+
+
+def _trop_de_lignes(fichier, n):
+    return _refus(fichier, f"plus de {n:,} lignes : lecture arrêtée (découpez le fichier)".replace(",", "\u202f"))
+
+
+def _trop_de_colonnes(fichier, maximum):
+    return _refus(fichier, f"plus de {maximum} colonnes dans l'en-tête : lecture arrêtée", ligne=1)
+
+
+def _decoder(data: bytes, fichier: str) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _refus(fichier, "le fichier n'est pas lisible en UTF-16") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:  # a CSV saved by a French spreadsheet without choosing UTF-8
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise _refus(fichier, "le fichier n'est pas encodé en UTF-8 (ni en Windows-1252)") from exc
+
+
+def _csv(data: bytes, fichier: str) -> list[list[str]]:
+    import pandas as pd
+
+    text = _decoder(data, fichier)
+    first = text.split("\n", 1)[0]
+    sep = max((";", ",", "\t"), key=first.count) if any(s in first for s in ";,\t") else ";"
+    maximum = limite("IMPORT_COLONNES_MAX")
+    try:
+        header = next(csv.reader(io.StringIO(first.rstrip("\r")), delimiter=sep), [])
+    except csv.Error as exc:
+        raise _refus(fichier, f"CSV illisible ({exc})", ligne=1) from exc
+    while header and not header[-1].strip():
+        header.pop()
+    if len(header) > maximum:
+        raise _trop_de_colonnes(fichier, maximum)
+    if not header:
+        raise _refus(fichier, "le fichier est vide")
+    lignes_max = limite("IMPORT_LIGNES_MAX")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, na_filter=False,
+                            skip_blank_lines=False, usecols=range(len(header)), nrows=lignes_max + 2,
+                            engine="c", quotechar='"')
+    except Exception as exc:  # noqa: BLE001 - pandas raises many kinds of errors on garbage: the user's file
+        raise _refus(fichier, f"CSV illisible ({exc.__class__.__name__})") from exc
+    if len(frame) > lignes_max + 1:
+        raise _trop_de_lignes(fichier, lignes_max)
+    return [[cell.strip() for cell in row] for row in frame.itertuples(index=False, name=None)]
+
+
+def _cellule(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def _xlsx(data: bytes, fichier: str) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    maximum, lignes_max = limite("IMPORT_COLONNES_MAX"), limite("IMPORT_LIGNES_MAX")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file, not a bug
+        raise _refus(fichier, f"classeur XLSX illisible ({exc.__class__.__name__})") from exc
+    try:
+        if not workbook.worksheets:
+            raise _refus(fichier, "le classeur XLSX ne contient aucune feuille")
+        sheet = workbook.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()  # a declared <dimension> (A1:XFD1048576) would pad every row to it
+        rows, largeur = [], None
+        for row in sheet.iter_rows(values_only=True, max_col=maximum + 1):
+            cells = [_cellule(v) for v in row]
+            if largeur is None:  # the header: its width bounds every row
+                while cells and not cells[-1]:
+                    cells.pop()
+                if len(cells) > maximum:
+                    raise _trop_de_colonnes(fichier, maximum)
+                largeur = len(cells)
+            else:
+                cells = cells[:largeur]
+            rows.append(cells)
+            if len(rows) > lignes_max + 1:
+                raise _trop_de_lignes(fichier, lignes_max)
+        return rows
+    except FichierRefuse:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise _refus(fichier, f"classeur XLSX illisible ({exc.__class__.__name__})") from exc
+    finally:
+        workbook.close()
+
+
+# --- Upload -> preview -> write ----------------------------------------------------------------------
+
+MODE_DIRECT = "direct"
+MODE_TACHE = "tache"
+
+
+def mode_import(*, taille: int) -> str:
+    """The one policy for a confirmed import: written in the request up to IMPORT_TACHE_SEUIL_OCTETS bytes,
+    by a background job (core.jobs) above."""
+    return MODE_TACHE if taille > limite("IMPORT_TACHE_SEUIL_OCTETS") else MODE_DIRECT
+
+
+def import_confirmer(*, taille: int, executer, job_type: str, parametres: dict, user=None, organisation=None):
+    """Write a confirmed import by the one policy (mode_import): `executer()` in the request for a small file,
+    else a background job `job_type` (registered with core.jobs.register; it reads `parametres`, raises when the
+    file is refused: nothing written). Returns (MODE_DIRECT, what executer returned) or (MODE_TACHE, the Tache)."""
+    if mode_import(taille=taille) == MODE_TACHE:
+        from .jobs import job_enqueue
+
+        return MODE_TACHE, job_enqueue(type=job_type, parametres=parametres, user=user, organisation=organisation)
+    return MODE_DIRECT, executer()
+
+
+# --- Journal -----------------------------------------------------------------------------------------
+
+def journal_enregistrer(*, format: str, fichier: str, user=None, nb_lus: int = 0, nb_crees: int = 0,
+                        nb_modifies: int = 0, nb_inchanges: int = 0, nb_anomalies: int = 0,
+                        rapport: dict | None = None):
+    """Record one import (or purge) in core.ImportJournal, inside the caller's transaction: it commits with the
+    rows it describes, or not at all."""
+    from .models import ImportJournal
+
+    return ImportJournal.objects.create(
+        format=format, fichier=fichier[:255], user=user if getattr(user, "is_authenticated", False) else None,
+        nb_lus=nb_lus, nb_crees=nb_crees, nb_modifies=nb_modifies, nb_inchanges=nb_inchanges,
+        nb_anomalies=nb_anomalies, rapport=rapport or {})
+
+
+def journaux(*, formats):
+    """The journal of these formats, latest first (the journal pages)."""
+    from .models import ImportJournal
+
+    return ImportJournal.objects.filter(format__in=list(formats)).select_related("user").order_by("-created_at")
+
+
+class JournauxDe:
+    """`objects` of the names the views still import (marches.models.ImportJournal, facilitateurs.models.
+    JournalImport) until their split into packages lands: that app's part of the one journal, core.ImportJournal."""
+
+    def __init__(self, *formats):
+        self.formats = formats
+
+    def __get__(self, obj, owner):
+        return journaux(formats=self.formats)
