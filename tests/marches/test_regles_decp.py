@@ -511,3 +511,18 @@ def test_a_place_name_is_cut_at_255_characters_and_reported():
     assert [p.champ for p in result.anomalies] == ["lieuExecution.nom"]
     record, _, erreurs = lu("lieuExecution", {"code": "40000", "typeCode": "Code postal", "nom": ["Mont"]})
     assert record.champs["lieu_nom"] == "" and erreurs == {"lieuExecution.nom"}
+
+
+@pytest.mark.parametrize("champ,interne,drapeau,valeur_lache", [
+    ("considerationsSociales", "considerationSociale", "clause_sociale", "CLAUSE sociale"),
+    ("considerationsEnvironnementales", "considerationEnvironnementale", "clause_environnementale",
+     "clause  environnementale"),
+])
+def test_considerations_report_on_their_own_field(champ, interne, drapeau, valeur_lache):
+    record, anomalies, erreurs = lu(champ, [])
+    assert anomalies == {champ} and not erreurs
+    record, anomalies, erreurs = lu(champ, {interne: [valeur_lache]})
+    assert record.champs[drapeau] is True and anomalies == {champ} and not erreurs
+    # An unknown value is refused and the next ones still read.
+    record, anomalies, erreurs = lu(champ, {interne: ["Clause imaginaire", valeur_lache.title()]})
+    assert record.champs[drapeau] is True and erreurs == {champ}
