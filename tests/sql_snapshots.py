@@ -89,3 +89,18 @@ def assert_matches_snapshot(name: str, queries: list[str], *, update: bool) -> N
             f"The queries of {name} changed ({len(stored)} → {len(queries)}). If intended, run pytest with "
             f"--snapshot-update and commit {path.name}:\n{diff}"
         )
+
+
+def assert_queries_stable(name: str, client, url: str, grow, *, update: bool, data=None, status: int = 200):
+    """The page at `url` runs the same queries after `grow()` adds rows once and after it adds them again, and
+    they match the snapshot `name`. A first read warms the process's caches (content types...), so the order of
+    the tests is moot; rows are added after it in both reads, so work done once per new row (a DECP id assigned
+    before the first export) shows in both."""
+    capture(client, url, data, status=status)
+    grow()
+    before = capture(client, url, data, status=status)
+    grow()
+    after = capture(client, url, data, status=status)
+    assert len(after) == len(before), f"{name}: {len(before)} queries, then {len(after)} with more rows"
+    assert after == before, f"{name}: the queries depend on the number of rows"
+    assert_matches_snapshot(name, before, update=update)

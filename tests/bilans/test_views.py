@@ -1,7 +1,5 @@
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bilans.models import Bilan
@@ -179,21 +177,19 @@ def test_bad_request_keeps_what_was_typed(client, users, jeu):
     assert not Bilan.objects.exists()
 
 
-def test_dashboard_and_export_query_counts_do_not_grow_with_rows(client, users, jeu):
+@pytest.mark.parametrize("url_name", ["bilans:dashboard", "bilans:export"])
+def test_dashboard_and_export_queries_do_not_grow_and_match_their_snapshots(url_name, client, users, jeu,
+                                                                            snapshot_update):
+    from tests.sql_snapshots import assert_queries_stable
+
     client.force_login(users["dcp"])
-    url = reverse("bilans:dashboard")
 
-    def count(path):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(path, {"annee": 2025}).status_code == 200
-        return len(ctx.captured_queries)
+    def grow():
+        for _ in range(45):
+            HeuresMensuellesFactory(marche=MarcheFactory(acheteur=jeu.instance))
 
-    before = count(url), count(reverse("bilans:export"))
-    for _ in range(45):
-        HeuresMensuellesFactory(marche=MarcheFactory(acheteur=jeu.instance))
-    after = count(url), count(reverse("bilans:export"))
-    assert after == before
-    assert before[0] < 40
+    assert_queries_stable(f"bilans_views_{url_name.split(':')[1]}", client, reverse(url_name), grow,
+                          data={"annee": 2025}, update=snapshot_update)
 
 
 @pytest.mark.parametrize("role", ["elu", "partenaire"])
@@ -204,22 +200,20 @@ def test_home_page_leads_to_the_dashboard_and_the_bilans(client, users, role):
     assert reverse("bilans:dashboard") in html and reverse("bilans:bilans") in html
 
 
-def test_bilan_list_query_count_does_not_grow(client, users, jeu):
+def test_bilan_list_queries_do_not_grow_and_match_the_snapshot(client, users, jeu, snapshot_update):
+    from tests.sql_snapshots import assert_queries_stable
+
     client.force_login(users["dcp"])
-
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("bilans:bilans")).status_code == 200
-        return len(ctx.captured_queries)
-
     for _ in range(5):
         Bilan.objects.create(acheteur=jeu.instance, annee=2025, demande_par=users["dcp"],
                              tache=Tache.objects.create(type="bilan_annuel"))
-    five = count()
-    for _ in range(45):
-        Bilan.objects.create(acheteur=jeu.partenaire, annee=2024, demande_par=users["partenaire"],
-                             convention=jeu.convention, tache=Tache.objects.create(type="bilan_annuel"))
-    assert count() == five
+
+    def grow():
+        for _ in range(45):
+            Bilan.objects.create(acheteur=jeu.partenaire, annee=2024, demande_par=users["partenaire"],
+                                 convention=jeu.convention, tache=Tache.objects.create(type="bilan_annuel"))
+
+    assert_queries_stable("bilans_views_bilans", client, reverse("bilans:bilans"), grow, update=snapshot_update)
 
 
 def test_partner_without_organisation_sees_nothing(client, jeu):

@@ -166,13 +166,14 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-def test_home_has_a_fixed_number_of_queries(client, users, instance):
+def test_home_queries_do_not_grow_and_match_the_snapshot(client, users, instance, snapshot_update):
+    from tests.sql_snapshots import assert_queries_stable
+
     today = timezone.localdate()
     login(client, users, Role.FACILITATEUR)
     _populate(3, instance, today)
-    small = _count(client, reverse("facilitateurs:home"))
-    _populate(30, instance, today)
-    assert _count(client, reverse("facilitateurs:home")) == small
+    assert_queries_stable("facilitateurs_views_home", client, reverse("facilitateurs:home"),
+                          lambda: _populate(30, instance, today), update=snapshot_update)
 
 
 def test_grid_fixed_queries_save_and_keep_input(client, users, instance):

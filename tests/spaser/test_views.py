@@ -170,23 +170,15 @@ def test_programmation_crud_and_internal_list_shows_unpublished(dcp, instance):
     assert "Entretien des espaces verts des collèges" in html
 
 
-def test_programmation_list_query_count_does_not_grow(dcp, instance, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_programmation_lists_queries_do_not_grow_and_match_their_snapshots(dcp, instance, snapshot_update):
+    from tests.sql_snapshots import assert_queries_stable
 
     ProgrammationFactory.create_batch(5, acheteur=instance)
-    with CaptureQueriesContext(connection) as few:
-        dcp.get(reverse("spaser:programmation_list"))
-    ProgrammationFactory.create_batch(45, acheteur=instance)
-    with CaptureQueriesContext(connection) as many:
-        dcp.get(reverse("spaser:programmation_list"))
-    assert len(many) == len(few)
-    with CaptureQueriesContext(connection) as public_few:
-        dcp.get(reverse("spaser:public_programmation"))
-    ProgrammationFactory.create_batch(10, acheteur=instance)
-    with CaptureQueriesContext(connection) as public_many:
-        dcp.get(reverse("spaser:public_programmation"))
-    assert len(public_many) == len(public_few)
+    assert_queries_stable("spaser_views_programmation_list", dcp, reverse("spaser:programmation_list"),
+                          lambda: ProgrammationFactory.create_batch(45, acheteur=instance), update=snapshot_update)
+    assert_queries_stable("spaser_views_public_programmation", dcp, reverse("spaser:public_programmation"),
+                          lambda: ProgrammationFactory.create_batch(10, acheteur=instance, published=True),
+                          update=snapshot_update)
 
 
 def test_dcp_home_shows_the_scheme_progress(dcp, instance):
@@ -198,19 +190,12 @@ def test_dcp_home_shows_the_scheme_progress(dcp, instance):
     assert reverse("spaser:evaluation", args=[spaser.pk]) in html
 
 
-def _count(client, url, params=None):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+@pytest.mark.parametrize("page", ["programmation_csv", "programmation_xlsx", "public_programmation_csv",
+                                  "public_programmation_xlsx", "public_programmation_rss", "evaluation",
+                                  "evaluation_xlsx", "detail", "public_indicateurs_json", "public_home"])
+def test_exports_and_evaluation_queries_do_not_grow_and_match_their_snapshots(page, dcp, instance, snapshot_update):
+    from tests.sql_snapshots import assert_queries_stable
 
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params or {})
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
-def test_exports_and_evaluation_query_counts_do_not_grow(dcp, instance):
     spaser = SpaserFactory(en_vigueur=True, acheteurs=[instance])
     objectif = ObjectifFactory(axe__spaser=spaser)
 
@@ -220,23 +205,21 @@ def test_exports_and_evaluation_query_counts_do_not_grow(dcp, instance):
             CibleFactory(indicateur=indicateur, annee=2025, valeur=Decimal("5"))
             ProgrammationFactory(acheteur=instance)
 
-    urls = [
-        (reverse("spaser:programmation_export", args=["csv"]), None),
-        (reverse("spaser:programmation_export", args=["xlsx"]), None),
-        (reverse("spaser:public_programmation_csv"), None),
-        (reverse("spaser:public_programmation_xlsx"), None),
-        (reverse("spaser:public_programmation_rss"), None),
-        (reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025"}),
-        (reverse("spaser:evaluation_xlsx", args=[spaser.pk]), {"annee": "2025"}),
-        (reverse("spaser:detail", args=[spaser.pk]), None),
-        (reverse("spaser:public_indicateurs_json"), None),
-        (reverse("spaser:public_home"), None),
-    ]
+    urls = {
+        "programmation_csv": (reverse("spaser:programmation_export", args=["csv"]), None),
+        "programmation_xlsx": (reverse("spaser:programmation_export", args=["xlsx"]), None),
+        "public_programmation_csv": (reverse("spaser:public_programmation_csv"), None),
+        "public_programmation_xlsx": (reverse("spaser:public_programmation_xlsx"), None),
+        "public_programmation_rss": (reverse("spaser:public_programmation_rss"), None),
+        "evaluation": (reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025"}),
+        "evaluation_xlsx": (reverse("spaser:evaluation_xlsx", args=[spaser.pk]), {"annee": "2025"}),
+        "detail": (reverse("spaser:detail", args=[spaser.pk]), None),
+        "public_indicateurs_json": (reverse("spaser:public_indicateurs_json"), None),
+        "public_home": (reverse("spaser:public_home"), None),
+    }
+    url, params = urls[page]
     add(5)
-    few = {url: _count(dcp, url, params) for url, params in urls}
-    add(20)
-    many = {url: _count(dcp, url, params) for url, params in urls}
-    assert many == few
+    assert_queries_stable(f"spaser_views_{page}", dcp, url, lambda: add(20), data=params, update=snapshot_update)
 
 
 GARBAGE = [
