@@ -7,9 +7,9 @@ changed query then shows in review as a diff of that file.
 
 Update the snapshots after a deliberate change of the queries (both databases; CI runs PostgreSQL):
 
-    .venv/bin/python -m pytest tests/test_sql_snapshots.py --snapshot-update -p no:randomly
+    .venv/bin/python -m pytest tests/test_sql_snapshots.py tests/*/test_views.py -k snapshot --snapshot-update
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<db> \\
-        .venv/bin/python -m pytest tests/test_sql_snapshots.py --snapshot-update -p no:randomly
+        .venv/bin/python -m pytest tests/test_sql_snapshots.py tests/*/test_views.py -k snapshot --snapshot-update
 
 Without `--snapshot-update` a missing or different snapshot fails the test; with it the file is (re)written
 and the test passes. Read the diff (`git diff tests/snapshots/`) before committing it.

@@ -1,6 +1,9 @@
+import shutil
+
 import pytest
 from django.apps import apps
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.urls.converters import IntConverter
 
@@ -35,9 +38,46 @@ def test_every_rule_covers_every_role():
         assert set(rule.expected) == set(ROLES), name
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The matrix's world, built once for the module inside a transaction that is rolled back at its end.
+    Each test still runs in its own savepoint (the `db` fixture, below), rolled back after it: a request
+    that writes (a POST of the matrix) never leaks into the next test. The world's files are stored in a
+    folder of the module and copied into each test's own MEDIA_ROOT, so files do not leak either."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    world.media = media
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(_module_world, db, settings):
+    shutil.copytree(_module_world.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return _module_world
+
+
+@pytest.mark.parametrize("turn", ["first", "second"])
+def test_one_tests_writes_do_not_reach_the_next(turn, world):
+    """Whichever runs second sees the world as built: the shared world is rolled back after each test."""
+    from core.models import Organisation
+    from marches.models import Marche
+    from tests.core.factories import OrganisationFactory
+
+    assert not Organisation.objects.filter(nom="Sentinelle du test précédent").exists()
+    assert Marche.objects.filter(pk=world.marche.pk).exists()
+    OrganisationFactory(nom="Sentinelle du test précédent")
+    Marche.objects.filter(pk=world.marche.pk).delete()
 
 
 @pytest.mark.parametrize("url_name", sorted(RULES))
