@@ -1,8 +1,9 @@
 """The clause advisor: which clauses a contract should carry, and why.
 
-`situation_pour(marche)` gathers the facts (family, amount, EU threshold, obligations in force, the buyer's
-own history in that family, the model clauses that fit); `regles(situation)` is a pure function of those
-facts; `recommandations(marche)` chains both. Every recommendation carries its reasons with figures."""
+`regles(situation)` is a pure function of the facts; `marches.conseil.situation_pour(marche)` gathers them from
+the database (family, amount, EU threshold, obligations in force, the buyer's own history in that family, the
+model clauses that fit) and `marches.conseil.recommandations(marche)` chains both. Every recommendation carries
+its reasons with figures."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -278,78 +279,3 @@ def regles(s: Situation) -> list[Recommandation]:
     for reco in result:
         reco.deja_prevue = reco.type in s.types_presents
     return sorted(result, key=lambda r: Niveau.ORDRE[r.niveau])
-
-
-# --- Facts from the database ----------------------------------------------------------------------------
-
-def _seuil(marche, date):
-    """The EU threshold in force at launch, with the contracts app's own rules (marches.compliance)."""
-    from marches.compliance import seuil_en_vigueur, type_seuil_pour
-    from marches.models import SeuilEuropeen
-
-    type_seuil = type_seuil_pour(marche)
-    seuils = list(SeuilEuropeen.objects.filter(type_seuil=type_seuil)
-                  .values("type_seuil", "date_debut", "date_fin", "montant_ht"))
-    montant = seuil_en_vigueur(seuils, type_seuil, date)
-    if montant is None:
-        return None, ""
-    periode = next((f"{s['date_debut']:%Y}–{s['date_fin']:%Y}" for s in seuils
-                    if s["date_debut"] <= date <= s["date_fin"]), "")
-    return montant, f"{SeuilEuropeen.TypeSeuil(type_seuil).label.lower()} {periode}".strip()
-
-
-def historique_pour(*, acheteur_id, famille_id, exclure_pk=None) -> Historique:
-    from django.db.models import Avg, Count, Q
-
-    from marches.models import Marche
-
-    if not (acheteur_id and famille_id):
-        return Historique()
-    qs = Marche.objects.filter(acheteur_id=acheteur_id, famille_id=famille_id)
-    if exclure_pk:
-        qs = qs.exclude(pk=exclure_pk)
-    avec = Q(clause_sociale=True)
-    offres = Q(offres_recues__isnull=False)
-    agg = qs.aggregate(
-        nb=Count("id"), nb_avec=Count("id", filter=avec),
-        offres_avec=Avg("offres_recues", filter=avec & offres),
-        nb_avec_offres=Count("id", filter=avec & offres),
-        offres_sans=Avg("offres_recues", filter=~avec & offres),
-        nb_sans_offres=Count("id", filter=~avec & offres),
-    )
-    dec = lambda v: Decimal(str(round(v, 2))) if v is not None else None  # noqa: E731
-    return Historique(nb_marches=agg["nb"], nb_avec_clause=agg["nb_avec"], offres_avec=dec(agg["offres_avec"]),
-                      nb_avec_offres=agg["nb_avec_offres"], offres_sans=dec(agg["offres_sans"]),
-                      nb_sans_offres=agg["nb_sans_offres"])
-
-
-def situation_pour(marche, *, today=None) -> Situation:
-    from .selectors import clauses_modeles_pour, famille_pour_cpv
-
-    famille = marche.famille if marche.famille_id else famille_pour_cpv(marche.code_cpv)
-    montant = marche.valeur_estimee_ht if marche.valeur_estimee_ht is not None else marche.montant_ht
-    from marches.compliance import date_reference, type_seuil_pour
-
-    travaux = type_seuil_pour(marche) == "travaux"
-    date_lancement = date_reference(marche)  # launch date, else notification date, as the compliance rules
-    seuil, seuil_libelle = _seuil(marche, date_lancement or today or datetime.date.today())
-    types_presents = set(marche.clauses.values_list("type_clause", flat=True)) if marche.pk else set()
-    modeles = {t: clauses_modeles_pour(type_clause=t, famille=famille) for t in TypeClause.values}
-    return Situation(
-        famille_nom=famille.nom if famille else "",
-        part_main_oeuvre=famille.part_main_oeuvre if famille else None,
-        taux_insertion=famille.taux_insertion if famille else None,
-        cout_horaire=famille.cout_horaire if famille else None,
-        reservation_conseillee=famille.reservation_conseillee if famille else "",
-        montant=montant, date_lancement=date_lancement,
-        montant_libelle="Valeur estimée" if marche.valeur_estimee_ht is not None else "Montant",
-        defense=marche.nature == "Marché de défense ou de sécurité", travaux=travaux,
-        seuil=seuil, seuil_libelle=seuil_libelle,
-        historique=historique_pour(acheteur_id=marche.acheteur_id, famille_id=famille.pk if famille else None,
-                                   exclure_pk=marche.pk),
-        types_presents=types_presents, modeles=modeles,
-    )
-
-
-def recommandations(marche) -> list[Recommandation]:
-    return regles(situation_pour(marche))

@@ -11,10 +11,10 @@ from django.utils.text import slugify
 from core.mixins import role_required
 from core.perms import ALL_ROLES
 from marches import services as marches_services
+from marches.conseil import recommandations
 from marches.views.etat import dire_etat
 
 from .. import selectors
-from ..advisor import recommandations
 from ..forms import ClauseMarcheForm
 from ..models import ClauseModele
 from ..perms import can_edit_clauses

@@ -6,12 +6,13 @@ from decimal import Decimal, InvalidOperation
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from clauses.advisor import regles
 from core.mixins import role_required
 from core.perms import ALL_ROLES
+from marches.conseil import situation_pour
 from marches.models import Marche
 
 from .. import selectors
-from ..advisor import regles, situation_pour
 from ..perms import LECTURE_REFERENTIEL, can_edit_clauses
 from .base import marche_url, marche_visible
 

@@ -4,10 +4,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from clauses.advisor import Historique, Niveau, Situation, recommandations, regles
+from clauses.advisor import Historique, Niveau, Situation, regles
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche
 from core.enums import Role
+from marches.conseil import recommandations
 from marches.services import clause_marche_save
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import OrganisationFactory, UserFactory

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-BUSINESS_MODULES = ["models", "services", "selectors", "enums", "textes", "register"]
+BUSINESS_MODULES = ["models", "services", "selectors", "enums", "textes", "register", "advisor", "perms"]
 
 
 def _imports(path: Path) -> list[str]:
