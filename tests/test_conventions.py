@@ -192,7 +192,7 @@ FRENCH_VERBS_TODO = {
                                   "import_fichier_supprimer", "imports_abandonnes_purger", "heures_verifier"},
     "marches/services.py": {"marche_conformite_recalculer", "marche_recherche_actualiser",
                             "registre_clause_appliquer", "marche_clauses_actualiser", "decp_importer",
-                            "registre_importer"},
+                            "registre_importer", "import_fichier_stocker"},
     "spaser/services.py": {"spaser_adopter", "spaser_mettre_en_vigueur", "spaser_nouvelle_version",
                            "programmation_publier"},
     "marches/etat.py": {"etat_calculer", "seuils_charger", "marches_etat_deriver", "marche_etat_deriver",
