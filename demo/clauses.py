@@ -11,8 +11,10 @@ from clauses import services
 from clauses.enums import ModeCalculHeures, TypeClause
 from clauses.models import ClauseMarche, ClauseModele, Diagnostic, DiagnosticQuestion, FamilleAchat
 from clauses.selectors import clauses_modeles_pour, famille_pour_cpv
+from core.models import User
 from core.services import record_author
 from marches import services as marches_services
+from marches.models import Marche
 
 D = Decimal
 LOI_2026 = datetime.date(2026, 8, 21)
@@ -224,8 +226,6 @@ def _write(stdout, text):
 
 
 def _demo_user(username="dcp"):
-    from core.models import User
-
     return User.objects.filter(username=username).first()
 
 
@@ -290,7 +290,6 @@ def _ajouter(marche, type_clause, user, **params):
 
 def seed_clauses(stdout=None):
     """Clauses on a believable share of the demo contracts (after demo.marches.seed)."""
-    from marches.models import Marche
 
     user = _demo_user()
     added = 0

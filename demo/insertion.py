@@ -24,6 +24,7 @@ from facilitateurs.models import (
     Participant,
     Sortie,
 )
+from facilitateurs.selectors import taux_sous_traitance
 from marches.enums import RoleEntreprise, TypeStructure
 from marches.models import Entreprise, Marche
 
@@ -119,7 +120,6 @@ def seed(stdout=None):
     facilitateur = User.objects.filter(username="facilitateur").first()
     admin = User.objects.filter(username="admin").first()
     marches = _marches_cibles()
-    from facilitateurs.selectors import taux_sous_traitance
 
     taux_st = taux_sous_traitance()
 

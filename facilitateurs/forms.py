@@ -8,6 +8,7 @@ from django import forms
 from core.concurrence import VersionFormMixin
 from core.enums import Role, TypeOrganisation
 from core.models import Organisation, User
+from core.validators import fichier_valider
 from marches.models import Entreprise, Marche
 
 from . import services
@@ -324,8 +325,6 @@ class ImportForm(forms.Form):
         return services.heures_max_par_mois()
 
     def clean_fichier(self):
-        from core.validators import fichier_valider
-
         fichier = self.cleaned_data["fichier"]
         fichier_valider(fichier, (".csv", ".xlsx"))
         return fichier

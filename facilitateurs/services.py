@@ -19,6 +19,7 @@ from core.concurrence import version_verifier
 from core.imports import journal_enregistrer
 from core.models import ImportJournal
 from core.services import record_author
+from core.templatetags.formats import format_nombre
 from core.utils import chunks as _chunks
 
 from .models import (
@@ -145,7 +146,6 @@ def mois_libelle(mois: datetime.date) -> str:
 
 def heures_libelle(value) -> str:
     """230 -> « 230 h », 208.5 -> « 208,50 h » (never rounded into a figure that would look allowed)."""
-    from core.templatetags.formats import format_nombre
 
     value = Decimal(value)
     return f"{format_nombre(value, 0 if value == value.to_integral_value() else 2)}\u00a0h"

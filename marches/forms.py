@@ -9,6 +9,7 @@ from core.concurrence import VersionFormMixin
 from core.enums import Role
 from core.models import Direction, Organisation
 from core.utils import normalise_siret, siret_error
+from core.validators import fichier_valider
 
 from .enums import ModaliteExecution, RoleEntreprise, Technique, TypeIdentifiant, TypePrix, TypeReservation
 from .etat import DECLAREES, considerations_deduites_seules
@@ -330,8 +331,6 @@ class ImportForm(forms.Form):
         self.helper.add_input(Submit("submit", label))
 
     def clean_fichier(self):
-        from core.validators import fichier_valider
-
         fichier = self.cleaned_data["fichier"]
         fichier_valider(fichier, self.extensions)
         return fichier

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clauses.enums import TypeClause
+
 from .enums import (
     Sens,
     SourceIndicateur,
@@ -289,7 +291,5 @@ class Programmation(models.Model):
 
     @property
     def types_clauses_libelles(self) -> list[str]:
-        from clauses.enums import TypeClause
-
         labels = dict(TypeClause.choices)
         return [str(labels.get(value, value)) for value in self.types_clauses or []]
