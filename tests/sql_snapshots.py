@@ -43,10 +43,11 @@ def normalise(sql: str) -> str:
     sql = _NUMBER.sub("?", sql)
     sql = _ARRAY.sub("ARRAY[…]", sql)
     sql = _LIST.sub("(…)", sql)
+    sql = re.sub(r"\bIN \(\?(?:::[\w\[\] ]+)?\)", "IN (…)", sql)  # one value or many: the same query
     # bulk_update's `CASE WHEN (id = ?) THEN ? WHEN …`: one branch stands for all.
     sql = re.sub(r"(WHEN \(\S+ = \?\) THEN \S+)(?: WHEN \(\S+ = \?\) THEN \S+)*", r"\1 …", sql)
-    # Multi-row VALUES (bulk inserts): one group stands for all.
-    sql = re.sub(r"VALUES (\((?:[^()]|\(…\))*\))(?:, \((?:[^()]|\(…\))*\))+", r"VALUES \1, …", sql)
+    # Multi-row VALUES (bulk inserts): one group stands for all, as for a single row.
+    sql = re.sub(r"VALUES (\((?:[^()]|\(…\))*\))(?:, \((?:[^()]|\(…\))*\))+", r"VALUES \1", sql)
     return sql
 
 

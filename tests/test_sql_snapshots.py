@@ -67,6 +67,7 @@ PAGES = [
     Page("facilitateurs_suivi_marche", "facilitateurs:suivi_marche", role="facilitateur"),
     Page("facilitateurs_grille", "facilitateurs:grille", role="facilitateur", query={"mois": "2025-09"}),
     Page("facilitateurs_participant_export", "facilitateurs:participant_export", role="facilitateur"),
+    Page("facilitateurs_imports", "facilitateurs:import_upload", role="facilitateur"),  # the import journal
     # bilans
     Page("bilans_dashboard", "bilans:dashboard", query={"annee": "2025"}),
     Page("bilans_export", "bilans:export", query={"annee": "2025"}),
@@ -205,7 +206,7 @@ def test_pages_cover_every_list_and_export_of_the_urls():
              "conventions", "participants", "actions", "bilans", "organisations", "users", "taches", "seuils",
              "entreprise_list", "programmation", "indicateurs", "dashboard")
     ignored = {"marches:import_registre", "marches:import_decp", "marches:registre_modele",
-               "facilitateurs:import_upload", "facilitateurs:import_preview"}  # forms, not lists
+               "facilitateurs:import_preview"}  # forms, not lists
     candidates = {
         name for name, pattern in url_patterns()
         if ":" in name and not name.startswith("admin:")  # Django's admin: its own lists
@@ -227,3 +228,29 @@ def test_queries_do_not_grow_and_match_the_snapshot(page, captured, snapshot_upd
     )
     assert large == small, f"{page.name}: the queries depend on the number of rows"
     assert_matches_snapshot(page.name, small, update=snapshot_update)
+
+
+def test_normalise_keeps_the_query_and_drops_its_values():
+    from tests.sql_snapshots import normalise
+
+    assert normalise(
+        """SELECT "a"."id" FROM "a"  WHERE ("a"."x" = E'l''été' AND "a"."d" >= '2025-01-01'::date
+           AND "a"."n" = -3.5 AND T3."id" IN (1, 2, 3) AND U0."y" IN ('a', 'b')) LIMIT 21"""
+    ) == (
+        '''SELECT "a"."id" FROM "a" WHERE ("a"."x" = ? AND "a"."d" >= ?::date AND "a"."n" = ? AND T3."id" IN (…) '''
+        '''AND U0."y" IN (…)) LIMIT ?'''
+    )
+    assert normalise('SAVEPOINT "s140234_x12"') == 'SAVEPOINT "s_x"'
+    assert normalise('DECLARE "_django_curs_1401_sync_7" NO SCROLL CURSOR FOR SELECT 1') == (
+        'DECLARE "_django_curs" NO SCROLL CURSOR FOR SELECT ?'
+    )
+    one = 'UPDATE "m" SET "c" = CASE WHEN ("m"."id" = 1) THEN \'A\' ELSE NULL END WHERE "m"."id" IN (1)'
+    two = ('UPDATE "m" SET "c" = CASE WHEN ("m"."id" = 1) THEN \'A\' WHEN ("m"."id" = 2) THEN \'B\' ELSE NULL END '
+           'WHERE "m"."id" IN (1, 2)')
+    assert normalise(one) == normalise(two)
+    assert normalise('INSERT INTO "t" ("a", "b") VALUES (1, \'x\'), (2, \'y\')') == (
+        normalise('INSERT INTO "t" ("a", "b") VALUES (3, \'z\')')
+    )
+    # Identifiers and table aliases keep their digits; a different column is a different query.
+    assert normalise('SELECT T3."col2" FROM "t1" T3') == 'SELECT T3."col2" FROM "t1" T3'
+    assert normalise('SELECT "a" FROM "t" WHERE "b" = 1') != normalise('SELECT "a" FROM "t" WHERE "c" = 1')
