@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from core.templatetags.formats import format_date, format_euros, format_heures, format_nombre, format_pourcent
 
-from .selectors import SEUIL_SECRET_COMMUNE
+SEUIL_SECRET_COMMUNE = 3  # cells of fewer people are grouped (no small cells): bilans.selectors.secret_statistique
 
 PERIMETRE = ("les marchés de l'acheteur (restreints, s'il y a lieu, à une direction, une famille d'achat ou aux "
              "marchés de l'acheteur couverts par une convention)")
@@ -212,12 +212,13 @@ def texte(cle: str) -> str:
     return d.texte if d else ""
 
 
-def chiffres_cles(data: dict) -> list[dict]:
-    """The key figures of a dashboard and of the PDF's summary, formatted, each with its definition."""
-    annee, cumul, r, o = data["annee"], data["cumul"], data["realisation"], data["objectifs"]
+def chiffres_cles(data) -> list[dict]:
+    """The key figures of a dashboard and of the PDF's summary (an engine result, bilans.resultats.Indicateurs),
+    formatted, each with its definition."""
+    annee, cumul, r, o = data.annee, data.cumul, data.realisation, data.objectifs
 
-    def cible(cle):
-        return f"{format_pourcent(o[cle]['cible'], 0)}, {o[cle]['cible_libelle']}"
+    def cible(objectif):
+        return f"{format_pourcent(objectif.cible, 0)}, {objectif.cible_libelle}"
 
     def marches(n):
         return f"{'le' if n == 1 else 'les'} {format_nombre(n)} marché{'' if n == 1 else 's'}"
@@ -225,30 +226,31 @@ def chiffres_cles(data: dict) -> list[dict]:
     def k(cle, valeur, libelle, definition=None):
         return {"cle": cle, "valeur": valeur, "libelle": libelle, "definition": texte(definition or cle)}
 
+    n_clause = data.marches_clause_insertion.nombre
     return [
-        k("heures_realisees", format_heures(data["heures_realisees"]), f"heures d'insertion réalisées en {annee}"),
-        k("taux_realisation_heures", format_pourcent(r["taux"]),
-          f"taux de réalisation : {format_heures(r['heures_realisees'])} réalisées sur "
-          f"{format_heures(r['heures_requises'])} requises par {marches(r['marches'])} à clause d'insertion "
-          f"en cours d'exécution en {annee} (au {format_date(r['date_reference'])})"),
-        k("rythme_realisation_heures", format_pourcent(r["rythme"]),
-          f"du rythme attendu : {format_heures(r['heures_realisees_rythme'])} réalisées pour "
-          f"{format_heures(r['heures_attendues'])} attendues au {format_date(r['date_reference'])}"
-          + (f" ({format_nombre(r['marches_sans_periode'])} marché(s) sans période d'exécution non compté(s))"
-             if r["marches_sans_periode"] else "")),
-        k("heures_requises", format_heures(data["heures_requises"]),
-          f"heures requises par {marches(data['marches_clause_insertion']['nombre'])} notifié"
-          f"{'' if data['marches_clause_insertion']['nombre'] == 1 else 's'} en {annee} avec clause d'insertion"),
-        k("participants", format_nombre(data["participants"]),
-          f"personnes en insertion ({format_nombre(cumul['participants'])} depuis {cumul['depuis']})"),
-        k("entreprises", format_nombre(data["entreprises"]),
-          f"entreprises, dont {format_pourcent(data['entreprises_locales_part'])} dans le département",
+        k("heures_realisees", format_heures(data.heures_realisees), f"heures d'insertion réalisées en {annee}"),
+        k("taux_realisation_heures", format_pourcent(r.taux),
+          f"taux de réalisation : {format_heures(r.heures_realisees)} réalisées sur "
+          f"{format_heures(r.heures_requises)} requises par {marches(r.marches)} à clause d'insertion "
+          f"en cours d'exécution en {annee} (au {format_date(r.date_reference)})"),
+        k("rythme_realisation_heures", format_pourcent(r.rythme),
+          f"du rythme attendu : {format_heures(r.heures_realisees_rythme)} réalisées pour "
+          f"{format_heures(r.heures_attendues)} attendues au {format_date(r.date_reference)}"
+          + (f" ({format_nombre(r.marches_sans_periode)} marché(s) sans période d'exécution non compté(s))"
+             if r.marches_sans_periode else "")),
+        k("heures_requises", format_heures(data.heures_requises),
+          f"heures requises par {marches(n_clause)} notifié{'' if n_clause == 1 else 's'} en {annee} avec clause "
+          "d'insertion"),
+        k("participants", format_nombre(data.participants),
+          f"personnes en insertion ({format_nombre(cumul.participants)} depuis {cumul.depuis})"),
+        k("entreprises", format_nombre(data.entreprises),
+          f"entreprises, dont {format_pourcent(data.entreprises_locales_part)} dans le département",
           "entreprises_locales_part"),
-        k("marches_notifies_montant", format_nombre(data["marches_notifies"]["nombre"]),
-          f"marchés notifiés pour {format_euros(data['marches_notifies']['montant_ht'])} HT"),
-        k("objectif_sociale", format_pourcent(o["sociale"]["part"]),
-          f"avec une considération sociale (cible {cible('sociale')})", "objectifs"),
-        k("objectif_environnementale", format_pourcent(o["environnementale"]["part"]),
-          f"avec une considération environnementale (cible {cible('environnementale')})", "objectifs"),
-        k("cumul", format_heures(cumul["heures_realisees"]), f"heures réalisées depuis {cumul['depuis']}"),
+        k("marches_notifies_montant", format_nombre(data.marches_notifies.nombre),
+          f"marchés notifiés pour {format_euros(data.marches_notifies.montant_ht)} HT"),
+        k("objectif_sociale", format_pourcent(o.sociale.part),
+          f"avec une considération sociale (cible {cible(o.sociale)})", "objectifs"),
+        k("objectif_environnementale", format_pourcent(o.environnementale.part),
+          f"avec une considération environnementale (cible {cible(o.environnementale)})", "objectifs"),
+        k("cumul", format_heures(cumul.heures_realisees), f"heures réalisées depuis {cumul.depuis}"),
     ]

@@ -1,4 +1,4 @@
-"""The charts of the dashboards and of the PDF, defined once from the engine's dict: each chart is a table
+"""The charts of the dashboards and of the PDF, defined once from the engine's result (read by attribute): each chart is a table
 (columns, rows) plus which columns are plotted. The same object feeds Chart.js (dashboard), the HTML
 table under each chart, the XLSX export and the server-side SVG of the PDF. Counts only: no participant
 is ever named."""
@@ -9,6 +9,7 @@ from decimal import Decimal
 from core.templatetags.formats import format_euros, format_heures, format_nombre, format_pourcent
 
 from .definitions import DEFINITIONS_GRAPHIQUES, texte
+from .resultats import Indicateurs
 
 FORMATTERS = {
     "texte": lambda v: "—" if v is None or v == "" else str(v),
@@ -68,118 +69,117 @@ def _num(value):
     return 0
 
 
-def graphiques(data: dict) -> list[Graphique]:
-    """All the charts for one engine dict (with details)."""
-    annee = data["annee"]
+def graphiques(data: Indicateurs) -> list[Graphique]:
+    """All the charts for one engine result (the breakdowns' charts only with details)."""
+    annee = data.annee
     result = []
-    c = data["considerations"]
+    c = data.considerations
     result.append(Graphique(
         "considerations", f"Marchés notifiés en {annee} et leurs considérations sociales et environnementales",
         "barres", [Colonne("Marchés", "texte"), Colonne("Nombre"), Colonne("Montant HT", "euros")],
         [
-            ["Marchés notifiés", data["marches_notifies"]["nombre"], data["marches_notifies"]["montant_ht"]],
-            ["Avec une considération sociale", data["marches_consideration_sociale"]["nombre"],
-             data["marches_consideration_sociale"]["montant_ht"]],
-            ["— dont clause sociale", c["clause_sociale"]["nombre"], c["clause_sociale"]["montant_ht"]],
-            ["— dont critère social", c["critere_social"]["nombre"], c["critere_social"]["montant_ht"]],
-            ["— dont marché réservé", c["marche_reserve"]["nombre"], c["marche_reserve"]["montant_ht"]],
-            ["Avec une clause d'insertion", data["marches_clause_insertion"]["nombre"],
-             data["marches_clause_insertion"]["montant_ht"]],
-            ["Avec une considération environnementale", data["marches_consideration_environnementale"]["nombre"],
-             data["marches_consideration_environnementale"]["montant_ht"]],
-            ["— dont clause environnementale", c["clause_environnementale"]["nombre"],
-             c["clause_environnementale"]["montant_ht"]],
-            ["— dont critère environnemental", c["critere_environnemental"]["nombre"],
-             c["critere_environnemental"]["montant_ht"]],
+            ["Marchés notifiés", data.marches_notifies.nombre, data.marches_notifies.montant_ht],
+            ["Avec une considération sociale", data.marches_consideration_sociale.nombre,
+             data.marches_consideration_sociale.montant_ht],
+            ["— dont clause sociale", c.clause_sociale.nombre, c.clause_sociale.montant_ht],
+            ["— dont critère social", c.critere_social.nombre, c.critere_social.montant_ht],
+            ["— dont marché réservé", c.marche_reserve.nombre, c.marche_reserve.montant_ht],
+            ["Avec une clause d'insertion", data.marches_clause_insertion.nombre,
+             data.marches_clause_insertion.montant_ht],
+            ["Avec une considération environnementale", data.marches_consideration_environnementale.nombre,
+             data.marches_consideration_environnementale.montant_ht],
+            ["— dont clause environnementale", c.clause_environnementale.nombre,
+             c.clause_environnementale.montant_ht],
+            ["— dont critère environnemental", c.critere_environnemental.nombre,
+             c.critere_environnemental.montant_ht],
         ],
     ))
-    objectifs = data["objectifs"]
-    sources = {o["cible_libelle"] for o in objectifs.values()}
+    objectifs = data.objectifs
+    sources = {o.cible_libelle for _cle, o in objectifs.items()}
     result.append(Graphique(
         "objectifs", "Part des marchés notifiés face aux cibles" + (
             " nationales (PNAD)" if sources == {"cible nationale PNAD"} else " (SPASER adopté ou PNAD)"), "barres",
         [Colonne("Considération", "texte"), Colonne("Part des marchés", "pourcent"),
          Colonne("Part en valeur", "pourcent"), Colonne("Cible", "pourcent"), Colonne("Origine de la cible", "texte"),
          Colonne("Atteint", "texte")],
-        [[libelle, objectifs[cle]["part"], objectifs[cle]["part_montant"], objectifs[cle]["cible"],
-          objectifs[cle]["cible_libelle"], "oui" if objectifs[cle]["atteint"] else "non"]
-         for cle, libelle in (("sociale", "Sociale"), ("environnementale", "Environnementale"))],
+        [[libelle, o.part, o.part_montant, o.cible, o.cible_libelle, "oui" if o.atteint else "non"]
+         for o, libelle in ((objectifs.sociale, "Sociale"), (objectifs.environnementale, "Environnementale"))],
         series=[1, 3],
     ))
-    conf = data["conformite"]
+    conf = data.conformite
     result.append(Graphique(
         "conformite", "Conformité aux obligations d'août 2026 (marchés notifiés dans l'année)", "barres",
         [Colonne("Statut", "texte"), Colonne("Nombre"), Colonne("Montant HT", "euros")],
-        [["Conformes", conf["conforme"]["nombre"], conf["conforme"]["montant_ht"]],
-         ["Obligation manquante", conf["non_conforme"]["nombre"], conf["non_conforme"]["montant_ht"]],
-         ["Non soumis (avant le 21/08/2026 ou exclus)", conf["non_soumis"]["nombre"],
-          conf["non_soumis"]["montant_ht"]]],
+        [["Conformes", conf.conforme.nombre, conf.conforme.montant_ht],
+         ["Obligation manquante", conf.non_conforme.nombre, conf.non_conforme.montant_ht],
+         ["Non soumis (avant le 21/08/2026 ou exclus)", conf.non_soumis.nombre,
+          conf.non_soumis.montant_ht]],
     ))
-    if conf.get("manquements"):
+    if conf.manquements:
         result.append(Graphique(
             "manquements", "Obligations manquantes", "barres", [Colonne("Manquement", "texte"), Colonne("Marchés")],
-            [[m["manquement"], m["nombre"]] for m in conf["manquements"]],
+            [[m.manquement, m.nombre] for m in conf.manquements],
         ))
     result.append(Graphique(
         "achats_structures", f"Achats auprès des structures inclusives et de l'ESS (marchés notifiés en {annee})",
         "barres", [Colonne("Structures", "texte"), Colonne("Marchés"), Colonne("Montant HT", "euros")],
-        [["SIAE (EI, ETTI, AI, ACI)", data["achats_siae"]["nombre"], data["achats_siae"]["montant_ht"]],
-         ["EA et ESAT", data["achats_ea_esat"]["nombre"], data["achats_ea_esat"]["montant_ht"]],
-         ["ESS (dont ESUS, SIAE, EA, ESAT, GEIQ)", data["achats_ess"]["nombre"], data["achats_ess"]["montant_ht"]]],
+        [["SIAE (EI, ETTI, AI, ACI)", data.achats_siae.nombre, data.achats_siae.montant_ht],
+         ["EA et ESAT", data.achats_ea_esat.nombre, data.achats_ea_esat.montant_ht],
+         ["ESS (dont ESUS, SIAE, EA, ESAT, GEIQ)", data.achats_ess.nombre, data.achats_ess.montant_ht]],
         series=[2],
     ))
-    if "tendance" in data:
+    if data.tendance is not None:
         result.append(Graphique(
             "tendance_heures", "Heures d'insertion réalisées par année", "colonnes",
             [Colonne("Année", "texte"), Colonne("Heures réalisées", "heures"), Colonne("Personnes"),
              Colonne("Entreprises")],
-            [[t["annee"], t["heures_realisees"], t["participants"], t["entreprises"]] for t in data["tendance"]],
+            [[t.annee, t.heures_realisees, t.participants, t.entreprises] for t in data.tendance],
         ))
         result.append(Graphique(
             "tendance_marches", "Marchés notifiés par année : part avec une considération sociale, environnementale",
             "ligne",
             [Colonne("Année", "texte"), Colonne("Marchés notifiés"), Colonne("Avec clause d'insertion"),
              Colonne("Part sociale", "pourcent"), Colonne("Part environnementale", "pourcent")],
-            [[t["annee"], t["marches_notifies"], t["marches_clause_insertion"], t["part_sociale"],
-              t["part_environnementale"]] for t in data["tendance"]],
+            [[t.annee, t.marches_notifies, t.marches_clause_insertion, t.part_sociale,
+              t.part_environnementale] for t in data.tendance],
             series=[3, 4],
         ))
-    if "heures_par_modalite" in data:
+    if data.details:
         result.append(Graphique(
             "heures_modalite", f"Heures réalisées en {annee} par modalité", "barres",
             [Colonne("Modalité", "texte"), Colonne("Heures comptées", "heures"),
              Colonne("Heures déclarées", "heures"), Colonne("Personnes")],
-            [[r["libelle"], r["heures"], r["heures_declarees"], r["participants"]] for r in data["heures_par_modalite"]],
+            [[r.libelle, r.heures, r.heures_declarees, r.participants] for r in data.heures_par_modalite],
             note="Sous-traitance convertie en heures ; formation plafonnée (réglages de l'instance).",
         ))
         result.append(Graphique(
             "heures_famille", f"Heures réalisées en {annee} par famille d'achat", "barres",
             [Colonne("Famille d'achat", "texte"), Colonne("Heures", "heures")],
-            [[r["famille"], r["heures"]] for r in data["heures_par_famille"]],
+            [[r.famille, r.heures] for r in data.heures_par_famille],
         ))
         result.append(Graphique(
-            "heures_entreprise", f"Heures réalisées en {annee} par entreprise (les {len(data['heures_par_entreprise'])} "
+            "heures_entreprise", f"Heures réalisées en {annee} par entreprise (les {len(data.heures_par_entreprise)} "
                                  "premières)", "barres",
             [Colonne("Entreprise", "texte"), Colonne("Heures déclarées", "heures"), Colonne("Personnes"),
              Colonne("Dans le département", "texte"), Colonne("Type", "texte")],
-            [[r["entreprise"], r["heures"], r["participants"], "oui" if r["locale"] else "non", r["type_structure"]]
-             for r in data["heures_par_entreprise"]],
+            [[r.entreprise, r.heures, r.participants, "oui" if r.locale else "non", r.type_structure]
+             for r in data.heures_par_entreprise],
         ))
         result.append(Graphique(
             "heures_public", f"Personnes et heures en {annee} par public éligible", "barres",
             [Colonne("Public", "texte"), Colonne("Personnes"), Colonne("Heures déclarées", "heures")],
-            [[r["libelle"], r["participants"], r["heures"]] for r in data["heures_par_public"]],
+            [[r.libelle, r.participants, r.heures] for r in data.heures_par_public],
             note="Une personne peut relever de plusieurs publics.",
         ))
         result.append(Graphique(
             "heures_commune", f"Personnes et heures en {annee} par commune de résidence", "barres",
             [Colonne("Commune", "texte"), Colonne("Personnes"), Colonne("Heures déclarées", "heures")],
-            [[r["commune"], r["participants"], r["heures"]] for r in data["heures_par_commune"]], series=[2],
+            [[r.commune, r.participants, r.heures] for r in data.heures_par_commune], series=[2],
         ))
         result.append(Graphique(
             "sorties", f"Sorties de l'année {annee} (catégories DGEFP)", "barres",
             [Colonne("Catégorie", "texte"), Colonne("À la sortie"), Colonne("À 6 mois")],
-            [[r["libelle"].split(" (")[0], r["nombre"], r["a_6_mois"]] for r in data["sorties"]["par_categorie"]],
+            [[r.libelle.split(" (")[0], r.nombre, r.a_6_mois] for r in data.sorties.par_categorie],
             series=[1, 2],
         ))
         result.append(Graphique(
@@ -188,12 +188,12 @@ def graphiques(data: dict) -> list[Graphique]:
             [Colonne("Marché", "texte"), Colonne("Heures requises", "heures"),
              Colonne("Heures réalisées (fin d'année)", "heures"), Colonne("Taux de réalisation", "pourcent"),
              Colonne("Montant HT", "euros")],
-            [[f"{r['identifiant']} — {r['objet'][:60]}", r["heures_requises"], r["heures_realisees"],
-              r["taux_realisation"], r["montant_ht"]] for r in data["marches_clause_liste"]],
+            [[f"{r.identifiant} — {r.objet[:60]}", r.heures_requises, r.heures_realisees,
+              r.taux_realisation, r.montant_ht] for r in data.marches_clause_liste],
             series=[1, 2],
         ))
     return result
 
 
-def graphique_par_cle(data: dict, key: str) -> Graphique | None:
+def graphique_par_cle(data: Indicateurs, key: str) -> Graphique | None:
     return next((g for g in graphiques(data) if g.key == key), None)

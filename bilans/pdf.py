@@ -21,6 +21,7 @@ from core.templatetags.formats import format_date, format_euros, format_heures, 
 
 from .definitions import DEFINITIONS, chiffres_cles
 from .graphiques import graphiques
+from .resultats import Indicateurs
 from .selectors import indicateurs_annuels
 from .svg import graphique_svg
 
@@ -50,50 +51,49 @@ def _sections_supplementaires(acheteur, annee) -> list[str]:
 QU_IL, QU_ILS = "qu'il requiert", "qu'ils requièrent"
 
 
-def resume_phrases(data: dict) -> list[str]:
+def resume_phrases(data: Indicateurs) -> list[str]:
     """The summary in the words of a département's bilan (plain text, French formats)."""
-    annee, cumul = data["annee"], data["cumul"]
-    n_clause = data["marches_clause_insertion"]["nombre"]
+    annee, cumul = data.annee, data.cumul
+    n_clause = data.marches_clause_insertion.nombre
     phrases = [
         f"En {annee}, {format_nombre(n_clause)} marché{'s' if n_clause > 1 else ''} notifié"
         f"{'s' if n_clause > 1 else ''} {'ont' if n_clause > 1 else 'a'} porté la clause d'insertion, "
-        f"sur {format_nombre(data['marches_notifies']['nombre'])} marchés notifiés pour "
-        f"{format_euros(data['marches_notifies']['montant_ht'])} HT.",
-        f"{format_heures(data['heures_realisees'])} d'insertion ont été réalisées en {annee} par "
-        f"{format_nombre(data['participants'])} personnes, dans {format_nombre(data['entreprises'])} entreprises "
-        f"(dont {format_pourcent(data['entreprises_locales_part'])} implantées dans le département).",
+        f"sur {format_nombre(data.marches_notifies.nombre)} marchés notifiés pour "
+        f"{format_euros(data.marches_notifies.montant_ht)} HT.",
+        f"{format_heures(data.heures_realisees)} d'insertion ont été réalisées en {annee} par "
+        f"{format_nombre(data.participants)} personnes, dans {format_nombre(data.entreprises)} entreprises "
+        f"(dont {format_pourcent(data.entreprises_locales_part)} implantées dans le département).",
     ]
-    if cumul["depuis"] < annee:
+    if cumul.depuis < annee:
         phrases.append(
-            f"Depuis {cumul['depuis']} : {format_heures(cumul['heures_realisees'])} d'insertion, "
-            f"{format_nombre(cumul['entreprises'])} entreprises dont {format_pourcent(cumul['entreprises_locales_part'])}"
-            f" implantées dans le département, et {format_nombre(cumul['participants'])} personnes en difficulté "
+            f"Depuis {cumul.depuis} : {format_heures(cumul.heures_realisees)} d'insertion, "
+            f"{format_nombre(cumul.entreprises)} entreprises dont {format_pourcent(cumul.entreprises_locales_part)}"
+            f" implantées dans le département, et {format_nombre(cumul.participants)} personnes en difficulté "
             "ont obtenu un contrat de travail."
         )
-    objectifs = data["objectifs"]
+    sociale, environnementale = data.objectifs.sociale, data.objectifs.environnementale
     phrases.append(
-        f"{format_pourcent(objectifs['sociale']['part'])} des marchés notifiés comportent au moins une considération "
-        f"sociale (cible : {format_pourcent(objectifs['sociale']['cible'], 0)}, "
-        f"{objectifs['sociale']['cible_libelle']}) et "
-        f"{format_pourcent(objectifs['environnementale']['part'])} au moins une considération environnementale "
-        f"(cible : {format_pourcent(objectifs['environnementale']['cible'], 0)}, "
-        f"{objectifs['environnementale']['cible_libelle']})."
+        f"{format_pourcent(sociale.part)} des marchés notifiés comportent au moins une considération "
+        f"sociale (cible : {format_pourcent(sociale.cible, 0)}, {sociale.cible_libelle}) et "
+        f"{format_pourcent(environnementale.part)} au moins une considération environnementale "
+        f"(cible : {format_pourcent(environnementale.cible, 0)}, {environnementale.cible_libelle})."
     )
-    realisation = data["realisation"]
-    if realisation["marches"]:
+    realisation = data.realisation
+    if realisation.marches:
+        un = realisation.marches == 1
         phrases.append(
-            f"{'Le' if realisation['marches'] == 1 else 'Les'} {format_nombre(realisation['marches'])} "
-            f"marché{'s' if realisation['marches'] > 1 else ''} à clause d'insertion en cours d'exécution en {annee} "
-            f"{'a' if realisation['marches'] == 1 else 'ont'} réalisé {format_pourcent(realisation['taux'])} des "
-            f"heures {QU_IL if realisation['marches'] == 1 else QU_ILS} "
-            f"({format_heures(realisation['heures_realisees'])} sur {format_heures(realisation['heures_requises'])}"
-            f" au {format_date(realisation['date_reference'])}), soit {format_pourcent(realisation['rythme'])} du "
+            f"{'Le' if un else 'Les'} {format_nombre(realisation.marches)} "
+            f"marché{'' if un else 's'} à clause d'insertion en cours d'exécution en {annee} "
+            f"{'a' if un else 'ont'} réalisé {format_pourcent(realisation.taux)} des "
+            f"heures {QU_IL if un else QU_ILS} "
+            f"({format_heures(realisation.heures_realisees)} sur {format_heures(realisation.heures_requises)}"
+            f" au {format_date(realisation.date_reference)}), soit {format_pourcent(realisation.rythme)} du "
             "rythme attendu à cette date."
         )
     return phrases
 
 
-def bilan_contexte(data: dict, *, titre_perimetre: str = "") -> dict:
+def bilan_contexte(data: Indicateurs, *, titre_perimetre: str = "") -> dict:
     par_cle = {g.key: g for g in graphiques(data)}
     charts = []
     for key in GRAPHIQUES_PDF:
@@ -117,13 +117,12 @@ def bilan_html(*, acheteur=None, annee: int, depuis: int | None = None, directio
                convention=None) -> str:
     data = indicateurs_annuels(acheteur=acheteur, annee=annee, depuis=depuis, direction=direction, famille=famille,
                                convention=convention)
-    perimetre = [v for v in (data["perimetre"]["convention"], data["perimetre"]["direction"],
-                             data["perimetre"]["famille"]) if v]
+    perimetre = [v for v in (data.perimetre.convention, data.perimetre.direction, data.perimetre.famille) if v]
     context = bilan_contexte(data, titre_perimetre=" — ".join(perimetre))
     from core.models import Organisation
 
-    organisation = Organisation.objects.get(siret=data["acheteur_siret"])
-    context["sections"] = _sections_supplementaires(organisation, data["annee"])
+    organisation = Organisation.objects.get(siret=data.acheteur_siret)
+    context["sections"] = _sections_supplementaires(organisation, data.annee)
     return render_to_string("bilans/pdf/bilan.html", context)
 
 

@@ -15,12 +15,11 @@ Counting rules (the same as the facilitateurs app, settings.SPASER):
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -40,17 +39,44 @@ from clauses.models import ClauseMarche, FamilleAchat
 from core.models import Direction, Organisation
 from facilitateurs.enums import CategorieSortie, Modalite, Public
 from facilitateurs.models import Convention, HeuresMensuelles, Sortie
-from facilitateurs.selectors import heures_effectives, part_ecoulee, part_max_formation
+from facilitateurs.selectors import formation_plafonnee, heures_effectives, part_ecoulee, plafond_formation
 from facilitateurs.services import add_months
 from marches.enums import RoleEntreprise, StatutConformite, TypeReservation, TypeStructure
-from marches.models import Attribution, Marche
+from marches.models import Attribution, Marche, consideration_environnementale, consideration_sociale
+
+from .definitions import SEUIL_SECRET_COMMUNE
+from .resultats import (
+    AnneeTendance,
+    Bloc,
+    CibleAdoptee,
+    Conformite,
+    Considerations,
+    Cumul,
+    DescriptionPerimetre,
+    Indicateurs,
+    LigneCommune,
+    LigneEntreprise,
+    LigneFamille,
+    LigneMarcheClause,
+    LigneModalite,
+    LignePublic,
+    LigneSortie,
+    Manquement,
+    Objectif,
+    ObjectifNational,
+    Objectifs,
+    ObjectifsNationaux,
+    Realisation,
+    Sorties,
+    to_jsonable,
+)
 
 CIBLE_ENVIRONNEMENTALE = Decimal("1")  # PNAD 2022–2025: 100 % of notified contracts
 CIBLE_SOCIALE = Decimal("0.3")  # PNAD 2022–2025: 30 %
-SEUIL_SECRET_COMMUNE = 3  # cells of fewer people are grouped (no small cells): see secret_statistique
 LIBELLE_AUTRES_COMMUNES = (f"Autres communes ou non renseignée (moins de {SEUIL_SECRET_COMMUNE} personnes "
                            "par commune)")
 LIMITE_LISTES = 20
+RESULTATS_VERSION = 2  # the shape of the cached results (bilans.resultats): change it when they change
 # Callables (acheteur, annee) -> {"sociale"|"environnementale": {"cible": Decimal, "libelle": str}}: targets a
 # buyer adopted (the SPASER app registers its own in SpaserConfig.ready); the first source that has one wins.
 SOURCES_CIBLES: list = []
@@ -94,12 +120,10 @@ class Perimetre:
     def clauses_insertion(self):
         return ClauseMarche.objects.filter(self._filtre("marche__"), type_clause=TypeClause.INSERTION)
 
-    def description(self) -> dict:
-        return {
-            "direction": str(self.direction) if self.direction else None,
-            "famille": str(self.famille) if self.famille else None,
-            "convention": str(self.convention) if self.convention else None,
-        }
+    def description(self) -> DescriptionPerimetre:
+        return DescriptionPerimetre(direction=str(self.direction) if self.direction else None,
+                                    famille=str(self.famille) if self.famille else None,
+                                    convention=str(self.convention) if self.convention else None)
 
 
 def _resolve(model, value):
@@ -148,33 +172,43 @@ def _annee_bornes(debut: int, fin: int | None = None) -> tuple[date, date]:
 
 
 def _formation(heures_qs, **par) -> dict:
-    """Training hours, declared and counted (capped per contract at part × its required hours), summed by the
-    keyword expressions given (none: one total). One SQL statement: the ORM's GROUP BY contract (+ keys) over
-    the FORMATION rows, joined to the required hours per contract, then summed by the keys.
+    """Training hours, declared and counted (capped per contract at part × its required hours:
+    facilitateurs.selectors.formation_plafonnee), summed by the keyword expressions given (none: one total).
+    ORM only: GROUP BY contract (+ keys) over the FORMATION rows with the contract's required hours, the cap on
+    each group; the total is one SQL statement (the ORM nests the grouped query), keyed sums add up the groups.
     Returns {key tuple: (declared, counted)}; the key () holds the total."""
-    inner = (heures_qs.filter(modalite=Modalite.FORMATION).annotate(**par).values("marche_id", *par)
-             .annotate(declarees=Sum("heures")).order_by())
-    sql, params = inner.query.sql_with_params()
-    quote = connection.ops.quote_name
-    keys = [f"t.{quote(k)}" for k in par]
-    clauses = quote(ClauseMarche._meta.db_table)
-    plafond = f"r.requises * {part_max_formation()}"  # no cap when the contract requires no hours
-    select = ", ".join([*keys, "SUM(t.declarees)",
-                        f"SUM(CASE WHEN r.requises IS NULL OR r.requises <= 0 OR t.declarees < {plafond} "
-                        f"THEN t.declarees ELSE {plafond} END)"])
-    group = f" GROUP BY {', '.join(keys)}" if keys else ""
-    # Values interpolated here are the ORM's own SQL and a Decimal from the settings; user input goes in params.
-    statement = (
-        f"SELECT {select} FROM ({sql}) t LEFT JOIN (SELECT marche_id, SUM(heures_requises) AS requises "  # noqa: S608
-        f"FROM {clauses} WHERE type_clause = %s GROUP BY marche_id) r ON r.marche_id = t.marche_id{group}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, (*params, TypeClause.INSERTION))
-        rows = cursor.fetchall()
-    return {tuple(row[:-2]): (_d(row[-2]), _d(row[-1])) for row in rows if row[-2] is not None}
+    groupes = (heures_qs.filter(modalite=Modalite.FORMATION).annotate(**par).values("marche_id", *par)
+               .annotate(declarees=Sum("heures"),
+                         comptees=formation_plafonnee(Sum("heures"), plafond_formation(OuterRef("marche_id"))))
+               .order_by())
+    if not par:
+        totaux = groupes.aggregate(total_declarees=Sum("declarees"), total_comptees=Sum("comptees"))
+        if totaux["total_declarees"] is None:
+            return {}
+        return {(): (_d(totaux["total_declarees"]), _d(totaux["total_comptees"]))}
+    result = {}
+    for groupe in groupes:
+        if groupe["declarees"] is None:
+            continue
+        cle = tuple(groupe[k] for k in par)
+        declarees, comptees = result.get(cle, (ZERO, ZERO))
+        result[cle] = (declarees + _d(groupe["declarees"]), comptees + _d(groupe["comptees"]))
+    return result
 
 
-def _totaux_heures(heures_qs, departement: str, *, avec_min: bool = False) -> dict:
+@dataclass(frozen=True)
+class _TotauxHeures:
+    heures_realisees: Decimal
+    heures_formation_declarees: Decimal
+    heures_formation_comptees: Decimal
+    participants: int
+    entreprises: int
+    entreprises_locales: int
+    entreprises_locales_part: Decimal | None
+    premier_mois: date | None
+
+
+def _totaux_heures(heures_qs, departement: str, *, avec_min: bool = False) -> _TotauxHeures:
     """Hours (training capped), distinct participants, companies and local companies over a set of rows."""
     aggregates = {
         "hors_formation": Sum(heures_effectives(), filter=~Q(modalite=Modalite.FORMATION)),
@@ -188,34 +222,33 @@ def _totaux_heures(heures_qs, departement: str, *, avec_min: bool = False) -> di
         aggregates["premier_mois"] = Min("mois")
     totaux = heures_qs.aggregate(**aggregates)
     formation_declarees, formation_comptees = _formation(heures_qs).get((), (ZERO, ZERO))
-    return {
-        "heures_realisees": _h(_d(totaux["hors_formation"]) + formation_comptees),
-        "heures_formation_declarees": _h(formation_declarees),
-        "heures_formation_comptees": _h(formation_comptees),
-        "participants": totaux["participants"],
-        "entreprises": totaux["entreprises"],
-        "entreprises_locales": totaux["entreprises_locales"],
-        "entreprises_locales_part": _part(totaux["entreprises_locales"], totaux["entreprises"]),
-        "premier_mois": totaux.get("premier_mois"),
-    }
+    return _TotauxHeures(
+        heures_realisees=_h(_d(totaux["hors_formation"]) + formation_comptees),
+        heures_formation_declarees=_h(formation_declarees),
+        heures_formation_comptees=_h(formation_comptees),
+        participants=totaux["participants"],
+        entreprises=totaux["entreprises"],
+        entreprises_locales=totaux["entreprises_locales"],
+        entreprises_locales_part=_part(totaux["entreprises_locales"], totaux["entreprises"]),
+        premier_mois=totaux.get("premier_mois"),
+    )
 
 
-def _bloc(nombre, montant) -> dict:
-    return {"nombre": nombre or 0, "montant_ht": _h(montant)}
+def _bloc(nombre, montant) -> Bloc:
+    return Bloc(nombre=nombre or 0, montant_ht=_h(montant))
 
 
 # --------------------------------------------------------------------------- contracts
 
 
-def _marches_annee(perimetre: Perimetre, annee: int) -> dict:
+def _marches_annee(perimetre: Perimetre, annee: int) -> dict[str, Bloc]:
     """Contracts notified in the year: totals, considerations, reserved contracts, compliance (one query)."""
     debut, fin = _annee_bornes(annee)
     insertion = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)
     qs = perimetre.marches().filter(date_notification__range=(debut, fin)).annotate(
         a_insertion=Exists(insertion), m=Coalesce("montant_ht", Value(ZERO, output_field=DEC), output_field=DEC)
     )
-    sociale = Q(clause_sociale=True) | Q(critere_social=True) | Q(marche_reserve=True)
-    environnementale = Q(clause_environnementale=True) | Q(critere_environnemental=True)
+    sociale, environnementale = consideration_sociale(), consideration_environnementale()
     filtres = {
         "tous": Q(),
         "sociale": sociale,
@@ -242,7 +275,7 @@ def _marches_annee(perimetre: Perimetre, annee: int) -> dict:
     return {key: _bloc(row[f"{key}__n"], row[f"{key}__m"]) for key in filtres}
 
 
-def _manquements(perimetre: Perimetre, annee: int) -> list[dict]:
+def _manquements(perimetre: Perimetre, annee: int) -> tuple[Manquement, ...]:
     """What the non-compliant contracts of the year miss, counted (the list is stored on each contract)."""
     debut, fin = _annee_bornes(annee)
     compteur = Counter()
@@ -253,10 +286,10 @@ def _manquements(perimetre: Perimetre, annee: int) -> list[dict]:
             if isinstance(item, dict):
                 item = item.get("libelle") or item.get("code") or str(item)
             compteur[str(item)] += 1
-    return [{"manquement": k, "nombre": v} for k, v in compteur.most_common()]
+    return tuple(Manquement(manquement=k, nombre=v) for k, v in compteur.most_common())
 
 
-def _achats_structures(perimetre: Perimetre, annee: int) -> dict:
+def _achats_structures(perimetre: Perimetre, annee: int) -> dict[str, Bloc]:
     """Purchases from SIAE, EA/ESAT and ESS companies: contracts of the year where such a company is awardee,
     co-contractor or declared sub-contractor. Value: the company's own amount when recorded, else the
     contract's amount for an awardee or co-contractor."""
@@ -288,7 +321,7 @@ def _achats_structures(perimetre: Perimetre, annee: int) -> dict:
     return result
 
 
-def _marches_clause_liste(perimetre: Perimetre, annee: int, limite: int) -> list[dict]:
+def _marches_clause_liste(perimetre: Perimetre, annee: int, limite: int) -> tuple[LigneMarcheClause, ...]:
     """The year's contracts carrying an insertion clause (largest required hours first), with the hours
     realised on them up to the end of the year."""
     debut, fin = _annee_bornes(annee)
@@ -309,15 +342,15 @@ def _marches_clause_liste(perimetre: Perimetre, annee: int, limite: int) -> list
             realisees[r["marche_id"]] = _d(r["h"])
         for (marche_id,), (_declarees, comptees) in _formation(heures, m=F("marche_id")).items():
             realisees[marche_id] = realisees.get(marche_id, ZERO) + comptees
-    return [
-        {
-            "marche_id": r["marche_id"], "identifiant": r["marche__identifiant"], "objet": r["marche__objet"],
-            "famille": r["marche__famille__nom"] or "", "montant_ht": _h(r["marche__montant_ht"]),
-            "heures_requises": _h(r["requises"]), "heures_realisees": _h(realisees.get(r["marche_id"])),
-            "taux_realisation": _part(realisees.get(r["marche_id"], ZERO), r["requises"]),
-        }
+    return tuple(
+        LigneMarcheClause(
+            marche_id=r["marche_id"], identifiant=r["marche__identifiant"], objet=r["marche__objet"],
+            famille=r["marche__famille__nom"] or "", montant_ht=_h(r["marche__montant_ht"]),
+            heures_requises=_h(r["requises"]), heures_realisees=_h(realisees.get(r["marche_id"])),
+            taux_realisation=_part(realisees.get(r["marche_id"], ZERO), r["requises"]),
+        )
         for r in rows
-    ]
+    )
 
 
 def periode_execution(*, date_debut, date_fin, date_notification, duree_mois) -> tuple[date | None, date | None]:
@@ -330,7 +363,7 @@ def periode_execution(*, date_debut, date_fin, date_notification, duree_mois) ->
     return debut, fin
 
 
-def _realisation(perimetre: Perimetre, annee: int, aujourd_hui: date) -> dict:
+def _realisation(perimetre: Perimetre, annee: int, aujourd_hui: date) -> Realisation:
     """Realisation of the insertion clauses on ONE population: the scope's contracts with an insertion clause,
     notified by 31/12 of the year and whose execution had not ended before 1/1 of the year (contracts in
     execution during the year). Over those same contracts:
@@ -375,23 +408,17 @@ def _realisation(perimetre: Perimetre, annee: int, aujourd_hui: date) -> dict:
         realise_rythme += realisees.get(pk, ZERO)
     # Shares of the figures as shown (rounded to the cent), so that a reader who divides them finds the same.
     requises, realise, attendues, realise_rythme = _h(requises), _h(realise), _h(attendues), _h(realise_rythme)
-    return {
-        "date_reference": reference,
-        "marches": len(population),
-        "marches_sans_periode": sans_periode,
-        "heures_requises": requises,
-        "heures_realisees": realise,
-        "taux": _part(realise, requises),
-        "heures_attendues": attendues,
-        "heures_realisees_rythme": realise_rythme,
-        "rythme": _part(realise_rythme, attendues),
-    }
+    return Realisation(
+        date_reference=reference, marches=len(population), marches_sans_periode=sans_periode,
+        heures_requises=requises, heures_realisees=realise, taux=_part(realise, requises),
+        heures_attendues=attendues, heures_realisees_rythme=realise_rythme, rythme=_part(realise_rythme, attendues),
+    )
 
 
 # --------------------------------------------------------------------------- hours breakdowns
 
 
-def _par_modalite(heures_annee) -> list[dict]:
+def _par_modalite(heures_annee) -> tuple[LigneModalite, ...]:
     formation = _formation(heures_annee).get((), (ZERO, ZERO))[1]
     rows = {r["modalite"]: r for r in heures_annee.values("modalite").annotate(
         h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by()}
@@ -401,12 +428,12 @@ def _par_modalite(heures_annee) -> list[dict]:
             continue
         declarees = _d(rows[value]["h"])
         comptees = formation if value == Modalite.FORMATION else declarees
-        result.append({"modalite": value, "libelle": label, "heures_declarees": _h(declarees),
-                       "heures": _h(comptees), "participants": rows[value]["participants"]})
-    return result
+        result.append(LigneModalite(modalite=value, libelle=label, heures_declarees=_h(declarees),
+                                    heures=_h(comptees), participants=rows[value]["participants"]))
+    return tuple(result)
 
 
-def _par_famille(heures_annee) -> list[dict]:
+def _par_famille(heures_annee) -> tuple[LigneFamille, ...]:
     """Per purchase family, training capped per contract (a contract belongs to one family)."""
     totaux = defaultdict(lambda: ZERO)
     for r in heures_annee.exclude(modalite=Modalite.FORMATION).values("marche__famille__nom").annotate(
@@ -414,21 +441,22 @@ def _par_famille(heures_annee) -> list[dict]:
         totaux[r["marche__famille__nom"] or "Sans famille"] += _d(r["h"])
     for (famille,), (_declarees, comptees) in _formation(heures_annee, famille=F("marche__famille__nom")).items():
         totaux[famille or "Sans famille"] += comptees
-    return [{"famille": k, "heures": _h(v)} for k, v in sorted(totaux.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return tuple(LigneFamille(famille=k, heures=_h(v)) for k, v in sorted(totaux.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _par_entreprise(heures_annee, departement: str, limite: int) -> list[dict]:
+def _par_entreprise(heures_annee, departement: str, limite: int) -> tuple[LigneEntreprise, ...]:
     rows = heures_annee.values("entreprise_id", "entreprise__nom", "entreprise__siret", "entreprise__departement",
                                "entreprise__type_structure").annotate(
         h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by("-h", "entreprise_id")
-    return [
-        {"entreprise": r["entreprise__nom"] or r["entreprise__siret"], "siret": r["entreprise__siret"],
-         "departement": r["entreprise__departement"], "locale": r["entreprise__departement"] == departement,
-         "type_structure": TypeStructure(r["entreprise__type_structure"]).label
-         if r["entreprise__type_structure"] in TypeStructure.values else r["entreprise__type_structure"],
-         "heures": _h(r["h"]), "participants": r["participants"]}
+    return tuple(
+        LigneEntreprise(
+            entreprise=r["entreprise__nom"] or r["entreprise__siret"], siret=r["entreprise__siret"],
+            departement=r["entreprise__departement"], locale=r["entreprise__departement"] == departement,
+            type_structure=TypeStructure(r["entreprise__type_structure"]).label
+            if r["entreprise__type_structure"] in TypeStructure.values else r["entreprise__type_structure"],
+            heures=_h(r["h"]), participants=r["participants"])
         for r in rows[:limite]
-    ]
+    )
 
 
 def secret_statistique(lignes: list[dict], *, cle: str, libelle_autres: str, effectif: str = "participants",
@@ -455,29 +483,30 @@ def secret_statistique(lignes: list[dict], *, cle: str, libelle_autres: str, eff
     return gardees
 
 
-def _par_public(heures_annee) -> list[dict]:
+def _par_public(heures_annee) -> tuple[LignePublic, ...]:
     """Hours and people by eligible public; publics of fewer than SEUIL_SECRET_COMMUNE people are grouped."""
     rows = {r["participant__eligibilites__public"]: r for r in heures_annee.filter(
         participant__eligibilites__isnull=False).values("participant__eligibilites__public").annotate(
         h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by()}
     lignes = [{"public": v, "libelle": label, "participants": rows[v]["participants"], "heures": _h(rows[v]["h"])}
               for v, label in Public.choices if v in rows]
-    return secret_statistique(lignes, cle="libelle", effectif="participants",
-                              libelle_autres=f"Autres publics (moins de {SEUIL_SECRET_COMMUNE} personnes par public)")
+    return tuple(LignePublic(**ligne) for ligne in secret_statistique(
+        lignes, cle="libelle", effectif="participants",
+        libelle_autres=f"Autres publics (moins de {SEUIL_SECRET_COMMUNE} personnes par public)"))
 
 
-def _par_commune(heures_annee) -> list[dict]:
+def _par_commune(heures_annee) -> tuple[LigneCommune, ...]:
     """Hours by the participants' commune of residence; communes with fewer than SEUIL_SECRET_COMMUNE people
     are grouped so that no row points at one person (secret_statistique)."""
     rows = heures_annee.filter(participant__isnull=False).values("participant__commune").annotate(
         h=Sum(heures_effectives()), participants=Count("participant", distinct=True)).order_by("-h")
     lignes = [{"commune": r["participant__commune"], "participants": r["participants"], "heures": _h(r["h"])}
               for r in rows]
-    return secret_statistique(lignes, cle="commune", effectif="participants",
-                              libelle_autres=LIBELLE_AUTRES_COMMUNES)
+    return tuple(LigneCommune(**ligne) for ligne in secret_statistique(
+        lignes, cle="commune", effectif="participants", libelle_autres=LIBELLE_AUTRES_COMMUNES))
 
 
-def _sorties(perimetre: Perimetre, annee: int) -> dict:
+def _sorties(perimetre: Perimetre, annee: int) -> Sorties:
     """Exits recorded in the year of participants who worked on the scope's contracts (that year or the one before)."""
     debut, fin = _annee_bornes(annee)
     # People who worked on the scope's contracts in the year or the year before (an exit follows the last hours
@@ -492,23 +521,23 @@ def _sorties(perimetre: Perimetre, annee: int) -> dict:
         if r["categorie_6_mois"]:
             six_mois[r["categorie_6_mois"]] += r["n"]
     total = sum(sortie.values())
-    return {
-        "total": total,
-        "suivis_6_mois": sum(six_mois.values()),
+    return Sorties(
+        total=total,
+        suivis_6_mois=sum(six_mois.values()),
         # Categories of 1 or 2 people are grouped (secret_statistique); empty categories stay, at 0.
-        "par_categorie": secret_statistique(
+        par_categorie=tuple(LigneSortie(**ligne) for ligne in secret_statistique(
             [{"categorie": v, "libelle": label, "nombre": sortie.get(v, 0), "a_6_mois": six_mois.get(v, 0)}
              for v, label in CategorieSortie.choices],
             cle="libelle", effectif="nombre", sommes=("a_6_mois",),
-            libelle_autres=f"Autres catégories, moins de {SEUIL_SECRET_COMMUNE} personnes chacune"),
-        "emploi_durable_part": _part(sortie.get(CategorieSortie.EMPLOI_DURABLE, 0), total),
-    }
+            libelle_autres=f"Autres catégories, moins de {SEUIL_SECRET_COMMUNE} personnes chacune")),
+        emploi_durable_part=_part(sortie.get(CategorieSortie.EMPLOI_DURABLE, 0), total),
+    )
 
 
 # --------------------------------------------------------------------------- trends
 
 
-def _tendance(perimetre: Perimetre, debut: int, fin: int) -> list[dict]:
+def _tendance(perimetre: Perimetre, debut: int, fin: int) -> tuple[AnneeTendance, ...]:
     """Per year from `debut` to `fin`: hours realised (training capped), people, contracts and shares."""
     d, f = _annee_bornes(debut, fin)
     heures = perimetre.heures().filter(mois__range=(d, f)).annotate(annee=ExtractYear("mois"))
@@ -520,8 +549,7 @@ def _tendance(perimetre: Perimetre, debut: int, fin: int) -> list[dict]:
     for (annee,), (_declarees, comptees) in _formation(perimetre.heures().filter(mois__range=(d, f)),
                                                        annee=ExtractYear("mois")).items():
         formation[int(annee)] += comptees
-    sociale = Q(clause_sociale=True) | Q(critere_social=True) | Q(marche_reserve=True)
-    environnementale = Q(clause_environnementale=True) | Q(critere_environnemental=True)
+    sociale, environnementale = consideration_sociale(), consideration_environnementale()
     insertion = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)
     marches = {r["annee"]: r for r in perimetre.marches().filter(date_notification__range=(d, f)).annotate(
         annee=ExtractYear("date_notification"), a_insertion=Exists(insertion)).values("annee").annotate(
@@ -534,18 +562,18 @@ def _tendance(perimetre: Perimetre, debut: int, fin: int) -> list[dict]:
         h = par_annee.get(annee, {})
         m = marches.get(annee, {})
         n = m.get("n", 0)
-        result.append({
-            "annee": annee,
-            "heures_realisees": _h(_d(h.get("h")) + formation[annee]),
-            "participants": h.get("participants", 0),
-            "entreprises": h.get("entreprises", 0),
-            "marches_notifies": n,
-            "montant_notifie_ht": _h(m.get("montant")),
-            "marches_clause_insertion": m.get("insertion", 0),
-            "part_sociale": _part(m.get("sociale", 0), n),
-            "part_environnementale": _part(m.get("env", 0), n),
-        })
-    return result
+        result.append(AnneeTendance(
+            annee=annee,
+            heures_realisees=_h(_d(h.get("h")) + formation[annee]),
+            participants=h.get("participants", 0),
+            entreprises=h.get("entreprises", 0),
+            marches_notifies=n,
+            montant_notifie_ht=_h(m.get("montant")),
+            marches_clause_insertion=m.get("insertion", 0),
+            part_sociale=_part(m.get("sociale", 0), n),
+            part_environnementale=_part(m.get("env", 0), n),
+        ))
+    return tuple(result)
 
 
 # --------------------------------------------------------------------------- the engine
@@ -556,9 +584,9 @@ def atteint(part, cible) -> bool:
     return part is not None and cible is not None and part >= cible
 
 
-def cibles_adoptees(acheteur, annee: int) -> dict:
-    """Targets the buyer adopted for the year ({"sociale": {"cible", "libelle"}, …}), from the sources other apps
-    register in SOURCES_CIBLES (the SPASER app adds its adopted schemes': spaser.selectors.cibles_adoptees)."""
+def cibles_adoptees(acheteur, annee: int) -> dict[str, CibleAdoptee]:
+    """Targets the buyer adopted for the year ({"sociale": CibleAdoptee, …}), from the sources other apps register
+    in SOURCES_CIBLES (the SPASER app adds its adopted schemes': spaser.selectors.cibles_adoptees)."""
     cibles = {}
     for source in SOURCES_CIBLES:
         for cle, cible in (source(acheteur, annee) or {}).items():
@@ -566,28 +594,35 @@ def cibles_adoptees(acheteur, annee: int) -> dict:
     return cibles
 
 
-def objectifs_de_l_annee(nationaux: dict, adoptees: dict) -> dict:
+def objectif_national(cible: Decimal, marches: Bloc, tous: Bloc) -> ObjectifNational:
+    part = _part(marches.nombre, tous.nombre)
+    return ObjectifNational(cible=cible, part=part, part_montant=_part(marches.montant_ht, tous.montant_ht),
+                            atteint=atteint(part, cible))
+
+
+def objectifs_de_l_annee(nationaux: ObjectifsNationaux, adoptees: dict[str, CibleAdoptee]) -> Objectifs:
     """Each consideration's share against the target that applies: the SPASER's adopted target for the year when
     there is one, else the national PNAD target; says which (`cible_source`, `cible_libelle`)."""
     result = {}
     for cle, national in nationaux.items():
         adoptee = adoptees.get(cle)
         if adoptee is not None:
-            cible, source, libelle = _d(adoptee["cible"]), "spaser", adoptee["libelle"]
+            cible, source, libelle = _d(adoptee.cible), "spaser", adoptee.libelle
         else:
-            cible, source, libelle = national["cible"], "pnad", "cible nationale PNAD"
-        result[cle] = {"part": national["part"], "part_montant": national["part_montant"], "cible": cible,
-                       "cible_source": source, "cible_libelle": libelle, "cible_nationale": national["cible"],
-                       "atteint": atteint(national["part"], cible)}
-    return result
+            cible, source, libelle = national.cible, "pnad", "cible nationale PNAD"
+        result[cle] = Objectif(part=national.part, part_montant=national.part_montant, cible=cible,
+                               cible_source=source, cible_libelle=libelle, cible_nationale=national.cible,
+                               atteint=atteint(national.part, cible))
+    return Objectifs(**result)
 
 
 def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None, direction=None, famille=None,
-                        convention=None, details: bool = True, limite: int = LIMITE_LISTES) -> dict:
+                        convention=None, details: bool = True, limite: int = LIMITE_LISTES) -> Indicateurs:
     """Every indicator of one buyer (or one convention's contracts, one direction, one family) for a year,
     and cumulated since `depuis` (default: the first year with hours). `acheteur=None`: the instance's own
-    organisation. Values are Decimal (hours, amounts, shares in [0, 1]) or int (counts); shares are None when
-    there is nothing to divide by. `details=False` leaves out the breakdowns (the JSON keys of the issue only)."""
+    organisation. A typed result (bilans.resultats.Indicateurs), read by attribute; values are Decimal (hours,
+    amounts, shares in [0, 1]) or int (counts); shares are None when there is nothing to divide by.
+    `details=False` leaves out the breakdowns (None; the JSON keys of the issue only)."""
     annee = int(annee)
     perimetre = perimetre_build(acheteur=acheteur, direction=direction, famille=famille, convention=convention)
     acheteur = perimetre.acheteur
@@ -605,90 +640,73 @@ def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None,
         cumul_qs = cumul_qs.filter(mois__gte=date(int(depuis), 1, 1))
     cumul = _totaux_heures(cumul_qs, departement, avec_min=depuis is None)
     if depuis is None:
-        depuis = cumul["premier_mois"].year if cumul["premier_mois"] else annee
+        depuis = cumul.premier_mois.year if cumul.premier_mois else annee
     depuis = int(depuis)
 
-    n = marches["tous"]["nombre"]
-    data = {
-        "acheteur_siret": acheteur.siret,
-        "acheteur_nom": acheteur.nom,
-        "acheteur_departement": departement,
-        "annee": annee,
-        "perimetre": perimetre.description(),
-        "marches_notifies": marches["tous"],
-        "marches_consideration_sociale": marches["sociale"],
-        "marches_consideration_environnementale": marches["environnementale"],
-        "marches_clause_insertion": marches["insertion"],
-        "heures_requises": _h(heures_requises),
-        "heures_realisees": annuel["heures_realisees"],
-        "participants": annuel["participants"],
-        "entreprises": annuel["entreprises"],
-        "entreprises_locales_part": annuel["entreprises_locales_part"],
-        "cumul": {
-            "depuis": depuis,
-            "heures_realisees": cumul["heures_realisees"],
-            "participants": cumul["participants"],
-            "entreprises": cumul["entreprises"],
-            "entreprises_locales_part": cumul["entreprises_locales_part"],
-            "entreprises_locales": cumul["entreprises_locales"],
-        },
-        "entreprises_locales": annuel["entreprises_locales"],
-        "heures_formation_declarees": annuel["heures_formation_declarees"],
-        "heures_formation_comptees": annuel["heures_formation_comptees"],
-        "considerations": {key: marches[key] for key in (
-            "clause_sociale", "critere_social", "marche_reserve", "reserve_ea_esat", "reserve_siae", "reserve_ess",
-            "clause_environnementale", "critere_environnemental", "sociale_et_environnementale")},
-        "objectifs_nationaux": {
-            "sociale": {"cible": CIBLE_SOCIALE, "part": _part(marches["sociale"]["nombre"], n),
-                        "part_montant": _part(marches["sociale"]["montant_ht"], marches["tous"]["montant_ht"])},
-            "environnementale": {"cible": CIBLE_ENVIRONNEMENTALE,
-                                 "part": _part(marches["environnementale"]["nombre"], n),
-                                 "part_montant": _part(marches["environnementale"]["montant_ht"],
-                                                       marches["tous"]["montant_ht"])},
-        },
-        "conformite": {key: marches[key] for key in ("conforme", "non_conforme", "non_soumis")},
-        "realisation": _realisation(perimetre, annee, timezone.localdate()),
-    }
-    for objectif in data["objectifs_nationaux"].values():
-        objectif["atteint"] = atteint(objectif["part"], objectif["cible"])
-    data["objectifs"] = objectifs_de_l_annee(data["objectifs_nationaux"], cibles_adoptees(acheteur, annee))
-    data.update(_achats_structures(perimetre, annee))
-    if details:
-        data["conformite"]["manquements"] = _manquements(perimetre, annee)
-        data["marches_clause_liste"] = _marches_clause_liste(perimetre, annee, limite)
-        data["heures_par_modalite"] = _par_modalite(heures_annee)
-        data["heures_par_famille"] = _par_famille(heures_annee)
-        data["heures_par_entreprise"] = _par_entreprise(heures_annee, departement, limite)
-        data["heures_par_public"] = _par_public(heures_annee)
-        data["heures_par_commune"] = _par_commune(heures_annee)
-        data["sorties"] = _sorties(perimetre, annee)
-        data["tendance"] = _tendance(perimetre, max(depuis, annee - 9), annee)
-    return data
+    tous = marches["tous"]
+    nationaux = ObjectifsNationaux(
+        sociale=objectif_national(CIBLE_SOCIALE, marches["sociale"], tous),
+        environnementale=objectif_national(CIBLE_ENVIRONNEMENTALE, marches["environnementale"], tous),
+    )
+    achats = _achats_structures(perimetre, annee)
+    return Indicateurs(
+        acheteur_siret=acheteur.siret,
+        acheteur_nom=acheteur.nom,
+        acheteur_departement=departement,
+        annee=annee,
+        perimetre=perimetre.description(),
+        marches_notifies=tous,
+        marches_consideration_sociale=marches["sociale"],
+        marches_consideration_environnementale=marches["environnementale"],
+        marches_clause_insertion=marches["insertion"],
+        heures_requises=_h(heures_requises),
+        heures_realisees=annuel.heures_realisees,
+        participants=annuel.participants,
+        entreprises=annuel.entreprises,
+        entreprises_locales_part=annuel.entreprises_locales_part,
+        cumul=Cumul(depuis=depuis, heures_realisees=cumul.heures_realisees, participants=cumul.participants,
+                    entreprises=cumul.entreprises, entreprises_locales_part=cumul.entreprises_locales_part,
+                    entreprises_locales=cumul.entreprises_locales),
+        entreprises_locales=annuel.entreprises_locales,
+        heures_formation_declarees=annuel.heures_formation_declarees,
+        heures_formation_comptees=annuel.heures_formation_comptees,
+        considerations=Considerations(**{f.name: marches[f.name] for f in fields(Considerations)}),
+        objectifs_nationaux=nationaux,
+        conformite=Conformite(conforme=marches["conforme"], non_conforme=marches["non_conforme"],
+                              non_soumis=marches["non_soumis"],
+                              manquements=_manquements(perimetre, annee) if details else None),
+        realisation=_realisation(perimetre, annee, timezone.localdate()),
+        objectifs=objectifs_de_l_annee(nationaux, cibles_adoptees(acheteur, annee)),
+        achats_siae=achats["achats_siae"],
+        achats_ea_esat=achats["achats_ea_esat"],
+        achats_ess=achats["achats_ess"],
+        **({
+            "marches_clause_liste": _marches_clause_liste(perimetre, annee, limite),
+            "heures_par_modalite": _par_modalite(heures_annee),
+            "heures_par_famille": _par_famille(heures_annee),
+            "heures_par_entreprise": _par_entreprise(heures_annee, departement, limite),
+            "heures_par_public": _par_public(heures_annee),
+            "heures_par_commune": _par_commune(heures_annee),
+            "sorties": _sorties(perimetre, annee),
+            "tendance": _tendance(perimetre, max(depuis, annee - 9), annee),
+        } if details else {}),
+    )
 
 
-def indicateurs_caches(**parametres) -> dict:
+def indicateurs_caches(**parametres) -> Indicateurs:
     """`indicateurs_annuels`, kept in the cache until the data change (core/donnees.py): a national dashboard
-    takes seconds to compute, a cached one milliseconds."""
+    takes seconds to compute, a cached one milliseconds. The key names the result's shape (RESULTATS_VERSION), so
+    that a result cached by an older version of the code (another shape) is never read."""
     from django.core.cache import cache
 
     from core.donnees import cle
 
-    key = cle("indicateurs", **parametres)
+    key = cle(f"indicateurs:{RESULTATS_VERSION}", **parametres)
     data = cache.get(key)
-    if data is None:
+    if not isinstance(data, Indicateurs):
         data = indicateurs_annuels(**parametres)
         cache.set(key, data, timeout=settings.INDICATEURS_CACHE_SECONDES)
     return data
 
 
-def to_jsonable(value):
-    """Decimal → int or float, recursively (for JSON output)."""
-    if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+__all__ = ["to_jsonable"]  # re-exported: generer_bilan and the tests read it from here

@@ -57,10 +57,10 @@ def export(request):
         charts = [g for g in charts if g.key == key]
         if not charts:
             raise Http404("Graphique inconnu.")
-    entete = [f"Acheteur : {data['acheteur_nom']} (SIRET {data['acheteur_siret']})", f"Année : {data['annee']}"]
-    entete += [f"{k.capitalize()} : {v}" for k, v in data["perimetre"].items() if v]
+    entete = [f"Acheteur : {data.acheteur_nom} (SIRET {data.acheteur_siret})", f"Année : {data.annee}"]
+    entete += [f"{libelle} : {valeur}" for libelle, valeur in data.perimetre.renseignes()]
     content = graphiques_xlsx(charts, entete=entete)
-    name = f"indicateurs-{data['annee']}-{data['acheteur_siret']}{'-' + key if key else ''}.xlsx"
+    name = f"indicateurs-{data.annee}-{data.acheteur_siret}{'-' + key if key else ''}.xlsx"
     response = HttpResponse(content,
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -14,7 +14,7 @@ participants and monthly hours (CSV or XLSX).
     mode_import(taille=)     the policy upload -> preview -> write: "direct" up to IMPORT_TACHE_SEUIL_OCTETS, else
                              "tache" (the confirmed write runs in a background job, core.jobs)
     import_confirmer(...)    applies it: runs the import in the request, or enqueues its job
-    journal_enregistrer(...) / journaux(formats=)   the one journal, core.ImportJournal
+    journal_enregistrer(...) records an import in the one journal, core.ImportJournal
 
 Limits are settings (defaults below), read at call time so tests can lower them."""
 
@@ -268,13 +268,15 @@ def mode_import(*, taille: int) -> str:
     return MODE_TACHE if taille > limite("IMPORT_TACHE_SEUIL_OCTETS") else MODE_DIRECT
 
 
-def import_confirmer(*, taille: int, executer, job_type: str, parametres: dict, user=None, organisation=None):
+def import_confirmer(*, taille: int, executer, job_type: str, parametres, user=None, organisation=None):
     """Write a confirmed import by the one policy (mode_import): `executer()` in the request for a small file,
-    else a background job `job_type` (registered with core.jobs.register; it reads `parametres`, raises when the
-    file is refused: nothing written). Returns (MODE_DIRECT, what executer returned) or (MODE_TACHE, the Tache)."""
+    else a background job `job_type` (registered with core.jobs.register; it reads `parametres`, a dict or a
+    function returning it, called only then, e.g. to store the file; the job raises when the file is refused:
+    nothing written). Returns (MODE_DIRECT, what executer returned) or (MODE_TACHE, the Tache)."""
     if mode_import(taille=taille) == MODE_TACHE:
         from .jobs import job_enqueue
 
+        parametres = parametres() if callable(parametres) else parametres
         return MODE_TACHE, job_enqueue(type=job_type, parametres=parametres, user=user, organisation=organisation)
     return MODE_DIRECT, executer()
 
@@ -292,21 +294,3 @@ def journal_enregistrer(*, format: str, fichier: str, user=None, nb_lus: int = 0
         format=format, fichier=fichier[:255], user=user if getattr(user, "is_authenticated", False) else None,
         nb_lus=nb_lus, nb_crees=nb_crees, nb_modifies=nb_modifies, nb_inchanges=nb_inchanges,
         nb_anomalies=nb_anomalies, rapport=rapport or {})
-
-
-def journaux(*, formats):
-    """The journal of these formats, latest first (the journal pages)."""
-    from .models import ImportJournal
-
-    return ImportJournal.objects.filter(format__in=list(formats)).select_related("user").order_by("-created_at")
-
-
-class JournauxDe:
-    """`objects` of the names the views still import (marches.models.ImportJournal, facilitateurs.models.
-    JournalImport) until their split into packages lands: that app's part of the one journal, core.ImportJournal."""
-
-    def __init__(self, *formats):
-        self.formats = formats
-
-    def __get__(self, obj, owner):
-        return journaux(formats=self.formats)

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.imports import JournauxDe
-
 from .enums import CategorieSortie, Modalite, Public, Sexe, StatutConvention, TypeContrat
 
 
@@ -219,11 +217,3 @@ class LectureIdentite(models.Model):
 
     def __str__(self):
         return f"{self.participant} lu par {self.user} le {self.created_at:%d/%m/%Y}"
-
-
-class JournalImport:
-    """Not a model: the participants' and hours' imports and the purges are journaled in core.ImportJournal
-    (core.imports). This name stays for facilitateurs/views.py until the views read core.imports.journaux()
-    (they are being split)."""
-
-    objects = JournauxDe("participants", "heures", "purge")

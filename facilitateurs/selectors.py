@@ -21,6 +21,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     Max,
     OuterRef,
@@ -32,12 +33,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche
 from core.enums import Role
+from core.models import ImportJournal
 from core.perms import restricted_organisation
 from marches.models import Entreprise, Marche
 
@@ -48,7 +50,6 @@ from .models import (
     Eligibilite,
     HeuresMensuelles,
     IdentiteParticipant,
-    JournalImport,
     MiseEnEmploi,
     Participant,
     Sortie,
@@ -88,6 +89,27 @@ def heures_formation_comptees(heures_formation, heures_requises, part_max: Decim
     if heures_requises <= 0:
         return heures_formation
     return min(heures_formation, heures_requises * part_max)
+
+
+def plafond_formation(marche_ref, part_max: Decimal | None = None) -> Subquery:
+    """ORM expression: the training cap of the contract `marche_ref` points at (an OuterRef), i.e. part_max × its
+    required hours; NULL (no cap) when it requires no hours."""
+    part_max = part_max if part_max is not None else part_max_formation()
+    decimal = DecimalField(max_digits=20, decimal_places=6)
+    return Subquery(
+        ClauseMarche.objects.filter(marche_id=marche_ref, type_clause=TypeClause.INSERTION).order_by().values("marche_id")
+        .annotate(total=Sum("heures_requises")).filter(total__gt=0)
+        .annotate(plafond=ExpressionWrapper(F("total") * Value(part_max, output_field=decimal), output_field=decimal))
+        .values("plafond")[:1],
+        output_field=decimal,
+    )
+
+
+def formation_plafonnee(declarees, plafond):
+    """ORM expression of `heures_formation_comptees` (the training cap, for the bilans' aggregates): the training
+    hours `declarees` on a contract, at most its `plafond` (plafond_formation; NULL: no cap). LEAST ignores a NULL
+    on PostgreSQL and returns NULL on SQLite: the COALESCE gives the declared hours in both."""
+    return Coalesce(Least(declarees, plafond), declarees, output_field=DecimalField(max_digits=20, decimal_places=6))
 
 
 def heures_comptees(*, heures_directes=ZERO, heures_formation=ZERO, montant_euros=ZERO, heures_euros_sans_montant=ZERO,
@@ -485,4 +507,5 @@ def entreprises_par_id(ids) -> dict:
 
 def journal_imports_recents(limit: int = 10):
     """The latest imports and purges of the app (the upload page)."""
-    return JournalImport.objects.select_related("user").order_by("-created_at")[:limit]
+    return ImportJournal.objects.filter(format__in=ImportJournal.FACILITATEURS).select_related("user") \
+        .order_by("-created_at")[:limit]

@@ -10,7 +10,7 @@ from clauses.models import FamilleAchat
 from core.models import Direction, Organisation
 
 from .enums import Procedure, StatutConformite
-from .models import Marche
+from .models import Marche, consideration_environnementale, consideration_sociale
 from .selectors import marche_search
 
 CONSIDERATIONS = [
@@ -102,8 +102,7 @@ class MarcheFilter(django_filters.FilterSet):
         )
 
     def filter_consideration(self, queryset, name, value):
-        sociale = Q(clause_sociale=True) | Q(critere_social=True) | Q(marche_reserve=True)
-        env = Q(clause_environnementale=True) | Q(critere_environnemental=True)
+        sociale, env = consideration_sociale(), consideration_environnementale()
         return {
             "sociale": lambda: queryset.filter(sociale),
             "clause_sociale": lambda: queryset.filter(clause_sociale=True),

@@ -9,7 +9,11 @@ from core.jobs import register
 from . import services
 
 JOB_IMPORT = "import_marches"
-IMPORTEURS = {"decp": services.decp_importer, "registre": services.registre_importer}
+IMPORTEURS = {"decp": "decp_importer", "registre": "registre_importer"}  # marches.services' functions
+
+
+def importeur(format_: str):
+    return getattr(services, IMPORTEURS[format_])
 
 
 @register(JOB_IMPORT)
@@ -17,7 +21,7 @@ def import_job(tache):
     params = tache.parametres
     with default_storage.open(params["path"], "rb") as handle:
         data = handle.read()
-    report = IMPORTEURS[params["format"]](data=data, fichier=params["nom"], user=tache.demandee_par)
+    report = importeur(params["format"])(data=data, fichier=params["nom"], user=tache.demandee_par)
     if report["refuse"]:
         erreurs = report["texte_erreurs"]
         raise ValueError(f"{len(erreurs)} erreur(s), rien n'a été enregistré : " + " ; ".join(erreurs[:20]))

@@ -1,7 +1,6 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.imports import JournauxDe
 from core.models import VisibleParAcheteurQuerySet
 from core.utils import departement_from_code_postal, siret_ok
 
@@ -55,12 +54,25 @@ class Entreprise(models.Model):
         return self.type_identifiant != TypeIdentifiant.SIRET or siret_ok(self.siret)
 
 
+def consideration_sociale(prefix: str = "") -> models.Q:
+    """The ONE condition "the contract carries a social consideration": a social clause, a social award criterion
+    or a reserved contract. Used by the queryset, the partial index, the list's filter and the indicator engine
+    (`prefix`: a path to the contract, e.g. "marche__")."""
+    return (models.Q(**{f"{prefix}clause_sociale": True}) | models.Q(**{f"{prefix}critere_social": True})
+            | models.Q(**{f"{prefix}marche_reserve": True}))
+
+
+def consideration_environnementale(prefix: str = "") -> models.Q:
+    """The ONE condition "the contract carries an environmental consideration": a clause or an award criterion."""
+    return models.Q(**{f"{prefix}clause_environnementale": True}) | models.Q(**{f"{prefix}critere_environnemental": True})
+
+
 class MarcheQuerySet(VisibleParAcheteurQuerySet):
     def avec_consideration_sociale(self):
-        return self.filter(models.Q(clause_sociale=True) | models.Q(critere_social=True) | models.Q(marche_reserve=True))
+        return self.filter(consideration_sociale())
 
     def avec_consideration_environnementale(self):
-        return self.filter(models.Q(clause_environnementale=True) | models.Q(critere_environnemental=True))
+        return self.filter(consideration_environnementale())
 
 
 class Marche(models.Model):
@@ -185,10 +197,9 @@ class Marche(models.Model):
             models.Index(fields=["montant_ht"], name="marche_montant_idx"),
             # The list's "with a social / environmental consideration" filters (same predicates as the filter).
             models.Index(fields=["date_notification"], name="marche_cons_sociale_idx",
-                         condition=models.Q(clause_sociale=True) | models.Q(critere_social=True)
-                         | models.Q(marche_reserve=True)),
+                         condition=consideration_sociale()),
             models.Index(fields=["date_notification"], name="marche_cons_env_idx",
-                         condition=models.Q(clause_environnementale=True) | models.Q(critere_environnemental=True)),
+                         condition=consideration_environnementale()),
         ]
 
     def __str__(self):
@@ -286,10 +297,3 @@ class SeuilEuropeen(models.Model):
 
     def __str__(self):
         return f"{self.get_type_seuil_display()} {self.date_debut:%Y}–{self.date_fin:%Y} : {self.montant_ht} €"
-
-
-class ImportJournal:
-    """Not a model: the DECP and register imports are journaled in core.ImportJournal (core.imports). This name
-    stays for marches/views.py until the views read core.imports.journaux() (they are being split)."""
-
-    objects = JournauxDe("decp", "registre")

@@ -2,10 +2,11 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from core.models import ImportJournal
 from core.perms import restricted_organisation
 
 from .enums import RoleEntreprise
-from .models import Attribution, Entreprise, ImportJournal, Marche, SeuilEuropeen
+from .models import Attribution, Entreprise, Marche, SeuilEuropeen
 
 
 def titulaires_prefetch():
@@ -78,5 +79,6 @@ def seuil_list():
 
 
 def import_journal_list(limit: int = 100):
-    """The latest DECP and register imports (the journal page)."""
-    return ImportJournal.objects.select_related("user")[:limit]
+    """The latest DECP and register imports (the journal page; core.ImportJournal is every import's journal)."""
+    return ImportJournal.objects.filter(format__in=ImportJournal.MARCHES).select_related("user") \
+        .order_by("-created_at")[:limit]

@@ -544,6 +544,19 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
             "nb_entreprises_creees": len(nouvelles)}
 
 
+def import_fichier_stocker(*, fichier) -> str:
+    """Keep an uploaded DECP file or register for the background job that imports it (core.imports.import_confirmer);
+    the job removes it once imported. Returns its storage path."""
+    import os
+    import uuid
+
+    from django.core.files.storage import default_storage
+
+    extension = os.path.splitext(fichier.name)[1].lower()
+    fichier.seek(0)
+    return default_storage.save(f"imports_tmp/{uuid.uuid4().hex}{extension}", fichier)
+
+
 # --- Register (spreadsheet) import ---------------------------------------------------------------------
 
 def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:

@@ -16,12 +16,15 @@ The rule (shown to users on the evaluation page):
 
 Actual values come from the indicator engine of the bilans (`bilans.selectors.indicateurs_annuels`) through
 the figure the indicator is bound to (spaser.figures), or from the values entered by hand per buyer and year.
-The functions below take the engine's dicts as input, so the rule is testable without a database.
+The functions below take the engine's typed results (bilans.resultats.Indicateurs) as input, so the rule is
+testable without a database.
 """
 
 from decimal import Decimal
 
 from django.conf import settings
+
+from bilans.resultats import Indicateurs
 
 from .enums import Sens, StatutEvaluation
 from .figures import figure_value
@@ -76,15 +79,16 @@ def statut(*, reel, cible, reference=None, sens: str = Sens.HAUSSE) -> dict:
     return {"statut": resultat, "ecart": ecart, "progression": progression}
 
 
-def valeur_reelle(indicateur, *, acheteur_id: int, annee: int, figures: dict | None, valeurs_manuelles: dict):
-    """The actual value: from the engine's dict (`figures`) for a computed indicator, else the value entered."""
+def valeur_reelle(indicateur, *, acheteur_id: int, annee: int, figures: Indicateurs | None,
+                  valeurs_manuelles: dict):
+    """The actual value: from the engine's result (`figures`) for a computed indicator, else the value entered."""
     if indicateur.est_calcule:
         return figure_value(indicateur.figure, figures)
     ligne = valeurs_manuelles.get((indicateur.pk, acheteur_id, annee))
     return ligne.valeur if ligne is not None else None
 
 
-def evaluer_indicateur(indicateur, *, acheteur_id: int, annee: int, figures: dict | None,
+def evaluer_indicateur(indicateur, *, acheteur_id: int, annee: int, figures: Indicateurs | None,
                        valeurs_manuelles: dict | None = None, cibles: dict | None = None) -> dict:
     """One row of the evaluation: target of the year, actual, gap, status."""
     if cibles is None:

@@ -9,6 +9,8 @@ from django.db.models import F, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from bilans.definitions import texte as definition_texte
+from bilans.resultats import CibleAdoptee, Indicateurs
+from bilans.selectors import indicateurs_caches
 from clauses.models import FamilleAchat
 from core.models import Organisation
 from core.templatetags.formats import format_date
@@ -33,13 +35,9 @@ SEUIL_OBLIGATION = Decimal(str(getattr(settings, "SPASER", {}).get("SEUIL_OBLIGA
 # --- The indicator engine ------------------------------------------------------------------------------
 
 
-def figures_moteur(acheteur, annee: int) -> dict:
-    """The engine's dict for one buyer and one year ({} while the bilans engine is not available)."""
-    try:
-        from bilans.selectors import indicateurs_caches
-    except ImportError:
-        return {}
-    return indicateurs_caches(acheteur=acheteur, annee=annee, details=False) or {}
+def figures_moteur(acheteur, annee: int) -> Indicateurs:
+    """The engine's result (bilans.resultats.Indicateurs) for one buyer and one year, without the breakdowns."""
+    return indicateurs_caches(acheteur=acheteur, annee=annee, details=False)
 
 
 class Moteur:
@@ -49,7 +47,7 @@ class Moteur:
         self.source = source or figures_moteur
         self._cache = {}
 
-    def __call__(self, acheteur, annee: int) -> dict:
+    def __call__(self, acheteur, annee: int) -> Indicateurs:
         key = (acheteur.pk, annee)
         if key not in self._cache:
             self._cache[key] = self.source(acheteur, annee)
@@ -72,8 +70,8 @@ def spaser_adopte(*, acheteur, annee: int):
             .order_by(F("date_adoption").desc(nulls_last=True), "-pk").first())
 
 
-def cibles_adoptees(acheteur, annee: int) -> dict:
-    """{"sociale"|"environnementale": {"cible", "libelle"}}: the year's target of the adopted scheme's indicator
+def cibles_adoptees(acheteur, annee: int) -> dict[str, CibleAdoptee]:
+    """{"sociale"|"environnementale": CibleAdoptee(cible, libelle)}: the year's target of the adopted scheme's indicator
     bound to that share (explicit, interpolated or carried over, as on the evaluation page). Registered in
     bilans.selectors.SOURCES_CIBLES, so the dashboards and the PDF measure against it instead of the PNAD's."""
     if acheteur is None:
@@ -98,7 +96,7 @@ def cibles_adoptees(acheteur, annee: int) -> dict:
                                  annee_reference=indicateur.annee_reference,
                                  valeur_reference=indicateur.valeur_reference)
         if cible is not None:
-            result[cle] = {"cible": cible, "libelle": adopte}
+            result[cle] = CibleAdoptee(cible=cible, libelle=adopte)
     return result
 
 

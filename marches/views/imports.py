@@ -5,16 +5,30 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.enums import Role
+from core.imports import MODE_TACHE, import_confirmer
 from core.mixins import role_required
 from core.models import Organisation
 from core.perms import ALL_ROLES
 
 from .. import decp, register, selectors, services
 from ..forms import ImportForm
+from ..jobs import JOB_IMPORT, importeur
+
+
+def _confirmer(request, upload, format_):
+    """The one import policy (core.imports): written now, or by a background job for a large file."""
+    mode, report = import_confirmer(
+        taille=upload.size, job_type=JOB_IMPORT, user=request.user, organisation=request.user.organisation,
+        executer=lambda: importeur(format_)(data=upload.read(), fichier=upload.name, user=request.user),
+        parametres=lambda: {"path": services.import_fichier_stocker(fichier=upload), "nom": upload.name,
+                            "format": format_})
+    if mode == MODE_TACHE:
+        messages.info(request, f"« {upload.name} » : l'import est lancé en tâche de fond ; suivez son état ici.")
+    return mode, report
 
 
 @role_required(Role.DCP, Role.ADMIN)
@@ -26,7 +40,9 @@ def import_decp(request):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["fichier"]
-        report = services.decp_importer(data=upload.read(), fichier=upload.name, user=request.user)
+        mode, report = _confirmer(request, upload, "decp")
+        if mode == MODE_TACHE:
+            return redirect("core:taches")
         if report["refuse"]:
             messages.error(request, f"Fichier « {upload.name} » refusé : rien n'a été enregistré.")
         else:
@@ -70,7 +86,9 @@ def import_registre(request):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["fichier"]
-        report = services.registre_importer(data=upload.read(), fichier=upload.name, user=request.user)
+        mode, report = _confirmer(request, upload, "registre")
+        if mode == MODE_TACHE:
+            return redirect("core:taches")
         if report["refuse"]:
             messages.error(request, f"Fichier « {upload.name} » refusé : rien n'a été enregistré.")
         else:

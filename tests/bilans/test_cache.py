@@ -32,7 +32,7 @@ def calculs(monkeypatch):
 def _heures(client, url):
     response = client.get(url)
     assert response.status_code == 200
-    return response.context["data"]["heures_realisees"]
+    return response.context["data"].heures_realisees
 
 
 def test_second_view_is_served_from_the_cache_until_a_save(client, jeu, calculs):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from bilans.pdf import bilan_pdf
+from bilans.resultats import ObjectifNational, ObjectifsNationaux
 from bilans.selectors import CIBLE_SOCIALE, indicateurs_annuels, objectifs_de_l_annee
 from core.enums import Role
 from spaser.enums import StatutSpaser
@@ -32,16 +33,16 @@ def _schema(acheteur, *, cible_2025, statut=StatutSpaser.EN_VIGUEUR, figure="par
 def test_the_adopted_scheme_target_replaces_the_national_one(client, jeu):
     """The jeu: 2 of 5 contracts notified in 2025 have a social consideration (40 %): reached against the PNAD's
     30 %, not against the scheme's 70 %."""
-    national = indicateurs_annuels(acheteur=jeu.instance, annee=2025)["objectifs"]["sociale"]
-    assert (national["cible"], national["cible_source"], national["atteint"]) == (CIBLE_SOCIALE, "pnad", True)
+    national = indicateurs_annuels(acheteur=jeu.instance, annee=2025).objectifs.sociale
+    assert (national.cible, national.cible_source, national.atteint) == (CIBLE_SOCIALE, "pnad", True)
     _schema(jeu.instance, cible_2025=D("0.70"))
     data = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
-    sociale = data["objectifs"]["sociale"]
-    assert sociale["cible"] == D("0.70") and sociale["part"] == D("0.4") and sociale["atteint"] is False
-    assert sociale["cible_source"] == "spaser"
-    assert sociale["cible_libelle"] == "cible du SPASER adopté le 12/03/2024"
-    assert data["objectifs"]["environnementale"]["cible_source"] == "pnad"  # the scheme sets no env. share
-    assert data["objectifs_nationaux"]["sociale"]["cible"] == CIBLE_SOCIALE  # kept apart, for comparison
+    sociale = data.objectifs.sociale
+    assert sociale.cible == D("0.70") and sociale.part == D("0.4") and sociale.atteint is False
+    assert sociale.cible_source == "spaser"
+    assert sociale.cible_libelle == "cible du SPASER adopté le 12/03/2024"
+    assert data.objectifs.environnementale.cible_source == "pnad"  # the scheme sets no env. share
+    assert data.objectifs_nationaux.sociale.cible == CIBLE_SOCIALE  # kept apart, for comparison
 
     client.force_login(UserFactory(role=Role.DCP, organisation=jeu.instance))
     html = normalise(client.get(reverse("bilans:dashboard"), {"annee": 2025}).content.decode())
@@ -55,18 +56,20 @@ def test_the_adopted_scheme_target_replaces_the_national_one(client, jeu):
 def test_a_draft_scheme_or_another_buyers_scheme_does_not_set_the_target(jeu):
     _schema(jeu.instance, cible_2025=D("0.70"), statut=StatutSpaser.BROUILLON)
     _schema(jeu.partenaire, cible_2025=D("0.90"))
-    sociale = indicateurs_annuels(acheteur=jeu.instance, annee=2025)["objectifs"]["sociale"]
-    assert (sociale["cible"], sociale["cible_libelle"]) == (CIBLE_SOCIALE, "cible nationale PNAD")
+    sociale = indicateurs_annuels(acheteur=jeu.instance, annee=2025).objectifs.sociale
+    assert (sociale.cible, sociale.cible_libelle) == (CIBLE_SOCIALE, "cible nationale PNAD")
 
 
 def test_an_objective_exactly_at_its_target_is_reached(jeu):
     _schema(jeu.instance, cible_2025=D("0.40"))  # 2 of 5 contracts: exactly 40 %
-    sociale = indicateurs_annuels(acheteur=jeu.instance, annee=2025)["objectifs"]["sociale"]
-    assert sociale["part"] == sociale["cible"] == D("0.4") and sociale["atteint"] is True
-    nationaux = {"sociale": {"cible": D("0.3"), "part": D("0.3"), "part_montant": None}}
-    assert objectifs_de_l_annee(nationaux, {})["sociale"]["atteint"] is True
-    nationaux["sociale"]["part"] = D("0.2999")
-    assert objectifs_de_l_annee(nationaux, {})["sociale"]["atteint"] is False
+    sociale = indicateurs_annuels(acheteur=jeu.instance, annee=2025).objectifs.sociale
+    assert sociale.part == sociale.cible == D("0.4") and sociale.atteint is True
+    def nationaux(part):
+        objectif = ObjectifNational(cible=D("0.3"), part=part, part_montant=None, atteint=False)
+        return ObjectifsNationaux(sociale=objectif, environnementale=objectif)
+
+    assert objectifs_de_l_annee(nationaux(D("0.3")), {}).sociale.atteint is True
+    assert objectifs_de_l_annee(nationaux(D("0.2999")), {}).sociale.atteint is False
 
 
 def test_national_target_exactly_reached(jeu):
@@ -74,6 +77,6 @@ def test_national_target_exactly_reached(jeu):
     for n in range(5):
         MarcheFactory(acheteur=jeu.instance, clause_sociale=n == 0)
     data = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
-    assert data["objectifs_nationaux"]["sociale"]["part"] == D("0.3")
-    assert data["objectifs_nationaux"]["sociale"]["atteint"] is True
-    assert data["objectifs"]["sociale"]["atteint"] is True
+    assert data.objectifs_nationaux.sociale.part == D("0.3")
+    assert data.objectifs_nationaux.sociale.atteint is True
+    assert data.objectifs.sociale.atteint is True

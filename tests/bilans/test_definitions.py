@@ -54,26 +54,26 @@ def chantiers(settings):
 
 def test_realisation_rate_counts_realised_and_required_hours_of_the_same_contracts(chantiers):
     data = indicateurs_annuels(acheteur=chantiers, annee=2025)
-    r = data["realisation"]
-    assert r["date_reference"] == d(2025, 12, 31)
-    assert r["marches"] == 3 and r["marches_sans_periode"] == 1  # C ended before 2025; E has no end
-    assert r["heures_requises"] == D("1300") and r["heures_realisees"] == D("770")
+    r = data.realisation
+    assert r.date_reference == d(2025, 12, 31)
+    assert r.marches == 3 and r.marches_sans_periode == 1  # C ended before 2025; E has no end
+    assert r.heures_requises == D("1300") and r.heures_realisees == D("770")
     assert figure_value("taux_realisation_heures", data) == D("770") / D("1300")
-    assert r["taux"] == D("0.5923")
+    assert r.taux == D("0.5923")
     # Pace: A is over (1 000 h expected); B ran 183 of its 365 days (01/07/2025 + 12 months); E has no pace.
     attendues = (D("1000") + D("200") * D(183) / D(365)).quantize(D("0.01"), rounding=ROUND_HALF_UP)
-    assert r["heures_attendues"] == attendues
-    assert r["heures_realisees_rythme"] == D("750")  # A and B only: the same contracts as the expected hours
-    assert r["rythme"] == (D("750") / attendues).quantize(D("0.0001"), rounding=ROUND_HALF_UP)
+    assert r.heures_attendues == attendues
+    assert r.heures_realisees_rythme == D("750")  # A and B only: the same contracts as the expected hours
+    assert r.rythme == (D("750") / attendues).quantize(D("0.0001"), rounding=ROUND_HALF_UP)
     assert figure_value("rythme_realisation_heures", data) == D("750") / attendues
     # The year's commitments and the year's hours are still there, each with its own definition.
-    assert data["heures_requises"] == D("300") and data["heures_realisees"] == D("470")
+    assert data.heures_requises == D("300") and data.heures_realisees == D("470")
 
 
 def test_realisation_of_2021_keeps_the_contract_that_ended_that_year(chantiers):
-    r = indicateurs_annuels(acheteur=chantiers, annee=2021, details=False)["realisation"]
-    assert (r["marches"], r["heures_requises"], r["heures_realisees"], r["taux"]) == (1, D("500"), D("500"), D("1"))
-    assert r["heures_attendues"] == D("500") and r["rythme"] == D("1")
+    r = indicateurs_annuels(acheteur=chantiers, annee=2021, details=False).realisation
+    assert (r.marches, r.heures_requises, r.heures_realisees, r.taux) == (1, D("500"), D("500"), D("1"))
+    assert r.heures_attendues == D("500") and r.rythme == D("1")
 
 
 def test_execution_period_falls_back_on_notification_and_duration():

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from bilans.pdf import bilan_pdf
+from bilans.resultats import Bloc
 from bilans.selectors import SEUIL_SECRET_COMMUNE, indicateurs_annuels, secret_statistique
 from core.enums import Role
 from marches.enums import RoleEntreprise, TypeStructure
@@ -40,16 +41,16 @@ def _sorties_partenaire(client, jeu):
 def test_a_contract_whose_buyer_changed_leaves_the_partners_convention_outputs(client, jeu):
     page, data, xlsx, pdf = _sorties_partenaire(client, jeu)
     assert jeu.m6.identifiant in page and jeu.m6.identifiant in xlsx and jeu.m6.identifiant in pdf
-    assert data["heures_realisees"] == D("300")
+    assert data.heures_realisees == D("300")
     # The contract moves to another buyer (a register or DECP import, a correction) while still attached.
     Marche.objects.filter(pk=jeu.m6.pk).update(acheteur=OrganisationFactory(partenaire=True, nom="Autre acheteur"))
     page, data, xlsx, pdf = _sorties_partenaire(client, jeu)
     assert jeu.m6.identifiant not in page
     assert jeu.m6.identifiant not in xlsx
     assert jeu.m6.identifiant not in pdf
-    assert data["heures_realisees"] == 0 and data["heures_requises"] == 0 and data["participants"] == 0
-    assert data["marches_notifies"]["nombre"] == 0 and data["marches_clause_liste"] == []
-    assert data["sorties"]["total"] == 0
+    assert data.heures_realisees == 0 and data.heures_requises == 0 and data.participants == 0
+    assert data.marches_notifies.nombre == 0 and data.marches_clause_liste == ()
+    assert data.sorties.total == 0
 
 
 def test_the_partners_convention_list_counts_only_its_contracts(client, jeu):
@@ -91,8 +92,8 @@ AUTRES = f"Autres communes ou non renseignée (moins de {SEUIL_SECRET_COMMUNE} p
 
 
 def test_the_engine_groups_communes_under_three_people_with_hours(jeu, communes):
-    lignes = indicateurs_annuels(annee=2025, convention=communes)["heures_par_commune"]
-    assert [(r["commune"], r["participants"], r["heures"]) for r in lignes] == [
+    lignes = indicateurs_annuels(annee=2025, convention=communes).heures_par_commune
+    assert [(r.commune, r.participants, r.heures) for r in lignes] == [
         ("Aire", 3, D("60")), (AUTRES, 3, D("160"))]
 
 
@@ -148,9 +149,9 @@ def test_another_buyers_siae_contracts_do_not_count_in_this_buyers_purchases(jeu
     """The jeu: M3 (30 000 €, the instance) has an EI awardee. The partner's M6 gets one too."""
     AttributionFactory(marche=jeu.m6, entreprise=EntrepriseFactory(type_structure=TypeStructure.ACI))
     instance = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
-    assert instance["achats_siae"] == {"nombre": 1, "montant_ht": D("30000")}
+    assert instance.achats_siae == Bloc(1, D("30000"))
     partenaire = indicateurs_annuels(acheteur=jeu.partenaire, annee=2025)
-    assert partenaire["achats_siae"] == {"nombre": 1, "montant_ht": D("999999")}
+    assert partenaire.achats_siae == Bloc(1, D("999999"))
 
 
 def test_a_sub_contractor_without_an_amount_counts_the_contract_not_its_amount(jeu):
@@ -160,5 +161,5 @@ def test_a_sub_contractor_without_an_amount_counts_the_contract_not_its_amount(j
     AttributionFactory(marche=jeu.m4, entreprise=siae, role=RoleEntreprise.SOUS_TRAITANT, montant_ht=None)
     AttributionFactory(marche=jeu.m2, entreprise=siae, role=RoleEntreprise.SOUS_TRAITANT, montant_ht=D("8000"))
     data = indicateurs_annuels(acheteur=jeu.instance, annee=2025)
-    assert data["achats_siae"] == {"nombre": 3, "montant_ht": D("38000")}
-    assert data["achats_ess"] == {"nombre": 3, "montant_ht": D("38000")}
+    assert data.achats_siae == Bloc(3, D("38000"))
+    assert data.achats_ess == Bloc(3, D("38000"))

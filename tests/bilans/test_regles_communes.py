@@ -38,5 +38,5 @@ def test_follow_up_and_bilan_count_the_same_hours(settings):
     suivi = heures_realisees_par_marche([avec_clause.pk, sans_heures_requises.pk])
     assert suivi[avec_clause.pk] == Decimal("280.00") and suivi[sans_heures_requises.pk] == Decimal("35.00")
     bilan = indicateurs_annuels(acheteur=acheteur, annee=2025)
-    assert bilan["heures_realisees"] == sum(suivi.values()) == Decimal("315.00")
-    assert bilan["heures_formation_comptees"] == Decimal("95.00")
+    assert bilan.heures_realisees == sum(suivi.values()) == Decimal("315.00")
+    assert bilan.heures_formation_comptees == Decimal("95.00")

@@ -40,18 +40,18 @@ def test_dashboard_shows_the_figures_and_the_charts(client, users, jeu):
     assert "Générer le bilan annuel" not in html  # an élu reads, the DCP asks
     client.force_login(users["dcp"])
     assert "Générer le bilan annuel" in client.get(reverse("bilans:dashboard")).content.decode()
-    assert response.context["data"]["heures_realisees"] == 380
+    assert response.context["data"].heures_realisees == 380
 
 
 def test_dashboard_filters(client, users, jeu):
     client.force_login(users["dcp"])
     response = client.get(reverse("bilans:dashboard"),
                           {"annee": 2025, "acheteur": jeu.instance.pk, "direction": jeu.direction.pk})
-    assert response.context["data"]["heures_realisees"] == 280
+    assert response.context["data"].heures_realisees == 280
     response = client.get(reverse("bilans:dashboard"), {"annee": 2025, "famille": jeu.f2.pk})
-    assert response.context["data"]["marches_notifies"]["nombre"] == 1
+    assert response.context["data"].marches_notifies.nombre == 1
     response = client.get(reverse("bilans:dashboard"), {"annee": 2025, "acheteur": jeu.partenaire.pk})
-    assert response.context["data"]["heures_realisees"] == 300
+    assert response.context["data"].heures_realisees == 300
 
 
 @pytest.mark.parametrize("query", [{"annee": "abc"}, {"annee": "1"}, {"acheteur": "999999"},
@@ -66,8 +66,8 @@ def test_partner_is_locked_to_its_own_organisation(client, users, jeu):
     client.force_login(users["partenaire"])
     response = client.get(reverse("bilans:dashboard"), {"annee": 2025, "acheteur": jeu.instance.pk})
     data = response.context["data"]
-    assert data["acheteur_siret"] == jeu.partenaire.siret
-    assert data["heures_realisees"] == 300
+    assert data.acheteur_siret == jeu.partenaire.siret
+    assert data.heures_realisees == 300
     export = client.get(reverse("bilans:export"), {"annee": 2025, "acheteur": jeu.instance.pk})
     assert jeu.partenaire.siret in xlsx_text(export.content)
     assert jeu.instance.siret not in xlsx_text(export.content)

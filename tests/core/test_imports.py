@@ -45,11 +45,11 @@ def _xlsx(rows, dimension=None) -> bytes:
 
 
 def test_xlsx_declaring_the_whole_sheet_is_read_at_its_real_size():
-    rows = [["B1", "F", "oui"], ["B2", None, "non"]] * 5000
+    rows = [["B1", "F", "oui"], ["B2", None, "non"]] * 10_000
     data = _xlsx([["Code", "Sexe", "QPV"], *rows], dimension="A1:XFD1048576")
     start = time.perf_counter()
     tableau = lire_tableau(data=data, fichier="bombe.xlsx")
-    assert time.perf_counter() - start < 5  # padded to the declared 16,384 columns: minutes, and gigabytes
+    assert time.perf_counter() - start < 8  # padded to the declared 16,384 columns: minutes, and gigabytes
     assert tableau.colonnes == ["code", "sexe", "qpv"]
     assert tableau.lignes == [[cell or "" for cell in row] for row in rows]
 

@@ -401,7 +401,7 @@ def test_the_second_import_of_a_register_being_imported_gets_a_clear_message(pre
     data = _ligne_registre()
     thread = demarrer(registre_importer, data, "r.csv", register, "marche_trouver")
     second = registre_importer(data=data, fichier="r.csv")
-    assert second["refuse"] and second["texte_erreurs"] == [f"r.csv : {MESSAGE_IMPORT_EN_COURS}"]
+    assert second["refuse"] and second["texte_erreurs"] == [f"r.csv : fichier : {MESSAGE_IMPORT_EN_COURS}"]
     assert not Marche.objects.exists()
     premier = terminer(thread)
     assert (premier["refuse"], premier["nb_crees"], Marche.objects.count()) == (False, 1, 1)

@@ -217,6 +217,33 @@ def test_upload_page(client):
     assert client.get(reverse("marches:imports")).context["imports"][0].nb_crees == 158
 
 
+def test_a_large_upload_is_imported_by_a_background_job(client, settings, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.models import Tache
+
+    OrganisationFactory(instance=True)
+    user = UserFactory(role=Role.DCP)
+    client.force_login(user)
+    settings.IMPORT_TACHE_SEUIL_OCTETS = 1000  # the one policy (core.imports.mode_import)
+    small = document(marche_v2())
+    assert len(small) <= 1000
+    response = client.post(reverse("marches:import_decp"), {"fichier": SimpleUploadedFile("petit.json", small)})
+    assert response.status_code == 200 and response.context["report"]["nb_crees"] == 1
+    assert not Tache.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("marches:import_decp"),
+                               {"fichier": SimpleUploadedFile("croix.json", V1.read_bytes())})
+    assert response.status_code == 302 and response["Location"] == reverse("core:taches")
+    tache = Tache.objects.get()
+    assert (tache.type, tache.etat, tache.demandee_par, tache.resultat["nb_crees"]) == (
+        "import_marches", Tache.Etat.TERMINEE, user, 158), tache.message
+    assert not default_storage.exists(tache.parametres["path"])  # removed once imported
+    assert [(j.fichier, j.user) for j in ImportJournal.objects.order_by("created_at")] == [
+        ("petit.json", user), ("croix.json", user)]
+
+
 def test_parse_is_pure_and_reports_location():
     result = decp.parse_bytes(document(marche_v2(dureeMois="douze")), "f.json")
     assert [str(e) for e in result.erreurs] == [

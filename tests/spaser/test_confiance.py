@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bilans.definitions import texte
+from bilans.resultats import CibleAdoptee
 from core.enums import Role
 from spaser.enums import StatutAction
 from spaser.selectors import cibles_adoptees, spaser_adopte
@@ -81,9 +82,9 @@ def test_adopted_scheme_target_is_the_years_and_says_when_it_was_adopted():
     CibleFactory(indicateur=indicateur, annee=2024, valeur=Decimal("0.60"))
     CibleFactory(indicateur=indicateur, annee=2026, valeur=Decimal("0.70"))
     assert spaser_adopte(acheteur=acheteur, annee=2026) == spaser
-    assert cibles_adoptees(acheteur, 2026) == {"sociale": {"cible": Decimal("0.70"),
-                                                           "libelle": "cible du SPASER adopté le 15/03/2024"}}
-    assert cibles_adoptees(acheteur, 2025)["sociale"]["cible"] == Decimal("0.65")  # between two targets
+    assert cibles_adoptees(acheteur, 2026) == {"sociale": CibleAdoptee(cible=Decimal("0.70"),
+                                                                   libelle="cible du SPASER adopté le 15/03/2024")}
+    assert cibles_adoptees(acheteur, 2025)["sociale"].cible == Decimal("0.65")  # between two targets
     assert cibles_adoptees(acheteur, 2029) == {}  # outside the scheme's period
 
 

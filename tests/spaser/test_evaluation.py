@@ -1,9 +1,12 @@
-"""The target rule against figures of the indicator engine (a fake engine dict: the evaluation takes it as input)."""
+"""The target rule against figures of the indicator engine (a typed engine result built here: the evaluation takes it
+as input)."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
+from bilans.resultats import Bloc, Indicateurs, Realisation
 from spaser.enums import Sens, StatutEvaluation
 from spaser.evaluation import cible_de_l_annee, evaluer_indicateur, statut
 from spaser.figures import FIGURES, figure_value
@@ -12,20 +15,19 @@ from tests.spaser.factories import CibleFactory, IndicateurFactory, SpaserFactor
 
 D = Decimal
 
-ENGINE = {
-    "acheteur_siret": "22400001800016", "acheteur_departement": "40", "annee": 2025,
-    "marches_notifies": {"nombre": 40, "montant_ht": D("20000000")},
-    "marches_consideration_sociale": {"nombre": 10, "montant_ht": D("8000000")},
-    "marches_consideration_environnementale": {"nombre": 30, "montant_ht": D("5000000")},
-    "marches_clause_insertion": {"nombre": 8, "montant_ht": D("7000000")},
-    "heures_requises": D("10000"), "heures_realisees": D("12500"),
-    "participants": 55, "entreprises": 20, "entreprises_locales_part": D("0.85"),
-    "cumul": {},
+ENGINE = Indicateurs(
+    acheteur_siret="22400001800016", acheteur_departement="40", annee=2025,
+    marches_notifies=Bloc(40, D("20000000")),
+    marches_consideration_sociale=Bloc(10, D("8000000")),
+    marches_consideration_environnementale=Bloc(30, D("5000000")),
+    marches_clause_insertion=Bloc(8, D("7000000")),
+    heures_requises=D("10000"), heures_realisees=D("12500"),
+    participants=55, entreprises=20, entreprises_locales_part=D("0.85"),
     # The year's hours (12 500) over the hours required by the contracts notified that year (10 000) would mix two
     # populations: the rate reads the realisation block, one population of contracts.
-    "realisation": {"heures_requises": D("16000"), "heures_realisees": D("12000"), "heures_attendues": D("10000"),
-                    "heures_realisees_rythme": D("9000")},
-}
+    realisation=Realisation(heures_requises=D("16000"), heures_realisees=D("12000"), heures_attendues=D("10000"),
+                            heures_realisees_rythme=D("9000")),
+)
 
 
 def test_share_figures_in_number_and_in_value():
@@ -40,13 +42,14 @@ def test_share_figures_in_number_and_in_value():
 
 
 def test_figures_are_not_measured_without_data_instead_of_zero():
-    empty = {**ENGINE, "marches_notifies": {"nombre": 0, "montant_ht": D("0")}}
+    empty = replace(ENGINE, marches_notifies=Bloc(0, D("0")))
     assert figure_value("part_marches_consideration_sociale_nombre", empty) is None
-    assert figure_value("part_marches_consideration_sociale_nombre", {}) is None
+    assert figure_value("part_marches_consideration_sociale_nombre", None) is None
     assert figure_value("achats_siae_montant", ENGINE) is None  # a figure the engine does not provide
     assert figure_value("inconnue", ENGINE) is None
-    for key in FIGURES:  # no figure crashes on an odd dict
-        figure_value(key, {"marches_notifies": "n/a", "heures_requises": None})
+    odd = replace(ENGINE, marches_notifies=Bloc("n/a", None), heures_requises=None, realisation=None)
+    for key in FIGURES:  # no figure crashes on an odd result
+        figure_value(key, odd)
 
 
 def test_target_of_the_year_explicit_interpolated_or_carried_over():
@@ -92,7 +95,7 @@ def test_indicator_bound_to_engine_figure_is_evaluated_from_the_engine_dict():
     assert ligne["reel"] == D("0.25") and ligne["cible"] == D("0.30")
     assert ligne["ecart"] == D("-0.05")
     assert ligne["statut"] == StatutEvaluation.RETARD  # 50 % of the way
-    better = {**ENGINE, "marches_consideration_sociale": {"nombre": 12, "montant_ht": D("1")}}
+    better = replace(ENGINE, marches_consideration_sociale=Bloc(12, D("1")))
     assert evaluer_indicateur(indicateur, acheteur_id=1, annee=2025, figures=better)["statut"] == StatutEvaluation.ATTEINT
 
 
@@ -110,7 +113,7 @@ def test_evaluation_of_a_scheme_per_buyer_with_an_injected_engine():
 
     def moteur(org, annee):
         appels.append((org.pk, annee))
-        return {**ENGINE, "annee": annee, "heures_realisees": D("11000") if annee == 2024 else D("12500")}
+        return replace(ENGINE, annee=annee, heures_realisees=D("11000") if annee == 2024 else D("12500"))
 
     resultat = evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=2025, moteur=moteur)
     par_indicateur = {ligne["indicateur"].pk: ligne for ligne in resultat["lignes"]}
