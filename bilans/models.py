@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import VisibleParAcheteurQuerySet
+from core.models import Tache, VisibleParAcheteurQuerySet
 
 
 class BilanQuerySet(VisibleParAcheteurQuerySet):
@@ -50,8 +50,6 @@ class Bilan(models.Model):
 
     @property
     def etat_libelle(self) -> str:
-        from core.models import Tache
-
         return Tache.Etat(self.etat).label
 
     @property

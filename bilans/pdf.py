@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core.models import Organisation
 from core.templatetags.formats import format_date, format_euros, format_heures, format_nombre, format_pourcent
 
 from .definitions import DEFINITIONS, chiffres_cles
@@ -119,7 +120,6 @@ def bilan_html(*, acheteur=None, annee: int, depuis: int | None = None, directio
                                convention=convention)
     perimetre = [v for v in (data.perimetre.convention, data.perimetre.direction, data.perimetre.famille) if v]
     context = bilan_contexte(data, titre_perimetre=" — ".join(perimetre))
-    from core.models import Organisation
 
     organisation = Organisation.objects.get(siret=data.acheteur_siret)
     context["sections"] = _sections_supplementaires(organisation, data.annee)

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
+from core import donnees
 from core.models import Direction, Organisation
 from facilitateurs.enums import CategorieSortie, Modalite, Public
 from facilitateurs.models import Convention, HeuresMensuelles, Sortie
@@ -699,9 +700,7 @@ def indicateurs_caches(**parametres) -> Indicateurs:
     that a result cached by an older version of the code (another shape) is never read."""
     from django.core.cache import cache
 
-    from core.donnees import cle
-
-    key = cle(f"indicateurs:{RESULTATS_VERSION}", **parametres)
+    key = donnees.cle(f"indicateurs:{RESULTATS_VERSION}", **parametres)
     data = cache.get(key)
     if not isinstance(data, Indicateurs):
         data = indicateurs_annuels(**parametres)

@@ -40,7 +40,7 @@ from clauses.enums import TypeClause
 from clauses.models import ClauseMarche
 from core.enums import Role
 from core.models import ImportJournal
-from core.perms import restricted_organisation
+from core.perms import can_see_identite, restricted_organisation
 from marches.models import Entreprise, Marche
 
 from .enums import Modalite
@@ -305,7 +305,6 @@ def alertes(user, today: datetime.date | None = None) -> dict:
         .select_related("acheteur").prefetch_related("attributions__entreprise").order_by("date_debut")[:ALERTE_LIMITE]
     )
     result = {"en_retard": en_retard, "nb_en_retard": len(retard_ids), "a_relancer": a_relancer}
-    from core.perms import can_see_identite
 
     if can_see_identite(user):
         # 3. Eligibility proofs expiring within 15 days.

@@ -26,7 +26,8 @@ from pathlib import Path
 
 from core.imports import ANOMALIE, Probleme
 from core.imports import lisible as _lisible
-from core.utils import chunks, texte_interdit
+from core.models import Organisation
+from core.utils import chunks, siret_ok, texte_interdit
 
 from . import decp_regles as regles
 from .enums import (
@@ -353,8 +354,6 @@ def _siret(value) -> str:
 
 @lru_cache(maxsize=200_000)
 def _siret_ok(value: str) -> bool:
-    from core.utils import siret_ok
-
     return siret_ok(value)
 
 
@@ -1039,8 +1038,6 @@ def _concession_decp(marche, today) -> tuple[dict | None, list[str]]:
 
 
 def export_queryset(*, acheteur=None, annee=None, queryset=None):
-    from core.models import Organisation
-
     from .models import Attribution, Marche
 
     qs = queryset if queryset is not None else Marche.objects.all()

@@ -13,8 +13,9 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from clauses import register as clauses_register
+from clauses.models import FamilleAchat
 from core.imports import ANOMALIE, FichierRefuse, Probleme, erreurs_bornees, lire_tableau
-from core.tabular import unescape_cell
+from core.tabular import csv_stream, unescape_cell
 from core.utils import texte_interdit
 
 from . import decp_labels as L
@@ -302,8 +303,6 @@ def parse(data: bytes, fichier: str) -> Lecture:
 
 
 def familles_par_nom() -> dict:
-    from clauses.models import FamilleAchat
-
     from .decp import _key
 
     return {_key(f.nom): f for f in FamilleAchat.objects.all()}
@@ -391,6 +390,5 @@ def modele_csv() -> str:
         "clause_insertion_part_main_oeuvre": "0.6", "clause_insertion_taux": "0.07",
         "clause_insertion_cout_horaire": "28",
     }
-    from core.tabular import csv_stream
 
     return "".join(csv_stream(COLUMNS, [exemple]))

@@ -19,8 +19,8 @@ from clauses.selectors import famille_id_matcher
 from clauses.services import clause_calculer
 from core.concurrence import version_verifier
 from core.imports import Probleme, journal_enregistrer
-from core.models import ImportJournal
-from core.services import record_author
+from core.models import ImportJournal, Organisation
+from core.services import organisation_get_or_create_from_siret, record_author
 from core.utils import chunks
 
 from .enums import TypeIdentifiant
@@ -421,9 +421,6 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
 
     from django.utils import timezone
 
-    from core.models import Organisation
-    from core.services import organisation_get_or_create_from_siret
-
     from .enums import Origine
 
     records = result.records
@@ -562,7 +559,6 @@ def import_fichier_stocker(*, fichier) -> str:
 def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
     """Import a register spreadsheet. Any bad row refuses the whole file (nothing written) with
     file, row, column and reason for every error."""
-    from core.services import organisation_get_or_create_from_siret
 
     from . import register
     from .decp import _key

@@ -2,11 +2,12 @@
 
 from django.template.loader import render_to_string
 
+from core.models import Organisation
+
 
 def section_bilan(acheteur, annee) -> str:
     """"Suivi annuel du SPASER": each indicator's target vs actual for the buyer and year, and the actions.
     Empty when no scheme in force covers the buyer (the bilan then has no such section)."""
-    from core.models import Organisation
 
     from . import selectors
 

@@ -211,7 +211,6 @@ def _source_valeur(indicateur, manuelles, acheteur, annee) -> str:
 
 def volume_achats(*, acheteur, annee: int) -> Decimal:
     """The buyer's purchases of a year: sum of the amounts of the contracts notified that year."""
-    from marches.models import Marche
 
     total = Marche.objects.filter(acheteur=acheteur, date_notification__year=annee).aggregate(t=Sum("montant_ht"))["t"]
     return total or Decimal("0")
@@ -305,7 +304,6 @@ def programmation_publique(*, aujourd_hui: datetime.date | None = None):
 
 def decp_annees(acheteur) -> list[int]:
     """Years in which the buyer notified contracts (one DECP file per year on the open-data page)."""
-    from marches.models import Marche
 
     dates = (Marche.objects.filter(acheteur=acheteur, date_notification__isnull=False)
              .dates("date_notification", "year", order="DESC"))
