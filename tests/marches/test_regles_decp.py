@@ -526,3 +526,9 @@ def test_considerations_report_on_their_own_field(champ, interne, drapeau, valeu
     # An unknown value is refused and the next ones still read.
     record, anomalies, erreurs = lu(champ, {interne: ["Clause imaginaire", valeur_lache.title()]})
     assert record.champs[drapeau] is True and erreurs == {champ}
+
+
+def test_a_long_malformed_place_code_kept_as_the_name_is_cut_at_255_characters():
+    record, anomalies, _ = lu("lieuExecution", {"code": "L" * 300, "typeCode": "Code postal"})
+    assert (record.champs["lieu_code"], record.champs["lieu_nom"]) == ("", "L" * 255)
+    assert "lieuExecution.code" in anomalies
