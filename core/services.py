@@ -1,9 +1,11 @@
 """Writes on organisations, directions and users. Each write is recorded by django-simple-history
 with the acting user (from the request, or passed explicitly by commands and tasks)."""
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from .models import Direction, Organisation, User
+from .utils import chunks
 
 
 def record_author(obj, *, user=None, reason: str = ""):
@@ -13,6 +15,27 @@ def record_author(obj, *, user=None, reason: str = ""):
     if reason:
         obj._change_reason = reason
     return obj
+
+
+def historique_en_masse(*, model, pks, update: bool, user=None, raison: str = "") -> None:
+    """The history rows (django-simple-history's table) of rows written in bulk (bulk_create, COPY, UPDATE),
+    copied by the database itself: INSERT … SELECT of the tracked columns as stored, with when, who and why
+    (`update`: "~" modified, else "+" created). One statement per 2,000 rows. Not simple-history's
+    `bulk_history_create`: it builds every row in Python and, on SQLite, inserts them one statement each, so an
+    export assigning ids to 30 contracts made 30 queries where this makes one."""
+    historique = model.history.model
+    quote = connection.ops.quote_name
+    colonnes = ", ".join(quote(f.column) for f in historique.tracked_fields)
+    auteur = user.pk if getattr(user, "is_authenticated", False) else None
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for chunk in chunks(list(pks)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {quote(historique._meta.db_table)} ({colonnes}, history_date, history_change_reason, "  # noqa: S608
+                f"history_type, history_user_id) SELECT {colonnes}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                [now, raison, "~" if update else "+", auteur, *chunk])
 
 
 @transaction.atomic

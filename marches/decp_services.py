@@ -13,6 +13,8 @@ import threading
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Value, When
 
+from core.services import historique_en_masse
+
 MESSAGE_IMPORT_EN_COURS = ("Un import de ce fichier est déjà en cours (lancé par une autre personne ou un autre "
                            "onglet) : rien n'a été enregistré cette fois. Attendez qu'il se termine puis consultez "
                            "le journal des imports ; réimporter le même fichier ne changera alors rien.")
@@ -40,30 +42,13 @@ def decp_ids_attribuer(*, queryset=None, user=None, batch_size: int = 300) -> in
         nb_par_identifiant[(acheteur_id, identifiant)] = nb_par_identifiant.get((acheteur_id, identifiant), 0) + 1
     ids = decp_ids_calculer(manquants, pris, nb_par_identifiant)
     pks = sorted(ids)
-    auteur = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
     for start in range(0, len(pks), batch_size):
         chunk = pks[start:start + batch_size]
         Marche.objects.filter(pk__in=chunk).update(decp_id=Case(*(When(pk=pk, then=Value(ids[pk])) for pk in chunk),
                                                                output_field=CharField()))
-        _historiser(chunk, user_id=auteur, raison="Identifiant publié (DECP) attribué")
+        historique_en_masse(model=Marche, pks=chunk, update=True, user=user,
+                            raison="Identifiant publié (DECP) attribué")
     return len(ids)
-
-
-def _historiser(pks, *, user_id, raison: str) -> None:
-    """The contracts' history rows for a bulk UPDATE, copied by the database (INSERT … SELECT)."""
-    from django.utils import timezone
-
-    from .models import Marche
-
-    historique = Marche.history.model
-    quote = connection.ops.quote_name
-    colonnes = ", ".join(quote(f.column) for f in historique.tracked_fields)
-    marks = ", ".join(["%s"] * len(pks))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(historique._meta.db_table)} ({colonnes}, history_date, history_change_reason, "  # noqa: S608
-            f"history_type, history_user_id) SELECT {colonnes}, %s, %s, '~', %s FROM {quote(Marche._meta.db_table)} "
-            f"WHERE {quote(Marche._meta.pk.column)} IN ({marks})", [timezone.now(), raison, user_id, *pks])
 
 
 _verrous_locaux: dict = {}

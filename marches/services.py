@@ -20,7 +20,7 @@ from clauses.services import clause_calculer
 from core.concurrence import version_verifier
 from core.imports import Probleme, journal_enregistrer
 from core.models import ImportJournal, Organisation
-from core.services import organisation_get_or_create_from_siret, record_author
+from core.services import historique_en_masse, organisation_get_or_create_from_siret, record_author
 from core.utils import chunks
 
 from .enums import TypeIdentifiant
@@ -396,26 +396,6 @@ def _defaults(model) -> dict:
     return {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
 
-def _historiser(model, pks, *, type_: str, user, raison: str) -> None:
-    """History rows (django-simple-history's table) for rows written in bulk, copied by the database itself:
-    INSERT … SELECT of the tracked columns, with when, who and why."""
-    from django.db import connection
-    from django.utils import timezone
-
-    historique = model.history.model
-    quote = connection.ops.quote_name
-    colonnes = ", ".join(quote(f.column) for f in historique.tracked_fields)
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        for chunk in chunks(pks):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {quote(historique._meta.db_table)} ({colonnes}, history_date, history_change_reason, "  # noqa: S608
-                f"history_type, history_user_id) SELECT {colonnes}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
-                [now, raison, type_, getattr(user, "pk", None), *chunk])
-
-
 def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     from types import SimpleNamespace
 
@@ -535,8 +515,8 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     _insert_rows(Modification, modifications)
     # Who and when for every contract written in bulk: the history rows save() would have made.
     auteur = user if getattr(user, "is_authenticated", False) else None
-    _historiser(Marche, ids, type_="+", user=auteur, raison=raison)
-    _historiser(Marche, [m.pk for m, _ in modifies], type_="~", user=auteur, raison=raison)
+    historique_en_masse(model=Marche, pks=ids, update=False, user=auteur, raison=raison)
+    historique_en_masse(model=Marche, pks=[m.pk for m, _ in modifies], update=True, user=auteur, raison=raison)
     return {"nb_crees": len(creer), "nb_modifies": len(modifies), "nb_inchanges": inchanges,
             "nb_entreprises_creees": len(nouvelles)}
 
