@@ -16,6 +16,7 @@ MENU = [
     ("SPASER", "spaser:index", (A, D, F, E, P, ADM)),
     ("Organisations", "core:organisations", (ADM, D)),
     ("Utilisateurs", "core:users", (ADM,)),
+    ("Administration", "admin:index", (ADM,)),
 ]
 
 
