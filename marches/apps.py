@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class MarchesConfig(AppConfig):
     name = "marches"
+    verbose_name = "Marchés"

@@ -292,6 +292,7 @@ class SeuilEuropeen(models.Model):
 
     class Meta:
         verbose_name = "seuil européen"
+        verbose_name_plural = "seuils européens"
         ordering = ["type_seuil", "-date_debut"]
         constraints = [models.UniqueConstraint(fields=["type_seuil", "date_debut"], name="seuil_unique")]
 
