@@ -27,7 +27,7 @@ from pathlib import Path
 from core.imports import ANOMALIE, Probleme
 from core.imports import lisible as _lisible
 from core.models import Organisation
-from core.utils import chunks, siret_ok, texte_interdit
+from core.utils import chunks, texte_interdit
 
 from . import decp_regles as regles
 from .enums import (
@@ -345,16 +345,6 @@ def _items(value, inner: str, ctx, champ) -> list:
         elif not _empty(item):
             items.append(item)
     return items
-
-
-def _siret(value) -> str:
-    text = str(value or "")
-    return "".join(text.split()) if not text.isdigit() else text
-
-
-@lru_cache(maxsize=200_000)
-def _siret_ok(value: str) -> bool:
-    return siret_ok(value)
 
 
 # --- Records -----------------------------------------------------------------------------------------

@@ -232,16 +232,17 @@ def test_a_large_upload_is_imported_by_a_background_job(client, settings, django
     response = client.post(reverse("marches:import_decp"), {"fichier": SimpleUploadedFile("petit.json", small)})
     assert response.status_code == 200 and response.context["report"]["nb_crees"] == 1
     assert not Tache.objects.exists()
+    grand = document(*(marche_v2(id=f"2026G{i:03d}") for i in range(12)))
+    assert len(grand) > 1000
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("marches:import_decp"),
-                               {"fichier": SimpleUploadedFile("croix.json", V1.read_bytes())})
+        response = client.post(reverse("marches:import_decp"), {"fichier": SimpleUploadedFile("grand.json", grand)})
     assert response.status_code == 302 and response["Location"] == reverse("core:taches")
     tache = Tache.objects.get()
     assert (tache.type, tache.etat, tache.demandee_par, tache.resultat["nb_crees"]) == (
-        "import_marches", Tache.Etat.TERMINEE, user, 158), tache.message
+        "import_marches", Tache.Etat.TERMINEE, user, 12), tache.message
     assert not default_storage.exists(tache.parametres["path"])  # removed once imported
     assert [(j.fichier, j.user) for j in ImportJournal.objects.order_by("created_at")] == [
-        ("petit.json", user), ("croix.json", user)]
+        ("petit.json", user), ("grand.json", user)]
 
 
 def test_parse_is_pure_and_reports_location():
