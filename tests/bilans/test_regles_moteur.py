@@ -102,12 +102,19 @@ def test_secret_statistique_given_threshold_counts_and_sums():
     lignes = [{"libelle": "A", "nombre": 4, "a_6_mois": 1, "heures": 9},
               {"libelle": "B", "nombre": 5, "a_6_mois": 2, "heures": 7},
               {"libelle": "C", "nombre": 0, "a_6_mois": 0, "heures": 0}]
-    assert secret_statistique(lignes, cle="libelle", libelle_autres="Autres", effectif="nombre",
-                              sommes=("a_6_mois", "heures"), seuil=5) == [
+    result = secret_statistique(lignes, cle="libelle", libelle_autres="Autres", effectif="nombre",
+                                sommes=("a_6_mois", "heures"), seuil=5)
+    assert result == [
         {"libelle": "B", "nombre": 5, "a_6_mois": 2, "heures": 7},
         {"libelle": "C", "nombre": 0, "a_6_mois": 0, "heures": 0},
-        {"libelle": "Autres", "nombre": 4, "a_6_mois": 1, "heures": 9},  # integer sums stay integers
+        {"libelle": "Autres", "nombre": 4, "a_6_mois": 1, "heures": 9},
     ]
+    assert [type(result[-1][k]) for k in ("a_6_mois", "heures")] == [int, int]  # integer sums stay integers
+
+
+def test_secret_statistique_a_single_small_row():
+    assert secret_statistique([{"commune": "Pau", "participants": 1, "heures": D("4")}], cle="commune",
+                              libelle_autres="Autres") == [{"commune": "Autres", "participants": 1, "heures": D("4.00")}]
 
 
 # --------------------------------------------------------------------------- objectives and shares
