@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.jobs import job_enqueue
-from core.services import record_author
+from core.services import auteur_noter
 
 from .models import Bilan
 from .pdf import bilan_pdf
@@ -27,7 +27,7 @@ def bilan_demander(
         convention=convention,
         demande_par=user if getattr(user, "is_authenticated", False) else None,
     )
-    record_author(bilan, user=user, reason="Demande de bilan annuel")
+    auteur_noter(bilan, user=user, reason="Demande de bilan annuel")
     bilan.save()
     bilan.tache = job_enqueue(
         type=JOB_TYPE,
@@ -63,6 +63,6 @@ def bilan_generer(*, bilan: Bilan) -> Bilan:
         bilan.fichier.storage.delete(stocke)
     bilan.fichier.save(nom, ContentFile(pdf), save=False)
     bilan.generated_at = timezone.now()
-    record_author(bilan, reason="PDF du bilan produit")
+    auteur_noter(bilan, reason="PDF du bilan produit")
     bilan.save(update_fields=["fichier", "generated_at"])
     return bilan

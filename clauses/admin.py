@@ -1,5 +1,5 @@
 """Purchase families in the administration (core.admin_site): the application's form (CPV prefixes, rates in %),
-saved by `famille_save`. Archiving stays on the family's page of the application (its own service)."""
+saved by `famille_enregistrer`. Archiving stays on the family's page of the application (its own service)."""
 
 from django.contrib import admin
 
@@ -25,4 +25,4 @@ class FamilleAchatAdmin(ReferentielAdmin):
         return ", ".join(famille.prefixes_cpv or [])
 
     def save_model(self, request, obj, form, change):
-        services.famille_save(famille=obj, user=request.user)
+        services.famille_enregistrer(famille=obj, user=request.user)

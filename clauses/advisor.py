@@ -12,7 +12,7 @@ from decimal import Decimal
 from core.templatetags.formats import format_date, format_euros, format_heures, format_nombre, format_pourcent
 
 from .enums import TypeClause
-from .services import heures_requises_calcul
+from .services import heures_requises_calculer
 
 DATE_LOI_2026 = datetime.date(2026, 8, 21)
 SEUIL_CLAUSE = Decimal("90000")  # contracts the PNAD statistics follow; usual floor for an insertion clause
@@ -175,7 +175,7 @@ def _insertion(s: Situation) -> Recommandation:
         raisons.append("Famille d'achat inconnue : part de main-d'œuvre non renseignée.")
     heures = None
     if montant and part and s.taux_insertion and s.cout_horaire:
-        heures = heures_requises_calcul(montant_ht=montant, part_main_oeuvre=part,
+        heures = heures_requises_calculer(montant_ht=montant, part_main_oeuvre=part,
                                         taux_insertion=s.taux_insertion, cout_horaire=s.cout_horaire)
         parcours = max(1, round(heures / HEURES_PAR_PARCOURS)) if heures else 0
         raisons.append(

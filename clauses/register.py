@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from .enums import TypeClause
 from .models import ClauseMarche
-from .services import clause_parametres_effectifs, heures_requises_calcul
+from .services import clause_parametres_effectifs, heures_requises_calculer
 
 COLUMNS = [
     "clause_insertion_part_main_oeuvre",
@@ -99,6 +99,6 @@ def insertion_parametres(*, marche, values: dict) -> dict:
         probe = ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION, **params)
         if existing is not None:
             probe.mode_calcul, probe.euros_par_heure = existing.mode_calcul, existing.euros_par_heure
-        if heures != heures_requises_calcul(**clause_parametres_effectifs(probe)):
+        if heures != heures_requises_calculer(**clause_parametres_effectifs(probe)):
             forced = heures
     return {**params, "heures_forcees": forced}

@@ -2,7 +2,7 @@
 contract: the insertion-hours formula and the rendering of its text, here and only here.
 
 Writing a clause on a contract changes the contract (its considerations, its compliance): those writes live
-in `marches.services` (clause_marche_save, clause_marche_delete, clause_insertion_upsert), which call the
+in `marches.services` (clause_marche_enregistrer, clause_marche_supprimer, clause_insertion_enregistrer), which call the
 pure functions below and `marches.etat`. This app's business modules never import `marches`: the
 dependency goes one way, marches -> clauses."""
 
@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from core.services import record_author
+from core.services import auteur_noter
 
 from .enums import ModeCalculHeures, TypeClause
 from .models import (
@@ -30,7 +30,7 @@ RESERVATIONS = {
 }
 
 
-def heures_requises_calcul(
+def heures_requises_calculer(
     *,
     montant_ht: Decimal | None,
     part_main_oeuvre: Decimal | None = None,
@@ -83,7 +83,7 @@ def clause_heures_actualiser(clause: ClauseMarche) -> Decimal:
     elif clause.heures_forcees is not None:
         clause.heures_requises = Decimal(clause.heures_forcees)
     else:
-        clause.heures_requises = heures_requises_calcul(**clause_parametres_effectifs(clause))
+        clause.heures_requises = heures_requises_calculer(**clause_parametres_effectifs(clause))
     return clause.heures_requises
 
 
@@ -117,17 +117,17 @@ def clause_calculer(clause: ClauseMarche) -> tuple:
 # --- Purchase families ---------------------------------------------------------------------------------
 
 @transaction.atomic
-def famille_save(*, famille: FamilleAchat, user=None, reason: str = "") -> FamilleAchat:
+def famille_enregistrer(*, famille: FamilleAchat, user=None, reason: str = "") -> FamilleAchat:
     famille.prefixes_cpv = [str(p).strip() for p in famille.prefixes_cpv or [] if str(p).strip()]
-    record_author(famille, user=user, reason=reason)
+    auteur_noter(famille, user=user, reason=reason)
     famille.save()
     return famille
 
 
 @transaction.atomic
-def famille_archive(*, famille: FamilleAchat, user=None, active: bool = False) -> FamilleAchat:
+def famille_archiver(*, famille: FamilleAchat, user=None, active: bool = False) -> FamilleAchat:
     famille.is_active = active
-    record_author(famille, user=user, reason="Réactivation" if active else "Archivage")
+    auteur_noter(famille, user=user, reason="Réactivation" if active else "Archivage")
     famille.save(update_fields=["is_active"])
     return famille
 
@@ -148,13 +148,13 @@ def clause_texte_verifier(texte: str) -> list[str]:
 
 
 @transaction.atomic
-def clause_modele_create(*, modele: ClauseModele, texte: str, familles=(), user=None) -> ClauseModele:
+def clause_modele_creer(*, modele: ClauseModele, texte: str, familles=(), user=None) -> ClauseModele:
     errors = clause_texte_verifier(texte)
     if errors:
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"texte": errors})
-    record_author(modele, user=user, reason="Création")
+    auteur_noter(modele, user=user, reason="Création")
     modele.save()
     modele.familles.set(familles)
     ClauseModeleVersion.objects.create(modele=modele, numero=1, texte=texte,
@@ -163,7 +163,7 @@ def clause_modele_create(*, modele: ClauseModele, texte: str, familles=(), user=
 
 
 @transaction.atomic
-def clause_modele_update(*, modele: ClauseModele, texte: str, familles=None, user=None, note: str = ""):
+def clause_modele_modifier(*, modele: ClauseModele, texte: str, familles=None, user=None, note: str = ""):
     """Save the model's fields; a changed text makes a new version (contracts keep the one they used).
     Returns (modele, new_version or None)."""
     errors = clause_texte_verifier(texte)
@@ -171,7 +171,7 @@ def clause_modele_update(*, modele: ClauseModele, texte: str, familles=None, use
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"texte": errors})
-    record_author(modele, user=user, reason=note or "Modification")
+    auteur_noter(modele, user=user, reason=note or "Modification")
     modele.save()
     if familles is not None:
         modele.familles.set(familles)
@@ -186,9 +186,9 @@ def clause_modele_update(*, modele: ClauseModele, texte: str, familles=None, use
 
 
 @transaction.atomic
-def clause_modele_archive(*, modele: ClauseModele, user=None, active: bool = False) -> ClauseModele:
+def clause_modele_archiver(*, modele: ClauseModele, user=None, active: bool = False) -> ClauseModele:
     modele.is_active = active
-    record_author(modele, user=user, reason="Réactivation" if active else "Archivage")
+    auteur_noter(modele, user=user, reason="Réactivation" if active else "Archivage")
     modele.save(update_fields=["is_active"])
     return modele
 
@@ -196,14 +196,14 @@ def clause_modele_archive(*, modele: ClauseModele, user=None, active: bool = Fal
 # --- Self-diagnosis -------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def diagnostic_save(*, famille: FamilleAchat, annee: int, notes: dict, commentaire: str = "", user=None):
+def diagnostic_enregistrer(*, famille: FamilleAchat, annee: int, notes: dict, commentaire: str = "", user=None):
     """notes: {question: note 0-3}. Creates or updates the family's diagnostic of that year."""
     diagnostic = Diagnostic.objects.filter(famille=famille, annee=annee).first()
     if diagnostic is None:
         diagnostic = Diagnostic(famille=famille, annee=annee,
                                 created_by=user if getattr(user, "is_authenticated", False) else None)
     diagnostic.commentaire = commentaire
-    record_author(diagnostic, user=user)
+    auteur_noter(diagnostic, user=user)
     diagnostic.save()
     existing = {r.question_id: r for r in diagnostic.reponses.all()}
     for question, note in notes.items():
@@ -216,6 +216,6 @@ def diagnostic_save(*, famille: FamilleAchat, annee: int, notes: dict, commentai
         elif reponse.note == note:
             continue
         reponse.note = note
-        record_author(reponse, user=user)
+        auteur_noter(reponse, user=user)
         reponse.save()
     return diagnostic

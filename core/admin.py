@@ -19,7 +19,7 @@ class OrganisationAdmin(ReferentielAdmin):
     search_fields = ("nom", "siret", "code_postal")
 
     def save_model(self, request, obj, form, change):
-        services.organisation_save(organisation=obj, user=request.user)
+        services.organisation_enregistrer(organisation=obj, user=request.user)
 
 
 @admin.register(Direction, site=site)
@@ -31,7 +31,7 @@ class DirectionAdmin(ReferentielAdmin):
     search_fields = ("nom", "sigle", "organisation__nom")
 
     def save_model(self, request, obj, form, change):
-        services.direction_save(direction=obj, user=request.user)
+        services.direction_enregistrer(direction=obj, user=request.user)
 
 
 @admin.register(User, site=site)
@@ -60,4 +60,4 @@ class UserAdmin(ReferentielAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        services.user_save(target=obj, user=request.user, password=form.cleaned_data.get("password") or None)
+        services.user_enregistrer(target=obj, user=request.user, password=form.cleaned_data.get("password") or None)

@@ -36,10 +36,10 @@ REFUS = "L'administration est réservée aux administrateurs de l'application."
 
 
 class MotDePasseForm(PasswordChangeForm):
-    """The administrator's own password: written by `user_save`, like every write on a user."""
+    """The administrator's own password: written by `user_enregistrer`, like every write on a user."""
 
     def save(self, commit=True):
-        return services.user_save(target=self.user, user=self.user, password=self.cleaned_data["new_password1"])
+        return services.user_enregistrer(target=self.user, user=self.user, password=self.cleaned_data["new_password1"])
 
 
 class AdministrationSite(admin.AdminSite):

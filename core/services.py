@@ -8,7 +8,7 @@ from .models import Direction, Organisation, User
 from .utils import chunks
 
 
-def record_author(obj, *, user=None, reason: str = ""):
+def auteur_noter(obj, *, user=None, reason: str = ""):
     """Tell simple-history who makes the next save() of `obj` and why (outside a request)."""
     if user is not None and getattr(user, "is_authenticated", False):
         obj._history_user = user
@@ -17,7 +17,7 @@ def record_author(obj, *, user=None, reason: str = ""):
     return obj
 
 
-def historique_en_masse(*, model, pks, update: bool, user=None, raison: str = "") -> None:
+def historique_copier(*, model, pks, update: bool, user=None, raison: str = "") -> None:
     """The history rows (django-simple-history's table) of rows written in bulk (bulk_create, COPY, UPDATE),
     copied by the database itself: INSERT … SELECT of the tracked columns as stored, with when, who and why
     (`update`: "~" modified, else "+" created). One statement per 2,000 rows. Not simple-history's
@@ -39,37 +39,37 @@ def historique_en_masse(*, model, pks, update: bool, user=None, raison: str = ""
 
 
 @transaction.atomic
-def organisation_save(*, organisation: Organisation, user=None, reason: str = "") -> Organisation:
-    record_author(organisation, user=user, reason=reason)
+def organisation_enregistrer(*, organisation: Organisation, user=None, reason: str = "") -> Organisation:
+    auteur_noter(organisation, user=user, reason=reason)
     organisation.full_clean()
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def organisation_get_or_create_from_siret(*, siret: str, nom: str = "", code_postal: str = "", user=None):
+def organisation_obtenir_ou_creer_par_siret(*, siret: str, nom: str = "", code_postal: str = "", user=None):
     """Buyers known only from open data are created from their SIRET."""
     organisation = Organisation.objects.filter(siret=siret).first()
     if organisation is not None:
         return organisation, False
     organisation = Organisation(siret=siret, nom=nom or f"Acheteur {siret}", code_postal=code_postal or "")
-    record_author(organisation, user=user, reason="Créé à l'import")
+    auteur_noter(organisation, user=user, reason="Créé à l'import")
     organisation.save()
     return organisation, True
 
 
 @transaction.atomic
-def direction_save(*, direction: Direction, user=None) -> Direction:
-    record_author(direction, user=user)
+def direction_enregistrer(*, direction: Direction, user=None) -> Direction:
+    auteur_noter(direction, user=user)
     direction.full_clean()
     direction.save()
     return direction
 
 
 @transaction.atomic
-def user_save(*, target: User, user=None, password: str | None = None) -> User:
+def user_enregistrer(*, target: User, user=None, password: str | None = None) -> User:
     if password:
         target.set_password(password)
-    record_author(target, user=user)
+    auteur_noter(target, user=user)
     target.save()
     return target

@@ -93,7 +93,7 @@ class OrganisationFormView(RoleRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
-        organisation = services.organisation_save(organisation=form.save(commit=False), user=self.request.user)
+        organisation = services.organisation_enregistrer(organisation=form.save(commit=False), user=self.request.user)
         messages.success(self.request, f"Organisation « {organisation} » enregistrée.")
         return redirect("core:organisation_detail", pk=organisation.pk)
 
@@ -107,7 +107,7 @@ class DirectionCreateView(RoleRequiredMixin, FormView):
         organisation = get_object_or_404(Organisation, pk=self.kwargs["pk"])
         direction = form.save(commit=False)
         direction.organisation = organisation
-        services.direction_save(direction=direction, user=self.request.user)
+        services.direction_enregistrer(direction=direction, user=self.request.user)
         messages.success(self.request, f"Direction « {direction.nom} » ajoutée.")
         return redirect("core:organisation_detail", pk=organisation.pk)
 
@@ -163,7 +163,7 @@ class UserFormView(RoleRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
-        target = services.user_save(
+        target = services.user_enregistrer(
             target=form.save(commit=False), user=self.request.user, password=form.cleaned_data.get("password")
         )
         messages.success(self.request, f"Utilisateur « {target.username} » enregistré.")

@@ -12,7 +12,7 @@ from clauses.enums import ModeCalculHeures, TypeClause
 from clauses.models import ClauseMarche, ClauseModele, Diagnostic, DiagnosticQuestion, FamilleAchat
 from clauses.selectors import clauses_modeles_pour, famille_pour_cpv
 from core.models import User
-from core.services import record_author
+from core.services import auteur_noter
 from marches import services as marches_services
 from marches.models import Marche
 
@@ -245,7 +245,7 @@ def seed_referentiel(stdout=None):
     for nom, prefixes, part, taux, cout, reservation, description in FAMILLES:
         famille = FamilleAchat.objects.filter(nom=nom).first()
         if famille is None:
-            famille = services.famille_save(
+            famille = services.famille_enregistrer(
                 famille=FamilleAchat(nom=nom, prefixes_cpv=prefixes, part_main_oeuvre=part, taux_insertion=taux,
                                      cout_horaire=cout, reservation_conseillee=reservation, description=description),
                 user=user, reason="Référentiel de démonstration",
@@ -254,14 +254,14 @@ def seed_referentiel(stdout=None):
     for titre, type_clause, noms, texte in CLAUSIER:
         if ClauseModele.objects.filter(titre=titre).exists():
             continue
-        services.clause_modele_create(modele=ClauseModele(titre=titre, type_clause=type_clause), texte=texte,
+        services.clause_modele_creer(modele=ClauseModele(titre=titre, type_clause=type_clause), texte=texte,
                                       familles=[familles[n] for n in noms], user=user)
     questions = {q.code: q for q in DiagnosticQuestion.objects.all()}
     for nom, annees in DIAGNOSTICS.items():
         for annee, notes in annees.items():
             if Diagnostic.objects.filter(famille=familles[nom], annee=annee).exists():
                 continue
-            services.diagnostic_save(
+            services.diagnostic_enregistrer(
                 famille=familles[nom], annee=annee, user=user,
                 notes={questions[code]: note for code, note in notes.items() if code in questions},
                 commentaire="Autodiagnostic réalisé en comité achats responsables avec les directions et la "
@@ -285,7 +285,7 @@ def _ajouter(marche, type_clause, user, **params):
     modele = _modele(type_clause, marche.famille)
     version = modele.version_courante if modele else None
     clause = ClauseMarche(marche=marche, type_clause=type_clause, version=version, **params)
-    return marches_services.clause_marche_save(clause=clause, user=user, reason="Données de démonstration")
+    return marches_services.clause_marche_enregistrer(clause=clause, user=user, reason="Données de démonstration")
 
 
 def seed_clauses(stdout=None):
@@ -304,7 +304,7 @@ def seed_clauses(stdout=None):
             famille = famille_pour_cpv(marche.code_cpv)
             if famille is not None:
                 marche.famille = famille
-                record_author(marche, user=user, reason="Famille déduite du CPV")
+                auteur_noter(marche, user=user, reason="Famille déduite du CPV")
                 marche.save(update_fields=["famille"])
         famille = marche.famille
         nom = famille.nom if famille else ""
@@ -361,7 +361,7 @@ def seed_clauses(stdout=None):
         modele = _modele(clause.type_clause, clause.marche.famille)
         if modele is not None and modele.version_courante is not None:
             clause.version = modele.version_courante
-            marches_services.clause_marche_save(clause=clause, user=user, reason="Texte repris du clausier")
+            marches_services.clause_marche_enregistrer(clause=clause, user=user, reason="Texte repris du clausier")
     _write(stdout, f"Clauses sur les marchés : {ClauseMarche.objects.count()} "
                    f"({ClauseMarche.objects.filter(type_clause=TypeClause.INSERTION).count()} clauses d'insertion ; "
                    f"{added} marchés clausés par cette étape)")

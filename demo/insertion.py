@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import Organisation, User
-from core.services import record_author
+from core.services import auteur_noter
 from core.utils import luhn_ok
 from facilitateurs import services
 from facilitateurs.enums import CategorieSortie, Modalite, Public, Sexe, StatutConvention, TypeContrat
@@ -86,7 +86,7 @@ def _entreprise(index, nom, type_structure, code_postal, user):
     if entreprise is None:
         entreprise = Entreprise(siret=_siret(900 + index), nom=nom, type_structure=type_structure,
                                 code_postal=code_postal)
-        record_author(entreprise, user=user, reason=REASON)
+        auteur_noter(entreprise, user=user, reason=REASON)
         entreprise.save()
     return entreprise
 
@@ -138,7 +138,7 @@ def seed(stdout=None):
         convention = Convention(partenaire=partenaire, intitule=intitule, date_debut=debut, date_fin=fin,
                                 statut=StatutConvention.SIGNEE, fse_reference=fse_ref, fse_montant=fse_montant,
                                 globalisation=globalisation)
-        services.convention_save(convention=convention, user=admin, reason=REASON,
+        services.convention_enregistrer(convention=convention, user=admin, reason=REASON,
                                  marches=[m for m in marches if m.acheteur_id == partenaire.pk],
                                  facilitateurs=[facilitateur] if facilitateur else [])
 
@@ -162,7 +162,7 @@ def seed(stdout=None):
                                   code_postal=code_postal, commune=commune, qpv=rng.random() < 0.2)
         prenom = rng.choice(PRENOMS_F if sexe == Sexe.F else PRENOMS_M)
         nom = rng.choice(NOMS)
-        services.participant_save(participant=participant, user=facilitateur, reason=REASON, identite={
+        services.participant_enregistrer(participant=participant, user=facilitateur, reason=REASON, identite={
             "nom": nom, "prenom": prenom, "telephone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
                                                           f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
             "email": f"{prenom.lower()}.{nom.lower()}@exemple.invalid".replace(" ", "").replace("é", "e")
@@ -231,7 +231,7 @@ def seed(stdout=None):
             mise = MiseEnEmploi(participant=participant, entreprise=entreprise, marche=marche, modalite=modalite,
                                 type_contrat=type_contrat, date_debut=mois_mise[0] + datetime.timedelta(days=rng.randint(0, 9)),
                                 date_fin=date_fin if date_fin < today else None)
-            record_author(mise, user=facilitateur, reason=REASON)
+            auteur_noter(mise, user=facilitateur, reason=REASON)
             mise.save()
             mises.append(mise)
             first_start.setdefault(participant.pk, mise.date_debut)
@@ -271,7 +271,7 @@ def seed(stdout=None):
             publics.add(rng.choice(publics_pool))
         for public in sorted(publics):
             if not Eligibilite.objects.filter(participant=participant, public=public).exists():
-                services.eligibilite_save(participant=participant, public=public, date_verification=verifie,
+                services.eligibilite_enregistrer(participant=participant, public=public, date_verification=verifie,
                                           user=facilitateur)
 
     # Outcomes of the ended placements, with the 6-month follow-up (a few still due).
@@ -293,7 +293,7 @@ def seed(stdout=None):
             sortie.detail_6_mois = details[sortie.categorie_6_mois]
             if sortie.date_suivi_6_mois > today:
                 sortie.date_suivi_6_mois = today
-        services.sortie_save(sortie=sortie, user=facilitateur)
+        services.sortie_enregistrer(sortie=sortie, user=facilitateur)
 
     # Next actions: some done, some due, a few overdue.
     for n, marche in enumerate(marches[:12]):
@@ -302,7 +302,7 @@ def seed(stdout=None):
         if n % 3 == 2:
             titulaire = next((a.entreprise for a in marche.attributions.all()), None)
             action.entreprise = titulaire
-        services.action_save(action=action, user=facilitateur)
+        services.action_enregistrer(action=action, user=facilitateur)
     _write(stdout, f"Facilitateurs : {Convention.objects.count()} conventions, {len(participants)} participants, "
                    f"{len(mises)} mises en emploi, {HeuresMensuelles.objects.count()} relevés d'heures, "
                    f"{Sortie.objects.count()} sorties, {ActionSuivi.objects.count()} actions.")

@@ -222,7 +222,7 @@ def _entreprises():
         siret = _siret(index + 1)
         entreprise = Entreprise.objects.filter(siret=siret).first()
         if entreprise is None:
-            entreprise = services.entreprise_save(
+            entreprise = services.entreprise_enregistrer(
                 entreprise=Entreprise(siret=siret, nom=nom, code_postal=cp, type_structure=type_structure),
                 reason="Données de démonstration")
         result[key] = entreprise
@@ -303,7 +303,7 @@ def _build(*, rng, acheteur, direction, identifiant, modele, lancement, montant_
             setattr(marche, DECLAREES[flag], True)
         if justification:
             marche.derogation_sociale, marche.derogation_justification = True, justification
-    services.marche_save(marche=marche, user=user, reason="Données de démonstration")
+    services.marche_enregistrer(marche=marche, user=user, reason="Données de démonstration")
     # Awardees: one company of the sector, sometimes a joint group; works may declare an insertion sub-contractor.
     candidats = secteurs.get(secteur) or secteurs["batiment"]
     classiques = [k for k in candidats if entreprises[k].type_structure == TypeStructure.AUTRE] or candidats
@@ -319,12 +319,12 @@ def _build(*, rng, acheteur, direction, identifiant, modele, lancement, montant_
                    montant_ht=(montant * D("0.08")).quantize(D("1")), date_notification=debut)
         marche.sous_traitance_declaree = True
     if marche.type_groupement == "Solidaire" or marche.sous_traitance_declaree:
-        services.marche_save(marche=marche, user=user, reason="Données de démonstration")
+        services.marche_enregistrer(marche=marche, user=user, reason="Données de démonstration")
     # Some amendments: more works, or a longer duration.
     if notification < datetime.date(2026, 6, 1) and rng.random() < 0.12:
         nouveau = (montant * D(str(rng.choice([1.04, 1.08, 1.12])))).quantize(D("0.01"))
         allonge = duree + rng.choice([0, 0, 3, 6])
-        services.modification_save(modification=Modification(
+        services.modification_enregistrer(modification=Modification(
             marche=marche, objet="Travaux supplémentaires" if ccag == CCAG.TRAVAUX else "Prolongation et ajustement "
                                                                                          "des quantités",
             date_notification=_add_months(notification, rng.randint(3, 8)), montant_ht=nouveau,
@@ -333,7 +333,7 @@ def _build(*, rng, acheteur, direction, identifiant, modele, lancement, montant_
 
 
 def _attribuer(marche, entreprise, role, user, **kw):
-    services.attribution_save(attribution=Attribution(marche=marche, entreprise=entreprise, role=role, **kw),
+    services.attribution_enregistrer(attribution=Attribution(marche=marche, entreprise=entreprise, role=role, **kw),
                               user=user, reason="Données de démonstration")
 
 
@@ -343,7 +343,7 @@ def _clauses_apres_loi(marche, flags, user):
              "clause_environnementale": TypeClause.CONDITION_ENVIRONNEMENTALE,
              "critere_environnemental": TypeClause.CRITERE_ENVIRONNEMENTAL}
     for flag in sorted(flags):
-        services.clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=types[flag]), user=user,
+        services.clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=types[flag]), user=user,
                            reason="Données de démonstration")
 
 

@@ -177,33 +177,33 @@ def seed(stdout=None):
 def _seed_spaser(instance, directions, user) -> Spaser:
     spaser = Spaser(titre=TITRE, version="1", annee_debut=2024, annee_fin=2028, preambule=PREAMBULE,
                     statut=StatutSpaser.BROUILLON, published=True)
-    services.spaser_save(spaser=spaser, acheteurs=[instance], user=user)
+    services.spaser_enregistrer(spaser=spaser, acheteurs=[instance], user=user)
     objectifs = []
     for ordre_axe, (type_axe, titre, description, objectifs_axe) in enumerate(AXES, start=1):
-        axe = services.axe_save(axe=Axe(spaser=spaser, type_axe=type_axe, titre=titre, description=description,
+        axe = services.axe_enregistrer(axe=Axe(spaser=spaser, type_axe=type_axe, titre=titre, description=description,
                                         ordre=ordre_axe), user=user)
         ligne = []
         for ordre_obj, (titre_obj, indicateurs) in enumerate(objectifs_axe, start=1):
-            objectif = services.objectif_save(objectif=Objectif(axe=axe, titre=titre_obj, ordre=ordre_obj), user=user)
+            objectif = services.objectif_enregistrer(objectif=Objectif(axe=axe, titre=titre_obj, ordre=ordre_obj), user=user)
             ligne.append(objectif)
             for ordre_ind, (libelle, figure, unite, (annee_ref, valeur_ref), cibles, source, valeurs) in enumerate(
                     indicateurs, start=1):
-                indicateur = services.indicateur_save(indicateur=Indicateur(
+                indicateur = services.indicateur_enregistrer(indicateur=Indicateur(
                     objectif=objectif, libelle=libelle, unite=unite, ordre=ordre_ind,
                     source_type=SourceIndicateur.MOTEUR if figure else SourceIndicateur.MANUEL,
                     figure=figure or "", source=source, annee_reference=annee_ref, valeur_reference=valeur_ref,
                 ), user=user)
-                services.indicateur_valeurs_save(
+                services.indicateur_valeurs_enregistrer(
                     indicateur=indicateur, cibles=cibles,
                     valeurs={(instance.pk, annee): valeur for annee, valeur in valeurs.items()}, user=user)
         objectifs.append(ligne)
     for titre, sigle, echeance, statut, position in ACTIONS:
         objectif = objectifs[position[0]][position[1]] if position else None
-        services.action_save(action=Action(spaser=spaser, objectif=objectif, titre=titre,
+        services.action_enregistrer(action=Action(spaser=spaser, objectif=objectif, titre=titre,
                                            direction=directions.get(sigle), echeance=echeance, statut=statut),
                              user=user)
     for type_document, titre, url in DOCUMENTS:
-        services.document_save(document=DocumentStrategique(spaser=spaser, type_document=type_document, titre=titre,
+        services.document_enregistrer(document=DocumentStrategique(spaser=spaser, type_document=type_document, titre=titre,
                                                             url=url), user=user)
     services.spaser_adopter(spaser=spaser, date_adoption=datetime.date(2024, 3, 29),
                             reference_deliberation="Délibération de l'Assemblée départementale n° 4(2) du 29 mars 2024",
@@ -222,7 +222,7 @@ def _seed_programmation(directions, user):
         acheteur = acheteurs.get(siret)
         if acheteur is None or Programmation.objects.filter(acheteur=acheteur, objet=objet).exists():
             continue
-        services.programmation_save(programmation=Programmation(
+        services.programmation_enregistrer(programmation=Programmation(
             acheteur=acheteur, objet=objet, famille=familles.get(famille), montant_estime_ht=montant, annee=annee,
             trimestre=trimestre, types_clauses=[str(t) for t in types], clauses_prevues=precisions,
             direction=directions.get(sigle) if sigle else None,

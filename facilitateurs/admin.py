@@ -1,5 +1,5 @@
 """Conventions in the administration (core.admin_site): the application's form (contracts of the partner only),
-saved with their contracts and facilitators by `convention_save`."""
+saved with their contracts and facilitators by `convention_enregistrer`."""
 
 from django.contrib import admin
 
@@ -21,5 +21,5 @@ class ConventionAdmin(ReferentielAdmin):
     search_fields = ("intitule", "partenaire__nom", "fse_reference")
 
     def save_model(self, request, obj, form, change):
-        services.convention_save(convention=obj, user=request.user, marches=form.cleaned_data["marches"],
+        services.convention_enregistrer(convention=obj, user=request.user, marches=form.cleaned_data["marches"],
                                  facilitateurs=form.cleaned_data["facilitateurs"])

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from core.imports import FichierRefuse, Probleme, erreurs_bornees, journal_enregistrer, lire_tableau
 from core.models import ImportJournal
-from core.services import record_author
+from core.services import auteur_noter
 from core.utils import chunks, siret_error, texte_interdit
 from marches.models import Entreprise, Marche
 
@@ -282,7 +282,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
     with transaction.atomic():
         for siret, (enom, ecp) in nouvelles.items():
             entreprise = Entreprise(siret=siret, nom=enom, code_postal=ecp)
-            record_author(entreprise, user=user, reason=f"Créée à l'import des heures ({nom})")
+            auteur_noter(entreprise, user=user, reason=f"Créée à l'import des heures ({nom})")
             entreprise.save()
             entreprises[siret] = entreprise
         resultat.entreprises_creees = len(nouvelles)
@@ -291,7 +291,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
             entreprise = entreprises[siret]
             if not entreprise.code_postal:
                 entreprise.code_postal = cp
-                record_author(entreprise, user=user, reason=f"Code postal reçu à l'import des heures ({nom})")
+                auteur_noter(entreprise, user=user, reason=f"Code postal reçu à l'import des heures ({nom})")
                 entreprise.save()
         # One row per key (a file with two is refused above).
         avec, sans = {}, {}
@@ -317,7 +317,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
             row = row or HeuresMensuelles(marche_id=k[0], participant=None, entreprise_id=k[2], mois=k[3],
                                           modalite=k[4])
             row.type_contrat, row.heures, row.montant_ht = v[0], v[1] if v[1] is not None else Decimal("0"), v[2]
-            record_author(row, user=user, reason=f"Import {nom}")
+            auteur_noter(row, user=user, reason=f"Import {nom}")
             row.save()
         apres = HeuresMensuelles.objects.filter(marche_id__in=marche_ids).count()
         resultat.crees = apres - avant

@@ -1,5 +1,5 @@
 """Writes on conventions, participants, placements, hours, outcomes and next actions.
-Each write is atomic and recorded by django-simple-history with its author (`record_author`);
+Each write is atomic and recorded by django-simple-history with its author (`auteur_noter`);
 large imports (facilitateurs.imports) bulk-write and record themselves in core.ImportJournal."""
 
 import datetime
@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.concurrence import version_verifier
 from core.imports import journal_enregistrer
 from core.models import ImportJournal
-from core.services import record_author
+from core.services import auteur_noter
 from core.templatetags.formats import format_nombre
 from core.utils import chunks as _chunks
 
@@ -52,7 +52,7 @@ def validite_par_defaut(date_verification: datetime.date) -> datetime.date:
 
 
 def _save(obj, *, user=None, reason: str = ""):
-    record_author(obj, user=user, reason=reason)
+    auteur_noter(obj, user=user, reason=reason)
     obj.full_clean()
     obj.save()
     return obj
@@ -61,7 +61,7 @@ def _save(obj, *, user=None, reason: str = ""):
 # Conventions -------------------------------------------------------------------------------------
 
 @transaction.atomic
-def convention_save(*, convention: Convention, user=None, marches=None, facilitateurs=None,
+def convention_enregistrer(*, convention: Convention, user=None, marches=None, facilitateurs=None,
                     reason: str = "") -> Convention:
     _save(convention, user=user, reason=reason)
     if marches is not None:
@@ -74,7 +74,7 @@ def convention_save(*, convention: Convention, user=None, marches=None, facilita
 # Participants ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def participant_save(*, participant: Participant, user=None, identite: dict | None = None,
+def participant_enregistrer(*, participant: Participant, user=None, identite: dict | None = None,
                      reason: str = "", version: str | None = None) -> Participant:
     """Save the pseudonymous participant and, when given, its identity (kept in its own table).
     `version`: the participant's version when the form was opened (core.concurrence): ConflitModification
@@ -91,14 +91,14 @@ def participant_save(*, participant: Participant, user=None, identite: dict | No
     return participant
 
 
-def identite_lecture_record(*, participant: Participant, user, motif: str = "consultation") -> LectureIdentite:
+def identite_lecture_enregistrer(*, participant: Participant, user, motif: str = "consultation") -> LectureIdentite:
     """Record that `user` read `participant`'s identity (GDPR accountability)."""
     return LectureIdentite.objects.create(participant=participant, user=user if user and user.is_authenticated
                                           else None, motif=motif)
 
 
 @transaction.atomic
-def eligibilite_save(*, participant: Participant, public: str, date_verification: datetime.date, user=None,
+def eligibilite_enregistrer(*, participant: Participant, public: str, date_verification: datetime.date, user=None,
                      date_fin_validite: datetime.date | None = None, commentaire: str = "") -> Eligibilite:
     """Create or update one criterion; proof valid settings.SPASER['VALIDITE_JUSTIFICATIF_MOIS'] months by default."""
     eligibilite = Eligibilite.objects.filter(participant=participant, public=public).first() or Eligibilite(
@@ -111,13 +111,13 @@ def eligibilite_save(*, participant: Participant, public: str, date_verification
 
 
 @transaction.atomic
-def eligibilite_delete(*, eligibilite: Eligibilite, user=None) -> None:
-    record_author(eligibilite, user=user, reason="Suppression")
+def eligibilite_supprimer(*, eligibilite: Eligibilite, user=None) -> None:
+    auteur_noter(eligibilite, user=user, reason="Suppression")
     eligibilite.delete()
 
 
 @transaction.atomic
-def mise_en_emploi_save(*, mise: MiseEnEmploi, user=None) -> MiseEnEmploi:
+def mise_en_emploi_enregistrer(*, mise: MiseEnEmploi, user=None) -> MiseEnEmploi:
     return _save(mise, user=user)
 
 
@@ -127,7 +127,7 @@ def premier_du_mois(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-# Plausibility of hours: the one rule every entry path applies (grid form, import, heures_upsert) ---------
+# Plausibility of hours: the one rule every entry path applies (grid form, import, heures_enregistrer) ---------
 
 MOIS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
@@ -278,7 +278,7 @@ def heures_verifier(lignes: list[HeuresSaisies]) -> None:
 
 
 @transaction.atomic
-def heures_upsert(*, marche, entreprise, mois: datetime.date, modalite: str, participant=None, lot=None,
+def heures_enregistrer(*, marche, entreprise, mois: datetime.date, modalite: str, participant=None, lot=None,
                   heures: Decimal | None = None, montant_ht: Decimal | None = None, type_contrat: str = "",
                   user=None) -> HeuresMensuelles:
     """Create or replace the month's hours on the key (contract, participant, company, month, modality):
@@ -296,13 +296,13 @@ def heures_upsert(*, marche, entreprise, mois: datetime.date, modalite: str, par
     row.heures = heures if heures is not None else Decimal("0")
     row.montant_ht = montant_ht
     row.type_contrat = type_contrat or ""
-    record_author(row, user=user)
+    auteur_noter(row, user=user)
     row.save()
     return row
 
 
 @transaction.atomic
-def heures_grille_save(*, marche, mois: datetime.date, lignes: list[dict], user=None) -> tuple[int, int]:
+def heures_grille_enregistrer(*, marche, mois: datetime.date, lignes: list[dict], user=None) -> tuple[int, int]:
     """Save a month's grid: each line is a dict with participant (or None), entreprise, modalite, type_contrat,
     heures, montant_ht. Returns (created, updated). Lines with neither hours nor amount and no stored row are
     skipped; a stored row whose hours were erased is set to 0. HeuresInvraisemblables (nothing written) when the
@@ -337,7 +337,7 @@ def heures_grille_save(*, marche, mois: datetime.date, lignes: list[dict], user=
         row.heures = heures or Decimal("0")
         row.montant_ht = montant
         row.type_contrat = ligne.get("type_contrat") or ""
-        record_author(row, user=user, reason="Grille mensuelle")
+        auteur_noter(row, user=user, reason="Grille mensuelle")
         row.save()
         existing[key] = row
     return created, updated
@@ -351,12 +351,12 @@ def suivi_6_mois_du(sortie: Sortie) -> datetime.date:
 
 
 @transaction.atomic
-def sortie_save(*, sortie: Sortie, user=None) -> Sortie:
+def sortie_enregistrer(*, sortie: Sortie, user=None) -> Sortie:
     return _save(sortie, user=user)
 
 
 @transaction.atomic
-def action_save(*, action: ActionSuivi, user=None) -> ActionSuivi:
+def action_enregistrer(*, action: ActionSuivi, user=None) -> ActionSuivi:
     if action.faite and action.date_faite is None:
         action.date_faite = timezone.localdate()
     if not action.faite:
@@ -367,7 +367,7 @@ def action_save(*, action: ActionSuivi, user=None) -> ActionSuivi:
 @transaction.atomic
 def action_marquer_faite(*, action: ActionSuivi, user=None, faite: bool = True) -> ActionSuivi:
     action.faite = faite
-    return action_save(action=action, user=user)
+    return action_enregistrer(action=action, user=user)
 
 
 # Privacy -----------------------------------------------------------------------------------------
@@ -413,7 +413,7 @@ def identites_purger(*, user=None, today: datetime.date | None = None, dry_run: 
 IMPORT_DIR = "imports_tmp"
 
 
-def import_fichier_stocker(fichier) -> tuple[str, str]:
+def import_fichier_stocker(*, fichier) -> tuple[str, str]:
     """Keep an uploaded import file until the user confirms it; returns (token, storage path). Files never
     confirmed are removed after a day (they may hold participants' data)."""
     imports_abandonnes_purger()
@@ -422,11 +422,11 @@ def import_fichier_stocker(fichier) -> tuple[str, str]:
     return token, default_storage.save(f"{IMPORT_DIR}/{token}{extension}", fichier)
 
 
-def import_fichier_supprimer(path: str) -> None:
+def import_fichier_supprimer(*, path: str) -> None:
     default_storage.delete(path)
 
 
-def imports_abandonnes_purger(max_age=datetime.timedelta(days=1)) -> None:
+def imports_abandonnes_purger(*, max_age=datetime.timedelta(days=1)) -> None:
     try:
         _, files = default_storage.listdir(IMPORT_DIR)
     except (FileNotFoundError, NotImplementedError):

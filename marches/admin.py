@@ -1,4 +1,4 @@
-"""EU thresholds in the administration (core.admin_site): saved by `seuil_save`, which recomputes the contracts'
+"""EU thresholds in the administration (core.admin_site): saved by `seuil_enregistrer`, which recomputes the contracts'
 compliance."""
 
 from django.contrib import admin
@@ -18,4 +18,4 @@ class SeuilEuropeenAdmin(ReferentielAdmin):
     list_filter = ("type_seuil",)
 
     def save_model(self, request, obj, form, change):
-        services.seuil_save(seuil=obj, user=request.user)
+        services.seuil_enregistrer(seuil=obj, user=request.user)

@@ -13,7 +13,7 @@ import threading
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Value, When
 
-from core.services import historique_en_masse
+from core.services import historique_copier
 
 MESSAGE_IMPORT_EN_COURS = ("Un import de ce fichier est déjà en cours (lancé par une autre personne ou un autre "
                            "onglet) : rien n'a été enregistré cette fois. Attendez qu'il se termine puis consultez "
@@ -46,7 +46,7 @@ def decp_ids_attribuer(*, queryset=None, user=None, batch_size: int = 300) -> in
         chunk = pks[start:start + batch_size]
         Marche.objects.filter(pk__in=chunk).update(decp_id=Case(*(When(pk=pk, then=Value(ids[pk])) for pk in chunk),
                                                                output_field=CharField()))
-        historique_en_masse(model=Marche, pks=chunk, update=True, user=user,
+        historique_copier(model=Marche, pks=chunk, update=True, user=user,
                             raison="Identifiant publié (DECP) attribué")
     return len(ids)
 

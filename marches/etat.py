@@ -35,7 +35,7 @@ from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
 from clauses.services import RESERVATIONS, clause_calculer
 from core.models import Organisation
-from core.services import record_author
+from core.services import auteur_noter
 from core.templatetags.formats import format_euros
 from core.utils import chunks as _chunks
 
@@ -226,7 +226,7 @@ def marches_etat_deriver(*, marches, seuils=None, entreprises=None, clauses=None
             clause.marche = marche
             avant = (clause.heures_requises, clause.texte)
             if clause_calculer(clause) != avant and clause.pk:
-                record_author(clause, user=user, reason=reason)
+                auteur_noter(clause, user=user, reason=reason)
                 clause.save(update_fields=["heures_requises", "texte"])
                 etat.clauses_modifiees.append(clause)
         societes = entreprises[index] if entreprises is not None else entreprises_stockees.get(pk, [])
@@ -263,7 +263,7 @@ def marche_etat_actualiser(*, marche: Marche, user=None, reason: str = "") -> Et
     contract when the derived state changed (one history row, with who and why)."""
     etat = marche_etat_deriver(marche=marche, user=user, reason=reason or "Montant du marché modifié")
     if etat.champs_modifies:
-        record_author(marche, user=user, reason=reason)
+        auteur_noter(marche, user=user, reason=reason)
         marche.save(update_fields=[*etat.champs_modifies, "updated_at"])
     return etat
 

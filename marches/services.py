@@ -20,7 +20,7 @@ from clauses.services import clause_calculer
 from core.concurrence import version_verifier
 from core.imports import Probleme, journal_enregistrer
 from core.models import ImportJournal, Organisation
-from core.services import historique_en_masse, organisation_get_or_create_from_siret, record_author
+from core.services import auteur_noter, historique_copier, organisation_obtenir_ou_creer_par_siret
 from core.utils import chunks
 
 from .enums import TypeIdentifiant
@@ -89,13 +89,13 @@ def _marche_ecrire(*, marche: Marche, user=None, reason: str = "", version: str 
         _appliquer_modifications(marche)
     marche.etat_derive = marche_etat_deriver(marche=marche, user=user, reason=reason or "Marché modifié",
                                              clauses=clauses, entreprises=entreprises)
-    record_author(marche, user=user, reason=reason)
+    auteur_noter(marche, user=user, reason=reason)
     marche.save()
     return marche
 
 
 @transaction.atomic
-def marche_save(*, marche: Marche, user=None, reason: str = "", version: str | None = None) -> Marche:
+def marche_enregistrer(*, marche: Marche, user=None, reason: str = "", version: str | None = None) -> Marche:
     """Create or update a contract. Without amendments the initial amount and duration follow the notified ones;
     with amendments the current values come from the amendments. Its derived state (clause hours and texts,
     considerations, compliance, search text) is computed once by marches.etat; `marche.etat_derive` says what
@@ -113,8 +113,8 @@ def marche_conformite_recalculer(*, queryset=None, batch_size: int = 2000) -> in
 
 
 @transaction.atomic
-def marche_delete(*, marche: Marche, user=None) -> None:
-    record_author(marche, user=user, reason="Suppression")
+def marche_supprimer(*, marche: Marche, user=None) -> None:
+    auteur_noter(marche, user=user, reason="Suppression")
     marche.delete()
 
 
@@ -126,19 +126,19 @@ def marche_recherche_actualiser(*, marche_ids) -> None:
 
 
 @transaction.atomic
-def entreprise_save(*, entreprise: Entreprise, user=None, reason: str = "") -> Entreprise:
+def entreprise_enregistrer(*, entreprise: Entreprise, user=None, reason: str = "") -> Entreprise:
     """Save a company; contracts are searched by their companies' names and SIRETs, so a rename refreshes
     their search text."""
     avant = Entreprise.objects.filter(pk=entreprise.pk).values_list("nom", "siret").first() if entreprise.pk \
         else None
-    record_author(entreprise, user=user, reason=reason)
+    auteur_noter(entreprise, user=user, reason=reason)
     entreprise.save()
     if avant is not None and avant != (entreprise.nom, entreprise.siret):
         marches_etat_recalculer(queryset=Marche.objects.filter(attributions__entreprise=entreprise).distinct())
     return entreprise
 
 
-def entreprise_get_or_create(*, siret: str, nom: str = "", type_identifiant: str = TypeIdentifiant.SIRET,
+def entreprise_obtenir_ou_creer(*, siret: str, nom: str = "", type_identifiant: str = TypeIdentifiant.SIRET,
                              code_postal: str = "", user=None) -> tuple[Entreprise, bool]:
     """Companies known only by their identifier (imports) are created from it; an existing one keeps its data,
     except an empty name that a file now gives."""
@@ -146,50 +146,50 @@ def entreprise_get_or_create(*, siret: str, nom: str = "", type_identifiant: str
     if entreprise is not None:
         if nom and not entreprise.nom:
             entreprise.nom = nom
-            entreprise_save(entreprise=entreprise, user=user, reason="Nom repris d'un import")
+            entreprise_enregistrer(entreprise=entreprise, user=user, reason="Nom repris d'un import")
         return entreprise, False
     entreprise = Entreprise(siret=siret, nom=nom, type_identifiant=type_identifiant, code_postal=code_postal)
-    entreprise_save(entreprise=entreprise, user=user, reason="Créée à l'import")
+    entreprise_enregistrer(entreprise=entreprise, user=user, reason="Créée à l'import")
     return entreprise, True
 
 
 # --- Lots and attributions ---------------------------------------------------------------------------
 
 @transaction.atomic
-def lot_save(*, lot: Lot, user=None, reason: str = "") -> Lot:
+def lot_enregistrer(*, lot: Lot, user=None, reason: str = "") -> Lot:
     """Save a lot; the clauses on it follow its amount. `lot.marche.etat_derive` warns when the lots sum above
     the contract's amount."""
     if lot.numero is None:
         dernier = lot.marche.lots.order_by("-numero").values_list("numero", flat=True).first()
         lot.numero = (dernier or 0) + 1
-    record_author(lot, user=user, reason=reason)
+    auteur_noter(lot, user=user, reason=reason)
     lot.save()
     lot.marche.etat_derive = marche_etat_actualiser(marche=lot.marche, user=user, reason="Lot du marché modifié")
     return lot
 
 
 @transaction.atomic
-def lot_delete(*, lot: Lot, user=None) -> EtatDerive:
+def lot_supprimer(*, lot: Lot, user=None) -> EtatDerive:
     """Delete a lot (its clauses go with it); the contract's other clauses and considerations follow."""
     marche = lot.marche
-    record_author(lot, user=user, reason="Suppression")
+    auteur_noter(lot, user=user, reason="Suppression")
     lot.delete()
     marche.etat_derive = marche_etat_actualiser(marche=marche, user=user, reason="Lot du marché supprimé")
     return marche.etat_derive
 
 
 def _attribution_ecrire(attribution: Attribution, *, user=None, reason: str = "") -> None:
-    record_author(attribution, user=user, reason=reason)
+    auteur_noter(attribution, user=user, reason=reason)
     attribution.save()
 
 
 def _attribution_supprimer(attribution: Attribution, *, user=None) -> None:
-    record_author(attribution, user=user, reason="Suppression")
+    auteur_noter(attribution, user=user, reason="Suppression")
     attribution.delete()
 
 
 @transaction.atomic
-def attribution_save(*, attribution: Attribution, user=None, reason: str = "") -> Attribution:
+def attribution_enregistrer(*, attribution: Attribution, user=None, reason: str = "") -> Attribution:
     _attribution_ecrire(attribution, user=user, reason=reason)
     marche = attribution.marche
     if attribution.role == "sous_traitant" and not marche.sous_traitance_declaree:
@@ -201,7 +201,7 @@ def attribution_save(*, attribution: Attribution, user=None, reason: str = "") -
 
 
 @transaction.atomic
-def attribution_delete(*, attribution: Attribution, user=None) -> EtatDerive:
+def attribution_supprimer(*, attribution: Attribution, user=None) -> EtatDerive:
     marche = attribution.marche
     _attribution_supprimer(attribution, user=user)
     marche.etat_derive = marche_etat_actualiser(marche=marche, user=user, reason="Entreprise du marché retirée")
@@ -222,23 +222,23 @@ def _appliquer_modifications(marche: Marche) -> None:
 
 
 @transaction.atomic
-def modification_save(*, modification: Modification, user=None, reason: str = "") -> Modification:
+def modification_enregistrer(*, modification: Modification, user=None, reason: str = "") -> Modification:
     """Record an amendment; it updates the contract's amount and duration (and so its clauses' hours)."""
     marche = modification.marche
     _montants_initiaux(marche, marche.modifications.exists())
     if modification.numero is None:
         dernier = marche.modifications.order_by("-numero").values_list("numero", flat=True).first()
         modification.numero = (dernier or 0) + 1
-    record_author(modification, user=user, reason=reason)
+    auteur_noter(modification, user=user, reason=reason)
     modification.save()
     _marche_ecrire(marche=marche, user=user, reason=f"Modification n° {modification.numero}")
     return modification
 
 
 @transaction.atomic
-def modification_delete(*, modification: Modification, user=None) -> EtatDerive:
+def modification_supprimer(*, modification: Modification, user=None) -> EtatDerive:
     marche = modification.marche
-    record_author(modification, user=user, reason="Suppression")
+    auteur_noter(modification, user=user, reason="Suppression")
     modification.delete()
     _appliquer_modifications(marche)  # back to the initial values when it was the last amendment
     _marche_ecrire(marche=marche, user=user, reason="Modification supprimée")
@@ -248,11 +248,11 @@ def modification_delete(*, modification: Modification, user=None) -> EtatDerive:
 # --- Clauses of a contract ---------------------------------------------------------------------------
 
 @transaction.atomic
-def clause_marche_save(*, clause: ClauseMarche, user=None, reason: str = "") -> ClauseMarche:
+def clause_marche_enregistrer(*, clause: ClauseMarche, user=None, reason: str = "") -> ClauseMarche:
     """Compute the hours, render the text from the clause's own model version (so later versions of the model
     never change it), save, and derive the contract's state (considerations, compliance)."""
     clause_calculer(clause)
-    record_author(clause, user=user, reason=reason)
+    auteur_noter(clause, user=user, reason=reason)
     clause.save()
     clause.marche.etat_derive = marche_etat_actualiser(marche=clause.marche, user=user,
                                                        reason="Considérations déduites des clauses")
@@ -260,9 +260,9 @@ def clause_marche_save(*, clause: ClauseMarche, user=None, reason: str = "") -> 
 
 
 @transaction.atomic
-def clause_marche_delete(*, clause: ClauseMarche, user=None) -> EtatDerive:
+def clause_marche_supprimer(*, clause: ClauseMarche, user=None) -> EtatDerive:
     marche = clause.marche
-    record_author(clause, user=user, reason="Suppression")
+    auteur_noter(clause, user=user, reason="Suppression")
     clause.delete()
     marche.etat_derive = marche_etat_actualiser(marche=marche, user=user, reason="Considérations déduites des clauses")
     return marche.etat_derive
@@ -287,20 +287,20 @@ def _clause_insertion_preparer(*, marche: Marche, part_main_oeuvre=None, taux_in
 
 
 @transaction.atomic
-def clause_insertion_upsert(*, marche: Marche, user=None, part_main_oeuvre=None, taux_insertion=None,
+def clause_insertion_enregistrer(*, marche: Marche, user=None, part_main_oeuvre=None, taux_insertion=None,
                             cout_horaire=None, heures_forcees=None, reason: str = "") -> ClauseMarche:
     """Create or update the contract's (single, whole-contract) insertion clause from register columns."""
     clause = _clause_insertion_preparer(marche=marche, part_main_oeuvre=part_main_oeuvre,
                                         taux_insertion=taux_insertion, cout_horaire=cout_horaire,
                                         heures_forcees=heures_forcees, reason=reason)
-    return clause_marche_save(clause=clause, user=user, reason=reason)
+    return clause_marche_enregistrer(clause=clause, user=user, reason=reason)
 
 
 @transaction.atomic
 def registre_clause_appliquer(*, marche: Marche, values: dict, user=None) -> ClauseMarche:
     """Write the insertion clause that a register row's clause columns give (clauses.register.parse) on a
     stored contract; the contract's derived state follows."""
-    return clause_insertion_upsert(marche=marche, user=user, reason="Import du registre",
+    return clause_insertion_enregistrer(marche=marche, user=user, reason="Import du registre",
                                    **clauses_register.insertion_parametres(marche=marche, values=values))
 
 
@@ -315,10 +315,10 @@ def marche_clauses_actualiser(*, marche: Marche, user=None, reason: str = "Monta
 # --- EU thresholds -----------------------------------------------------------------------------------
 
 @transaction.atomic
-def seuil_save(*, seuil: SeuilEuropeen, user=None, reason: str = "") -> SeuilEuropeen:
+def seuil_enregistrer(*, seuil: SeuilEuropeen, user=None, reason: str = "") -> SeuilEuropeen:
     """Save a threshold and derive again the state of every contract (compliance depends on thresholds; a
     few thousand rows at most change in practice; done in bulk, without a history row per contract)."""
-    record_author(seuil, user=user, reason=reason)
+    auteur_noter(seuil, user=user, reason=reason)
     seuil.save()
     marche_conformite_recalculer()
     return seuil
@@ -408,7 +408,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
         siret__in={r.acheteur_siret for r in records}).only("id", "siret")}
     noms = {r.acheteur_siret: r.acheteur_nom for r in records}
     for siret in {r.acheteur_siret for r in records} - set(organisations):
-        organisation, _ = organisation_get_or_create_from_siret(siret=siret, nom=noms.get(siret, ""), user=user)
+        organisation, _ = organisation_obtenir_ou_creer_par_siret(siret=siret, nom=noms.get(siret, ""), user=user)
         organisations[siret] = organisation.pk
 
     # Companies: existing ones by identifier, the others created in bulk.
@@ -515,8 +515,8 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     _insert_rows(Modification, modifications)
     # Who and when for every contract written in bulk: the history rows save() would have made.
     auteur = user if getattr(user, "is_authenticated", False) else None
-    historique_en_masse(model=Marche, pks=ids, update=False, user=auteur, raison=raison)
-    historique_en_masse(model=Marche, pks=[m.pk for m, _ in modifies], update=True, user=auteur, raison=raison)
+    historique_copier(model=Marche, pks=ids, update=False, user=auteur, raison=raison)
+    historique_copier(model=Marche, pks=[m.pk for m, _ in modifies], update=True, user=auteur, raison=raison)
     return {"nb_crees": len(creer), "nb_modifies": len(modifies), "nb_inchanges": inchanges,
             "nb_entreprises_creees": len(nouvelles)}
 
@@ -558,7 +558,7 @@ def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
             occupe = Probleme(fichier, None, "", MESSAGE_IMPORT_EN_COURS)
             return report | {"refuse": True, "texte_erreurs": [str(occupe)], "erreurs": [occupe.as_dict()]}
         for ligne in lecture.lignes:
-            organisation, _ = organisation_get_or_create_from_siret(siret=ligne.acheteur_siret, user=user)
+            organisation, _ = organisation_obtenir_ou_creer_par_siret(siret=ligne.acheteur_siret, user=user)
             marche = register.marche_trouver(ligne)
             creation = marche is None
             if creation:
@@ -597,7 +597,7 @@ def _registre_ligne_ecrire(*, marche: Marche, ligne, creation: bool, changed: bo
     from .enums import RoleEntreprise
 
     reason = "Import du registre"
-    entreprises = {siret: entreprise_get_or_create(siret=siret, user=user)[0] for siret in ligne.titulaires}
+    entreprises = {siret: entreprise_obtenir_ou_creer(siret=siret, user=user)[0] for siret in ligne.titulaires}
     insertion = clauses_register.insertion_parametres(marche=marche, values=ligne.clauses) if ligne.clauses \
         else None
     if creation:
@@ -610,7 +610,7 @@ def _registre_ligne_ecrire(*, marche: Marche, ligne, creation: bool, changed: bo
                                 user=user, reason=reason)
         if clause is not None:
             clause.marche = marche
-            record_author(clause, user=user, reason=reason)
+            auteur_noter(clause, user=user, reason=reason)
             clause.save()
         return True
     titulaires = marche.attributions.filter(role=RoleEntreprise.TITULAIRE, lot__isnull=True)
@@ -632,7 +632,7 @@ def _registre_ligne_ecrire(*, marche: Marche, ligne, creation: bool, changed: bo
             else None
         if stockee is None or any(stockee[name] != getattr(clause, name) for name in _CHAMPS_INSERTION):
             changed = True
-            record_author(clause, user=user, reason=reason)
+            auteur_noter(clause, user=user, reason=reason)
             clause.save()
     if changed:
         _marche_ecrire(marche=marche, user=user, reason=reason)

@@ -55,7 +55,7 @@ MODULES = {
     "facilitateurs/perms.py": {"tests": PERMS},
     # The hours formula and how a clause picks its value (contract-level functions move to marches).
     "clauses/services.py": {"tests": ["tests/clauses/test_regles_heures.py", "tests/clauses/test_hours.py"],
-                            "functions": ["heures_requises_calcul", "clause_parametres_effectifs",
+                            "functions": ["heures_requises_calculer", "clause_parametres_effectifs",
                                           "clause_heures_actualiser"]},
     # The hours rules of the follow-up (2,000 and 760 mutants whole: the rest builds pages and charts).
     "facilitateurs/selectors.py": {"tests": ["tests/facilitateurs", "tests/bilans"],

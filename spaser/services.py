@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.services import record_author
+from core.services import auteur_noter
 
 from .enums import StatutSpaser
 from .models import (
@@ -22,14 +22,14 @@ from .models import (
 
 
 def _save(obj, *, user=None, reason: str = ""):
-    record_author(obj, user=user, reason=reason)
+    auteur_noter(obj, user=user, reason=reason)
     obj.full_clean()
     obj.save()
     return obj
 
 
 def _delete(obj, *, user=None, reason: str = ""):
-    record_author(obj, user=user, reason=reason)
+    auteur_noter(obj, user=user, reason=reason)
     obj.delete()
 
 
@@ -37,7 +37,7 @@ def _delete(obj, *, user=None, reason: str = ""):
 
 
 @transaction.atomic
-def spaser_save(*, spaser: Spaser, acheteurs=None, user=None) -> Spaser:
+def spaser_enregistrer(*, spaser: Spaser, acheteurs=None, user=None) -> Spaser:
     if spaser.statut in (StatutSpaser.ADOPTE, StatutSpaser.EN_VIGUEUR) and not spaser.date_adoption:
         raise ValidationError({"date_adoption": "Un schéma adopté a une date d'adoption."})
     _save(spaser, user=user)
@@ -47,7 +47,7 @@ def spaser_save(*, spaser: Spaser, acheteurs=None, user=None) -> Spaser:
 
 
 @transaction.atomic
-def spaser_delete(*, spaser: Spaser, user=None) -> None:
+def spaser_supprimer(*, spaser: Spaser, user=None) -> None:
     if spaser.statut != StatutSpaser.BROUILLON:
         raise ValidationError("Seul un brouillon peut être supprimé : un schéma adopté fait partie de l'historique.")
     _delete(spaser, user=user)
@@ -80,7 +80,7 @@ def spaser_mettre_en_vigueur(*, spaser: Spaser, user=None) -> Spaser:
 
 
 @transaction.atomic
-def spaser_nouvelle_version(*, spaser: Spaser, user=None) -> Spaser:
+def spaser_version_creer(*, spaser: Spaser, user=None) -> Spaser:
     """A draft copy of a scheme (axes, objectives, indicators and their targets, actions, documents) to revise it.
     Hand-entered values stay with the version they were measured under."""
     copie = Spaser(
@@ -131,31 +131,31 @@ def _check_modifiable(spaser: Spaser):
 
 
 @transaction.atomic
-def axe_save(*, axe: Axe, user=None) -> Axe:
+def axe_enregistrer(*, axe: Axe, user=None) -> Axe:
     _check_modifiable(axe.spaser)
     return _save(axe, user=user)
 
 
 @transaction.atomic
-def axe_delete(*, axe: Axe, user=None) -> None:
+def axe_supprimer(*, axe: Axe, user=None) -> None:
     _check_modifiable(axe.spaser)
     _delete(axe, user=user)
 
 
 @transaction.atomic
-def objectif_save(*, objectif: Objectif, user=None) -> Objectif:
+def objectif_enregistrer(*, objectif: Objectif, user=None) -> Objectif:
     _check_modifiable(objectif.axe.spaser)
     return _save(objectif, user=user)
 
 
 @transaction.atomic
-def objectif_delete(*, objectif: Objectif, user=None) -> None:
+def objectif_supprimer(*, objectif: Objectif, user=None) -> None:
     _check_modifiable(objectif.axe.spaser)
     _delete(objectif, user=user)
 
 
 @transaction.atomic
-def indicateur_save(*, indicateur: Indicateur, user=None) -> Indicateur:
+def indicateur_enregistrer(*, indicateur: Indicateur, user=None) -> Indicateur:
     _check_modifiable(indicateur.objectif.axe.spaser)
     if indicateur.est_calcule:
         if not indicateur.figure:
@@ -168,13 +168,13 @@ def indicateur_save(*, indicateur: Indicateur, user=None) -> Indicateur:
 
 
 @transaction.atomic
-def indicateur_delete(*, indicateur: Indicateur, user=None) -> None:
+def indicateur_supprimer(*, indicateur: Indicateur, user=None) -> None:
     _check_modifiable(indicateur.objectif.axe.spaser)
     _delete(indicateur, user=user)
 
 
 @transaction.atomic
-def indicateur_valeurs_save(*, indicateur: Indicateur, cibles: dict, valeurs: dict | None = None,
+def indicateur_valeurs_enregistrer(*, indicateur: Indicateur, cibles: dict, valeurs: dict | None = None,
                             user=None) -> None:
     """Targets per year ({annee: Decimal | None}) and, for a hand-entered indicator, values per buyer and
     year ({(acheteur_id, annee): (Decimal | None, source)}). None deletes the row."""
@@ -209,7 +209,7 @@ def indicateur_valeurs_save(*, indicateur: Indicateur, cibles: dict, valeurs: di
 
 
 @transaction.atomic
-def action_save(*, action: Action, user=None) -> Action:
+def action_enregistrer(*, action: Action, user=None) -> Action:
     _check_modifiable(action.spaser)
     if action.objectif_id and action.objectif.axe.spaser_id != action.spaser_id:
         raise ValidationError({"objectif": "Cet objectif appartient à un autre schéma."})
@@ -217,19 +217,19 @@ def action_save(*, action: Action, user=None) -> Action:
 
 
 @transaction.atomic
-def action_delete(*, action: Action, user=None) -> None:
+def action_supprimer(*, action: Action, user=None) -> None:
     _check_modifiable(action.spaser)
     _delete(action, user=user)
 
 
 @transaction.atomic
-def document_save(*, document: DocumentStrategique, user=None) -> DocumentStrategique:
+def document_enregistrer(*, document: DocumentStrategique, user=None) -> DocumentStrategique:
     _check_modifiable(document.spaser)
     return _save(document, user=user)
 
 
 @transaction.atomic
-def document_delete(*, document: DocumentStrategique, user=None) -> None:
+def document_supprimer(*, document: DocumentStrategique, user=None) -> None:
     _check_modifiable(document.spaser)
     _delete(document, user=user)
 
@@ -238,12 +238,12 @@ def document_delete(*, document: DocumentStrategique, user=None) -> None:
 
 
 @transaction.atomic
-def programmation_save(*, programmation: Programmation, user=None) -> Programmation:
+def programmation_enregistrer(*, programmation: Programmation, user=None) -> Programmation:
     return _save(programmation, user=user)
 
 
 @transaction.atomic
-def programmation_delete(*, programmation: Programmation, user=None) -> None:
+def programmation_supprimer(*, programmation: Programmation, user=None) -> None:
     _delete(programmation, user=user)
 
 

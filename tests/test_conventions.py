@@ -108,14 +108,14 @@ def test_template_tags_do_not_write_nor_import_views(path):
 
 # --- Services: keyword-only arguments, one verb language ---------------------------------------------------
 
-SERVICE_MODULES = [*(f"{app}/services.py" for app in BUSINESS_APPS), "marches/etat.py"]
+SERVICE_MODULES = [*(f"{app}/services.py" for app in BUSINESS_APPS), "marches/etat.py", "marches/decp_services.py"]
 
 # Public functions of the service modules that take positional arguments on purpose: pure helpers that compute
 # a value from one or two values and write nothing (checked below), called in expressions and templates.
 PURE_HELPERS = {
     "clauses/services.py": {"clause_parametres_effectifs", "clause_texte_rendu", "clause_calculer",
                             "clause_texte_verifier", "clause_heures_actualiser"},
-    "core/services.py": {"record_author"},  # sets the history author on an unsaved object, before a save
+    "core/services.py": {"auteur_noter"},  # sets the history author on an unsaved object, before a save
     "facilitateurs/services.py": {"add_months", "validite_par_defaut", "premier_du_mois", "mois_libelle",
                                   "heures_libelle", "mois_dans_emploi", "heures_anomalies", "heures_verifier",
                                   "suivi_6_mois_du"},
@@ -123,11 +123,7 @@ PURE_HELPERS = {
     "marches/etat.py": {"considerations_des_clauses", "considerations_effectives", "considerations_deduites_seules",
                         "declarees_depuis_fichier", "etat_calculer", "alerte_lots", "marche_etat_verifier"},
 }
-# TODO(issue 12): services that write (uploaded files) with positional arguments, in code being merged into
-# the one import pipeline (facilitateurs imports): make them keyword-only there.
-POSITIONAL_TODO = {
-    "facilitateurs/services.py": {"import_fichier_stocker", "import_fichier_supprimer", "imports_abandonnes_purger"},
-}
+POSITIONAL_TODO: dict[str, set[str]] = {}
 STORAGE_WRITES = {"save", "delete"}
 
 
@@ -139,7 +135,7 @@ def _public_functions(relative):
 
 def test_services_take_keyword_only_arguments():
     """Every public function of every services.py (and marches/etat.py) takes its arguments after `*`:
-    a call names what it passes (`marche_save(marche=m, user=u)`), so a reordering cannot swap two values."""
+    a call names what it passes (`marche_enregistrer(marche=m, user=u)`), so a reordering cannot swap two values."""
     offenders, stale = [], []
     for relative in SERVICE_MODULES:
         allowed = PURE_HELPERS.get(relative, set()) | POSITIONAL_TODO.get(relative, set())
@@ -178,51 +174,39 @@ def test_pure_helpers_of_services_write_nothing():
     assert not offenders, f"A positional exception writes: make it keyword-only. {offenders}"
 
 
-# One verb language. The issue asks for French verbs, like the domain; the code today is mostly English
-# for the record verbs (save, delete, create...), which is the majority this test enforces: a service that
-# writes ends with one of these verbs, or is in the French list below.
-ENGLISH_VERBS = ("save", "delete", "create", "update", "archive", "upsert", "get_or_create", "record",
-                 "get_or_create_from_siret")
-# TODO(issue 12): French verbs, to rename in one pass with the rest (renames collide with the work in progress).
-FRENCH_VERBS_TODO = {
-    "bilans/services.py": {"bilan_demander", "bilan_regenerer", "bilan_generer"},
-    "clauses/services.py": {"clause_heures_actualiser", "clause_calculer", "clause_texte_verifier",
-                            "heures_requises_calcul", "clause_texte_rendu"},
-    "facilitateurs/services.py": {"action_marquer_faite", "identites_purger", "import_fichier_stocker",
-                                  "import_fichier_supprimer", "imports_abandonnes_purger", "heures_verifier"},
-    "marches/services.py": {"marche_conformite_recalculer", "marche_recherche_actualiser",
-                            "registre_clause_appliquer", "marche_clauses_actualiser", "decp_importer",
-                            "registre_importer", "import_fichier_stocker"},
-    "spaser/services.py": {"spaser_adopter", "spaser_mettre_en_vigueur", "spaser_nouvelle_version",
-                           "programmation_publier"},
-    "marches/etat.py": {"etat_calculer", "seuils_charger", "marches_etat_deriver", "marche_etat_deriver",
-                        "marche_etat_actualiser", "marches_etat_recalculer", "marche_etat_verifier"},
-}
-# Reads and formatters that live in service modules (not actions, so no verb): names of what they return.
+# One verb language, French like the domain: a service's name is `<what>_<verb>` (marche_enregistrer,
+# seuil_enregistrer, bilan_generer). A new English verb (save, delete...) fails here.
+VERBES = ("enregistrer", "supprimer", "creer", "modifier", "archiver", "importer", "actualiser", "recalculer",
+          "purger", "generer", "regenerer", "demander", "publier", "adopter", "mettre_en_vigueur", "stocker",
+          "appliquer", "attribuer", "calculer", "verifier", "deriver", "charger", "copier", "noter",
+          "marquer_faite", "obtenir_ou_creer", "obtenir_ou_creer_par_siret")
+# Reads, formatters and pure helpers that live in service modules (not actions, so no verb): named after what
+# they return.
 NOT_ACTIONS = {
-    "core/services.py": {"record_author"},  # verb first: the helper every service calls before its save
-    "clauses/services.py": {"clause_parametres_effectifs"},
+    "clauses/services.py": {"clause_parametres_effectifs", "clause_texte_rendu"},
     "facilitateurs/services.py": {"add_months", "validite_par_defaut", "premier_du_mois", "mois_libelle",
                                   "heures_libelle", "mois_dans_emploi", "heures_anomalies", "suivi_6_mois_du",
                                   "heures_max_par_mois", "mise_en_emploi_mois_hors", "participants_a_purger"},
     "marches/services.py": {"conventions_bloquant_acheteur", "conventions_message"},
     "marches/etat.py": {"considerations_des_clauses", "considerations_effectives", "considerations_deduites_seules",
                         "declarees_depuis_fichier", "alerte_lots"},
+    "marches/decp_services.py": {"import_verrou"},  # a context manager: the lock itself
 }
 
 
 def test_services_speak_one_verb_language():
     offenders, stale = [], []
     for relative in SERVICE_MODULES:
-        french, others = FRENCH_VERBS_TODO.get(relative, set()), NOT_ACTIONS.get(relative, set())
+        others = NOT_ACTIONS.get(relative, set())
         names = {function.name for function in _public_functions(relative)}
-        for name in sorted(names - french - others):
-            if not name.endswith(tuple(f"_{verb}" for verb in ENGLISH_VERBS)):
+        for name in sorted(names - others):
+            if not name.endswith(tuple(f"_{verb}" for verb in VERBES)):
                 offenders.append(f"{relative}: {name}")
-        stale += [f"{relative}: {name}" for name in sorted((french | others) - names)]
-        stale += [f"{relative}: {name} (already English)" for name in sorted(french)
-                  if name.endswith(tuple(f"_{verb}" for verb in ENGLISH_VERBS))]
-    assert not offenders, (
-        f"Service names must end with one verb of {ENGLISH_VERBS} (noun_verb, as marche_save): {offenders}"
-    )
-    assert not stale, f"Names listed as exceptions that no longer exist or need no exception: {stale}"
+        stale += [f"{relative}: {name}" for name in sorted(others - names)]
+    assert not offenders, f"Service names end with a French verb of VERBES (as marche_enregistrer): {offenders}"
+    assert not stale, f"Names listed as exceptions that no longer exist: {stale}"
+
+
+def test_the_verb_check_refuses_an_english_verb():
+    assert not "marche_save".endswith(tuple(f"_{verb}" for verb in VERBES))
+    assert "marche_enregistrer".endswith(tuple(f"_{verb}" for verb in VERBES))

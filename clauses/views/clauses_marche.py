@@ -53,7 +53,7 @@ def clause_ajout(request, marche_pk):
     if request.method == "POST" and form.is_valid():
         clause = form.save(commit=False)
         clause.version = modele.version_courante
-        marches_services.clause_marche_save(clause=clause, user=request.user, reason="Ajout depuis le clausier")
+        marches_services.clause_marche_enregistrer(clause=clause, user=request.user, reason="Ajout depuis le clausier")
         messages.success(request, f"Clause « {modele} » ajoutée.")
         dire_etat(request, marche.etat_derive)
         return redirect("clauses:marche_clauses", marche_pk=marche.pk)
@@ -77,7 +77,7 @@ def clause_modifier(request, pk):
         clause = form.save(commit=False)
         if nouvelle and form.cleaned_data.get("maj_version"):
             clause.version = nouvelle
-        marches_services.clause_marche_save(clause=clause, user=request.user, reason="Modification")
+        marches_services.clause_marche_enregistrer(clause=clause, user=request.user, reason="Modification")
         messages.success(request, "Clause enregistrée.")
         dire_etat(request, marche.etat_derive)
         return redirect("clauses:marche_clauses", marche_pk=marche.pk)
@@ -96,7 +96,7 @@ def clause_supprimer(request, pk):
     if not can_edit_clauses(request.user, marche):
         raise PermissionDenied("Seuls la DCP et la direction du marché suppriment ses clauses.")
     if request.method == "POST":
-        etat = marches_services.clause_marche_delete(clause=clause, user=request.user)
+        etat = marches_services.clause_marche_supprimer(clause=clause, user=request.user)
         messages.success(request, "Clause supprimée ; les considérations du marché ont été mises à jour.")
         dire_etat(request, etat)
         return redirect("clauses:marche_clauses", marche_pk=marche.pk)

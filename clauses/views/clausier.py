@@ -57,11 +57,11 @@ def clause_modele_form(request, pk=None):
         obj = form.save(commit=False)
         try:
             if modele is None:
-                obj = services.clause_modele_create(modele=obj, texte=form.cleaned_data["texte"],
+                obj = services.clause_modele_creer(modele=obj, texte=form.cleaned_data["texte"],
                                                     familles=form.cleaned_data["familles"], user=request.user)
                 messages.success(request, f"Clause type « {obj} » créée.")
             else:
-                obj, version = services.clause_modele_update(
+                obj, version = services.clause_modele_modifier(
                     modele=obj, texte=form.cleaned_data["texte"], familles=form.cleaned_data["familles"],
                     user=request.user, note=form.cleaned_data.get("note", ""))
                 messages.success(request, f"Version {version.numero} créée : les marchés gardent la version qu'ils "
@@ -79,7 +79,7 @@ def clause_modele_form(request, pk=None):
 def clause_modele_archive(request, pk):
     modele = get_object_or_404(ClauseModele, pk=pk)
     if request.method == "POST":
-        services.clause_modele_archive(modele=modele, user=request.user, active=not modele.is_active)
+        services.clause_modele_archiver(modele=modele, user=request.user, active=not modele.is_active)
         messages.success(request, f"Clause type « {modele} » {'réactivée' if modele.is_active else 'archivée'}.")
         return redirect("clauses:clause_modele_detail", pk=modele.pk)
     return render(request, "clauses/confirm.html", {

@@ -66,7 +66,7 @@ def diagnostic_saisie(request, famille_pk, annee):
     form = DiagnosticForm(request.POST or None, questions=questions, initial_notes=initial_notes,
                           initial={"commentaire": diagnostic.commentaire if diagnostic else ""})
     if request.method == "POST" and form.is_valid():
-        services.diagnostic_save(famille=famille, annee=annee, notes=form.notes(),
+        services.diagnostic_enregistrer(famille=famille, annee=annee, notes=form.notes(),
                                  commentaire=form.cleaned_data["commentaire"], user=request.user)
         messages.success(request, f"Autodiagnostic {annee} de « {famille} » enregistré.")
         return redirect("clauses:diagnostic_famille", famille_pk=famille.pk)

@@ -66,7 +66,7 @@ def famille_form(request, pk=None):
     famille = get_object_or_404(FamilleAchat, pk=pk) if pk else None
     form = FamilleForm(request.POST or None, instance=famille)
     if request.method == "POST" and form.is_valid():
-        famille = services.famille_save(famille=form.save(commit=False), user=request.user)
+        famille = services.famille_enregistrer(famille=form.save(commit=False), user=request.user)
         messages.success(request, f"Famille « {famille} » enregistrée.")
         return redirect("clauses:famille_detail", pk=famille.pk)
     return render(request, "clauses/form.html", {
@@ -79,7 +79,7 @@ def famille_form(request, pk=None):
 def famille_archive(request, pk):
     famille = get_object_or_404(FamilleAchat, pk=pk)
     if request.method == "POST":
-        services.famille_archive(famille=famille, user=request.user, active=not famille.is_active)
+        services.famille_archiver(famille=famille, user=request.user, active=not famille.is_active)
         messages.success(request, f"Famille « {famille} » {'réactivée' if famille.is_active else 'archivée'}.")
         return redirect("clauses:famille_detail", pk=famille.pk)
     return render(request, "clauses/confirm.html", {

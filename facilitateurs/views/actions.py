@@ -21,7 +21,7 @@ def action_list(request):
     faites = request.GET.get("faites") == "1"
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.action_save(action=form.save(commit=False), user=request.user)
+        services.action_enregistrer(action=form.save(commit=False), user=request.user)
         messages.success(request, "Action enregistrée.")
         next_url = request.POST.get("next")
         if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

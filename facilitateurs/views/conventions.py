@@ -56,7 +56,7 @@ def convention_form(request, pk=None):
     form = ConventionForm(request.POST or None, instance=convention)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
-        services.convention_save(convention=obj, user=request.user, marches=form.cleaned_data["marches"],
+        services.convention_enregistrer(convention=obj, user=request.user, marches=form.cleaned_data["marches"],
                                  facilitateurs=form.cleaned_data["facilitateurs"])
         messages.success(request, "Convention enregistrée.")
         return redirect("facilitateurs:convention_detail", pk=obj.pk)

@@ -39,7 +39,7 @@ def grille(request, pk):
                 {f.cleaned_data["entreprise"] for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("vide")})
             lignes = [{**f.cleaned_data, "entreprise": entreprises_by_id[f.cleaned_data["entreprise"]]}
                       for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("vide")]
-            created, updated = services.heures_grille_save(marche=marche, mois=mois, lignes=lignes, user=request.user)
+            created, updated = services.heures_grille_enregistrer(marche=marche, mois=mois, lignes=lignes, user=request.user)
             messages.success(request, f"Relevé de {mois:%m/%Y} enregistré : {created} ligne(s) créée(s), "
                                       f"{updated} modifiée(s).")
             return redirect(f"{reverse('facilitateurs:grille', args=[marche.pk])}?mois={mois:%Y-%m}")

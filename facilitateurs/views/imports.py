@@ -36,7 +36,7 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         fichier = form.cleaned_data["fichier"]
-        token, path = services.import_fichier_stocker(fichier)
+        token, path = services.import_fichier_stocker(fichier=fichier)
         pending = request.session.get("imports_en_attente", {})
         pending[token] = {"path": path, "nom": os.path.basename(fichier.name), "type": form.cleaned_data["type"]}
         request.session["imports_en_attente"] = pending
@@ -61,7 +61,7 @@ def import_preview(request, token):
             messages.info(request, f"{item['nom']} : l'import est lancé en tâche de fond ; suivez son état ici.")
             return redirect("core:taches")
         if resultat.ok:
-            services.import_fichier_supprimer(item["path"])
+            services.import_fichier_supprimer(path=item["path"])
             _pending_retirer(request, token)
             messages.success(request, f"{item['nom']} : {resultat.lignes} lignes importées ({resultat.crees} créées, "
                                       f"{resultat.mis_a_jour} mises à jour).")

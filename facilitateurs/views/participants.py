@@ -33,7 +33,7 @@ def participant_detail(request, pk):
     participant = get_object_or_404(Participant, pk=pk)
     identite = selectors.identite_de(participant)
     if identite is not None and can_see_identite(request.user):
-        services.identite_lecture_record(participant=participant, user=request.user)
+        services.identite_lecture_enregistrer(participant=participant, user=request.user)
     fiche = selectors.participant_fiche(participant, avec_lectures=request.user.role == ADM)
     today = timezone.localdate()
     for s in fiche["sorties"]:
@@ -52,7 +52,7 @@ def participant_form(request, pk=None):
     form = ParticipantForm(request.POST or None, instance=participant, identite=identite)
     if request.method == "POST" and form.is_valid():
         try:
-            obj = services.participant_save(participant=form.save(commit=False), user=request.user,
+            obj = services.participant_enregistrer(participant=form.save(commit=False), user=request.user,
                                             identite=form.identite(), version=form.version_vue())
         except ConflitModification as conflit:  # saved by someone else since the form was opened
             form.signaler_conflit(conflit)
@@ -60,7 +60,7 @@ def participant_form(request, pk=None):
             messages.success(request, "Participant enregistré.")
             return redirect("facilitateurs:participant_detail", pk=obj.pk)
     if identite is not None and request.method == "GET":
-        services.identite_lecture_record(participant=participant, user=request.user, motif="modification")
+        services.identite_lecture_enregistrer(participant=participant, user=request.user, motif="modification")
     return render(request, "core/form.html", {
         "form": form, "titre": f"Modifier le participant {participant}" if participant else "Nouveau participant",
         "historique": history_or_none(request, participant) if participant else None})
@@ -80,7 +80,7 @@ def _participant_subform(request, pk, form_class, save, template_key, message):
 def eligibilite_create(request, pk):
     def save(participant, form):
         data = form.cleaned_data
-        services.eligibilite_save(participant=participant, public=data["public"],
+        services.eligibilite_enregistrer(participant=participant, public=data["public"],
                                   date_verification=data["date_verification"], user=request.user,
                                   date_fin_validite=data.get("date_fin_validite"),
                                   commentaire=data.get("commentaire", ""))
@@ -93,7 +93,7 @@ def mise_en_emploi_create(request, pk):
     def save(participant, form):
         mise = form.save(commit=False)
         mise.participant = participant
-        services.mise_en_emploi_save(mise=mise, user=request.user)
+        services.mise_en_emploi_enregistrer(mise=mise, user=request.user)
     return _participant_subform(request, pk, MiseEnEmploiForm, save, "Mise en emploi", "Mise en emploi enregistrée.")
 
 
@@ -102,7 +102,7 @@ def mise_en_emploi_update(request, pk):
     mise = get_object_or_404(MiseEnEmploi.objects.select_related("participant", "entreprise"), pk=pk)
     form = MiseEnEmploiForm(request.POST or None, instance=mise)
     if request.method == "POST" and form.is_valid():
-        services.mise_en_emploi_save(mise=form.save(commit=False), user=request.user)
+        services.mise_en_emploi_enregistrer(mise=form.save(commit=False), user=request.user)
         messages.success(request, "Mise en emploi enregistrée.")
         return redirect("facilitateurs:participant_detail", pk=mise.participant_id)
     return render(request, "core/form.html", {"form": form, "titre": f"Mise en emploi de {mise.participant}",
@@ -114,7 +114,7 @@ def sortie_create(request, pk):
     def save(participant, form):
         sortie = form.save(commit=False)
         sortie.participant = participant
-        services.sortie_save(sortie=sortie, user=request.user)
+        services.sortie_enregistrer(sortie=sortie, user=request.user)
     return _participant_subform(request, pk, SortieForm, save, "Sortie", "Sortie enregistrée.")
 
 
@@ -123,7 +123,7 @@ def sortie_update(request, pk):
     sortie = get_object_or_404(Sortie.objects.select_related("participant"), pk=pk)
     form = SortieForm(request.POST or None, instance=sortie)
     if request.method == "POST" and form.is_valid():
-        services.sortie_save(sortie=form.save(commit=False), user=request.user)
+        services.sortie_enregistrer(sortie=form.save(commit=False), user=request.user)
         messages.success(request, "Sortie enregistrée.")
         return redirect("facilitateurs:participant_detail", pk=sortie.participant_id)
     return render(request, "core/form.html", {"form": form, "titre": f"Sortie de {sortie.participant}",
@@ -138,7 +138,7 @@ def participant_export(request, pk):
     if fmt not in ("json", "xlsx"):
         raise Http404("Format inconnu.")
     data = selectors.participant_export(participant)
-    services.identite_lecture_record(participant=participant, user=request.user, motif=f"export {fmt}")
+    services.identite_lecture_enregistrer(participant=participant, user=request.user, motif=f"export {fmt}")
     filename = f"participant-{participant.code}"
     if fmt == "json":
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2, default=str),

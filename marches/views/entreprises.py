@@ -47,7 +47,7 @@ def _entreprise_form(request, entreprise=None):
         raise PermissionDenied("Votre rôle ne permet pas de modifier les entreprises.")
     form = EntrepriseForm(request.POST or None, instance=entreprise)
     if request.method == "POST" and form.is_valid():
-        entreprise = services.entreprise_save(entreprise=form.save(commit=False), user=request.user)
+        entreprise = services.entreprise_enregistrer(entreprise=form.save(commit=False), user=request.user)
         messages.success(request, f"Entreprise « {entreprise} » enregistrée.")
         return redirect("marches:entreprise_detail", pk=entreprise.pk)
     titre = f"Modifier {entreprise}" if entreprise else "Nouvelle entreprise"

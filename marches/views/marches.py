@@ -132,7 +132,7 @@ def marche_detail(request, pk):
 def marche_create(request):
     form = MarcheForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        marche = services.marche_save(marche=form.save(commit=False), user=request.user, reason="Saisie")
+        marche = services.marche_enregistrer(marche=form.save(commit=False), user=request.user, reason="Saisie")
         messages.success(request, f"Marché « {marche.identifiant} » enregistré.")
         dire_etat(request, marche.etat_derive)
         return redirect("marches:detail", pk=marche.pk)
@@ -145,7 +145,7 @@ def marche_update(request, pk):
     form = MarcheForm(request.POST or None, instance=marche, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            marche = services.marche_save(marche=form.save(commit=False), user=request.user, reason="Modification",
+            marche = services.marche_enregistrer(marche=form.save(commit=False), user=request.user, reason="Modification",
                                           version=form.version_vue())
         except ConflitModification as conflit:  # changed by someone else since the form was opened
             form.signaler_conflit(conflit)
@@ -165,7 +165,7 @@ def lot_create(request, pk):
     if request.method == "POST" and form.is_valid():
         lot = form.save(commit=False)
         lot.marche = marche
-        services.lot_save(lot=lot, user=request.user)
+        services.lot_enregistrer(lot=lot, user=request.user)
         messages.success(request, f"{lot} ajouté.")
         dire_etat(request, marche.etat_derive)
         return redirect("marches:detail", pk=marche.pk)
@@ -177,7 +177,7 @@ def lot_create(request, pk):
 def lot_delete(request, pk):
     lot = get_object_or_404(Lot.objects.select_related("marche"), pk=pk)
     _marche_editable(request, lot.marche_id)
-    etat = services.lot_delete(lot=lot, user=request.user)
+    etat = services.lot_supprimer(lot=lot, user=request.user)
     messages.success(request, "Lot supprimé.")
     dire_etat(request, etat)
     return redirect("marches:detail", pk=lot.marche_id)
@@ -189,8 +189,8 @@ def attribution_create(request, pk):
     form = AttributionForm(request.POST or None, marche=marche)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        entreprise, _ = services.entreprise_get_or_create(siret=data["siret"], nom=data["nom"], user=request.user)
-        services.attribution_save(
+        entreprise, _ = services.entreprise_obtenir_ou_creer(siret=data["siret"], nom=data["nom"], user=request.user)
+        services.attribution_enregistrer(
             attribution=Attribution(marche=marche, entreprise=entreprise, role=data["role"], lot=data["lot"],
                                     montant_ht=data["montant_ht"]),
             user=request.user,
@@ -207,7 +207,7 @@ def attribution_create(request, pk):
 def attribution_delete(request, pk):
     attribution = get_object_or_404(Attribution, pk=pk)
     _marche_editable(request, attribution.marche_id)
-    etat = services.attribution_delete(attribution=attribution, user=request.user)
+    etat = services.attribution_supprimer(attribution=attribution, user=request.user)
     messages.success(request, "Entreprise retirée du marché.")
     dire_etat(request, etat)
     return redirect("marches:detail", pk=attribution.marche_id)
@@ -220,7 +220,7 @@ def modification_create(request, pk):
     if request.method == "POST" and form.is_valid():
         modification = form.save(commit=False)
         modification.marche = marche
-        services.modification_save(modification=modification, user=request.user)
+        services.modification_enregistrer(modification=modification, user=request.user)
         messages.success(request, f"{modification} enregistrée.")
         dire_etat(request, marche.etat_derive)
         return redirect("marches:detail", pk=marche.pk)
@@ -233,7 +233,7 @@ def modification_create(request, pk):
 def modification_delete(request, pk):
     modification = get_object_or_404(Modification, pk=pk)
     _marche_editable(request, modification.marche_id)
-    etat = services.modification_delete(modification=modification, user=request.user)
+    etat = services.modification_supprimer(modification=modification, user=request.user)
     messages.success(request, "Avenant supprimé.")
     dire_etat(request, etat)
     return redirect("marches:detail", pk=modification.marche_id)

@@ -28,7 +28,7 @@ def seuil_form(request, pk=None):
     seuil = get_object_or_404(SeuilEuropeen, pk=pk) if pk else None
     form = SeuilForm(request.POST or None, instance=seuil)
     if request.method == "POST" and form.is_valid():
-        services.seuil_save(seuil=form.save(commit=False), user=request.user)
+        services.seuil_enregistrer(seuil=form.save(commit=False), user=request.user)
         messages.success(request, "Seuil enregistré ; la conformité des marchés a été recalculée.")
         return redirect("marches:seuils")
     return render(request, "marches/form.html", {

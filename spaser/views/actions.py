@@ -7,7 +7,7 @@ from .base import DeleteView, EditView
 
 class ActionCreateView(EditView):
     model, parent_model, parent_field = Action, Spaser, "spaser"
-    form_class, service, entity, nouveau = ActionForm, "action_save", "action", "Nouvelle action"
+    form_class, service, entity, nouveau = ActionForm, "action_enregistrer", "action", "Nouvelle action"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -20,4 +20,4 @@ class ActionUpdateView(ActionCreateView):
 
 
 class ActionDeleteView(DeleteView):
-    model, service, entity = Action, "action_delete", "action"
+    model, service, entity = Action, "action_supprimer", "action"

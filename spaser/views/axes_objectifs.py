@@ -17,7 +17,7 @@ from .base import WRITE_ROLES, DeleteView, EditView, add_validation_error
 
 class AxeCreateView(EditView):
     model, parent_model, parent_field = Axe, Spaser, "spaser"
-    form_class, service, entity, nouveau = AxeForm, "axe_save", "axe", "Nouvel axe"
+    form_class, service, entity, nouveau = AxeForm, "axe_enregistrer", "axe", "Nouvel axe"
 
 
 class AxeUpdateView(AxeCreateView):
@@ -25,13 +25,13 @@ class AxeUpdateView(AxeCreateView):
 
 
 class AxeDeleteView(DeleteView):
-    model, service, entity = Axe, "axe_delete", "axe"
+    model, service, entity = Axe, "axe_supprimer", "axe"
     consequences = "Ses objectifs et leurs indicateurs (cibles et valeurs saisies) seront supprimés avec lui."
 
 
 class ObjectifCreateView(EditView):
     model, parent_model, parent_field = Objectif, Axe, "axe"
-    form_class, service, entity, nouveau = ObjectifForm, "objectif_save", "objectif", "Nouvel objectif"
+    form_class, service, entity, nouveau = ObjectifForm, "objectif_enregistrer", "objectif", "Nouvel objectif"
 
 
 class ObjectifUpdateView(ObjectifCreateView):
@@ -39,13 +39,13 @@ class ObjectifUpdateView(ObjectifCreateView):
 
 
 class ObjectifDeleteView(DeleteView):
-    model, service, entity = Objectif, "objectif_delete", "objectif"
+    model, service, entity = Objectif, "objectif_supprimer", "objectif"
     consequences = "Ses indicateurs (cibles et valeurs saisies) seront supprimés avec lui ; ses actions restent."
 
 
 class IndicateurCreateView(EditView):
     model, parent_model, parent_field = Indicateur, Objectif, "objectif"
-    form_class, service, entity, nouveau = IndicateurForm, "indicateur_save", "indicateur", "Nouvel indicateur"
+    form_class, service, entity, nouveau = IndicateurForm, "indicateur_enregistrer", "indicateur", "Nouvel indicateur"
 
     def success_url_for(self, obj):
         return reverse("spaser:indicateur_valeurs", args=[obj.pk])
@@ -56,7 +56,7 @@ class IndicateurUpdateView(IndicateurCreateView):
 
 
 class IndicateurDeleteView(DeleteView):
-    model, service, entity = Indicateur, "indicateur_delete", "indicateur"
+    model, service, entity = Indicateur, "indicateur_supprimer", "indicateur"
     consequences = "Ses cibles et ses valeurs saisies seront supprimées avec lui."
 
 
@@ -88,7 +88,7 @@ class IndicateurValeursView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.indicateur_valeurs_save(indicateur=self.indicateur, cibles=form.cibles(),
+            services.indicateur_valeurs_enregistrer(indicateur=self.indicateur, cibles=form.cibles(),
                                              valeurs=form.valeurs(), user=self.request.user)
         except ValidationError as error:
             add_validation_error(form, error)

@@ -7,7 +7,7 @@ from .base import DeleteView, EditView
 
 class DocumentCreateView(EditView):
     model, parent_model, parent_field = DocumentStrategique, Spaser, "spaser"
-    form_class, service, entity, nouveau = DocumentForm, "document_save", "document", "Nouveau document stratégique"
+    form_class, service, entity, nouveau = DocumentForm, "document_enregistrer", "document", "Nouveau document stratégique"
 
 
 class DocumentUpdateView(DocumentCreateView):
@@ -15,4 +15,4 @@ class DocumentUpdateView(DocumentCreateView):
 
 
 class DocumentDeleteView(DeleteView):
-    model, service, entity = DocumentStrategique, "document_delete", "document"
+    model, service, entity = DocumentStrategique, "document_supprimer", "document"

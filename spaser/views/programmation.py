@@ -32,7 +32,7 @@ class ProgrammationListView(RoleRequiredMixin, TemplateView):
 
 class ProgrammationCreateView(EditView):
     model = Programmation
-    form_class, service, entity, nouveau = ProgrammationForm, "programmation_save", "programmation", \
+    form_class, service, entity, nouveau = ProgrammationForm, "programmation_enregistrer", "programmation", \
         "Nouvel achat programmé"
 
     def get_spaser(self):
@@ -47,7 +47,7 @@ class ProgrammationUpdateView(ProgrammationCreateView):
 
 
 class ProgrammationDeleteView(DeleteView):
-    model, service, entity = Programmation, "programmation_delete", "programmation"
+    model, service, entity = Programmation, "programmation_supprimer", "programmation"
 
     def get_retour(self, obj):
         return reverse("spaser:programmation_list")

@@ -89,7 +89,7 @@ class SpaserDetailView(RoleRequiredMixin, TemplateView):
 class SpaserCreateView(EditView):
     model = Spaser
     form_class = SpaserForm
-    service = "spaser_save"
+    service = "spaser_enregistrer"
     entity = "spaser"
     nouveau = "Nouveau SPASER (brouillon)"
 
@@ -107,7 +107,7 @@ class SpaserCreateView(EditView):
     def form_valid(self, form):
         spaser = form.save(commit=False)
         try:
-            services.spaser_save(spaser=spaser, acheteurs=form.cleaned_data["acheteurs"], user=self.request.user)
+            services.spaser_enregistrer(spaser=spaser, acheteurs=form.cleaned_data["acheteurs"], user=self.request.user)
         except ValidationError as error:
             add_validation_error(form, error)
             return self.form_invalid(form)
@@ -128,7 +128,7 @@ class SpaserUpdateView(SpaserCreateView):
 
 class SpaserDeleteView(DeleteView):
     model = Spaser
-    service = "spaser_delete"
+    service = "spaser_supprimer"
     entity = "spaser"
     consequences = "Ses axes, objectifs, indicateurs, cibles, actions et documents seront supprimés avec lui."
 
@@ -170,6 +170,6 @@ def spaser_mettre_en_vigueur(request, pk):
 @require_POST
 def spaser_nouvelle_version(request, pk):
     spaser = get_object_or_404(Spaser, pk=pk)
-    copie = services.spaser_nouvelle_version(spaser=spaser, user=request.user)
+    copie = services.spaser_version_creer(spaser=spaser, user=request.user)
     messages.success(request, f"Nouvelle version en brouillon : « {copie} ».")
     return redirect("spaser:detail", pk=copie.pk)

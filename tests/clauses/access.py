@@ -12,13 +12,13 @@ def build(world):
 
     from clauses.enums import TypeClause
     from clauses.models import ClauseMarche, ClauseModele
-    from clauses.services import clause_modele_create
-    from marches.services import clause_marche_save
+    from clauses.services import clause_modele_creer
+    from marches.services import clause_marche_enregistrer
     from tests.clauses.factories import FamilleAchatFactory
     from tests.marches.factories import MarcheFactory
 
     world.cl_famille = FamilleAchatFactory(nom="Bâtiment (matrice)", prefixes_cpv=["45"])
-    world.cl_modele = clause_modele_create(
+    world.cl_modele = clause_modele_creer(
         modele=ClauseModele(titre="Insertion (matrice)", type_clause=TypeClause.INSERTION),
         texte="Le titulaire réalise {heures_requises} d'insertion.",
         familles=[world.cl_famille],
@@ -29,7 +29,7 @@ def build(world):
         famille=world.cl_famille,
         montant_ht=Decimal("1000000"),
     )
-    world.cl_clause = clause_marche_save(
+    world.cl_clause = clause_marche_enregistrer(
         clause=ClauseMarche(
             marche=world.cl_marche, type_clause=TypeClause.INSERTION, version=world.cl_modele.version_courante
         )
@@ -43,7 +43,7 @@ def build(world):
             type_clause=TypeClause.INSERTION,
             version=world.cl_modele.version_courante,
         )
-        setattr(world, f"cl_clause_{nom}", clause_marche_save(clause=clause))
+        setattr(world, f"cl_clause_{nom}", clause_marche_enregistrer(clause=clause))
 
 
 ACCESS = {

@@ -9,7 +9,7 @@ from clauses.enums import TypeClause
 from clauses.models import ClauseMarche
 from core.enums import Role
 from marches.conseil import recommandations
-from marches.services import clause_marche_save
+from marches.services import clause_marche_enregistrer
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.marches.factories import MarcheFactory
@@ -124,7 +124,7 @@ def test_buyer_history_from_the_database_and_already_present_clauses():
                   acheteur=OrganisationFactory(partenaire=True))  # another buyer: not counted
     marche = MarcheFactory(acheteur=acheteur, famille=famille, montant_ht=Decimal("6000000"),
                            date_lancement=APRES, code_cpv="45210000-2")
-    clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.CONDITION_ENVIRONNEMENTALE))
+    clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=TypeClause.CONDITION_ENVIRONNEMENTALE))
     recos = par_type(recommandations(marche))
     insertion = recos[TypeClause.INSERTION]
     assert insertion.niveau == Niveau.OBLIGATOIRE  # 6 M€ ≥ 5 404 000 € (thresholds seeded by marches)

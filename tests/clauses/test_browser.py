@@ -9,7 +9,7 @@ from clauses.models import ClauseMarche, ClauseModele, FamilleAchat
 from core.models import Organisation
 from demo.clauses import seed_referentiel
 from demo.organisations import seed as seed_core
-from marches.services import clause_marche_save
+from marches.services import clause_marche_enregistrer
 from tests.marches.factories import MarcheFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_copy_toggle_and_chart(live_server, page):
     marche = MarcheFactory(acheteur=Organisation.objects.get(siret="22400001800016"), famille=famille,
                            montant_ht=Decimal("1000000"))
     modele = ClauseModele.objects.get(titre="Action d'insertion professionnelle — heures calculées")
-    clause = clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
+    clause = clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
                                                     version=modele.version_courante))
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     login(page, live_server)

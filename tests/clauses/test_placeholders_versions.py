@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele
-from clauses.services import clause_modele_create, clause_modele_update
+from clauses.services import clause_modele_creer, clause_modele_modifier
 from clauses.textes import placeholders_inconnus, texte_rendu, valeurs_formatees
 from core.enums import Role
-from marches.services import clause_marche_save
+from marches.services import clause_marche_enregistrer
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import UserFactory
 from tests.marches.factories import LotFactory, MarcheFactory
@@ -35,7 +35,7 @@ def test_missing_value_is_visible_and_unknown_names_are_listed():
 @pytest.mark.django_db
 def test_unknown_placeholder_refused_by_the_service():
     with pytest.raises(ValidationError):
-        clause_modele_create(modele=ClauseModele(titre="X", type_clause=TypeClause.AUTRE), texte="{prix}")
+        clause_modele_creer(modele=ClauseModele(titre="X", type_clause=TypeClause.AUTRE), texte="{prix}")
     assert not ClauseModele.objects.exists()
 
 
@@ -54,10 +54,10 @@ def test_unknown_placeholder_is_a_clear_form_error(client):
 @pytest.mark.django_db
 def test_edited_model_clause_does_not_change_a_contracts_text(client):
     famille = FamilleAchatFactory()
-    modele = clause_modele_create(modele=ClauseModele(titre="Insertion", type_clause=TypeClause.INSERTION),
+    modele = clause_modele_creer(modele=ClauseModele(titre="Insertion", type_clause=TypeClause.INSERTION),
                                   texte="Version 1 : {heures_requises} pour {acheteur}.", familles=[famille])
     marche = MarcheFactory(famille=famille, montant_ht=Decimal("1000000"))
-    clause = clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
+    clause = clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
                                                     version=modele.version_courante))
     assert clause.texte == "Version 1 : 833\u00a0h pour Département des Landes."
 
@@ -77,7 +77,7 @@ def test_edited_model_clause_does_not_change_a_contracts_text(client):
     # Re-saving the contract's clause (e.g. new amount) keeps its own version's wording.
     marche.montant_ht = Decimal("2000000")
     marche.save()
-    clause_marche_save(clause=clause)
+    clause_marche_enregistrer(clause=clause)
     assert clause.texte == "Version 1 : 1\u202f667\u00a0h pour Département des Landes."
     # The buyer may choose to take the new version, explicitly.
     client.post(reverse("clauses:clause_modifier", args=[clause.pk]), {"delai": "", "mode_calcul": "taux",
@@ -88,9 +88,9 @@ def test_edited_model_clause_does_not_change_a_contracts_text(client):
 
 @pytest.mark.django_db
 def test_same_text_makes_no_new_version():
-    modele = clause_modele_create(modele=ClauseModele(titre="A", type_clause=TypeClause.AUTRE), texte="Texte")
+    modele = clause_modele_creer(modele=ClauseModele(titre="A", type_clause=TypeClause.AUTRE), texte="Texte")
     modele.titre = "B"
-    _, version = clause_modele_update(modele=modele, texte="Texte")
+    _, version = clause_modele_modifier(modele=modele, texte="Texte")
     assert version is None and modele.versions.count() == 1
 
 
@@ -99,9 +99,9 @@ def test_lot_clause_uses_the_lot_amount():
     famille = FamilleAchatFactory()
     marche = MarcheFactory(famille=famille, montant_ht=Decimal("1000000"))
     lot = LotFactory(marche=marche, montant_ht=Decimal("300000"))
-    modele = clause_modele_create(modele=ClauseModele(titre="I", type_clause=TypeClause.INSERTION),
+    modele = clause_modele_creer(modele=ClauseModele(titre="I", type_clause=TypeClause.INSERTION),
                                   texte="{montant_ht} : {heures_requises}")
-    clause = clause_marche_save(clause=ClauseMarche(marche=marche, lot=lot, type_clause=TypeClause.INSERTION,
+    clause = clause_marche_enregistrer(clause=ClauseMarche(marche=marche, lot=lot, type_clause=TypeClause.INSERTION,
                                                     version=modele.version_courante))
     assert clause.heures_requises == Decimal("250")
     assert clause.texte == "300\u202f000,00\u00a0€ : 250\u00a0h"

@@ -10,7 +10,7 @@ from clauses import register
 from clauses.enums import ModeCalculHeures, TypeClause
 from clauses.models import ClauseMarche
 from marches.models import Marche
-from marches.services import clause_marche_save
+from marches.services import clause_marche_enregistrer
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import OrganisationFactory
 from tests.marches.factories import MarcheFactory
@@ -40,18 +40,18 @@ def registre():
     acheteur = OrganisationFactory(instance=True)
     defaults = MarcheFactory(acheteur=acheteur, identifiant="R-DEFAUT", famille=famille,
                              montant_ht=Decimal("1000000"))
-    clause_marche_save(clause=ClauseMarche(marche=defaults, type_clause=TypeClause.INSERTION))
-    clause_marche_save(clause=ClauseMarche(marche=defaults, type_clause=TypeClause.CONDITION_ENVIRONNEMENTALE))
+    clause_marche_enregistrer(clause=ClauseMarche(marche=defaults, type_clause=TypeClause.INSERTION))
+    clause_marche_enregistrer(clause=ClauseMarche(marche=defaults, type_clause=TypeClause.CONDITION_ENVIRONNEMENTALE))
     params = MarcheFactory(acheteur=acheteur, identifiant="R-PARAMS", famille=famille, montant_ht=Decimal("600000"))
-    clause_marche_save(clause=ClauseMarche(marche=params, type_clause=TypeClause.INSERTION,
+    clause_marche_enregistrer(clause=ClauseMarche(marche=params, type_clause=TypeClause.INSERTION,
                                            part_main_oeuvre=Decimal("0.7"), taux_insertion=Decimal("0.1"),
                                            cout_horaire=Decimal("28"), motif_derogation="Peinture intérieure"))
     forced = MarcheFactory(acheteur=acheteur, identifiant="R-FORCE", famille=famille, montant_ht=Decimal("400000"))
-    clause_marche_save(clause=ClauseMarche(marche=forced, type_clause=TypeClause.INSERTION,
+    clause_marche_enregistrer(clause=ClauseMarche(marche=forced, type_clause=TypeClause.INSERTION,
                                            heures_forcees=Decimal("1200"), motif_derogation="Globalisation"))
-    clause_marche_save(clause=ClauseMarche(marche=forced, type_clause=TypeClause.CRITERE_SOCIAL))
+    clause_marche_enregistrer(clause=ClauseMarche(marche=forced, type_clause=TypeClause.CRITERE_SOCIAL))
     flat = MarcheFactory(acheteur=acheteur, identifiant="R-FORFAIT", famille=famille, montant_ht=Decimal("500000"))
-    clause_marche_save(clause=ClauseMarche(marche=flat, type_clause=TypeClause.INSERTION,
+    clause_marche_enregistrer(clause=ClauseMarche(marche=flat, type_clause=TypeClause.INSERTION,
                                            mode_calcul=ModeCalculHeures.FORFAIT, euros_par_heure=Decimal("2000")))
     MarcheFactory(acheteur=acheteur, identifiant="R-SANS", famille=famille, clause_environnementale=True)
     return etat()

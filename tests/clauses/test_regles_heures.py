@@ -1,4 +1,4 @@
-"""The required-hours formula (clauses.services.heures_requises_calcul) and how a clause picks its value
+"""The required-hours formula (clauses.services.heures_requises_calculer) and how a clause picks its value
 (clause_heures_actualiser): forced hours, even 0, win over the formula; the clause's parameters over its
 family's; the lot's amount over the contract's (issue 20: each test fails on a mutant of the rule)."""
 
@@ -8,14 +8,14 @@ import pytest
 
 from clauses.enums import ModeCalculHeures, TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
-from clauses.services import clause_heures_actualiser, heures_requises_calcul
+from clauses.services import clause_heures_actualiser, heures_requises_calculer
 from marches.models import Lot, Marche
 
 D = Decimal
 
 
 def calcul(montant="1000000", part="0.5", taux="0.05", cout="30", **kw):
-    return heures_requises_calcul(montant_ht=None if montant is None else D(montant),
+    return heures_requises_calculer(montant_ht=None if montant is None else D(montant),
                                   part_main_oeuvre=None if part is None else D(part),
                                   taux_insertion=None if taux is None else D(taux),
                                   cout_horaire=None if cout is None else D(cout), **kw)
@@ -61,7 +61,7 @@ def test_flat_rate_one_hour_per_amount_invoiced():
 
 
 def test_amounts_given_as_int_are_read():
-    assert heures_requises_calcul(montant_ht=1000000, part_main_oeuvre=D("0.5"), taux_insertion=D("0.05"),
+    assert heures_requises_calculer(montant_ht=1000000, part_main_oeuvre=D("0.5"), taux_insertion=D("0.05"),
                                   cout_horaire=30) == D("833")
 
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele, Diagnostic, DiagnosticQuestion, FamilleAchat
-from clauses.services import clause_modele_create
+from clauses.services import clause_modele_creer
 from core.enums import Role
-from marches.services import clause_marche_save
+from marches.services import clause_marche_enregistrer
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
 from tests.marches.factories import LotFactory, MarcheFactory
@@ -23,7 +23,7 @@ def dcp(client):
 
 
 def modele_insertion(famille=None):
-    return clause_modele_create(
+    return clause_modele_creer(
         modele=ClauseModele(titre="Insertion", type_clause=TypeClause.INSERTION),
         texte="Le titulaire réalise {heures_requises} ({montant_ht} × {part_main_oeuvre} × {taux_insertion} ÷ "
               "{cout_horaire}).", familles=[famille] if famille else [])
@@ -87,10 +87,10 @@ def test_family_detail_shows_history(client, dcp):
 def test_clausier_filters(client, dcp):
     famille = FamilleAchatFactory(nom="Nettoyage")
     modele_insertion(famille)
-    env = clause_modele_create(modele=ClauseModele(titre="Produits écolabellisés",
+    env = clause_modele_creer(modele=ClauseModele(titre="Produits écolabellisés",
                                                    type_clause=TypeClause.CONDITION_ENVIRONNEMENTALE),
                                texte="Écolabel européen.")
-    archived = clause_modele_create(modele=ClauseModele(titre="Ancienne", type_clause=TypeClause.AUTRE,
+    archived = clause_modele_creer(modele=ClauseModele(titre="Ancienne", type_clause=TypeClause.AUTRE,
                                                         is_active=False), texte="Vieux texte.")
     url = reverse("clauses:clausier")
     assert "Produits écolabellisés" not in client.get(url, {"type": TypeClause.INSERTION}).content.decode()
@@ -209,8 +209,8 @@ def test_clause_on_a_lot(client, contrat):
 
 def test_delete_with_confirmation_recomputes_considerations(client, contrat):
     client.force_login(UserFactory(role=Role.DCP))
-    insertion = clause_marche_save(clause=ClauseMarche(marche=contrat, type_clause=TypeClause.INSERTION))
-    clause_marche_save(clause=ClauseMarche(marche=contrat, type_clause=TypeClause.CRITERE_ENVIRONNEMENTAL))
+    insertion = clause_marche_enregistrer(clause=ClauseMarche(marche=contrat, type_clause=TypeClause.INSERTION))
+    clause_marche_enregistrer(clause=ClauseMarche(marche=contrat, type_clause=TypeClause.CRITERE_ENVIRONNEMENTAL))
     url = reverse("clauses:clause_supprimer", args=[insertion.pk])
     assert "Supprimer" in client.get(url).content.decode()
     assert ClauseMarche.objects.filter(pk=insertion.pk).exists()
@@ -223,7 +223,7 @@ def test_delete_with_confirmation_recomputes_considerations(client, contrat):
 def test_download_as_text_and_markdown(client, contrat):
     client.force_login(UserFactory(role=Role.FACILITATEUR))
     modele = modele_insertion(contrat.famille)
-    clause = clause_marche_save(clause=ClauseMarche(marche=contrat, type_clause=TypeClause.INSERTION,
+    clause = clause_marche_enregistrer(clause=ClauseMarche(marche=contrat, type_clause=TypeClause.INSERTION,
                                                     version=modele.version_courante))
     url = reverse("clauses:clause_telecharger", args=[clause.pk])
     txt = client.get(url, {"format": "txt"})
@@ -236,7 +236,7 @@ def test_download_as_text_and_markdown(client, contrat):
 def test_buyer_of_another_direction_reads_but_cannot_edit(client, contrat):
     other = UserFactory(role=Role.ACHETEUR, direction=DirectionFactory(organisation=contrat.acheteur),
                         organisation=contrat.acheteur)
-    clause = clause_marche_save(clause=ClauseMarche(marche=contrat, type_clause=TypeClause.INSERTION))
+    clause = clause_marche_enregistrer(clause=ClauseMarche(marche=contrat, type_clause=TypeClause.INSERTION))
     client.force_login(other)
     page = client.get(reverse("clauses:marche_clauses", args=[contrat.pk]))
     assert page.status_code == 200 and "Ajouter une clause" not in page.content.decode()
@@ -249,8 +249,8 @@ def test_partner_reads_its_own_contracts_only(client):
     partenaire = OrganisationFactory(partenaire=True)
     own = MarcheFactory(acheteur=partenaire)
     other = MarcheFactory(acheteur=OrganisationFactory(partenaire=True))
-    own_clause = clause_marche_save(clause=ClauseMarche(marche=own, type_clause=TypeClause.INSERTION))
-    other_clause = clause_marche_save(clause=ClauseMarche(marche=other, type_clause=TypeClause.INSERTION))
+    own_clause = clause_marche_enregistrer(clause=ClauseMarche(marche=own, type_clause=TypeClause.INSERTION))
+    other_clause = clause_marche_enregistrer(clause=ClauseMarche(marche=other, type_clause=TypeClause.INSERTION))
     client.force_login(UserFactory(role=Role.PARTENAIRE, organisation=partenaire))
     assert client.get(reverse("clauses:marche_clauses", args=[own.pk])).status_code == 200
     assert client.get(reverse("clauses:conseil", args=[own.pk])).status_code == 200
@@ -309,7 +309,7 @@ def test_contract_clauses_page_queries_do_not_grow_and_match_the_snapshot(client
 
     def add(n):
         for i in range(n):
-            clause_marche_save(clause=ClauseMarche(marche=contrat, lot=lots[i % 5], type_clause=TypeClause.INSERTION,
+            clause_marche_enregistrer(clause=ClauseMarche(marche=contrat, lot=lots[i % 5], type_clause=TypeClause.INSERTION,
                                                    version=modele.version_courante))
 
     from tests.sql_snapshots import assert_queries_stable
@@ -325,7 +325,7 @@ def test_index_lists_contracts_without_clause_of_the_buyers_direction(client):
     MarcheFactory(acheteur=direction.organisation, direction=DirectionFactory(organisation=direction.organisation),
                   objet="Marché d'une autre direction")
     done = MarcheFactory(acheteur=direction.organisation, direction=direction, objet="Déjà clausé")
-    clause_marche_save(clause=ClauseMarche(marche=done, type_clause=TypeClause.INSERTION))
+    clause_marche_enregistrer(clause=ClauseMarche(marche=done, type_clause=TypeClause.INSERTION))
     client.force_login(UserFactory(role=Role.ACHETEUR, direction=direction, organisation=direction.organisation))
     content = client.get(reverse("clauses:index")).content.decode()
     assert mine.objet in content and reverse("clauses:conseil", args=[mine.pk]) in content

@@ -14,9 +14,9 @@ def build(world):
     )
     # A threshold with a past version, for the administration's history pages.
     from marches.models import SeuilEuropeen
-    from marches.services import seuil_save
+    from marches.services import seuil_enregistrer
 
-    world.adm_seuil = seuil_save(seuil=SeuilEuropeen.objects.order_by("pk").first(), user=world.users["admin"])
+    world.adm_seuil = seuil_enregistrer(seuil=SeuilEuropeen.objects.order_by("pk").first(), user=world.users["admin"])
 
 
 ADMIN_ONLY = only(200, "admin")

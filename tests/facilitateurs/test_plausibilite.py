@@ -1,7 +1,7 @@
 """Plausibility of the hours at entry (issue "Trust"): at most settings.SPASER['HEURES_MAX_PAR_MOIS'] hours per
 participant and month, all contracts together; no hours outside the participant's placement; an hours file
 with two rows for one key is refused. The same rule (facilitateurs.services.heures_anomalies) on every path:
-the monthly grid, the import (preview and confirm), the heures_upsert service."""
+the monthly grid, the import (preview and confirm), the heures_enregistrer service."""
 
 import datetime
 from decimal import Decimal
@@ -113,10 +113,10 @@ def test_a_second_placement_covers_its_own_months(ctx):
 def test_heures_upsert_refuses_and_writes_nothing(ctx):
     _placement(ctx, datetime.date(2026, 4, 1))
     with pytest.raises(services.HeuresInvraisemblables):
-        services.heures_upsert(marche=ctx["marche"], entreprise=ctx["entreprise"], participant=ctx["participant"],
+        services.heures_enregistrer(marche=ctx["marche"], entreprise=ctx["entreprise"], participant=ctx["participant"],
                                mois=MARS, modalite="EMBAUCHE_DIRECTE", heures=Decimal("20"))
     with pytest.raises(services.HeuresInvraisemblables):
-        services.heures_upsert(marche=ctx["marche"], entreprise=ctx["entreprise"], participant=ctx["participant"],
+        services.heures_enregistrer(marche=ctx["marche"], entreprise=ctx["entreprise"], participant=ctx["participant"],
                                mois=datetime.date(2026, 4, 1), modalite="EMBAUCHE_DIRECTE", heures=Decimal("209"))
     assert not HeuresMensuelles.objects.exists()
 
@@ -163,7 +163,7 @@ def test_grid_refuses_hours_outside_the_placement(client, ctx):
 
 def test_grid_service_is_the_last_guard(ctx):
     with pytest.raises(services.HeuresInvraisemblables):
-        services.heures_grille_save(marche=ctx["marche"], mois=MARS, lignes=[
+        services.heures_grille_enregistrer(marche=ctx["marche"], mois=MARS, lignes=[
             {"participant": ctx["participant"], "entreprise": ctx["entreprise"], "modalite": "EMBAUCHE_DIRECTE",
              "heures": Decimal("300")}])
     assert not HeuresMensuelles.objects.exists()

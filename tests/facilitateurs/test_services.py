@@ -27,7 +27,7 @@ def test_eligibilite_default_validity_and_validator(settings):
     settings.SPASER = {**settings.SPASER, "VALIDITE_JUSTIFICATIF_MOIS": 3}
     user = UserFactory(role="facilitateur")
     participant = ParticipantFactory()
-    e = services.eligibilite_save(participant=participant, public="RSA", date_verification=datetime.date(2026, 1, 10),
+    e = services.eligibilite_enregistrer(participant=participant, public="RSA", date_verification=datetime.date(2026, 1, 10),
                                   user=user)
     assert e.date_fin_validite == datetime.date(2026, 4, 10)
     assert e.valide_par == user
@@ -36,7 +36,7 @@ def test_eligibilite_default_validity_and_validator(settings):
 
 def test_participant_identity_kept_apart_with_history():
     user = UserFactory(role="facilitateur")
-    p = services.participant_save(participant=Participant(code=" P1 "), user=user,
+    p = services.participant_enregistrer(participant=Participant(code=" P1 "), user=user,
                                   identite={"nom": "Durand", "prenom": "Léa"})
     assert p.code == "P1"
     assert IdentiteParticipant.objects.get(participant=p).nom == "Durand"
@@ -46,7 +46,7 @@ def test_participant_identity_kept_apart_with_history():
 def test_heures_upsert_replaces_instead_of_adding():
     marche, entreprise, participant = MarcheFactory(), EntrepriseFactory(), ParticipantFactory()
     for value in ("35", "70"):
-        services.heures_upsert(marche=marche, entreprise=entreprise, participant=participant,
+        services.heures_enregistrer(marche=marche, entreprise=entreprise, participant=participant,
                                mois=datetime.date(2026, 3, 17), modalite=Modalite.EMBAUCHE_DIRECTE,
                                heures=Decimal(value))
     row = HeuresMensuelles.objects.get()

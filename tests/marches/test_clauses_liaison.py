@@ -13,7 +13,7 @@ from core.enums import Role
 from marches import services
 from marches.forms import CONSIDERATIONS, MarcheForm
 from marches.models import Lot, Marche
-from marches.services import clause_marche_save
+from marches.services import clause_marche_enregistrer
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
 from tests.marches.factories import MarcheFactory
@@ -34,7 +34,7 @@ def marche(instance):
 
 
 def _insertion(marche, lot=None):
-    return clause_marche_save(clause=ClauseMarche(marche=marche, lot=lot, type_clause=TypeClause.INSERTION))
+    return clause_marche_enregistrer(clause=ClauseMarche(marche=marche, lot=lot, type_clause=TypeClause.INSERTION))
 
 
 def _client(user):
@@ -124,7 +124,7 @@ def test_a_new_amount_recomputes_the_clause_hours(marche):
     user = UserFactory(role=Role.DCP)
     marche = Marche.objects.get(pk=marche.pk)
     marche.montant_ht = Decimal("1200000")
-    services.marche_save(marche=marche, user=user, reason="Modification")
+    services.marche_enregistrer(marche=marche, user=user, reason="Modification")
     clause.refresh_from_db()
     assert clause.heures_requises == Decimal("1000")
     assert clause.history.first().history_user == user
@@ -135,37 +135,37 @@ def test_a_change_that_does_not_touch_the_amount_leaves_the_clauses_alone(marche
     versions = clause.history.count()
     marche = Marche.objects.get(pk=marche.pk)
     marche.objet = "Autre objet"
-    services.marche_save(marche=marche)
+    services.marche_enregistrer(marche=marche)
     assert clause.history.count() == versions
 
 
 def test_lot_amount_and_lot_deletion_update_the_clauses(marche):
-    lot = services.lot_save(lot=Lot(marche=marche, intitule="Gros œuvre", montant_ht=Decimal("600000")))
+    lot = services.lot_enregistrer(lot=Lot(marche=marche, intitule="Gros œuvre", montant_ht=Decimal("600000")))
     sur_le_lot = _insertion(marche, lot=lot)
     sur_le_marche = _insertion(marche)
     assert sur_le_lot.heures_requises == Decimal("500")
 
     lot.montant_ht = Decimal("300000")
-    services.lot_save(lot=lot)
+    services.lot_enregistrer(lot=lot)
     sur_le_lot.refresh_from_db()
     assert sur_le_lot.heures_requises == Decimal("250")
 
     # Deleting the lot removes its clause; the contract's own clause keeps the considerations derived.
-    services.lot_delete(lot=lot)
+    services.lot_supprimer(lot=lot)
     assert list(marche.clauses.all()) == [sur_le_marche]
     marche.refresh_from_db()
     assert marche.clause_sociale
 
 
 def test_lot_delete_recomputes_considerations_from_the_remaining_clauses(marche):
-    lot = services.lot_save(lot=Lot(marche=marche, intitule="Espaces verts", montant_ht=Decimal("100000")))
-    clause_save = clause_marche_save(
+    lot = services.lot_enregistrer(lot=Lot(marche=marche, intitule="Espaces verts", montant_ht=Decimal("100000")))
+    clause_save = clause_marche_enregistrer(
         clause=ClauseMarche(marche=marche, lot=lot, type_clause=TypeClause.CRITERE_ENVIRONNEMENTAL)
     )
     _insertion(marche)
     marche.refresh_from_db()
     assert marche.critere_environnemental and clause_save.pk
-    services.lot_delete(lot=lot)
+    services.lot_supprimer(lot=lot)
     marche.refresh_from_db()
     assert marche.clause_sociale and not marche.critere_environnemental
 
@@ -177,10 +177,10 @@ def test_an_amendment_and_its_deletion_recompute_the_clause_hours(marche):
 
     clause = _insertion(marche)
     assert clause.heures_requises == Decimal("833")
-    avenant = services.modification_save(modification=Modification(
+    avenant = services.modification_enregistrer(modification=Modification(
         marche=marche, objet="Avenant", montant_ht=Decimal("1200000"), date_notification=datetime.date(2025, 9, 1)))
     clause.refresh_from_db()
     assert clause.heures_requises == Decimal("1000")
-    services.modification_delete(modification=avenant)
+    services.modification_supprimer(modification=avenant)
     clause.refresh_from_db()
     assert clause.heures_requises == Decimal("833")

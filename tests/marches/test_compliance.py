@@ -116,12 +116,12 @@ def test_seeded_thresholds_of_the_data_migration():
 
 @pytest.mark.django_db
 def test_compliance_is_stored_by_the_contract_service_from_the_declared_considerations():
-    from marches.services import marche_save
+    from marches.services import marche_enregistrer
 
     marche = MarcheFactory(date_lancement=APRES, montant_ht=Decimal("100000"), code_cpv="79000000")
     assert marche.statut_conformite == S.NON_CONFORME
     marche.clause_environnementale_declaree = marche.critere_environnemental_declare = True
-    marche_save(marche=marche)
+    marche_enregistrer(marche=marche)
     marche.refresh_from_db()
     assert marche.statut_conformite == S.CONFORME and marche.manquements == []
     assert marche.clause_environnementale and marche.critere_environnemental

@@ -104,10 +104,10 @@ def test_service_refuses_a_stale_version_and_writes_nothing(marche):
     copie_alice, copie_bruno = Marche.objects.get(pk=marche.pk), Marche.objects.get(pk=marche.pk)
 
     copie_alice.objet = "Objet d'Alice"
-    services.marche_save(marche=copie_alice, user=alice, version=vue)
+    services.marche_enregistrer(marche=copie_alice, user=alice, version=vue)
     copie_bruno.objet = "Objet de Bruno"
     with pytest.raises(ConflitModification) as conflit:
-        services.marche_save(marche=copie_bruno, user=bruno, version=vue)
+        services.marche_enregistrer(marche=copie_bruno, user=bruno, version=vue)
 
     assert str(conflit.value).startswith("Ce marché a été modifié par Alice Martin le ")
     assert conflit.value.champs == ["objet"]
@@ -116,7 +116,7 @@ def test_service_refuses_a_stale_version_and_writes_nothing(marche):
     assert marche.objet == "Objet d'Alice"
     assert not marche.history.filter(history_user=bruno).exists()
     # Without a version (commands, imports), or with the current one, the save goes through.
-    services.marche_save(marche=copie_bruno, user=bruno, version=conflit.value.version)
+    services.marche_enregistrer(marche=copie_bruno, user=bruno, version=conflit.value.version)
     marche.refresh_from_db()
     assert marche.objet == "Objet de Bruno"
 
@@ -127,17 +127,17 @@ def test_a_bulk_write_without_history_is_reported_as_an_import(marche):
         objet="Importé", updated_at=marche.updated_at.replace(year=2030)
     )
     with pytest.raises(ConflitModification, match="Ce marché a été modifié par un import le "):
-        services.marche_save(marche=marche, version=vue)
+        services.marche_enregistrer(marche=marche, version=vue)
 
 
 def test_a_contract_deleted_meanwhile_is_not_recreated(marche):
     vue = version_actuelle(marche)
     copie = Marche.objects.get(pk=marche.pk)
-    services.marche_delete(marche=marche)
+    services.marche_supprimer(marche=marche)
     with pytest.raises(
         ConflitModification, match="Ce marché a été supprimé depuis que vous avez ouvert la page"
     ):
-        services.marche_save(marche=copie, version=vue)
+        services.marche_enregistrer(marche=copie, version=vue)
     assert not Marche.objects.filter(pk=copie.pk).exists()
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele
-from clauses.services import clause_modele_create
+from clauses.services import clause_modele_creer
 from core.enums import Role
 from marches import services
 from marches.enums import StatutConformite
@@ -73,7 +73,7 @@ def test_ticks_then_an_insertion_clause_the_contract_stays_compliant(acheteur, d
     assert response.status_code == 302
     marche = Marche.objects.get()
     assert marche.statut_conformite == StatutConformite.CONFORME
-    modele = clause_modele_create(modele=ClauseModele(titre="Insertion", type_clause=TypeClause.INSERTION),
+    modele = clause_modele_creer(modele=ClauseModele(titre="Insertion", type_clause=TypeClause.INSERTION),
                                   texte="Le titulaire réalise {heures_requises}.")
     url = reverse("clauses:clause_ajout", args=[marche.pk]) + f"?modele={modele.pk}"
     response = acheteur.post(url, {"mode_calcul": "taux", "delai": ""}, follow=True)
@@ -111,7 +111,7 @@ def test_deleting_the_clause_that_carried_the_social_condition_says_so(dcp, dire
         .status_code == 302
     marche = Marche.objects.get()
     assert marche.statut_conformite == StatutConformite.NON_CONFORME
-    clause = services.clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION))
+    clause = services.clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION))
     marche.refresh_from_db()
     assert marche.statut_conformite == StatutConformite.CONFORME
     response = dcp.post(reverse("clauses:clause_supprimer", args=[clause.pk]), follow=True)
@@ -166,7 +166,7 @@ def test_a_change_of_buyer_is_refused_while_a_convention_covers_the_contract(dcp
     # The service refuses too, whatever calls it.
     marche.acheteur = direction.organisation
     with pytest.raises(ValidationError, match="Insertion Dax 2025"):
-        services.marche_save(marche=marche)
+        services.marche_enregistrer(marche=marche)
     # Without a convention (or once it is detached) the change goes through.
     convention.marches.remove(marche)
     response = dcp.post(url, {**data, "acheteur": direction.organisation_id, "direction": ""})

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from core.enums import Role
 from marches import decp
 from marches.models import Modification
-from marches.services import decp_importer, modification_save
+from marches.services import decp_importer, modification_enregistrer
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.marches.decp_samples import CONCESSION, XML_V2, document
 from tests.marches.factories import AttributionFactory, MarcheFactory
@@ -28,7 +28,7 @@ def complet(**kw):
 
 def test_export_validates_strictly_and_maps_considerations():
     marche = complet(marche_reserve=True, type_reservation="SIAE")
-    modification_save(modification=Modification(marche=marche, montant_ht=Decimal("260000"),
+    modification_enregistrer(modification=Modification(marche=marche, montant_ht=Decimal("260000"),
                                                  date_notification=datetime.date(2025, 9, 1)))
     document_ = decp.export_json()
     assert decp.validate(document_) == []

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele
-from clauses.services import clause_modele_create
+from clauses.services import clause_modele_creer
 from core.enums import Role
 from marches import register, services
 from marches.enums import StatutConformite
@@ -38,7 +38,7 @@ def famille():
 
 @pytest.fixture
 def modele(famille):
-    return clause_modele_create(modele=ClauseModele(titre="Insertion", type_clause=TypeClause.INSERTION),
+    return clause_modele_creer(modele=ClauseModele(titre="Insertion", type_clause=TypeClause.INSERTION),
                                 texte="{heures_requises} d'insertion pour {acheteur} : {objet}.")
 
 
@@ -70,7 +70,7 @@ def derivations(monkeypatch):
 
 
 def _insertion(marche, modele, lot=None, user=None):
-    return services.clause_marche_save(clause=ClauseMarche(marche=marche, lot=lot, type_clause=TypeClause.INSERTION,
+    return services.clause_marche_enregistrer(clause=ClauseMarche(marche=marche, lot=lot, type_clause=TypeClause.INSERTION,
                                                            version=modele.version_courante), user=user)
 
 
@@ -109,7 +109,7 @@ def test_change_of_buyer_renders_the_clause_texts_again(marche, modele):
     assert "Département des Landes" in ClauseMarche.objects.get(pk=clause.pk).texte
     marche = Marche.objects.get(pk=marche.pk)
     marche.acheteur = OrganisationFactory(partenaire=True, nom="Commune de Dax")
-    services.marche_save(marche=marche, reason="Acheteur changé")
+    services.marche_enregistrer(marche=marche, reason="Acheteur changé")
     clause.refresh_from_db()
     assert "Commune de Dax" in clause.texte and "Landes" not in clause.texte
     _coherent(marche)
@@ -118,15 +118,15 @@ def test_change_of_buyer_renders_the_clause_texts_again(marche, modele):
 # --- Lots, amendments, attributions ------------------------------------------------------------------------------
 
 def test_lots_save_and_delete(marche, modele, derivations):
-    lot = services.lot_save(lot=Lot(marche=marche, intitule="Gros œuvre", montant_ht=Decimal("600000")))
+    lot = services.lot_enregistrer(lot=Lot(marche=marche, intitule="Gros œuvre", montant_ht=Decimal("600000")))
     sur_le_lot = _insertion(marche, modele, lot=lot)
     assert _heures(sur_le_lot) == Decimal("500")
     derivations[:] = []
     lot.montant_ht = Decimal("300000")
-    services.lot_save(lot=lot)
+    services.lot_enregistrer(lot=lot)
     assert _heures(sur_le_lot) == Decimal("250") and derivations == [1]
     _coherent(marche)
-    services.lot_delete(lot=lot)
+    services.lot_supprimer(lot=lot)
     assert not ClauseMarche.objects.exists()
     marche.refresh_from_db()
     assert not marche.clause_sociale  # its only insertion clause went with the lot
@@ -136,11 +136,11 @@ def test_lots_save_and_delete(marche, modele, derivations):
 def test_amendments_save_and_delete(marche, modele, derivations):
     clause = _insertion(marche, modele)
     derivations[:] = []
-    avenant = services.modification_save(modification=Modification(
+    avenant = services.modification_enregistrer(modification=Modification(
         marche=marche, objet="Avenant", montant_ht=Decimal("1200000"), date_notification=datetime.date(2027, 1, 5)))
     assert _heures(clause) == Decimal("1000") and derivations == [1]
     _coherent(marche)
-    services.modification_delete(modification=avenant)
+    services.modification_supprimer(modification=avenant)
     assert _heures(clause) == Decimal("833")
     marche.refresh_from_db()
     assert marche.montant_ht == Decimal("1000000")
@@ -149,23 +149,23 @@ def test_amendments_save_and_delete(marche, modele, derivations):
 
 def test_attributions_save_and_delete_and_a_company_rename(marche, derivations):
     entreprise = EntrepriseFactory(nom="Bâti Sud", siret="73282932000074")
-    attribution = services.attribution_save(attribution=Attribution(marche=marche, entreprise=entreprise))
+    attribution = services.attribution_enregistrer(attribution=Attribution(marche=marche, entreprise=entreprise))
     marche.refresh_from_db()
     assert "bati sud" in marche.recherche and "73282932000074" in marche.recherche
     _coherent(marche)
-    sous = services.attribution_save(attribution=Attribution(marche=marche, entreprise=EntrepriseFactory(),
+    sous = services.attribution_enregistrer(attribution=Attribution(marche=marche, entreprise=EntrepriseFactory(),
                                                              role="sous_traitant"))
     marche.refresh_from_db()
     assert marche.sous_traitance_declaree
     _coherent(marche)
     entreprise.nom = "Bâti Landais"
-    services.entreprise_save(entreprise=entreprise)
+    services.entreprise_enregistrer(entreprise=entreprise)
     marche.refresh_from_db()
     assert "bati landais" in marche.recherche and "bati sud" not in marche.recherche
     _coherent(marche)
     derivations[:] = []
-    services.attribution_delete(attribution=attribution)
-    services.attribution_delete(attribution=sous)
+    services.attribution_supprimer(attribution=attribution)
+    services.attribution_supprimer(attribution=sous)
     assert derivations == [1, 1]
     marche.refresh_from_db()
     assert "bati" not in marche.recherche
@@ -181,17 +181,17 @@ def test_clause_writes(marche, modele, derivations):
     assert marche.clause_environnementale and marche.critere_environnemental  # declared: kept with the clause
     assert marche.statut_conformite == StatutConformite.CONFORME
     _coherent(marche)
-    reserve = services.clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.RESERVE_SIAE))
+    reserve = services.clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=TypeClause.RESERVE_SIAE))
     marche.refresh_from_db()
     assert marche.marche_reserve and marche.type_reservation == "SIAE"
     _coherent(marche)
     derivations[:] = []
-    services.clause_insertion_upsert(marche=marche, heures_forcees=Decimal("900"), reason="Chantier court")
+    services.clause_insertion_enregistrer(marche=marche, heures_forcees=Decimal("900"), reason="Chantier court")
     assert services.marche_clauses_actualiser(marche=marche) == 0
     assert derivations == [1, 1]
     _coherent(marche)
-    services.clause_marche_delete(clause=reserve)
-    services.clause_marche_delete(clause=ClauseMarche.objects.get(pk=clause.pk))
+    services.clause_marche_supprimer(clause=reserve)
+    services.clause_marche_supprimer(clause=ClauseMarche.objects.get(pk=clause.pk))
     marche.refresh_from_db()
     assert not marche.clause_sociale and not marche.marche_reserve and marche.clause_environnementale
     _coherent(marche)
@@ -204,7 +204,7 @@ def test_a_threshold_change_derives_every_contract_again(marche):
     seuil = SeuilEuropeen.objects.filter(type_seuil="travaux", date_debut__lte=datetime.date(2026, 9, 1),
                                          date_fin__gte=datetime.date(2026, 9, 1)).get()
     seuil.montant_ht = Decimal("900000")
-    services.seuil_save(seuil=seuil)
+    services.seuil_enregistrer(seuil=seuil)
     marche.refresh_from_db()
     assert marche.statut_conformite == StatutConformite.NON_CONFORME  # 1 M€ ≥ 900 k€ without a social clause
     _coherent(marche)
@@ -258,7 +258,7 @@ def test_decp_reimport_of_a_new_amount_moves_clause_hours_and_keeps_clause_consi
     assert marche.famille == famille and marche.clause_environnementale_declaree
     _coherent(marche)
     clause = _insertion(marche, modele)
-    services.clause_marche_save(clause=ClauseMarche(marche=marche, type_clause=TypeClause.CRITERE_SOCIAL))
+    services.clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=TypeClause.CRITERE_SOCIAL))
     assert _heures(clause) == Decimal("833")
 
     derivations[:] = []

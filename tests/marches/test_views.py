@@ -198,7 +198,7 @@ def test_dcp_edits_threshold(client, dcp):
 
 
 def test_search_ignores_case_and_accents_and_follows_company_changes(client, dcp, instance):
-    from marches.services import entreprise_save
+    from marches.services import entreprise_enregistrer
 
     m = MarcheFactory(acheteur=instance, objet="Élagage des arbres d'alignement")
     entreprise = EntrepriseFactory(nom="Arbres et Forêts")
@@ -209,7 +209,7 @@ def test_search_ignores_case_and_accents_and_follows_company_changes(client, dcp
     get = lambda q: [o.pk for o in client.get("/marches/", {"q": q}).context["object_list"]]  # noqa: E731
     assert get("ELAGAGE") == [m.pk] and get("forets") == [m.pk]
     entreprise.nom = "Sylva Landes"
-    entreprise_save(entreprise=entreprise)
+    entreprise_enregistrer(entreprise=entreprise)
     assert get("sylva") == [m.pk] and get("forets") == []
 
 
