@@ -14,6 +14,12 @@ participants and monthly hours (CSV or XLSX).
     mode_import(taille=)     the policy upload -> preview -> write: "direct" up to IMPORT_TACHE_SEUIL_OCTETS, else
                              "tache" (the confirmed write runs in a background job, core.jobs)
     import_confirmer(...)    applies it: runs the import in the request, or enqueues its job
+    import_fichier_stocker(fichier=) -> (token, path)
+                             keeps an uploaded file until its import is confirmed (files never confirmed are
+                             removed after a day: imports_abandonnes_purger); import_fichier_supprimer(path=)
+    import_en_attente_noter / _lire / _retirer
+                             the uploads waiting for confirmation, kept in the uploader's session by token: another
+                             user's token is unknown (404); a stored file gone (expired) raises ImportExpire
     journal_enregistrer(...) records an import in the one journal, core.ImportJournal
 
 Limits are settings (defaults below), read at call time so tests can lower them."""
@@ -22,9 +28,13 @@ import csv
 import datetime
 import io
 import os
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.utils import timezone
 
 LIGNES_MAX = 1_000_000
 COLONNES_MAX = 500
@@ -279,6 +289,68 @@ def import_confirmer(*, taille: int, executer, job_type: str, parametres, user=N
         parametres = parametres() if callable(parametres) else parametres
         return MODE_TACHE, job_enqueue(type=job_type, parametres=parametres, user=user, organisation=organisation)
     return MODE_DIRECT, executer()
+
+
+IMPORT_DIR = "imports_tmp"
+SESSION_CLE = "imports_en_attente"
+
+
+def import_fichier_stocker(*, fichier) -> tuple[str, str]:
+    """Keep an uploaded import file until the user confirms it; returns (token, storage path). Files never
+    confirmed are removed after a day (they may hold personal data)."""
+    imports_abandonnes_purger()
+    extension = os.path.splitext(fichier.name)[1].lower()
+    token = uuid.uuid4().hex
+    fichier.seek(0)
+    return token, default_storage.save(f"{IMPORT_DIR}/{token}{extension}", fichier)
+
+
+def import_fichier_supprimer(*, path: str) -> None:
+    default_storage.delete(path)
+
+
+def imports_abandonnes_purger(*, max_age=datetime.timedelta(days=1)) -> None:
+    try:
+        _, files = default_storage.listdir(IMPORT_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    limite_date = timezone.now() - max_age
+    for name in files:
+        path = f"{IMPORT_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < limite_date:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
+class ImportExpire(Http404):
+    """The token is the user's, but its stored file is gone (imported, or removed after a day)."""
+
+
+def import_en_attente_noter(request, *, token: str, item: dict) -> None:
+    """Remember an uploaded file waiting for confirmation (`item`: at least its storage "path" and "nom") in the
+    uploader's session: only they can preview or confirm it."""
+    en_attente = request.session.get(SESSION_CLE, {})
+    en_attente[token] = item
+    request.session[SESSION_CLE] = en_attente
+
+
+def import_en_attente_lire(request, *, token: str) -> dict:
+    """The waiting upload `token` of this user. Http404 when the token is not theirs (or unknown);
+    ImportExpire (a 404 too) when its file is no longer stored."""
+    item = request.session.get(SESSION_CLE, {}).get(token)
+    if item is None:
+        raise Http404("Import introuvable.")
+    if not default_storage.exists(item["path"]):
+        raise ImportExpire("Import introuvable ou expiré.")
+    return item
+
+
+def import_en_attente_retirer(request, *, token: str) -> None:
+    en_attente = request.session.get(SESSION_CLE, {})
+    en_attente.pop(token, None)
+    request.session[SESSION_CLE] = en_attente
 
 
 # --- Journal -----------------------------------------------------------------------------------------

@@ -3,20 +3,23 @@ Each write is atomic and recorded by django-simple-history with its author (`aut
 large imports (facilitateurs.imports) bulk-write and record themselves in core.ImportJournal."""
 
 import datetime
-import os
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from core.concurrence import version_verifier
-from core.imports import journal_enregistrer
+from core.imports import (  # noqa: F401 - the uploads store lives in core.imports, kept importable here
+    IMPORT_DIR,
+    import_fichier_stocker,
+    import_fichier_supprimer,
+    imports_abandonnes_purger,
+    journal_enregistrer,
+)
 from core.models import ImportJournal
 from core.services import auteur_noter
 from core.templatetags.formats import format_nombre
@@ -406,36 +409,3 @@ def identites_purger(*, user=None, today: datetime.date | None = None, dry_run: 
     journal_enregistrer(format=ImportJournal.Format.PURGE, fichier="", user=user, nb_lus=len(ids),
                         nb_modifies=len(ids), rapport={"codes": codes[:1000]})
     return codes
-
-
-# Uploaded import files waiting for confirmation -----------------------------------------------------
-
-IMPORT_DIR = "imports_tmp"
-
-
-def import_fichier_stocker(*, fichier) -> tuple[str, str]:
-    """Keep an uploaded import file until the user confirms it; returns (token, storage path). Files never
-    confirmed are removed after a day (they may hold participants' data)."""
-    imports_abandonnes_purger()
-    extension = os.path.splitext(fichier.name)[1].lower()
-    token = uuid.uuid4().hex
-    return token, default_storage.save(f"{IMPORT_DIR}/{token}{extension}", fichier)
-
-
-def import_fichier_supprimer(*, path: str) -> None:
-    default_storage.delete(path)
-
-
-def imports_abandonnes_purger(*, max_age=datetime.timedelta(days=1)) -> None:
-    try:
-        _, files = default_storage.listdir(IMPORT_DIR)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    limite = timezone.now() - max_age
-    for name in files:
-        path = f"{IMPORT_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < limite:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
-            continue

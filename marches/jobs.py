@@ -25,6 +25,6 @@ def import_job(tache):
     if report["refuse"]:
         erreurs = report["texte_erreurs"]
         raise ValueError(f"{len(erreurs)} erreur(s), rien n'a été enregistré : " + " ; ".join(erreurs[:20]))
-    default_storage.delete(params["path"])
+    services.import_fichier_supprimer(path=params["path"])
     tache.resultat = {k: report[k] for k in ("fichier", "nb_lus", "nb_crees", "nb_modifies", "nb_inchanges",
                                              "nb_anomalies")}

@@ -18,7 +18,12 @@ from clauses.models import ClauseMarche
 from clauses.selectors import famille_id_matcher
 from clauses.services import clause_calculer
 from core.concurrence import version_verifier
-from core.imports import Probleme, journal_enregistrer
+from core.imports import (  # noqa: F401 - the uploads store lives in core.imports, kept importable here
+    Probleme,
+    import_fichier_stocker,
+    import_fichier_supprimer,
+    journal_enregistrer,
+)
 from core.models import ImportJournal, Organisation
 from core.services import auteur_noter, historique_copier, organisation_obtenir_ou_creer_par_siret
 from core.utils import chunks
@@ -519,19 +524,6 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     historique_copier(model=Marche, pks=[m.pk for m, _ in modifies], update=True, user=auteur, raison=raison)
     return {"nb_crees": len(creer), "nb_modifies": len(modifies), "nb_inchanges": inchanges,
             "nb_entreprises_creees": len(nouvelles)}
-
-
-def import_fichier_stocker(*, fichier) -> str:
-    """Keep an uploaded DECP file or register for the background job that imports it (core.imports.import_confirmer);
-    the job removes it once imported. Returns its storage path."""
-    import os
-    import uuid
-
-    from django.core.files.storage import default_storage
-
-    extension = os.path.splitext(fichier.name)[1].lower()
-    fichier.seek(0)
-    return default_storage.save(f"imports_tmp/{uuid.uuid4().hex}{extension}", fichier)
 
 
 # --- Register (spreadsheet) import ---------------------------------------------------------------------

@@ -28,4 +28,5 @@ urlpatterns = [
     path("imports/registre/", imports.import_registre, name="import_registre"),
     path("imports/registre/modele.csv", imports.registre_modele, name="registre_modele"),
     path("imports/decp/", imports.import_decp, name="import_decp"),
+    path("imports/apercu/<str:token>/", imports.import_apercu, name="import_apercu"),
 ]

@@ -5,10 +5,15 @@ import os
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import Http404
 from django.shortcuts import redirect, render
 
-from core.imports import MODE_TACHE, import_confirmer
+from core.imports import (
+    MODE_TACHE,
+    import_confirmer,
+    import_en_attente_lire,
+    import_en_attente_noter,
+    import_en_attente_retirer,
+)
 from core.mixins import role_required
 
 from .. import imports, selectors, services
@@ -17,29 +22,14 @@ from ..jobs import JOB_IMPORT
 from .base import FACILITATION
 
 
-def _pending(request, token):
-    pending = request.session.get("imports_en_attente", {})
-    item = pending.get(token)
-    if item is None or not default_storage.exists(item["path"]):
-        raise Http404("Import introuvable ou expiré.")
-    return item
-
-
-def _pending_retirer(request, token):
-    pending = request.session.get("imports_en_attente", {})
-    pending.pop(token, None)
-    request.session["imports_en_attente"] = pending
-
-
 @role_required(*FACILITATION)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         fichier = form.cleaned_data["fichier"]
         token, path = services.import_fichier_stocker(fichier=fichier)
-        pending = request.session.get("imports_en_attente", {})
-        pending[token] = {"path": path, "nom": os.path.basename(fichier.name), "type": form.cleaned_data["type"]}
-        request.session["imports_en_attente"] = pending
+        import_en_attente_noter(request, token=token, item={"path": path, "nom": os.path.basename(fichier.name),
+                                                            "type": form.cleaned_data["type"]})
         return redirect("facilitateurs:import_preview", token=token)
     journal = selectors.journal_imports_recents()
     return render(request, "facilitateurs/import_upload.html", {"form": form, "journal": journal})
@@ -48,7 +38,7 @@ def import_upload(request):
 @role_required(*FACILITATION)
 def import_preview(request, token):
     """Parse the stored file and show its rows and errors; POST confirms and saves (all or nothing)."""
-    item = _pending(request, token)
+    item = import_en_attente_lire(request, token=token)
     importer = imports.import_heures if item["type"] == "heures" else imports.import_participants
     path = default_storage.path(item["path"])
     if request.method == "POST":
@@ -57,12 +47,12 @@ def import_preview(request, token):
                                                                                   nom=item["nom"]),
             job_type=JOB_IMPORT, parametres=item, user=request.user, organisation=request.user.organisation)
         if mode == MODE_TACHE:  # a large file is imported by a worker; its state shows on the jobs page
-            _pending_retirer(request, token)
+            import_en_attente_retirer(request, token=token)
             messages.info(request, f"{item['nom']} : l'import est lancé en tâche de fond ; suivez son état ici.")
             return redirect("core:taches")
         if resultat.ok:
             services.import_fichier_supprimer(path=item["path"])
-            _pending_retirer(request, token)
+            import_en_attente_retirer(request, token=token)
             messages.success(request, f"{item['nom']} : {resultat.lignes} lignes importées ({resultat.crees} créées, "
                                       f"{resultat.mis_a_jour} mises à jour).")
             return redirect("facilitateurs:home")

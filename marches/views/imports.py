@@ -1,15 +1,25 @@
-"""Imports of DECP files and of a register (spreadsheet), their journal, and the DECP export."""
+"""Imports of DECP files and of a register (spreadsheet): upload, preview (nothing written), confirmation (written in
+the request, or by a background job for a large file); their journal, and the DECP export."""
 
 import json
+import os
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.enums import Role
-from core.imports import MODE_TACHE, import_confirmer
+from core.imports import (
+    MODE_TACHE,
+    ImportExpire,
+    import_confirmer,
+    import_en_attente_lire,
+    import_en_attente_noter,
+    import_en_attente_retirer,
+)
 from core.mixins import role_required
 from core.models import Organisation
 from core.perms import ALL_ROLES
@@ -18,39 +28,81 @@ from .. import decp, register, selectors, services
 from ..forms import ImportForm
 from ..jobs import JOB_IMPORT, importeur
 
+FORMATS = {
+    "decp": {"titre": "Importer des données essentielles (DECP)", "url": "marches:import_decp"},
+    "registre": {"titre": "Importer un registre de marchés (tableur)", "url": "marches:import_registre"},
+}
 
-def _confirmer(request, upload, format_):
-    """The one import policy (core.imports): written now, or by a background job for a large file."""
-    mode, report = import_confirmer(
-        taille=upload.size, job_type=JOB_IMPORT, user=request.user, organisation=request.user.organisation,
-        executer=lambda: importeur(format_)(data=upload.read(), fichier=upload.name, user=request.user),
-        parametres=lambda: {"path": services.import_fichier_stocker(fichier=upload), "nom": upload.name,
-                            "format": format_})
-    if mode == MODE_TACHE:
-        messages.info(request, f"« {upload.name} » : l'import est lancé en tâche de fond ; suivez son état ici.")
-    return mode, report
+
+def _stocker(request, upload, format_):
+    """Upload: the file is stored and waits in the uploader's session for its confirmation (core.imports)."""
+    token, path = services.import_fichier_stocker(fichier=upload)
+    import_en_attente_noter(request, token=token, item={"path": path, "nom": os.path.basename(upload.name),
+                                                        "format": format_})
+    return redirect("marches:import_apercu", token=token)
+
+
+def _apercu(format_: str, data: bytes, nom: str) -> dict:
+    """What the import would do, read without writing: records read, errors (the file is refused), anomalies."""
+    if format_ == "decp":
+        lecture = decp.parse_bytes(data, nom)
+        nb_lus, nb_doublons = lecture.nb_lus, lecture.nb_doublons
+    else:
+        lecture = register.parse(data, nom)
+        if not lecture.erreurs:
+            register.valider_references(lecture)
+        nb_lus, nb_doublons = len(lecture.lignes), 0
+    return {"fichier": nom, "refuse": bool(lecture.erreurs), "nb_lus": nb_lus, "nb_doublons": nb_doublons,
+            "erreurs": lecture.erreurs, "anomalies": lecture.anomalies, "nb_anomalies": len(lecture.anomalies)}
+
+
+@role_required(Role.DCP, Role.ADMIN)
+def import_apercu(request, token):
+    """Preview of a stored DECP file or register (nothing written); POST confirms: the import runs in the request,
+    or in a background job above IMPORT_TACHE_SEUIL_OCTETS (core.imports.import_confirmer)."""
+    try:
+        item = import_en_attente_lire(request, token=token)
+    except ImportExpire:
+        import_en_attente_retirer(request, token=token)
+        messages.error(request, "Ce fichier n'est plus disponible (déjà importé ou expiré) : importez-le à nouveau.")
+        return redirect("marches:imports")
+    format_, nom = item["format"], item["nom"]
+    with default_storage.open(item["path"], "rb") as handle:
+        data = handle.read()
+    if request.method == "POST":
+        mode, report = import_confirmer(
+            taille=len(data), job_type=JOB_IMPORT, user=request.user, organisation=request.user.organisation,
+            executer=lambda: importeur(format_)(data=data, fichier=nom, user=request.user), parametres=item)
+        import_en_attente_retirer(request, token=token)
+        if mode == MODE_TACHE:  # the job removes the file once imported
+            messages.info(request, f"« {nom} » : l'import est lancé en tâche de fond ; suivez son état ici.")
+            return redirect("core:taches")
+        services.import_fichier_supprimer(path=item["path"])
+        if not report["refuse"]:
+            messages.success(request, f"« {nom} » importé : {report['nb_crees']} créé(s), "
+                                      f"{report['nb_modifies']} modifié(s), {report['nb_inchanges']} inchangé(s).")
+            return redirect("marches:imports")
+        messages.error(request, f"Fichier « {nom} » refusé : rien n'a été enregistré.")
+    else:
+        report = _apercu(format_, data, nom)
+    return render(request, "marches/import_apercu.html", {
+        "report": report, "token": token, "titre": FORMATS[format_]["titre"],
+        "retour_url": reverse(FORMATS[format_]["url"]), "confirme": request.method == "POST"})
 
 
 @role_required(Role.DCP, Role.ADMIN)
 def import_decp(request):
-    """Upload a DECP file: saved directly when readable (with the report of repaired anomalies);
-    refused as a whole, with the errors, otherwise."""
-    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le fichier",
+    """Upload a DECP file: stored, then previewed (anomalies repaired, or the errors refusing it) before the
+    user confirms the import."""
+    form = ImportForm(request.POST or None, request.FILES or None, label="Prévisualiser le fichier",
                       extensions=(".json", ".xml"))
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["fichier"]
-        mode, report = _confirmer(request, upload, "decp")
-        if mode == MODE_TACHE:
-            return redirect("core:taches")
-        if report["refuse"]:
-            messages.error(request, f"Fichier « {upload.name} » refusé : rien n'a été enregistré.")
-        else:
-            messages.success(request, f"Fichier « {upload.name} » importé.")
+        return _stocker(request, form.cleaned_data["fichier"], "decp")
     return render(request, "marches/import.html", {
-        "form": form, "report": report, "titre": "Importer des données essentielles (DECP)",
+        "form": form, "titre": FORMATS["decp"]["titre"],
         "aide": "JSON au format DECP v2 (schéma 2.0.3) ou v1 (avant 2024), ou XML v2. Les écarts courants sont "
-                "corrigés et signalés ; un fichier incompréhensible est refusé en entier.",
+                "corrigés et signalés ; un fichier incompréhensible est refusé en entier. Le fichier est d'abord "
+                "lu sans rien enregistrer : vous confirmez l'import après l'aperçu.",
     })
 
 
@@ -81,24 +133,16 @@ def export_decp(request):
 
 @role_required(Role.DCP, Role.ADMIN)
 def import_registre(request):
-    form = ImportForm(request.POST or None, request.FILES or None, label="Importer le registre",
+    form = ImportForm(request.POST or None, request.FILES or None, label="Prévisualiser le registre",
                       extensions=(".csv", ".xlsx"))
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["fichier"]
-        mode, report = _confirmer(request, upload, "registre")
-        if mode == MODE_TACHE:
-            return redirect("core:taches")
-        if report["refuse"]:
-            messages.error(request, f"Fichier « {upload.name} » refusé : rien n'a été enregistré.")
-        else:
-            messages.success(request, f"Registre « {upload.name} » importé.")
+        return _stocker(request, form.cleaned_data["fichier"], "registre")
     return render(request, "marches/import.html", {
-        "form": form, "report": report, "titre": "Importer un registre de marchés (tableur)",
-        "modele_url": reverse("marches:registre_modele"),
+        "form": form, "titre": FORMATS["registre"]["titre"], "modele_url": reverse("marches:registre_modele"),
         "aide": "CSV (séparateur ; ou ,) en UTF-8 ou classeur XLSX, avec les colonnes du modèle (en-têtes sans "
                 "distinction de casse). Listes séparées par « | », considérations avec les libellés DECP. Une seule "
-                "erreur refuse tout le fichier : chaque erreur est indiquée avec sa ligne et sa colonne.",
+                "erreur refuse tout le fichier : chaque erreur est indiquée avec sa ligne et sa colonne. Le fichier "
+                "est d'abord lu sans rien enregistrer : vous confirmez l'import après l'aperçu.",
     })
 
 

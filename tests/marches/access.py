@@ -80,6 +80,9 @@ ACCESS.update(
 )
 ACCESS["marches:export_decp"] = Rule(everyone(200))
 ACCESS["marches:import_registre"] = Rule(only(200, "dcp", "admin"))
+# A stored upload is known only in its uploader's session: an unknown token (or another user's) is a 404 for
+# those who may import, a 403 for the others (tests/marches/test_import_apercu.py checks another user's token).
+ACCESS["marches:import_apercu"] = Rule(only(404, "dcp", "admin"), kwargs=lambda w: {"token": "inconnu"})
 ACCESS["marches:registre_modele"] = Rule(everyone(200))
 
 

@@ -140,7 +140,9 @@ def test_template_download_imports_cleanly(client):
     assert content.decode("utf-8-sig").splitlines()[0] == HEADER
     upload = io.BytesIO(content)
     upload.name = "modele-registre-marches.csv"  # uploads are checked on their extension and content
-    response = client.post(reverse("marches:import_registre"), {"fichier": upload})
-    assert response.status_code == 200
-    assert not response.context["report"]["refuse"], response.context["report"]["texte_erreurs"]
+    response = client.post(reverse("marches:import_registre"), {"fichier": upload}, follow=True)
+    assert response.status_code == 200  # the preview
+    assert not response.context["report"]["refuse"], response.context["report"]["erreurs"]
+    assert not Marche.objects.exists()
+    client.post(response.redirect_chain[-1][0])  # confirmed
     assert Marche.objects.count() == 1
