@@ -384,6 +384,7 @@ def test_the_second_import_of_a_file_being_imported_gets_a_clear_message(premier
     # Through the page: the message, not a server error.
     client.force_login(UserFactory(role=Role.DCP))
     response = client.post("/marches/imports/decp/", {"fichier": SimpleUploadedFile("a.json", data)})
+    response = client.post(response["Location"])  # confirmed from the preview while the first import runs
     assert response.status_code == 200 and "Un import de ce fichier est déjà en cours" in response.content.decode()
     assert not Marche.objects.exists()
     premier = terminer(thread)
