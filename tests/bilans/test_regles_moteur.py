@@ -134,8 +134,13 @@ def test_shares_are_rounded_half_up_to_four_places(db):
     instance = OrganisationFactory(instance=True)
     MarcheFactory(acheteur=instance, montant_ht=D("1000"), clause_sociale=True)
     MarcheFactory(acheteur=instance, montant_ht=D("31000"))
-    sociale = indicateurs_annuels(acheteur=instance, annee=2025, details=False).objectifs_nationaux.sociale
+    data = indicateurs_annuels(acheteur=instance, annee=2025, details=False)
+    sociale = data.objectifs_nationaux.sociale
     assert (sociale.part, sociale.part_montant, sociale.atteint) == (D("0.5000"), D("0.0313"), True)
+    # the objective of the year (no adopted scheme: the national target) carries the same shares
+    objectif = data.objectifs.sociale
+    assert (objectif.part, objectif.part_montant, objectif.atteint) == (D("0.5000"), D("0.0313"), True)
+    assert (objectif.cible, objectif.cible_nationale, objectif.cible_source) == (D("0.3"), D("0.3"), "pnad")
     vide = indicateurs_annuels(acheteur=instance, annee=2023, details=False).objectifs_nationaux.sociale
     assert (vide.part, vide.part_montant, vide.atteint) == (None, None, False)
 
