@@ -10,8 +10,10 @@ import pytest
 
 from bilans.resultats import Bloc
 from bilans.selectors import SEUIL_SECRET_COMMUNE, atteint, indicateurs_annuels, secret_statistique
+from clauses.enums import TypeClause
 from facilitateurs.enums import Modalite
 from marches.enums import RoleEntreprise, TypeStructure
+from tests.clauses.factories import ClauseMarcheFactory
 from tests.core.factories import OrganisationFactory
 from tests.facilitateurs.factories import HeuresMensuellesFactory, ParticipantFactory
 from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
@@ -198,3 +200,23 @@ def test_hours_people_and_local_companies_of_the_year(heures):
     assert (data.entreprises, data.entreprises_locales, data.entreprises_locales_part) == (3, 2, D("0.6667"))
     assert (data.cumul.entreprises, data.cumul.entreprises_locales, data.cumul.participants) == (3, 2, 11)
     assert data.cumul.depuis == 2025
+
+
+def test_training_is_capped_per_contract_on_its_insertion_clauses(db, settings):
+    """30 % of each contract's required insertion hours, on the contract's training summed over the year:
+    A (100 h required; a 1 000 h criterion is no insertion clause) 30 + 20 h → 30; B (insertion clause of 0 h)
+    40 h → uncapped; C (no clause) 20 h → uncapped; D (1 h required) 5 h → 0.3."""
+    settings.SPASER = {**settings.SPASER, "SOUS_TRAITANCE_EUROS_PAR_HEURE": 30, "FORMATION_PART_MAX": 0.3}
+    instance = OrganisationFactory(instance=True)
+    a, b, c, dd = (MarcheFactory(acheteur=instance) for _ in range(4))
+    ClauseMarcheFactory(marche=a, heures_requises=D("100"), heures_forcees=D("100"))
+    ClauseMarcheFactory(marche=a, type_clause=TypeClause.CRITERE_SOCIAL, heures_requises=D("1000"))
+    ClauseMarcheFactory(marche=b, heures_requises=D("0"), heures_forcees=D("0"))
+    ClauseMarcheFactory(marche=dd, heures_requises=D("1"), heures_forcees=D("1"))
+    for marche, mois, heures in ((a, MARS, "30"), (a, JUIN, "20"), (b, MARS, "40"), (c, MARS, "20"), (dd, MARS, "5")):
+        HeuresMensuellesFactory(marche=marche, mois=mois, heures=D(heures), modalite=Modalite.FORMATION)
+    data = indicateurs_annuels(acheteur=instance, annee=2025, details=False)
+    assert (data.heures_formation_declarees, data.heures_formation_comptees) == (D("115.00"), D("90.30"))
+    assert data.heures_realisees == D("90.30")
+    settings.SPASER = {**settings.SPASER, "FORMATION_PART_MAX": 0.5}
+    assert indicateurs_annuels(acheteur=instance, annee=2025, details=False).heures_formation_comptees == D("110.50")
