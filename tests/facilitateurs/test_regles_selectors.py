@@ -202,3 +202,21 @@ def test_part_ecoulee_boundaries():
     assert selectors.part_ecoulee(debut, debut, debut) == 1
     assert selectors.part_ecoulee(fin, debut, datetime.date(2025, 1, 5)) == 0
     assert selectors.part_ecoulee(fin, debut, fin) == 1
+
+
+@pytest.mark.django_db
+def test_plafond_formation_is_the_given_share_of_insertion_hours_or_none(regles):
+    from django.db.models import OuterRef
+
+    avec, sans, zero = MarcheFactory(), MarcheFactory(), MarcheFactory()
+    ClauseMarcheFactory(marche=avec, heures_requises=Decimal("100"))
+    ClauseMarcheFactory(marche=avec, heures_requises=Decimal("60"))
+    ClauseMarcheFactory(marche=avec, type_clause="critere_social", heures_requises=Decimal("1000"))
+    ClauseMarcheFactory(marche=zero, heures_requises=Decimal("0"))
+    qs = Marche.objects.filter(pk__in=[avec.pk, sans.pk, zero.pk])
+    defaut = {m.pk: m.p for m in qs.annotate(p=selectors.plafond_formation(OuterRef("pk")))}
+    donne = {m.pk: m.p for m in qs.annotate(p=selectors.plafond_formation(OuterRef("pk"), Decimal("0.5")))}
+    assert {k: v if v is None else _h(v) for k, v in defaut.items()} == {avec.pk: Decimal("48.00"), sans.pk: None,
+                                                                         zero.pk: None}
+    assert {k: v if v is None else _h(v) for k, v in donne.items()} == {avec.pk: Decimal("80.00"), sans.pk: None,
+                                                                        zero.pk: None}
