@@ -23,6 +23,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     Max,
     OuterRef,
     Prefetch,
@@ -120,12 +121,23 @@ def heures_comptees(*, heures_directes=ZERO, heures_formation=ZERO, montant_euro
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+class _Divisible(Func):
+    """An amount ready to be divided: as it is on PostgreSQL (numeric); a REAL on SQLite, which stores a whole
+    amount as an integer and divides integers (1 000 / 30 = 33 instead of 33,33)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
+
+
 def heures_effectives():
     """SQL expression of `heure_ligne` (before the training cap): the hours a monthly row counts for, amounts
     sub- or co-contracted to an SIAE converted to hours. The bilans' aggregates use it."""
     return Case(
         When(modalite__in=MODALITES_EN_EUROS, montant_ht__isnull=False,
-             then=F("montant_ht") / Value(taux_sous_traitance(), output_field=DecimalField(max_digits=20, decimal_places=6))),
+             then=_Divisible(F("montant_ht"), output_field=DecimalField(max_digits=20, decimal_places=6))
+             / Value(taux_sous_traitance(), output_field=DecimalField(max_digits=20, decimal_places=6))),
         default=F("heures"),
         output_field=DecimalField(max_digits=20, decimal_places=6),
     )

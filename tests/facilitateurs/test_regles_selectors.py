@@ -220,3 +220,14 @@ def test_plafond_formation_is_the_given_share_of_insertion_hours_or_none(regles)
                                                                          zero.pk: None}
     assert {k: v if v is None else _h(v) for k, v in donne.items()} == {avec.pk: Decimal("80.00"), sans.pk: None,
                                                                         zero.pk: None}
+
+
+@pytest.mark.django_db
+def test_an_amount_that_does_not_divide_evenly_keeps_its_fraction_of_an_hour_in_sql(regles):
+    """1 000 € ÷ 30 €/h = 33,33 h in the bilans' SQL as in the follow-up's per-row rule (SQLite stores a whole
+    amount as an integer and divided integers: 33 h)."""
+    siae = HeuresMensuellesFactory(marche=MarcheFactory(), participant=None, entreprise=EntrepriseFactory(siae=True),
+                                   heures=Decimal("0"), montant_ht=Decimal("1000"),
+                                   modalite=Modalite.SOUS_TRAITANCE_SIAE)
+    sql = HeuresMensuelles.objects.filter(pk=siae.pk).aggregate(t=Sum(selectors.heures_effectives()))["t"]
+    assert _h(sql) == _h(selectors.heure_ligne(siae)) == Decimal("33.33")
