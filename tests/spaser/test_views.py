@@ -160,7 +160,7 @@ def test_programmation_crud_and_internal_list_shows_unpublished(dcp, instance):
     direction = DirectionFactory(organisation=instance)
     response = dcp.post(reverse("spaser:programmation_create"), {
         "acheteur": instance.pk, "objet": "Entretien des espaces verts des collèges", "direction": direction.pk,
-        "montant_estime_ht": "450000", "annee": "2027", "trimestre": "2", "types_clauses": ["insertion"],
+        "montant_estime_ht": "450000", "annee": str(datetime.date.today().year + 1), "trimestre": "2", "types_clauses": ["insertion"],
         "contact": "commande.publique@landes.invalid",
     })
     assert response.status_code == 302
