@@ -112,11 +112,6 @@ def marche_enregistrer(*, marche: Marche, user=None, reason: str = "", version: 
     return _marche_ecrire(marche=marche, user=user, reason=reason, version=version)
 
 
-def marche_conformite_recalculer(*, queryset=None, batch_size: int = 2000) -> int:
-    """Derive again the state of many contracts (after a threshold changed); returns how many changed."""
-    return marches_etat_recalculer(queryset=queryset, batch_size=batch_size)
-
-
 @transaction.atomic
 def marche_supprimer(*, marche: Marche, user=None) -> None:
     auteur_noter(marche, user=user, reason="Suppression")
@@ -325,7 +320,7 @@ def seuil_enregistrer(*, seuil: SeuilEuropeen, user=None, reason: str = "") -> S
     few thousand rows at most change in practice; done in bulk, without a history row per contract)."""
     auteur_noter(seuil, user=user, reason=reason)
     seuil.save()
-    marche_conformite_recalculer()
+    marches_etat_recalculer()
     return seuil
 
 
