@@ -135,3 +135,15 @@ def test_a_large_confirmed_file_is_imported_by_a_background_job(client, settings
         "import_marches", Tache.Etat.TERMINEE, user, 12), tache.message
     assert not default_storage.exists(tache.parametres["path"])
     assert [(j.fichier, j.user) for j in ImportJournal.objects.all()] == [("grand.json", user)]
+
+
+@pytest.mark.parametrize("garbage", ["inconnu", "0" * 32, "<script>", "é' OR 1=1"])
+def test_a_garbage_token_is_not_found_and_the_pending_upload_is_kept(client, garbage):
+    _dcp(client)
+    token, _ = _televerser(client, "marches:import_decp", "a.json", document(marche_v2()))
+    url = reverse("marches:import_apercu", kwargs={"token": garbage})
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert (Marche.objects.count(), ImportJournal.objects.count()) == (0, 0)
+    assert list(client.session["imports_en_attente"]) == [token]
+    assert _confirmer(client, token).status_code == 302 and Marche.objects.count() == 1
