@@ -85,7 +85,7 @@ def public_donnees(request):
     programmation_date = selectors.programmation_publique_date()
     return render(request, "spaser/public/donnees.html", {
         "spaser": spaser, "onglet": "donnees", "fichiers_decp": fichiers_decp, "aujourd_hui": timezone.localdate(),
-        "programmation_date": programmation_date, "decp_disponible": True,
+        "programmation_date": programmation_date,
     })
 
 
