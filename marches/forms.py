@@ -47,15 +47,14 @@ def _montant_positif(form, *names):
             form.add_error(name, MONTANT_NEGATIF)
 
 
-def considerations_retenues_html(marche) -> str:
-    """The contract's effective considerations, read-only, those coming from its clauses marked as such."""
+def considerations_retenues_html(marche, deduites: set[str]) -> str:
+    """The contract's effective considerations, read-only, those coming from its clauses (`deduites`,
+    marches.etat.considerations_deduites_seules) marked as such."""
     from django.utils.html import format_html, format_html_join
     from django.utils.safestring import mark_safe
 
     if not marche.pk:
         return ""
-    types = set(marche.clauses.values_list("type_clause", flat=True))
-    deduites = considerations_deduites_seules(marche, types)
     items = []
     for name in ("clause_sociale", "critere_social", "marche_reserve", "clause_environnementale",
                  "critere_environnemental"):
@@ -139,7 +138,7 @@ class MarcheForm(VersionFormMixin, forms.ModelForm):
                      "taux_avance"),
             Fieldset("Lieu d'exécution", "lieu_code", "lieu_type_code", "lieu_nom"),
             Fieldset("Considérations sociales et environnementales", *CONSIDERATIONS,
-                     HTML(considerations_retenues_html(self.instance)), "derogation_sociale",
+                     HTML(considerations_retenues_html(self.instance, deduites)), "derogation_sociale",
                      "derogation_justification"),
         )
         self.helper.add_input(Submit("submit", "Enregistrer"))
