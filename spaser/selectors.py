@@ -16,7 +16,7 @@ from core.models import Organisation
 from core.templatetags.formats import format_date
 from marches.models import Marche
 
-from .enums import SourceIndicateur, StatutEvaluation, StatutSpaser, Trimestre
+from .enums import SourceIndicateur, StatutAction, StatutEvaluation, StatutSpaser, Trimestre
 from .evaluation import cible_de_l_annee, evaluer_indicateur
 from .models import (
     Action,
@@ -409,8 +409,9 @@ def actions_compteurs(*, spaser: Spaser, aujourd_hui: datetime.date) -> dict:
     actions = spaser.actions
     return {
         "total": actions.count(),
-        "realisees": actions.filter(statut="realisee").count(),
-        "en_retard": actions.filter(echeance__lt=aujourd_hui).exclude(statut__in=["realisee", "abandonnee"]).count(),
+        "realisees": actions.filter(statut=StatutAction.REALISEE).count(),
+        "en_retard": actions.filter(echeance__lt=aujourd_hui)
+        .exclude(statut__in=[StatutAction.REALISEE, StatutAction.ABANDONNEE]).count(),
     }
 
 
