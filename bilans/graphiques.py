@@ -193,7 +193,3 @@ def graphiques(data: Indicateurs) -> list[Graphique]:
             series=[1, 2],
         ))
     return result
-
-
-def graphique_par_cle(data: Indicateurs, key: str) -> Graphique | None:
-    return next((g for g in graphiques(data) if g.key == key), None)
