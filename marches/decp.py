@@ -784,7 +784,6 @@ def _number(value):
     return int(value) if value == value.to_integral() else float(value)
 
 
-DECP_ID_MAX = 16  # IdentifiantMarche in the schema
 
 
 def _decp_id(marche) -> str:
@@ -801,7 +800,7 @@ def decp_ids_calculer(manquants, pris, nb_par_identifiant) -> dict:
     result = {}
     generer = []
     for pk, acheteur_id, identifiant, discriminant in sorted(manquants):
-        if 1 <= len(identifiant) <= DECP_ID_MAX and not discriminant \
+        if 1 <= len(identifiant) <= regles.DECP_ID_MAX and not discriminant \
                 and nb_par_identifiant.get((acheteur_id, identifiant), 0) == 1 \
                 and identifiant not in pris.setdefault(acheteur_id, set()):
             result[pk] = identifiant
@@ -811,7 +810,7 @@ def decp_ids_calculer(manquants, pris, nb_par_identifiant) -> dict:
     for pk, acheteur_id in generer:
         taken = pris.setdefault(acheteur_id, set())
         candidat, n = f"SPASER-{pk}", 0
-        while candidat in taken or len(candidat) > DECP_ID_MAX:
+        while candidat in taken or len(candidat) > regles.DECP_ID_MAX:
             n += 1
             candidat = "SP" + hashlib.sha256(f"{acheteur_id}/{pk}/{n}".encode()).hexdigest()[:14].upper()
         result[pk] = candidat
@@ -834,7 +833,7 @@ def existants_trouver(records, organisations: dict) -> dict:
             for pk, ident, disc, emp in Marche.objects.filter(acheteur_id=org_id, identifiant__in=chunk) \
                     .values_list("pk", "identifiant", "discriminant", "decp_empreinte"):
                 par_cle[(org_id, ident, disc)] = (pk, emp)
-        for chunk in chunks([i for i in idents if 1 <= len(i) <= DECP_ID_MAX]):
+        for chunk in chunks([i for i in idents if 1 <= len(i) <= regles.DECP_ID_MAX]):
             for pk, decp_id, emp in Marche.objects.filter(acheteur_id=org_id, decp_id__in=chunk) \
                     .values_list("pk", "decp_id", "decp_empreinte"):
                 par_decp_id[(org_id, decp_id)] = (pk, emp)

@@ -16,6 +16,8 @@ from core.utils import siret_ok, texte_interdit
 
 from .enums import TypeIdentifiant, TypeLieu
 
+DECP_ID_MAX = 16  # IdentifiantMarche in the DECP schema: the published id's length (marches.decp_id)
+
 IDENTIFIANT_MAX = 32  # Marche.identifiant
 ENTREPRISE_ID_MAX = 20  # Entreprise.siret
 LIEU_CODE_MAX = 10  # Marche.lieu_code

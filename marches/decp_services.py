@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, Value, When
 
 from core.services import historique_copier
+from core.utils import chunks
 
 MESSAGE_IMPORT_EN_COURS = ("Un import de ce fichier est déjà en cours (lancé par une autre personne ou un autre "
                            "onglet) : rien n'a été enregistré cette fois. Attendez qu'il se termine puis consultez "
@@ -42,8 +43,7 @@ def decp_ids_attribuer(*, queryset=None, user=None, batch_size: int = 300) -> in
         nb_par_identifiant[(acheteur_id, identifiant)] = nb_par_identifiant.get((acheteur_id, identifiant), 0) + 1
     ids = decp_ids_calculer(manquants, pris, nb_par_identifiant)
     pks = sorted(ids)
-    for start in range(0, len(pks), batch_size):
-        chunk = pks[start:start + batch_size]
+    for chunk in chunks(pks, batch_size):
         Marche.objects.filter(pk__in=chunk).update(decp_id=Case(*(When(pk=pk, then=Value(ids[pk])) for pk in chunk),
                                                                output_field=CharField()))
         historique_copier(model=Marche, pks=chunk, update=True, user=user,

@@ -86,7 +86,6 @@ def rows(queryset, chunk_size: int = 1000):
 # --- Import ------------------------------------------------------------------------------------------
 
 REQUIRED = ["acheteur_siret", "id", "objet"]
-DECP_ID_MAX = 16
 
 
 @dataclass
@@ -202,8 +201,8 @@ def parse(data: bytes, fichier: str) -> Lecture:
             err("id", "identifiant obligatoire (ou, à défaut, l'identifiant publié « id_decp »)")
         elif verdict.anomalie:
             anomalie("id", f"{verdict.anomalie} : marché reconnu par son identifiant publié « {decp_id} »")
-        if len(decp_id) > DECP_ID_MAX:
-            err("id_decp", f"{DECP_ID_MAX} caractères au plus (identifiant publié en DECP)")
+        if len(decp_id) > regles.DECP_ID_MAX:
+            err("id_decp", f"{regles.DECP_ID_MAX} caractères au plus (identifiant publié en DECP)")
         key = (siret, "id_decp", decp_id) if decp_id else (siret, "id", identifiant)
         if key in seen:
             err(key[1], f"même acheteur et même {'identifiant publié' if decp_id else 'identifiant'} "

@@ -149,10 +149,10 @@ def test_template_download_imports_cleanly(client):
 
 
 def test_a_published_id_longer_than_the_decp_limit_is_refused_with_its_column():
-    report = registre_importer(data=_csv(_line(id_decp="P" * (register.DECP_ID_MAX + 1))), fichier="r.csv")
+    report = registre_importer(data=_csv(_line(id_decp="P" * (register.regles.DECP_ID_MAX + 1))), fichier="r.csv")
     assert report["refuse"]
     assert [(e["ligne"], e["colonne"]) for e in report["erreurs"]] == [(2, "id_decp")]
     assert not Marche.objects.exists()
-    report = registre_importer(data=_csv(_line(id_decp="P" * register.DECP_ID_MAX)), fichier="r.csv")
+    report = registre_importer(data=_csv(_line(id_decp="P" * register.regles.DECP_ID_MAX)), fichier="r.csv")
     assert not report["refuse"], report["texte_erreurs"]
-    assert Marche.objects.get().decp_id == "P" * register.DECP_ID_MAX
+    assert Marche.objects.get().decp_id == "P" * register.regles.DECP_ID_MAX
