@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     ELU = "elu", "Élu"
     PARTENAIRE = "partenaire", "Partenaire"
     ADMIN = "admin", "Administrateur"
+    ENTREPRISE = "entreprise", "Entreprise (contact)"
 
 
 class TypeOrganisation(models.TextChoices):

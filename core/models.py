@@ -13,8 +13,8 @@ class VisibleParAcheteurQuerySet(models.QuerySet):
     def visibles_par(self, user):
         from .perms import restricted_organisation
 
-        if not (user and user.is_authenticated):
-            return self.none()
+        if not (user and user.is_authenticated) or user.role == Role.ENTREPRISE:
+            return self.none()  # a company's contact reads its contracts through the declarations app only
         if user.role == Role.PARTENAIRE:
             org = restricted_organisation(user)
             return self.filter(acheteur=org) if org is not None else self.none()

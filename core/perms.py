@@ -2,7 +2,9 @@
 
 from .enums import Role
 
-ALL_ROLES = tuple(Role.values)
+# The buyers' side: every role but a company's contact (role `entreprise`), who sees only its own company's
+# clause contracts and declarations (the `declarations` app), never a buyer's page.
+ALL_ROLES = tuple(role for role in Role.values if role != Role.ENTREPRISE)
 # Roles that read the whole instance (every buyer): internal staff and elected members.
 INTERNAL_ROLES = (Role.ACHETEUR, Role.DCP, Role.FACILITATEUR, Role.ELU, Role.ADMIN)
 

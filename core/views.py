@@ -22,9 +22,9 @@ HOME_TEMPLATES = {role: f"core/home_{role}.html" for role in Role.values}
 
 
 class HomeView(RoleRequiredMixin, TemplateView):
-    """Each role lands on its own page."""
+    """Each role lands on its own page (a company's contact too: its contracts, templates/core/home_entreprise.html)."""
 
-    roles = ALL_ROLES
+    roles = (*ALL_ROLES, Role.ENTREPRISE)
 
     def get_template_names(self):
         return ["core/home.html"]
