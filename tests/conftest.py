@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.smtp import serveur_smtp  # noqa: F401 (fixture: a real local SMTP server, tests/smtp.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
