@@ -30,6 +30,9 @@ class Bilan(models.Model):
     fichier = models.FileField("fichier PDF", upload_to="bilans/%Y/", blank=True)
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     generated_at = models.DateTimeField("produit le", null=True, blank=True)
+    # The key figures of the produced bilan (bilans.definitions.chiffres_cles, formatted), stored by its job so
+    # that a home page shows them without computing anything.
+    chiffres = models.JSONField("chiffres clés", default=list, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = BilanQuerySet.as_manager()

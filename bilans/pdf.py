@@ -23,7 +23,7 @@ from core.templatetags.formats import format_date, format_euros, format_heures, 
 from .definitions import DEFINITIONS, chiffres_cles
 from .graphiques import graphiques
 from .resultats import Indicateurs
-from .selectors import indicateurs_annuels
+from .selectors import indicateurs_caches
 from .svg import graphique_svg
 
 logger = logging.getLogger(__name__)
@@ -116,8 +116,8 @@ def bilan_contexte(data: Indicateurs, *, titre_perimetre: str = "") -> dict:
 
 def bilan_html(*, acheteur=None, annee: int, depuis: int | None = None, direction=None, famille=None,
                convention=None) -> str:
-    data = indicateurs_annuels(acheteur=acheteur, annee=annee, depuis=depuis, direction=direction, famille=famille,
-                               convention=convention)
+    data = indicateurs_caches(acheteur=acheteur, annee=annee, depuis=depuis, direction=direction, famille=famille,
+                              convention=convention)
     perimetre = [v for v in (data.perimetre.convention, data.perimetre.direction, data.perimetre.famille) if v]
     context = bilan_contexte(data, titre_perimetre=" — ".join(perimetre))
 

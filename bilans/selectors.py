@@ -37,7 +37,8 @@ from django.utils import timezone
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
 from core import donnees
-from core.models import Direction, Organisation
+from core.enums import Role
+from core.models import Direction, Organisation, Tache, User
 from facilitateurs.enums import CategorieSortie, Modalite, Public
 from facilitateurs.models import Convention, HeuresMensuelles, Sortie
 from facilitateurs.selectors import formation_plafonnee, heures_effectives, part_ecoulee, plafond_formation
@@ -46,6 +47,7 @@ from marches.enums import RoleEntreprise, StatutConformite, TypeReservation, Typ
 from marches.models import Attribution, Marche, consideration_environnementale, consideration_sociale
 
 from .definitions import SEUIL_SECRET_COMMUNE
+from .models import Bilan
 from .resultats import (
     AnneeTendance,
     Bloc,
@@ -709,3 +711,34 @@ def indicateurs_caches(**parametres) -> Indicateurs:
 
 
 __all__ = ["to_jsonable"]  # re-exported: generer_bilan and the tests read it from here
+
+
+# --- The latest bilan, for home pages (stored figures: nothing computed here) -------------------------------------
+
+def _bilans_de_l_organisation(user):
+    """Bilans of the user's whole organisation (the instance's for a user without one), without restriction to a
+    direction, a family or a convention, that the user may read."""
+    organisation = user.organisation if user.organisation_id else Organisation.objects.instance()
+    if organisation is None:
+        return Bilan.objects.none()
+    return (Bilan.objects.visibles_par(user)
+            .filter(acheteur=organisation, direction__isnull=True, famille__isnull=True, convention__isnull=True)
+            .select_related("acheteur", "demande_par", "tache"))
+
+
+def bilan_dernier(*, user):
+    """The most recent produced bilan (latest year, then latest produced) of the user's organisation, or None."""
+    return _bilans_de_l_organisation(user).exclude(fichier="").order_by("-annee", "-generated_at", "-id").first()
+
+
+def bilan_en_preparation(*, user):
+    """A bilan of the user's organisation asked for and not produced yet (the latest asked), or None."""
+    return (_bilans_de_l_organisation(user).filter(fichier="", tache__etat__in=(Tache.Etat.EN_ATTENTE,
+                                                                                 Tache.Etat.EN_COURS))
+            .order_by("-created_at", "-id").first())
+
+
+def producteurs_bilan():
+    """Who produces the annual bilan: the active DCP users (named to the élus who wait for it)."""
+    return list(User.objects.filter(role=Role.DCP, is_active=True).order_by("last_name", "first_name", "username")
+                .only("first_name", "last_name", "username", "email")[:5])

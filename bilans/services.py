@@ -7,8 +7,10 @@ from django.utils import timezone
 from core.jobs import job_enqueue
 from core.services import auteur_noter
 
+from .definitions import chiffres_cles
 from .models import Bilan
 from .pdf import bilan_pdf
+from .selectors import indicateurs_caches
 
 JOB_TYPE = "bilan_annuel"
 
@@ -52,6 +54,8 @@ def _perimetre(bilan: Bilan) -> dict:
 @transaction.atomic
 def bilan_generer(*, bilan: Bilan) -> Bilan:
     """Build the PDF and attach it (called by the job; idempotent: a new build replaces the file)."""
+    # The same figures as the PDF's (the PDF reads them from the cache this fills).
+    bilan.chiffres = chiffres_cles(indicateurs_caches(**_perimetre(bilan)))
     pdf = bilan_pdf(**_perimetre(bilan))
     if bilan.fichier:
         bilan.fichier.delete(save=False)
@@ -64,5 +68,5 @@ def bilan_generer(*, bilan: Bilan) -> Bilan:
     bilan.fichier.save(nom, ContentFile(pdf), save=False)
     bilan.generated_at = timezone.now()
     auteur_noter(bilan, reason="PDF du bilan produit")
-    bilan.save(update_fields=["fichier", "generated_at"])
+    bilan.save(update_fields=["fichier", "generated_at", "chiffres"])
     return bilan

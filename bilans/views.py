@@ -11,7 +11,7 @@ from core.mixins import role_required
 from core.perms import ALL_ROLES
 from core.templatetags.formats import format_date
 
-from . import perms, services
+from . import perms, selectors, services
 from .definitions import chiffres_cles
 from .exports import graphiques_xlsx
 from .forms import BilanDemandeForm, PerimetreForm
@@ -81,7 +81,17 @@ def bilan_list(request):
     if perms.can_ask_bilan(request.user):
         form = BilanDemandeForm(user=request.user)
         form.helper.form_action = reverse("bilans:bilan_demander")
-    return render(request, "bilans/bilan_list.html", {"bilans": bilans, "form": form})
+    return render(request, "bilans/bilan_list.html", {"bilans": bilans, "form": form, **_bilan_a_venir(request)})
+
+
+def _bilan_a_venir(request) -> dict:
+    """The latest produced bilan of the user's organisation; when there is none, the one being prepared and who
+    produces it (the page then says what to expect instead of only "no bilan")."""
+    dernier = selectors.bilan_dernier(user=request.user)
+    if dernier is not None:
+        return {"bilan_dernier": dernier}
+    return {"bilan_dernier": None, "bilan_en_preparation": selectors.bilan_en_preparation(user=request.user),
+            "producteurs_bilan": selectors.producteurs_bilan()}
 
 
 @role_required(*perms.ROLES_DEMANDE)
@@ -97,7 +107,7 @@ def bilan_demander(request):
     if not perms.can_ask_bilan_for(request.user, perimetre["acheteur"]):
         raise PermissionDenied("Vous ne pouvez demander que le bilan de votre organisation.")
     bilan = services.bilan_demander(user=request.user, depuis=form.cleaned_data.get("depuis"), **perimetre)
-    messages.info(request, "Le bilan est en préparation : cette page se met à jour toute seule.")
+    messages.info(request, f"Bilan {bilan.annee} demandé : son état s'affiche ci-dessous et se met à jour tout seul.")
     return redirect("bilans:bilan_detail", pk=bilan.pk)
 
 
@@ -138,7 +148,7 @@ def bilan_regenerer(request, pk):
     if not perms.can_ask_bilan_for(request.user, bilan.acheteur):
         raise PermissionDenied
     nouveau = services.bilan_regenerer(bilan=bilan, user=request.user)
-    messages.info(request, "Un nouveau bilan est en préparation avec les mêmes paramètres.")
+    messages.info(request, "Nouveau bilan demandé avec les mêmes paramètres : son état s'affiche ci-dessous.")
     return redirect("bilans:bilan_detail", pk=nouveau.pk)
 
 

@@ -9,6 +9,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 
+from bilans import selectors as bilans_selectors
+from marches import selectors as marches_selectors
+from spaser import selectors as spaser_selectors
+
 from . import services
 from .enums import Role
 from .forms import DirectionForm, OrganisationForm, UserForm
@@ -31,7 +35,16 @@ class HomeView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["role_template"] = HOME_TEMPLATES[self.request.user.role]
+        user = self.request.user
+        context["role_template"] = HOME_TEMPLATES[user.role]
+        if user.role == Role.ACHETEUR:
+            context["a_faire"] = marches_selectors.acheteur_a_faire(user=user)
+            context["programmation"] = spaser_selectors.programmation_a_venir(user=user)
+        elif user.role == Role.ELU:
+            context["bilan_dernier"] = bilans_selectors.bilan_dernier(user=user)
+            if context["bilan_dernier"] is None:
+                context["bilan_en_preparation"] = bilans_selectors.bilan_en_preparation(user=user)
+                context["producteurs_bilan"] = bilans_selectors.producteurs_bilan()
         return context
 
 

@@ -1,11 +1,15 @@
 """Reads on contracts and companies used by views and exports."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from core.models import ImportJournal
 from core.perms import restricted_organisation
 
-from .enums import RoleEntreprise
+from .enums import RoleEntreprise, StatutConformite
 from .models import Attribution, Entreprise, Marche, SeuilEuropeen
 
 
@@ -82,3 +86,60 @@ def import_journal_list(limit: int = 100):
     """The latest DECP and register imports (the journal page; core.ImportJournal is every import's journal)."""
     return ImportJournal.objects.filter(format__in=ImportJournal.MARCHES).select_related("user") \
         .order_by("-created_at")[:limit]
+
+
+# --- A buyer's to-do list (core home) -------------------------------------------------------------------------
+
+DECP_SEUIL_HT = 40000  # contracts of 40 000 € HT or more are published in DECP (since 1 Jan 2024)
+DECP_DEPUIS = datetime.date(2024, 1, 1)
+A_FAIRE_LIMITE = 5
+
+
+def _decp_incomplet() -> Q:
+    """What the DECP export refuses a contract for (marches.decp._marche_decp), as one SQL condition on the
+    contract's own columns: the companies and the amendments are checked by the export itself."""
+    return (Q(code_cpv="") | Q(procedure="") | Q(montant_ht__isnull=True) | Q(duree_mois__isnull=True)
+            | Q(offres_recues__isnull=True) | Q(offres_recues=0) | Q(lieu_code="") | Q(forme_prix="")
+            | Q(types_prix=[]) | ~Exists(Attribution.objects.filter(marche=OuterRef("pk"),
+                                                                     role=RoleEntreprise.TITULAIRE)))
+
+
+@dataclass(frozen=True)
+class ListeAFaire:
+    """A to-do list of the home page: how many, and the first few."""
+
+    nombre: int
+    premiers: list
+
+
+def _liste(queryset, ordre) -> ListeAFaire:
+    return ListeAFaire(nombre=queryset.count(),
+                       premiers=list(queryset.select_related("acheteur").order_by(*ordre)[:A_FAIRE_LIMITE]))
+
+
+def marches_de_l_acheteur(*, user):
+    """The contracts a buyer answers for: its direction's, or its organisation's when it has no direction."""
+    qs = Marche.objects.all()
+    if user.direction_id:
+        return qs.filter(direction_id=user.direction_id)
+    if user.organisation_id:
+        return qs.filter(acheteur_id=user.organisation_id)
+    return qs.none()
+
+
+def acheteur_a_faire(*, user, today: datetime.date | None = None) -> dict[str, ListeAFaire]:
+    """What a buyer has to do now, each list counted (indexed columns) and cut to its first A_FAIRE_LIMITE:
+    contracts missing a 2026 obligation, drafts to finish (not notified yet), notified contracts whose DECP
+    data are incomplete, and complete ones not yet published."""
+    today = today or timezone.localdate()
+    mes = marches_de_l_acheteur(user=user)
+    publiables = mes.filter(date_notification__gte=DECP_DEPUIS, montant_ht__gte=DECP_SEUIL_HT)
+    return {
+        "non_conformes": _liste(mes.filter(statut_conformite=StatutConformite.NON_CONFORME),
+                                ("-date_notification", "-id")),
+        "brouillons": _liste(mes.filter(date_notification__isnull=True), ("-updated_at", "-id")),
+        "decp_incomplets": _liste(publiables.filter(_decp_incomplet()), ("date_notification", "id")),
+        "decp_a_publier": _liste(publiables.filter(date_publication_donnees__isnull=True,
+                                                   date_notification__lte=today).exclude(_decp_incomplet()),
+                                 ("date_notification", "id")),
+    }

@@ -440,3 +440,18 @@ def programmation_publique_date():
 def decp_date(acheteur):
     """When the buyer's contracts (its DECP export) last changed (None without contract)."""
     return Marche.objects.filter(acheteur=acheteur).aggregate(d=Max("updated_at"))["d"]
+
+
+def programmation_a_venir(*, user, today: datetime.date | None = None, limite: int = 5):
+    """The purchases programmed from this quarter on by the buyer's direction (its organisation's when it has no
+    direction): what the buyer will have to put out to tender next, soonest first."""
+    today = today or timezone.localdate()
+    trimestre = (today.month - 1) // 3 + 1
+    qs = Programmation.objects.filter(Q(annee__gt=today.year) | Q(annee=today.year, trimestre__gte=trimestre))
+    if user.direction_id:
+        qs = qs.filter(direction_id=user.direction_id)
+    elif user.organisation_id:
+        qs = qs.filter(acheteur_id=user.organisation_id)
+    else:
+        return []
+    return list(qs.select_related("famille").order_by("annee", "trimestre", "objet", "pk")[:limite])

@@ -130,7 +130,8 @@ def marche_detail(request, pk):
 
 @role_required(*perms.EDITEURS)
 def marche_create(request):
-    form = MarcheForm(request.POST or None, user=request.user)
+    # ?objet= pre-fills the object (the buyer's home offers it for a programmed purchase).
+    form = MarcheForm(request.POST or None, user=request.user, initial={"objet": request.GET.get("objet", "")[:500]})
     if request.method == "POST" and form.is_valid():
         marche = services.marche_enregistrer(marche=form.save(commit=False), user=request.user, reason="Saisie")
         messages.success(request, f"Marché « {marche.identifiant} » enregistré.")
