@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
         from django.apps import apps
 
         from .donnees import brancher_signaux
+        from .unicite import installer
 
         brancher_signaux(apps)
+        installer()  # plain French for "already exists" (core/unicite.py)

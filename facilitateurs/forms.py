@@ -227,7 +227,7 @@ class LigneHeuresForm(forms.Form):
     modalite = forms.ChoiceField(label="Modalité", choices=Modalite.choices)
     type_contrat = forms.ChoiceField(label="Contrat", choices=[("", "—"), *TypeContrat.choices], required=False)
     heures = forms.DecimalField(label="Heures", max_digits=10, decimal_places=2, min_value=Decimal("0"),
-                                max_value=Decimal("744"), required=False, localize=True)
+                                required=False, localize=True)  # at most heures_max_par_mois(): clean_heures
     montant_ht = forms.DecimalField(label="Montant HT (€)", max_digits=12, decimal_places=2, min_value=Decimal("0"),
                                     required=False, localize=True)
 
@@ -241,6 +241,14 @@ class LigneHeuresForm(forms.Form):
         self.fields["entreprise"].choices = [("", "—"), *entreprises]
         self.fields["entreprise"].required = False
         self.participants = participants if participants is not None else {}
+
+    def clean_heures(self):
+        heures, maximum = self.cleaned_data.get("heures"), services.heures_max_par_mois()
+        if heures is not None and heures > maximum:
+            raise forms.ValidationError(
+                f"{services.heures_libelle(heures)} dans le mois : au plus {services.heures_libelle(maximum)} par "
+                f"personne et par mois ({services.HEURES_MAX_EXPLICATION}).")
+        return heures
 
     def clean(self):
         data = super().clean()
