@@ -4,6 +4,8 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from core.concurrence import VersionFormMixin
 from core.enums import Role, TypeOrganisation
@@ -11,7 +13,7 @@ from core.models import Organisation, User
 from core.validators import fichier_valider
 from marches.models import Entreprise, Marche
 
-from . import services
+from . import selectors, services
 from .enums import Modalite, Public, TypeContrat
 from .models import ActionSuivi, Convention, Eligibilite, MiseEnEmploi, Participant, Sortie
 
@@ -138,9 +140,54 @@ class EntrepriseSiretField(forms.CharField):
         return entreprise
 
 
+class EmployeurSelect(forms.Select):
+    """The companies of every contract, one group per contract; a short script shows only the group of the contract
+    chosen in the form's `marche` field (without script, every group shows)."""
+
+    SCRIPT = """<script>(function () {
+  var select = document.getElementById("%s"); if (!select || !select.form) return;
+  var marche = select.form.querySelector("[name=marche]"); if (!marche) return;
+  function filtrer() {
+    var choisi = marche.value;
+    select.querySelectorAll("optgroup").forEach(function (groupe) {
+      var visible = !choisi || groupe.dataset.marche === choisi || groupe.dataset.marche === "";
+      groupe.hidden = !visible; groupe.disabled = !visible;
+    });
+  }
+  marche.addEventListener("change", filtrer); filtrer();
+})();</script>"""
+
+    def __init__(self, *args, groupes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groupes = groupes  # [(marche_pk or "", label, [(siret, label), ...]), ...]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), **self.attrs}
+        id_ = attrs.get("id") or f"id_{name}"
+        classes = escape(attrs.get("class", "form-select"))
+        options = [f'<option value=""{" selected" if not value else ""}>— Choisir parmi les entreprises du marché —'
+                   "</option>"]
+        for marche_pk, label, items in self.groupes:
+            options.append(f'<optgroup label="{escape(label)}" data-marche="{marche_pk}">')
+            for siret, nom in items:
+                selected = " selected" if str(value or "") == siret else ""
+                options.append(f'<option value="{escape(siret)}"{selected}>{escape(nom)}</option>')
+            options.append("</optgroup>")
+        html = f'<select name="{escape(name)}" id="{escape(id_)}" class="{classes}">{"".join(options)}</select>'
+        return mark_safe(html + self.SCRIPT % escape(id_))  # noqa: S308 (every value above is escaped)
+
+
 class MiseEnEmploiForm(forms.ModelForm):
+    """A placement: the employer is picked among the companies of the chosen contract (awardees, co- and
+    sub-contractors); an employer not on the contract (a temp agency, a GEIQ...) is found by SIRET or name."""
+
     marche = forms.ModelChoiceField(label="Marché", queryset=Marche.objects.none())
-    entreprise = EntrepriseSiretField(label="Employeur (SIRET)")
+    entreprise = EntrepriseSiretField(label="Employeur", required=False)
+    entreprise_autre = forms.CharField(
+        label="… ou un autre employeur connu (SIRET ou nom)", required=False, max_length=120,
+        help_text="Une entreprise qui n'est pas sur le marché (ETTI, AI, GEIQ…) : son SIRET, ou une partie de son "
+                  "nom. Une entreprise inconnue se crée d'abord dans « Entreprises ».")
+    field_order = ["marche", "entreprise", "entreprise_autre", "modalite", "type_contrat", "date_debut", "date_fin"]
 
     class Meta:
         model = MiseEnEmploi
@@ -152,12 +199,42 @@ class MiseEnEmploiForm(forms.ModelForm):
         self.fields["marche"].queryset = Marche.objects.filter(clauses__type_clause="insertion").distinct().only(
             "pk", "identifiant", "objet")
         self.fields["marche"].label_from_instance = lambda m: f"{m.identifiant} — {m.objet[:70]}"
+        groupes = selectors.entreprises_des_marches(self.fields["marche"].queryset)
         if self.instance.pk:
             self.fields["entreprise"].initial = self.instance.entreprise.siret
+            if not any(siret == self.instance.entreprise.siret for _, _, items in groupes for siret, _ in items):
+                groupes = [("", "Employeur actuel", [(self.instance.entreprise.siret, str(self.instance.entreprise))]),
+                           *groupes]
+        self.fields["entreprise"].widget = EmployeurSelect(groupes=groupes, attrs={"class": "form-select"})
         self.helper = _helper("Enregistrer la mise en emploi")
+
+    def clean_entreprise_autre(self):
+        texte = " ".join((self.cleaned_data.get("entreprise_autre") or "").split())
+        if not texte:
+            return None
+        siret = texte.replace(" ", "")
+        if siret.isdigit():
+            entreprise = Entreprise.objects.filter(siret=siret).first()
+            if entreprise is None:
+                raise forms.ValidationError("Aucune entreprise connue avec ce SIRET : créez-la d'abord dans "
+                                            "« Entreprises ».")
+            return entreprise
+        trouvees = list(Entreprise.objects.filter(nom__icontains=texte).order_by("nom", "siret")[:6])
+        exactes = [e for e in trouvees if e.nom.casefold() == texte.casefold()]
+        if len(exactes) == 1 or len(trouvees) == 1:
+            return (exactes or trouvees)[0]
+        if not trouvees:
+            raise forms.ValidationError(f"Aucune entreprise connue dont le nom contient « {texte} ».")
+        raise forms.ValidationError("Plusieurs entreprises correspondent : indiquez le SIRET de l'une d'elles ("
+                                    + ", ".join(f"{e.nom} : {e.siret}" for e in trouvees[:5]) + ").")
 
     def clean(self):
         data = super().clean()
+        if data.get("entreprise_autre"):
+            data["entreprise"] = data["entreprise_autre"]
+        elif not data.get("entreprise") and "entreprise" not in self.errors and "entreprise_autre" not in self.errors:
+            self.add_error("entreprise", "Choisissez l'employeur parmi les entreprises du marché, ou indiquez un "
+                                         "autre employeur.")
         if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
             self.add_error("date_fin", "La fin précède le début.")
         champs = ("marche", "entreprise", "modalite", "date_debut")

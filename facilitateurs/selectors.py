@@ -42,7 +42,8 @@ from clauses.models import ClauseMarche
 from core.enums import Role
 from core.models import ImportJournal
 from core.perms import can_see_identite, restricted_organisation
-from marches.models import Entreprise, Marche
+from marches.enums import RoleEntreprise
+from marches.models import Attribution, Entreprise, Marche
 
 from .enums import Modalite
 from .models import (
@@ -520,3 +521,19 @@ def journal_imports_recents(limit: int = 10):
     """The latest imports and purges of the app (the upload page)."""
     return ImportJournal.objects.filter(format__in=ImportJournal.FACILITATEURS).select_related("user") \
         .order_by("-created_at")[:limit]
+
+
+def entreprises_des_marches(marches) -> list[tuple[int, str, list[tuple[str, str]]]]:
+    """The companies of each contract (awardees, co- and sub-contractors), to pick a placement's employer:
+    [(contract id, "identifier — object", [(SIRET, "name (role)"), ...]), ...], in two queries."""
+    marches = list(marches.order_by("identifiant", "pk").values("pk", "identifiant", "objet"))
+    par_marche: dict[int, list[tuple[str, str]]] = {}
+    attributions = (Attribution.objects.filter(marche_id__in=[m["pk"] for m in marches])
+                    .select_related("entreprise").order_by("marche_id", "entreprise__nom", "pk"))
+    rang = {RoleEntreprise.TITULAIRE: 0, RoleEntreprise.COTRAITANT: 1, RoleEntreprise.SOUS_TRAITANT: 2}
+    for att in sorted(attributions, key=lambda a: (a.marche_id, rang.get(a.role, 3))):
+        items = par_marche.setdefault(att.marche_id, [])
+        if all(siret != att.entreprise.siret for siret, _ in items):
+            items.append((att.entreprise.siret, f"{att.entreprise.nom} ({att.get_role_display()})"))
+    return [(m["pk"], f"{m['identifiant']} — {m['objet'][:70]}", par_marche[m["pk"]])
+            for m in marches if m["pk"] in par_marche]
