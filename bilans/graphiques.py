@@ -3,6 +3,7 @@
 table under each chart, the XLSX export and the server-side SVG of the PDF. Counts only: no participant
 is ever named."""
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,11 +36,18 @@ class Graphique:
     lignes: list[list] = field(default_factory=list)
     series: list[int] = field(default_factory=lambda: [1])  # indexes of the plotted columns
     note: str = ""
+    pointilles: list[int] = field(default_factory=list)  # plotted columns drawn dashed (a target line)
+    definition_texte: str = ""  # a definition given by the caller (else bilans.definitions')
 
     @property
     def definition(self) -> str:
         """The chart's written definition (bilans.definitions), shown next to it everywhere."""
-        return texte(DEFINITIONS_GRAPHIQUES.get(self.key, self.key))
+        return self.definition_texte or texte(DEFINITIONS_GRAPHIQUES.get(self.key, self.key))
+
+    @property
+    def entier(self) -> bool:
+        """Whether the value axis counts things (people, contracts, hours): graduated by whole numbers."""
+        return all(self.colonnes[i].format in ("nombre", "heures") for i in self.series)
 
     @property
     def vide(self) -> bool:
@@ -54,11 +62,27 @@ class Graphique:
         for index in self.series:
             colonne = self.colonnes[index]
             facteur = 100 if colonne.format == "pourcent" else 1
-            datasets.append({"label": colonne.titre + (" (%)" if facteur == 100 else ""),
+            datasets.append({"label": colonne.titre + (" (%)" if facteur == 100 else ""), "format": colonne.format,
+                             "pointilles": index in self.pointilles,
                              "data": [None if ligne[index] is None else round(float(ligne[index]) * facteur, 2)
                                       for ligne in self.lignes]})
         return {"key": self.key, "type": self.type, "labels": [str(ligne[0]) for ligne in self.lignes],
-                "datasets": datasets}
+                "datasets": datasets, "entier": self.entier}
+
+
+def graduations(maximum, *, entier: bool = False, n: int = 4) -> list:
+    """Round graduations from 0 covering `maximum` in about n steps of 1, 2, 2.5 or 5 × 10^k; with `entier`
+    the step is a whole number (a count axis never reads 0,5 person)."""
+    maximum = float(maximum or 0)
+    if maximum <= 0:
+        return [0, 1]
+    brut = maximum / n
+    puissance = 10 ** math.floor(math.log10(brut))
+    multiples = (1, 2, 5, 10) if entier else (1, 2, 2.5, 5, 10)
+    pas = next(m * puissance for m in multiples if m * puissance >= brut * (1 - 1e-9))
+    if entier:
+        pas = max(1, round(pas))
+    return [round(i * pas, 10) if not entier else int(i * pas) for i in range(math.ceil(maximum / pas - 1e-9) + 1)]
 
 
 def _num(value):
@@ -188,7 +212,7 @@ def graphiques(data: Indicateurs) -> list[Graphique]:
             [Colonne("Marché", "texte"), Colonne("Heures requises", "heures"),
              Colonne("Heures réalisées (fin d'année)", "heures"), Colonne("Taux de réalisation", "pourcent"),
              Colonne("Montant HT", "euros")],
-            [[f"{r.identifiant} — {r.objet[:60]}", r.heures_requises, r.heures_realisees,
+            [[f"{r.identifiant} — {r.objet}", r.heures_requises, r.heures_realisees,
               r.taux_realisation, r.montant_ht] for r in data.marches_clause_liste],
             series=[1, 2],
         ))

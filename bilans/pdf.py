@@ -1,5 +1,9 @@
 """The annual bilan as a PDF (WeasyPrint): cover, summary, charts (server-side SVG) and tables.
 
+Every PDF of the application goes through `pdf_accessible`: a tagged PDF (PDF/UA-1: structure tree, /Lang from
+<html lang>, title from <title>, charts as figures with a text alternative), laid out to stay inside the page
+(tables never wider than the page, rows never split across a page break).
+
 Other apps may append sections: put a callable `(acheteur, annee) -> str` (an HTML fragment, trusted,
 no JavaScript) in `SECTIONS_SUPPLEMENTAIRES`, at import time or in their AppConfig.ready():
 
@@ -24,7 +28,7 @@ from .definitions import DEFINITIONS, chiffres_cles
 from .graphiques import graphiques
 from .resultats import Indicateurs
 from .selectors import indicateurs_caches
-from .svg import graphique_svg
+from .svg import graphique_img
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +105,9 @@ def bilan_contexte(data: Indicateurs, *, titre_perimetre: str = "") -> dict:
         g = par_cle.get(key)
         if g is None:
             continue
-        charts.append({"g": g, "svg": mark_safe(graphique_svg(g)), "lignes": g.lignes_formatees()})  # noqa: S308
+        numeriques = [c.format != "texte" for c in g.colonnes]
+        lignes = [list(zip(ligne, numeriques, strict=False)) for ligne in g.lignes_formatees()]
+        charts.append({"g": g, "img": mark_safe(graphique_img(g)), "lignes": lignes})  # noqa: S308
     return {
         "data": data,
         "charts": charts,
@@ -126,9 +132,22 @@ def bilan_html(*, acheteur=None, annee: int, depuis: int | None = None, directio
     return render_to_string("bilans/pdf/bilan.html", context)
 
 
-def bilan_pdf(**kwargs) -> bytes:
-    """The PDF bytes of a bilan (same arguments as indicateurs_annuels)."""
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
+def document_accessible(html: str, *, base_url: str | None = None):
+    """The laid-out WeasyPrint document (its pages can be inspected before writing the PDF)."""
+    # weasyprint stays imported on demand: a heavy library that logs while it loads, needed only here.
     from weasyprint import HTML
 
-    html = bilan_html(**kwargs)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).render(**PDF_OPTIONS)
+
+
+def pdf_accessible(html: str, *, base_url: str | None = None) -> bytes:
+    """A tagged PDF (PDF/UA-1) of an HTML document that has <html lang>, a <title> and text alternatives."""
+    return document_accessible(html, base_url=base_url).write_pdf(**PDF_OPTIONS)
+
+
+def bilan_pdf(**kwargs) -> bytes:
+    """The PDF bytes of a bilan (same arguments as indicateurs_annuels)."""
+    return pdf_accessible(bilan_html(**kwargs))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from bilans.pdf import pdf_accessible
 from core.templatetags.formats import format_euros
 from marches.decp import export_json
 
@@ -54,14 +55,12 @@ def public_home(request):
 @login_not_required
 def public_pdf(request):
     spaser = _spaser_public_or_404()
-    context = {"spaser": spaser, "genere_le": timezone.localdate(), **selectors.spaser_structure(spaser=spaser,
-                                                                                                 public=True)}
+    context = {"spaser": spaser, "genere_le": timezone.localdate(),
+               "prochaine_publication": selectors.prochaine_publication(spaser=spaser),
+               **selectors.spaser_structure(spaser=spaser, public=True)}
     html = render_to_string("spaser/public/schema_pdf.html", context, request=request)
-    # weasyprint stays imported on demand: a heavy third-party library that logs while it loads (not a
-    # sibling app), so loading the URLs does not pay for it.
-    from weasyprint import HTML
-
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # Tagged (PDF/UA-1), French, titled: the same writer as the bilan's.
+    pdf = pdf_accessible(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="spaser-{spaser.annee_debut}-{spaser.annee_fin}.pdf"'
     return response

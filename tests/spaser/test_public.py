@@ -41,7 +41,10 @@ class FakeHTML:
     def __init__(self, string, base_url=None):
         FakeHTML.rendered.append(string)
 
-    def write_pdf(self):
+    def render(self, **options):
+        return self
+
+    def write_pdf(self, **options):
         return b"%PDF-1.7 fake"
 
 
