@@ -29,6 +29,7 @@ from django.utils import timezone
 from core.imports import FichierRefuse, Probleme, erreurs_bornees, journal_enregistrer, lire_tableau
 from core.models import ImportJournal
 from core.services import auteur_noter
+from core.tabular import csv_stream, xlsx_feuilles_bytes
 from core.utils import chunks, siret_error, texte_interdit
 from marches.models import Entreprise, Marche
 
@@ -125,9 +126,23 @@ def _get(row, index, name) -> str:
 
 
 
-MODALITES = {m.lower(): m for m in Modalite.values}
-TYPES_CONTRAT = {t.lower(): t for t in TypeContrat.values}
-PUBLICS = {p.lower(): p for p in Public.values}
+def _cle(texte: str) -> str:
+    """A code or a label as looked up: case and repeated spaces ignored."""
+    return " ".join(texte.split()).casefold()
+
+
+def codes_et_libelles(choices) -> dict[str, str]:
+    """Every code of a choice list and every label the screens show, to the code: a file may say EMBAUCHE_DIRECTE
+    or "Embauche directe", CDDI or "CDDI (insertion)"."""
+    table = {_cle(str(label)): value for value, label in choices.choices}
+    table.update({_cle(value): value for value in choices.values})
+    return table
+
+
+MODALITES = codes_et_libelles(Modalite)
+TYPES_CONTRAT = codes_et_libelles(TypeContrat)
+PUBLICS = codes_et_libelles(Public)
+SEXES = codes_et_libelles(Sexe)
 
 
 # Hours -------------------------------------------------------------------------------------------
@@ -188,11 +203,12 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         except InvalidOperation:
             heures = None
             erreurs.append(Probleme(nom, line, "heures", f"nombre d'heures invalide « {heures_text} »"))
-        modalite = MODALITES.get(_get(row, index, "modalite").lower())
+        modalite = MODALITES.get(_cle(_get(row, index, "modalite")))
         if modalite is None:
-            erreurs.append(Probleme(nom, line, "modalite", f"modalité inconnue « {_get(row, index, 'modalite')} »"))
+            erreurs.append(Probleme(nom, line, "modalite", f"modalité inconnue « {_get(row, index, 'modalite')} » "
+                                                           "(un code ou un libellé du modèle de fichier)"))
         type_text = _get(row, index, "type_contrat")
-        type_contrat = TYPES_CONTRAT.get(type_text.lower(), None) if type_text else ""
+        type_contrat = TYPES_CONTRAT.get(_cle(type_text), None) if type_text else ""
         if type_contrat is None:
             erreurs.append(Probleme(nom, line, "type_contrat", f"type de contrat inconnu « {type_text} »"))
         montant_text = _get(row, index, "montant_ht")
@@ -375,9 +391,11 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
                 annee = int(annee_text)
             else:
                 erreurs.append(Probleme(nom, line, "annee_naissance", f"année invalide « {annee_text} »"))
-        sexe = _get(row, index, "sexe").upper() or Sexe.X
-        if sexe not in Sexe.values:
-            erreurs.append(Probleme(nom, line, "sexe", f"sexe invalide « {sexe} » (F, M ou X)"))
+        sexe_text = _get(row, index, "sexe")
+        sexe = SEXES.get(_cle(sexe_text)) if sexe_text else Sexe.X
+        if sexe is None:
+            erreurs.append(Probleme(nom, line, "sexe", f"sexe invalide « {sexe_text} » (F, M ou X, ou Femme, Homme, "
+                                                       "Non précisé)"))
         cp = _get(row, index, "code_postal")
         if cp and not _chiffres(cp, 5):
             erreurs.append(Probleme(nom, line, "code_postal", f"code postal invalide « {cp} »"))
@@ -386,7 +404,7 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
             erreurs.append(Probleme(nom, line, "qpv", f"valeur invalide « {qpv_text} » (oui ou non)"))
         publics = []
         for item in filter(None, (p.strip() for p in _get(row, index, "publics").split("|"))):
-            public = PUBLICS.get(item.lower())
+            public = PUBLICS.get(_cle(item))
             if public is None:
                 erreurs.append(Probleme(nom, line, "publics", f"public inconnu « {item} »"))
             elif public not in publics:
@@ -437,3 +455,40 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
     resultat.enregistre = True
     return resultat
 
+
+
+# Template files ----------------------------------------------------------------------------------
+
+MODELES = ("heures", "participants")
+
+
+def _exemples(type_: str) -> list[dict]:
+    """Example rows of a template, written with the labels the screens show (the codes are accepted too)."""
+    if type_ == "heures":
+        commun = {"acheteur_siret": "22400001800016", "marche_id": "2026-0001", "entreprise_siret": "73282932000074",
+                  "entreprise_nom": "Bâtisseurs landais", "entreprise_code_postal": "40000", "mois": "2026-10"}
+        return [
+            {**commun, "participant_code": "P-0001", "heures": "151,67", "modalite": Modalite.EMBAUCHE_DIRECTE.label,
+             "type_contrat": TypeContrat.CDDI.label, "montant_ht": ""},
+            {**commun, "participant_code": "", "heures": "0", "modalite": Modalite.SOUS_TRAITANCE_SIAE.label,
+             "type_contrat": "", "montant_ht": "4500"},
+        ]
+    return [{"code": "P-0001", "annee_naissance": "1990", "sexe": Sexe.F.label, "code_postal": "40000",
+             "qpv": "non", "publics": f"{Public.RSA.label}|{Public.DELD.label}", "date_eligibilite": "01/10/2026"}]
+
+
+def _valeurs_possibles(type_: str) -> list[dict]:
+    listes = ({"modalite": Modalite, "type_contrat": TypeContrat} if type_ == "heures"
+              else {"sexe": Sexe, "publics": Public})
+    return [{"colonne": colonne, "code": value, "libellé": str(label)}
+            for colonne, choices in listes.items() for value, label in choices.choices]
+
+
+def modele_fichier(type_: str, format_: str) -> bytes:
+    """The template of an import (`heures` or `participants`): the columns and example rows; as XLSX, a second
+    sheet lists every accepted code with its label (the import reads the first sheet only)."""
+    colonnes = COLONNES_HEURES + COLONNES_HEURES_OPTIONNELLES if type_ == "heures" else COLONNES_PARTICIPANTS
+    lignes = [{c: ligne.get(c, "") for c in colonnes} for ligne in _exemples(type_)]
+    if format_ == "csv":
+        return "".join(csv_stream(colonnes, lignes)).encode("utf-8")
+    return xlsx_feuilles_bytes({type_.capitalize(): lignes, "Valeurs possibles": _valeurs_possibles(type_)})

@@ -25,5 +25,6 @@ urlpatterns = [
     path("actions/", actions.action_list, name="actions"),
     path("actions/<int:pk>/faite/", actions.action_faite, name="action_faite"),
     path("imports/", imports.import_upload, name="import_upload"),
+    path("imports/modele-<str:type>.<str:format>", imports.import_modele, name="import_modele"),
     path("imports/<str:token>/", imports.import_preview, name="import_preview"),
 ]

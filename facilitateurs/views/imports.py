@@ -5,6 +5,7 @@ import os
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.imports import (
@@ -14,6 +15,7 @@ from core.imports import (
     import_en_attente_noter,
     import_en_attente_retirer,
 )
+from core.middleware import accepte_fichiers
 from core.mixins import role_required
 
 from .. import imports, selectors, services
@@ -22,6 +24,7 @@ from ..jobs import JOB_IMPORT
 from .base import FACILITATION
 
 
+@accepte_fichiers
 @role_required(*FACILITATION)
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -60,3 +63,17 @@ def import_preview(request, token):
         resultat = importer(path, user=request.user, nom=item["nom"], dry_run=True)
     return render(request, "facilitateurs/import_preview.html", {"item": item, "resultat": resultat,
                                                                    "token": token})
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@role_required(*FACILITATION)
+def import_modele(request, type, format):
+    """The template file of an import (hours or participants), as CSV or XLSX."""
+    if type not in imports.MODELES or format not in CONTENT_TYPES:
+        raise Http404("Modèle de fichier inconnu.")
+    response = HttpResponse(imports.modele_fichier(type, format), content_type=CONTENT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="modele-{type}.{format}"'
+    return response

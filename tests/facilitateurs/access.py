@@ -80,6 +80,7 @@ ACCESS = {
     "facilitateurs:actions": Rule(only(200, *FA)),
     "facilitateurs:action_faite": Rule(only(302, *FA), kwargs=lambda w: {"pk": w.f_action.pk}, method="post"),
     "facilitateurs:import_upload": Rule(only(200, *FA)),
+    "facilitateurs:import_modele": Rule(only(200, *FA), kwargs=lambda w: {"type": "heures", "format": "xlsx"}),
     # a token that is not in the user's session is not found
     "facilitateurs:import_preview": Rule(only(404, *FA), kwargs=lambda w: {"token": "inconnu"}),
 }
