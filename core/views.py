@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -225,3 +226,55 @@ def verifier_worker(request):
     job_enqueue(type="verification_worker", user=request.user)
     messages.info(request, "Tâche de vérification envoyée au worker : son état s'affiche ci-dessous.")
     return redirect("core:taches")
+
+
+# --- Legal pages (public, no login): RGAA accessibility statement, legal notice, site map -----------------
+
+# The accessibility audit behind the statement (RGAA 4.1 model): when, how, and what is still not accessible.
+AUDIT_ACCESSIBILITE = {
+    "date": "30 novembre 2026",
+    "etat": "partiellement conforme",
+    "methode": [
+        "axe-core (règles WCAG 2.0 et 2.1, niveaux A et AA) exécuté dans Chromium sur chaque page de chaque "
+        "profil (acheteur, direction de la commande publique, facilitateur, élu, partenaire, administrateur) "
+        "et du site public, y compris les formulaires envoyés avec des erreurs ;",
+        "contrôle de l'absence de défilement horizontal à 390 pixels de large ;",
+        "parcours au clavier seul (connexion, filtre d'une liste, formulaire en erreur) et vérification de "
+        "l'endroit où arrive le focus.",
+    ],
+    "non_accessible": [
+        "Les graphiques des tableaux de bord et de l'évaluation du SPASER : leurs données ne sont pas toutes "
+        "reprises dans un tableau équivalent (critère 1.3 et 1.9).",
+        "Les bilans PDF et le schéma public en PDF : le balisage pour les technologies d'assistance est en "
+        "cours de mise en place (critère 13.3).",
+        "Les pages d'administration technique (interface d'administration de Django) n'ont pas fait l'objet "
+        "d'un audit manuel.",
+        "Les critères qui demandent un contrôle humain (pertinence des intitulés, ordre de lecture, "
+        "restitution par un lecteur d'écran) n'ont pas encore été audités par un expert RGAA.",
+    ],
+}
+
+
+def _contact_accessibilite():
+    return getattr(settings, "ACCESSIBILITE_CONTACT", "") or ""
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AccessibiliteView(TemplateView):
+    template_name = "core/accessibilite.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(audit=AUDIT_ACCESSIBILITE, contact=_contact_accessibilite(), **kwargs)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class MentionsLegalesView(TemplateView):
+    template_name = "core/mentions_legales.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(contact=_contact_accessibilite(), **kwargs)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PlanDuSiteView(TemplateView):
+    template_name = "core/plan_du_site.html"

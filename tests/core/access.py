@@ -38,6 +38,10 @@ ACCESS = {
     # Another user's job is not found (404) rather than forbidden: ids are not an oracle.
     "core:tache_detail": Rule(only(200, "admin", other=404), kwargs=lambda w: {"pk": w.tache.pk}),
     "core:verifier_worker": Rule(only(302, "admin"), method="post"),
+    # Legal pages (RGAA statement, legal notice, site map): public, linked from every page's footer.
+    "core:accessibilite": Rule(public(200)),
+    "core:mentions_legales": Rule(public(200)),
+    "core:plan_du_site": Rule(public(200)),
 }
 
 
