@@ -5,7 +5,15 @@ and the public site) and the engine's own figures (bilans.selectors.indicateurs_
 
 from dataclasses import dataclass
 
-from core.templatetags.formats import format_date, format_euros, format_heures, format_nombre, format_pourcent
+from core.templatetags.formats import (
+    compte,
+    format_date,
+    format_euros,
+    format_heures,
+    format_nombre,
+    format_pourcent,
+    pluriel,
+)
 
 SEUIL_SECRET_COMMUNE = 3  # cells of fewer people are grouped (no small cells): bilans.selectors.secret_statistique
 
@@ -17,6 +25,9 @@ HEURES = ("Heures comptées : sous-traitance ou co-traitance à une SIAE convert
 REALISATION = ("les marchés du périmètre portant une clause d'insertion, notifiés au plus tard le 31 décembre de "
                "l'année et dont l'exécution n'était pas terminée au 1er janvier (marchés en cours d'exécution "
                "dans l'année)")
+EXAMENS_LANCES = ("consultations lancées du 1er janvier au 31 décembre de l'année, jusqu'à ce jour, à partir de la "
+                  "date où l'examen avant lancement s'applique")
+EXAMENS_DECIDES = "examens décidés par la DCP du 1er janvier au 31 décembre de l'année"
 SECRET = (f"les lignes de moins de {SEUIL_SECRET_COMMUNE} personnes (ou sans valeur) sont regroupées "
           "(secret statistique)")
 
@@ -191,6 +202,30 @@ DEFINITIONS: dict[str, Definition] = {
     "tendance_marches": Definition("Marchés notifiés par année", "marchés notifiés chaque année et parts avec une "
                                    "considération sociale, environnementale", "les marchés notifiés de la même "
                                    "année", PERIMETRE, "par année de notification"),
+    # Examinations before launch (examens.selectors.examens_chiffres): two populations, each with its own
+    # denominator — the consultations launched in the year, and the examinations decided in the year.
+    "examens": Definition(
+        "Examens des marchés avant lancement", "marchés examinés avant le lancement de leur consultation, clauses "
+        "sociales proposées par le facilitateur et retenues par la DCP, motifs de non-retenue, délai de décision",
+        "", PERIMETRE, f"{EXAMENS_LANCES} ; {EXAMENS_DECIDES}"),
+    "examens_part_examines": Definition(
+        "Part des marchés examinés avant leur lancement", "nombre de marchés dont l'examen a été décidé par la DCP "
+        "au plus tard à la date de lancement de leur consultation", "les marchés du même périmètre dont la "
+        "consultation a été lancée dans l'année", PERIMETRE, EXAMENS_LANCES),
+    "examens_part_proposes": Definition(
+        "Part des examens où une clause sociale a été proposée", "nombre d'examens où le facilitateur a proposé une "
+        "clause sociale", "les examens décidés dans l'année, du même périmètre", PERIMETRE, EXAMENS_DECIDES),
+    "examens_part_retenus": Definition(
+        "Part des examens où une clause sociale a été retenue", "nombre d'examens où la DCP a retenu au moins une "
+        "considération sociale (clause d'insertion, critère social ou marché réservé)", "les examens décidés dans "
+        "l'année, du même périmètre", PERIMETRE, EXAMENS_DECIDES),
+    "examens_motifs": Definition(
+        "Motifs de non-retenue d'une clause sociale", "par motif codé (pas d'offre locale, montant trop faible, "
+        "durée trop courte, raison technique, autre), nombre d'examens décidés sans considération sociale retenue",
+        "", PERIMETRE, EXAMENS_DECIDES),
+    "examens_delai_decision": Definition(
+        "Délai de l'ouverture à la décision (jours)", "nombre moyen de jours entre l'ouverture de l'examen et la "
+        "décision de la DCP (la médiane est donnée à côté)", "", PERIMETRE, EXAMENS_DECIDES),
 }
 
 # The charts of the dashboards and of the PDF (bilans.graphiques), by chart key → definition key.
@@ -236,7 +271,8 @@ def chiffres_cles(data) -> list[dict]:
         k("rythme_realisation_heures", format_pourcent(r.rythme),
           f"du rythme attendu : {format_heures(r.heures_realisees_rythme)} réalisées pour "
           f"{format_heures(r.heures_attendues)} attendues au {format_date(r.date_reference)}"
-          + (f" ({format_nombre(r.marches_sans_periode)} marché(s) sans période d'exécution non compté(s))"
+          + (f" ({compte(r.marches_sans_periode, 'marché')} sans période d'exécution non "
+             f"compté{pluriel(r.marches_sans_periode)})"
              if r.marches_sans_periode else "")),
         k("heures_requises", format_heures(data.heures_requises),
           f"heures requises par {marches(n_clause)} notifié{'' if n_clause == 1 else 's'} en {annee} avec clause "
@@ -253,4 +289,25 @@ def chiffres_cles(data) -> list[dict]:
         k("objectif_environnementale", format_pourcent(o.environnementale.part),
           f"avec une considération environnementale (cible {cible(o.environnementale)})", "objectifs"),
         k("cumul", format_heures(cumul.heures_realisees), f"heures réalisées depuis {cumul.depuis}"),
+        *_chiffres_examens(data),
+    ]
+
+
+def _chiffres_examens(data) -> list[dict]:
+    """The examinations' key figures (none when the engine did not provide them)."""
+    e = getattr(data, "examens", None)
+    if e is None:
+        return []
+    motifs = ", ".join(f"{ligne.libelle.lower()} : {format_nombre(ligne.nombre)}" for ligne in e.motifs if ligne.nombre)
+    delai = f"{format_nombre(e.delai_moyen_jours, 1)} jours" if e.delai_moyen_jours is not None else "—"
+    return [
+        {"cle": "examens_part_examines", "valeur": format_pourcent(e.part_examines),
+         "libelle": f"des {format_nombre(e.lances)} marchés lancés en {e.annee} examinés avant leur lancement",
+         "definition": texte("examens_part_examines")},
+        {"cle": "examens_part_retenus", "valeur": format_pourcent(e.part_retenus),
+         "libelle": f"des {format_nombre(e.decides)} examens décidés en {e.annee} retiennent une clause sociale "
+                    f"(proposée dans {format_pourcent(e.part_proposes)} ; délai moyen de décision : {delai}"
+                    + (f" ; motifs de non-retenue — {motifs}" if motifs else "") + ")",
+         "definition": " ".join(texte(cle) for cle in ("examens_part_retenus", "examens_part_proposes",
+                                                       "examens_delai_decision", "examens_motifs"))},
     ]

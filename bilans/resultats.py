@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 
+from examens.resultats import ChiffresExamens
+
 from .definitions import DEFINITIONS, Definition
 
 ZERO = Decimal("0")
@@ -289,6 +291,7 @@ DEFINITIONS_CHAMPS = {
     "heures_par_commune": "heures_commune",
     "sorties": "sorties",
     "tendance": "tendance_heures",
+    "examens": "examens",
 }
 
 
@@ -324,6 +327,8 @@ class Indicateurs:
     achats_siae: Bloc | None = None
     achats_ea_esat: Bloc | None = None
     achats_ess: Bloc | None = None
+    # Examinations before launch (examens.selectors.examens_chiffres), for the same scope and year.
+    examens: ChiffresExamens | None = None
     marches_clause_liste: tuple[LigneMarcheClause, ...] | None = _detail()
     heures_par_modalite: tuple[LigneModalite, ...] | None = _detail()
     heures_par_famille: tuple[LigneFamille, ...] | None = _detail()

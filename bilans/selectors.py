@@ -39,6 +39,7 @@ from clauses.models import ClauseMarche, FamilleAchat
 from core import donnees
 from core.enums import Role
 from core.models import Direction, Organisation, Tache, User
+from examens.selectors import examens_chiffres
 from facilitateurs.enums import CategorieSortie, Modalite, Public
 from facilitateurs.models import Convention, HeuresMensuelles, Sortie
 from facilitateurs.selectors import formation_plafonnee, heures_effectives, part_ecoulee, plafond_formation
@@ -79,7 +80,7 @@ CIBLE_SOCIALE = Decimal("0.3")  # PNAD 2022–2025: 30 %
 LIBELLE_AUTRES_COMMUNES = (f"Autres communes ou non renseignée (moins de {SEUIL_SECRET_COMMUNE} personnes "
                            "par commune)")
 LIMITE_LISTES = 20
-RESULTATS_VERSION = 2  # the shape of the cached results (bilans.resultats): change it when they change
+RESULTATS_VERSION = 3  # the shape of the cached results (bilans.resultats): change it when they change
 # Callables (acheteur, annee) -> {"sociale"|"environnementale": {"cible": Decimal, "libelle": str}}: targets a
 # buyer adopted (the SPASER app registers its own in SpaserConfig.ready); the first source that has one wins.
 SOURCES_CIBLES: list = []
@@ -683,6 +684,7 @@ def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None,
         achats_siae=achats["achats_siae"],
         achats_ea_esat=achats["achats_ea_esat"],
         achats_ess=achats["achats_ess"],
+        examens=examens_chiffres(marches=perimetre.marches(), annee=annee),
         **({
             "marches_clause_liste": _marches_clause_liste(perimetre, annee, limite),
             "heures_par_modalite": _par_modalite(heures_annee),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("marches/", include("marches.urls")),
     path("clauses/", include("clauses.urls")),
     path("insertion/", include("facilitateurs.urls")),
+    path("examens/", include("examens.urls")),
     path("bilans/", include("bilans.urls")),
     path("spaser/", include("spaser.urls")),
     path("administration/", administration.urls),

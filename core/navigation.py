@@ -11,6 +11,7 @@ MENU = [
     ("Marchés", "marches:list", (A, D, F, E, P, ADM)),
     ("Clauses", "clauses:index", (A, D, F, E, ADM)),
     ("Suivi de l'insertion", "facilitateurs:home", (F, ADM, P)),
+    ("Examens avant lancement", "examens:list", (A, D, F, P, ADM)),
     ("Conventions", "facilitateurs:conventions", (A, D, F, E, P, ADM)),
     ("Tableaux de bord", "bilans:dashboard", (A, D, F, E, P, ADM)),
     ("SPASER", "spaser:index", (A, D, F, E, P, ADM)),

@@ -105,3 +105,30 @@ def soumis(marche) -> bool:
     """True when the 2026 obligations apply to the contract (used by the detail page's wording)."""
     date = date_reference(marche)
     return marche.nature != Nature.DEFENSE_SECURITE and date is not None and date >= DATE_OBLIGATIONS
+
+
+# --- SPASER rule: every contract is examined before launch (issue 18) ----------------------------------------
+# Not a legal obligation, so not part of `statut_conformite`: the scheme's own rule, shown beside the legal ones
+# (the DCP's home, the examinations' figures). Applies to consultations launched from EXAMENS_DEPUIS (a setting:
+# the date the buyer started examining its contracts). The examinations app (above this one) reads it through
+# `examen_manquant` for one contract and filters lists with the same rule in SQL (examens.selectors).
+
+MANQUE_EXAMEN = "Consultation lancée sans examen préalable des clauses (règle du SPASER)"
+EXAMENS_DEPUIS_DEFAUT = datetime.date(2026, 1, 1)
+
+
+def examens_depuis() -> datetime.date:
+    """From which launch date a contract must have been examined (setting SPASER["EXAMENS_DEPUIS"], ISO)."""
+    valeur = getattr(settings, "SPASER", {}).get("EXAMENS_DEPUIS")
+    if not valeur:
+        return EXAMENS_DEPUIS_DEFAUT
+    return valeur if isinstance(valeur, datetime.date) else datetime.date.fromisoformat(str(valeur))
+
+
+def examen_manquant(*, date_lancement, date_decision, today: datetime.date, depuis: datetime.date | None = None) -> bool:
+    """True when the consultation was launched (on or before `today`, from `depuis`) without an examination
+    decided on or before its launch date (`date_decision`: the day the DCP decided, None if not decided)."""
+    depuis = depuis or examens_depuis()
+    if date_lancement is None or date_lancement > today or date_lancement < depuis:
+        return False
+    return date_decision is None or date_decision > date_lancement

@@ -171,6 +171,24 @@ _FIGURES = [
            _part_achats(_ess), "ESS"),
 ]
 
+
+def _examens(lire: Callable):
+    """A figure of the examinations before launch (None when the engine did not provide them)."""
+    return lambda data: None if data.examens is None else _num(lire(data.examens))
+
+
+_FIGURES += [
+    # Examinations before launch (examens.selectors.examens_chiffres through the engine)
+    Figure("examens_part_examines", "Part des marchés examinés avant leur lancement", Unite.POURCENT,
+           _examens(lambda e: e.part_examines), "Examens"),
+    Figure("examens_part_proposes", "Part des examens où une clause sociale a été proposée", Unite.POURCENT,
+           _examens(lambda e: e.part_proposes), "Examens"),
+    Figure("examens_part_retenus", "Part des examens où une clause sociale a été retenue", Unite.POURCENT,
+           _examens(lambda e: e.part_retenus), "Examens"),
+    Figure("examens_delai_decision", "Délai moyen de l'ouverture à la décision (jours)", Unite.NOMBRE,
+           _examens(lambda e: e.delai_moyen_jours), "Examens"),
+]
+
 FIGURES: dict[str, Figure] = {figure.key: figure for figure in _FIGURES}
 
 

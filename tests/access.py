@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 ROLES = ("anonyme", "acheteur", "dcp", "facilitateur", "elu", "partenaire", "admin")
 STAFF = ("acheteur", "dcp", "facilitateur", "elu", "admin")
-APPS = ("core", "clauses", "marches", "facilitateurs", "bilans", "spaser")  # build order
+APPS = ("core", "clauses", "marches", "facilitateurs", "examens", "bilans", "spaser")  # build order
 
 
 def expected(default, anonyme=302, **roles) -> dict:

@@ -2,12 +2,13 @@
 
 Business code is layered, each app above the ones it builds on:
 
-    core < clauses < marches < facilitateurs < bilans < spaser < demo
+    core < clauses < marches < facilitateurs < examens < bilans < spaser < demo
 
 - clauses: purchase families, the clause library, the hours formula (a contract's clauses are written by
   marches, which owns what a contract implies: marches.etat);
 - marches: contracts, their derived state, DECP and the register;
 - facilitateurs: conventions, participants and hours on contracts;
+- examens: every contract examined before launch (facilitator's opinion, DCP's decision), and its figures;
 - bilans: the indicator engine and the annual report;
 - spaser: the scheme, whose evaluation reads the indicator engine;
 - demo: seeds everything, imported by nothing.
@@ -28,7 +29,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = ["core", "clauses", "marches", "facilitateurs", "bilans", "spaser", "demo"]
+LAYERS = ["core", "clauses", "marches", "facilitateurs", "examens", "bilans", "spaser", "demo"]
 WEB_PARTS = {"views", "templatetags", "management"}
 WEB_FILES = {"views.py", "urls.py", "forms.py", "filters.py", "admin.py", "admin_site.py"}
 

@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "marches",
     "clauses",
     "facilitateurs",
+    "examens",
     "bilans",
     "spaser",
     "demo",  # demo data and `seed_demo`: depends on every app, none depends on it
