@@ -16,15 +16,16 @@ def annee_courante() -> int:
 class PerimetreForm(forms.Form):
     """Scope of a dashboard or a bilan. A partner user is locked to its own organisation (and conventions)."""
 
+    # No empty choice: the list opens on the instance's own organisation, named ("Département des Landes").
     acheteur = forms.ModelChoiceField(label="Acheteur", queryset=Organisation.objects.none(), required=False,
-                                      empty_label="Organisation de l'instance")
+                                      empty_label=None)
     annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100, required=False)
     direction = forms.ModelChoiceField(label="Direction", queryset=Direction.objects.none(), required=False,
-                                       empty_label="Toutes")
+                                       empty_label="Toutes les directions")
     famille = forms.ModelChoiceField(label="Famille d'achat", queryset=FamilleAchat.objects.none(), required=False,
-                                     empty_label="Toutes")
+                                     empty_label="Toutes les familles")
     convention = forms.ModelChoiceField(label="Convention", queryset=Convention.objects.none(), required=False,
-                                        empty_label="Toutes")
+                                        empty_label="Tous les marchés (sans restriction à une convention)")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +62,8 @@ class PerimetreForm(forms.Form):
         if self.partenaire:
             acheteur = self.user.organisation  # never the instance's figures for a partner without organisation
         else:
-            if acheteur is None and convention is not None:
+            # A convention names its partner: chosen with the default buyer (the instance), it wins.
+            if convention is not None and (acheteur is None or acheteur.type == TypeOrganisation.INSTANCE):
                 acheteur = convention.partenaire
             if acheteur is None:
                 acheteur = Organisation.objects.instance()

@@ -9,7 +9,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.templatetags.formats import format_date, format_euros, format_heures, format_nombre, format_pourcent
+from core.templatetags.formats import (
+    compte,
+    format_date,
+    format_euros,
+    format_heures,
+    format_nombre,
+    format_pourcent,
+)
 
 from .enums import TypeClause
 from .services import heures_requises_calculer
@@ -105,13 +112,14 @@ def _raisons_historique(s: Situation) -> list[str]:
     if h.nb_marches == 0:
         return [f"Aucun marché antérieur de l'acheteur dans la famille « {s.famille_nom} » pour comparer."]
     raisons = [
-        f"Historique de l'acheteur dans la famille « {s.famille_nom} » : {h.nb_avec_clause} marché(s) sur "
+        f"Historique de l'acheteur dans la famille « {s.famille_nom} » : {compte(h.nb_avec_clause, 'marché')} sur "
         f"{h.nb_marches} ({_pct(Decimal(h.nb_avec_clause) / h.nb_marches)}) portaient une clause sociale."
     ]
     if h.offres_avec is not None and h.offres_sans is not None:
         raisons.append(
-            f"Offres reçues en moyenne : {format_nombre(h.offres_avec, 1)} avec clause ({h.nb_avec_offres} "
-            f"marché(s)) contre {format_nombre(h.offres_sans, 1)} sans clause ({h.nb_sans_offres} marché(s))."
+            f"Offres reçues en moyenne : {format_nombre(h.offres_avec, 1)} avec clause ("
+            f"{compte(h.nb_avec_offres, 'marché')}) contre {format_nombre(h.offres_sans, 1)} sans clause "
+            f"({compte(h.nb_sans_offres, 'marché')})."
         )
         if min(h.nb_avec_offres, h.nb_sans_offres) < ECHANTILLON_MIN:
             raisons.append(f"Trop peu de marchés pour conclure (au moins {ECHANTILLON_MIN} de chaque côté) : "
@@ -124,10 +132,10 @@ def _raisons_historique(s: Situation) -> list[str]:
                            "(Matinale) et l'accompagnement du facilitateur pendant la consultation.")
     elif h.offres_avec is not None:
         raisons.append(f"Offres reçues en moyenne avec clause : {format_nombre(h.offres_avec, 1)} "
-                       f"({h.nb_avec_offres} marché(s)) ; aucun marché sans clause à comparer.")
+                       f"({compte(h.nb_avec_offres, 'marché')}) ; aucun marché sans clause à comparer.")
     elif h.offres_sans is not None:
         raisons.append(f"Offres reçues en moyenne sans clause : {format_nombre(h.offres_sans, 1)} "
-                       f"({h.nb_sans_offres} marché(s)) ; aucun marché avec clause à comparer.")
+                       f"({compte(h.nb_sans_offres, 'marché')}) ; aucun marché avec clause à comparer.")
     return raisons
 
 

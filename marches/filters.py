@@ -36,19 +36,27 @@ class MarcheFilter(django_filters.FilterSet):
         method="filter_q",
         widget=forms.TextInput(attrs={"placeholder": "Objet, identifiant, titulaire, SIRET"}),
     )
-    annee = django_filters.ChoiceFilter(label="Année de notification", choices=_years, method="filter_annee")
-    acheteur = django_filters.ModelChoiceFilter(label="Acheteur", queryset=Organisation.objects.none())
-    direction = django_filters.ModelChoiceFilter(label="Direction", queryset=Direction.objects.none())
-    famille = django_filters.ModelChoiceFilter(label="Famille d'achat", queryset=FamilleAchat.objects.none())
-    procedure = django_filters.ChoiceFilter(label="Procédure", choices=Procedure.choices)
+    annee = django_filters.ChoiceFilter(label="Année de notification", choices=_years, method="filter_annee",
+                                     empty_label="Toutes les années")
+    acheteur = django_filters.ModelChoiceFilter(label="Acheteur", queryset=Organisation.objects.none(),
+                                                empty_label="Tous les acheteurs")
+    direction = django_filters.ModelChoiceFilter(label="Direction", queryset=Direction.objects.none(),
+                                                 empty_label="Toutes les directions")
+    famille = django_filters.ModelChoiceFilter(label="Famille d'achat", queryset=FamilleAchat.objects.none(),
+                                               empty_label="Toutes les familles")
+    procedure = django_filters.ChoiceFilter(label="Procédure", choices=Procedure.choices,
+                                          empty_label="Toutes les procédures")
     consideration = django_filters.ChoiceFilter(
-        label="Considérations", choices=CONSIDERATIONS, method="filter_consideration"
+        label="Considérations", choices=CONSIDERATIONS, method="filter_consideration",
+        empty_label="Avec ou sans considération",
     )
     conformite = django_filters.ChoiceFilter(
-        label="Conformité 2026", choices=StatutConformite.choices, field_name="statut_conformite"
+        label="Conformité 2026", choices=StatutConformite.choices, field_name="statut_conformite",
+        empty_label="Tous les statuts",
     )
     tri = django_filters.OrderingFilter(
         label="Trier par",
+        empty_label="Date de notification (récentes d'abord)",
         fields=(
             ("date_notification", "date_notification"),
             ("montant_ht", "montant_ht"),

@@ -53,6 +53,25 @@ def format_date(value) -> str:
     return str(value)
 
 
+def pluriel(nombre, formes: str = "s") -> str:
+    """French agreement of a word after a count: 0 and 1 take the singular, 2 and more the plural.
+    `formes` is the plural suffix ("s"), or "singular,plural" endings ("al,aux"). In a template:
+    `{{ n|nombre }} marché{{ n|pluriel }}`, `{{ n }} ligne{{ n|pluriel }} créée{{ n|pluriel }}`."""
+    singulier, _, plur = formes.rpartition(",") if "," in formes else ("", "", formes)
+    try:
+        return plur if abs(Decimal(str(nombre))) >= 2 else singulier
+    except (InvalidOperation, ValueError, TypeError):
+        return singulier
+
+
+def compte(nombre, singulier: str, plur: str | None = None) -> str:
+    """'2 marchés', '1 marché', '0 marché' (French: 0 takes the singular); `plur` for an irregular plural or
+    several words ("ligne créée", "lignes créées"); without it, an "s" is added."""
+    mot = singulier if not pluriel(nombre) else (plur or singulier + "s")
+    return f"{format_nombre(nombre)} {mot}"
+
+
+register.filter("pluriel", pluriel)
 register.filter("nombre", format_nombre)
 register.filter("euros", format_euros)
 register.filter("heures", format_heures)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.mixins import role_required
+from core.templatetags.formats import compte
 from marches.models import Marche
 
 from .. import imports, selectors, services
@@ -40,8 +41,9 @@ def grille(request, pk):
             lignes = [{**f.cleaned_data, "entreprise": entreprises_by_id[f.cleaned_data["entreprise"]]}
                       for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("vide")]
             created, updated = services.heures_grille_enregistrer(marche=marche, mois=mois, lignes=lignes, user=request.user)
-            messages.success(request, f"Relevé de {mois:%m/%Y} enregistré : {created} ligne(s) créée(s), "
-                                      f"{updated} modifiée(s).")
+            messages.success(request, f"Relevé de {mois:%m/%Y} enregistré : "
+                                      f"{compte(created, 'ligne créée', 'lignes créées')}, "
+                                      f"{compte(updated, 'modifiée')}.")
             return redirect(f"{reverse('facilitateurs:grille', args=[marche.pk])}?mois={mois:%Y-%m}")
         messages.error(request, "Le relevé n'a pas été enregistré : corrigez les lignes signalées.")
     else:

@@ -23,6 +23,7 @@ from core.imports import (
 from core.mixins import role_required
 from core.models import Organisation
 from core.perms import ALL_ROLES
+from core.templatetags.formats import compte
 
 from .. import decp, register, selectors, services
 from ..forms import ImportForm
@@ -79,8 +80,9 @@ def import_apercu(request, token):
             return redirect("core:taches")
         services.import_fichier_supprimer(path=item["path"])
         if not report["refuse"]:
-            messages.success(request, f"« {nom} » importé : {report['nb_crees']} créé(s), "
-                                      f"{report['nb_modifies']} modifié(s), {report['nb_inchanges']} inchangé(s).")
+            messages.success(request, f"« {nom} » importé : {compte(report['nb_crees'], 'créé')}, "
+                                      f"{compte(report['nb_modifies'], 'modifié')}, "
+                                      f"{compte(report['nb_inchanges'], 'inchangé')}.")
             return redirect("marches:imports")
         messages.error(request, f"Fichier « {nom} » refusé : rien n'a été enregistré.")
     else:

@@ -90,7 +90,7 @@ def test_history_reasons_show_offers_with_and_without_clause():
     h = Historique(nb_marches=8, nb_avec_clause=4, offres_avec=Decimal("4.5"), nb_avec_offres=4,
                    offres_sans=Decimal("3"), nb_sans_offres=4)
     raisons = par_type(regles(situation(historique=h)))[TypeClause.INSERTION].raisons
-    assert any("4 marché(s) sur 8 (50\u00a0%)" in r for r in raisons)
+    assert any("4 marchés sur 8 (50\u00a0%)" in r for r in raisons)
     assert any("4,5 avec clause" in r and "3,0 sans clause" in r for r in raisons)
     assert any("pas réduit la concurrence" in r for r in raisons)
     slightly_fewer = Historique(nb_marches=8, nb_avec_clause=4, offres_avec=Decimal("3.6"), nb_avec_offres=4,
@@ -128,8 +128,8 @@ def test_buyer_history_from_the_database_and_already_present_clauses():
     recos = par_type(recommandations(marche))
     insertion = recos[TypeClause.INSERTION]
     assert insertion.niveau == Niveau.OBLIGATOIRE  # 6 M€ ≥ 5 404 000 € (thresholds seeded by marches)
-    assert any("3 marché(s) sur 6" in r for r in insertion.raisons)
-    assert any("4,3 avec clause (3 marché(s)) contre 3,0 sans clause (3 marché(s))" in r for r in insertion.raisons)
+    assert any("3 marchés sur 6" in r for r in insertion.raisons)
+    assert any("4,3 avec clause (3 marchés) contre 3,0 sans clause (3 marchés)" in r for r in insertion.raisons)
     assert any("pas réduit la concurrence" in r for r in insertion.raisons)
     assert recos[TypeClause.CONDITION_ENVIRONNEMENTALE].deja_prevue
     assert not insertion.deja_prevue

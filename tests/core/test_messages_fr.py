@@ -48,3 +48,21 @@ def test_hours_above_the_monthly_maximum_say_why(settings):
                             "heures": "208"}, entreprises=[(1, "A")])
     assert form.is_valid(), form.errors
     assert form.cleaned_data["heures"] == Decimal("208")
+
+
+def test_counts_agree_in_french():
+    from core.templatetags.formats import compte, pluriel
+
+    assert [compte(n, "marché") for n in (0, 1, 2)] == ["0 marché", "1 marché", "2 marchés"]
+    assert compte(12000, "ligne créée", "lignes créées") == "12\u202f000 lignes créées"
+    assert (pluriel(1), pluriel(2), pluriel(1, "al,aux"), pluriel(3, "al,aux"), pluriel("x")) == ("", "s", "al", "aux", "")
+
+
+def test_no_template_writes_a_plural_in_brackets():
+    import pathlib
+    import re
+
+    racine = pathlib.Path(__file__).resolve().parents[2] / "templates"
+    fautes = [f"{p.relative_to(racine)}: {m.group(0)}" for p in racine.rglob("*.html")
+              for m in re.finditer(r"\w+\(s\)", p.read_text(encoding="utf-8"))]
+    assert fautes == []
