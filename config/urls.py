@@ -14,6 +14,8 @@ urlpatterns = [
     path("insertion/", include("facilitateurs.urls")),
     path("examens/", include("examens.urls")),
     path("bilans/", include("bilans.urls")),
+    path("declarations/", include("declarations.urls")),
+    path("notifications/", include("relances.urls")),
     path("spaser/", include("spaser.urls")),
     path("administration/", administration.urls),
     path("", include("core.urls")),

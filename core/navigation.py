@@ -5,12 +5,15 @@ from django.urls import NoReverseMatch, reverse
 from .enums import Role
 
 A, D, F, E, P, ADM = Role.ACHETEUR, Role.DCP, Role.FACILITATEUR, Role.ELU, Role.PARTENAIRE, Role.ADMIN
+ENT = Role.ENTREPRISE
 
 MENU = [
-    ("Accueil", "core:home", (A, D, F, E, P, ADM)),
+    ("Accueil", "core:home", (A, D, F, E, P, ADM, ENT)),
+    ("Mes marchés", "declarations:marches", (ENT,)),
     ("Marchés", "marches:list", (A, D, F, E, P, ADM)),
     ("Clauses", "clauses:index", (A, D, F, E, ADM)),
     ("Suivi de l'insertion", "facilitateurs:home", (F, ADM, P)),
+    ("Déclarations des entreprises", "declarations:a_valider", (F, ADM)),
     ("Examens avant lancement", "examens:list", (A, D, F, P, ADM)),
     ("Conventions", "facilitateurs:conventions", (A, D, F, E, P, ADM)),
     ("Tableaux de bord", "bilans:dashboard", (A, D, F, E, P, ADM)),
@@ -18,6 +21,7 @@ MENU = [
     ("Organisations", "core:organisations", (ADM, D)),
     ("Utilisateurs", "core:users", (ADM,)),
     ("Administration", "admin:index", (ADM,)),
+    ("Mes courriels", "relances:preferences", (A, D, F, E, ADM, ENT)),
 ]
 
 

@@ -24,15 +24,19 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from types import SimpleNamespace
 
-ROLES = ("anonyme", "acheteur", "dcp", "facilitateur", "elu", "partenaire", "admin")
+# `entreprise`: a company's contact, who sees only its company's clause contracts and declarations.
+ROLES = ("anonyme", "acheteur", "dcp", "facilitateur", "elu", "partenaire", "admin", "entreprise")
 STAFF = ("acheteur", "dcp", "facilitateur", "elu", "admin")
-APPS = ("core", "clauses", "marches", "facilitateurs", "examens", "bilans", "spaser")  # build order
+APPS = ("core", "clauses", "marches", "facilitateurs", "examens", "declarations", "bilans", "spaser",
+        "relances")  # build order
 
 
-def expected(default, anonyme=302, **roles) -> dict:
-    """expected(403, dcp=200, admin=200): every role gets `default` unless named; anonymous -> login."""
+def expected(default, anonyme=302, entreprise=403, **roles) -> dict:
+    """expected(403, dcp=200, admin=200): every role gets `default` unless named; anonymous -> login; a company's
+    contact (`entreprise`) 403 unless named: it reaches no page of the buyers' side."""
     result = {role: default for role in ROLES}
     result["anonyme"] = anonyme
+    result["entreprise"] = entreprise
     result.update(roles)
     return result
 
@@ -43,11 +47,13 @@ def only(status, *allowed, other=403, anonyme=302) -> dict:
 
 
 def everyone(status=200, anonyme=302) -> dict:
+    """Every role of the buyers' side (staff and partner users); a company's contact gets 403 (name it to change)."""
     return expected(status, anonyme=anonyme)
 
 
 def public(status=200) -> dict:
-    return expected(status, anonyme=status)
+    """Public pages: everybody, logged in or not, a company's contact included."""
+    return expected(status, anonyme=status, entreprise=status)
 
 
 @dataclass
@@ -136,6 +142,8 @@ def build_world():
             username="m-partenaire", role=Role.PARTENAIRE, organisation=world.partenaire
         ),
         "admin": UserFactory(username="m-admin", role=Role.ADMIN, organisation=world.instance),
+        # Linked to its company by tests/declarations/access.py (declarations.ContactEntreprise).
+        "entreprise": UserFactory(username="m-entreprise", role=Role.ENTREPRISE, email="m-entreprise@exemple.invalid"),
     }
     # Not a role of the matrix: the user of the other partner buyer, for the ownership attempts.
     world.partenaire_b = UserFactory(

@@ -2,15 +2,17 @@
 
 Business code is layered, each app above the ones it builds on:
 
-    core < clauses < marches < facilitateurs < examens < bilans < spaser < demo
+    core < clauses < marches < facilitateurs < examens < declarations < bilans < spaser < relances < demo
 
 - clauses: purchase families, the clause library, the hours formula (a contract's clauses are written by
   marches, which owns what a contract implies: marches.etat);
 - marches: contracts, their derived state, DECP and the register;
 - facilitateurs: conventions, participants and hours on contracts;
 - examens: every contract examined before launch (facilitator's opinion, DCP's decision), and its figures;
+- declarations: companies' contacts, their monthly declarations of hours, validation, attestation;
 - bilans: the indicator engine and the annual report;
 - spaser: the scheme, whose evaluation reads the indicator engine;
+- relances: reminders and notifications by e-mail (Celery beat), reading every app below;
 - demo: seeds everything, imported by nothing.
 
 A business module imports only from its own app and the apps below it. Web modules (views, urls, forms,
@@ -29,7 +31,8 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = ["core", "clauses", "marches", "facilitateurs", "examens", "bilans", "spaser", "demo"]
+LAYERS = ["core", "clauses", "marches", "facilitateurs", "examens", "declarations", "bilans", "spaser", "relances",
+          "demo"]
 WEB_PARTS = {"views", "templatetags", "management"}
 WEB_FILES = {"views.py", "urls.py", "forms.py", "filters.py", "admin.py", "admin_site.py"}
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -49,7 +50,9 @@ LOCAL_APPS = [
     "facilitateurs",
     "examens",
     "bilans",
+    "declarations",  # companies' contacts and monthly declarations (above facilitateurs, below bilans)
     "spaser",
+    "relances",  # reminders and notifications by e-mail, Celery beat (above spaser, below demo)
     "demo",  # demo data and `seed_demo`: depends on every app, none depends on it
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -145,6 +148,10 @@ STORAGES = {
 # Uploads: refuse large bodies early (imports are sent as files; 20 MB is far above a real DECP file).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Companies' proofs (pay slips, contracts, invoices): outside the web root, served only by a view that checks
+# who asks (declarations.views); at most this many bytes each.
+JUSTIFICATIFS_ROOT = Path(os.environ.get("JUSTIFICATIFS_ROOT", VAR_DIR / "justificatifs"))
+JUSTIFICATIF_TAILLE_MAX = int(os.environ.get("JUSTIFICATIF_TAILLE_MAX", str(5 * 1024 * 1024)))
 MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(20 * 1024 * 1024)))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -189,6 +196,28 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in our own models, visible to users
+# Reminders by e-mail (relances): the beat process (`celery -A config beat`) runs them once a day at this hour.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+RELANCES = {
+    # Day of the month when a company is reminded of last month's declaration, then the follow-up this many
+    # days later (once).
+    "JOUR_DECLARATION": int(os.environ.get("RELANCES_JOUR_DECLARATION", "5")),
+    "DELAI_RELANCE_JOURS": int(os.environ.get("RELANCES_DELAI_RELANCE_JOURS", "7")),
+    # Facilitators' weekly digest: day of the week (0 = Monday).
+    "JOUR_SYNTHESE": int(os.environ.get("RELANCES_JOUR_SYNTHESE", "0")),
+    # A buyer is reminded this many days before the two-month DECP publication deadline of a notified contract.
+    "DECP_PREAVIS_JOURS": int(os.environ.get("RELANCES_DECP_PREAVIS_JOURS", "15")),
+    # Hour (local time) of the daily run by Celery beat.
+    "HEURE": int(os.environ.get("RELANCES_HEURE", "7")),
+    # Address of the site in the e-mails' links.
+    "URL_SITE": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
+}
+CELERY_BEAT_SCHEDULE = {
+    "relances-quotidiennes": {
+        "task": "relances.tasks.relances_envoyer_tache",
+        "schedule": crontab(minute=0, hour=RELANCES["HEURE"]),
+    },
+}
 
 # Business settings that the law leaves open (domain.md): settings, not constants.
 SPASER = {

@@ -13,6 +13,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
 MEDIA_ROOT = VAR_DIR / "test-media"
+JUSTIFICATIFS_ROOT = VAR_DIR / "test-justificatifs"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -22,10 +22,10 @@ def build(world):
 ADMIN_ONLY = only(200, "admin")
 
 ACCESS = {
-    "login": Rule(expected(302, anonyme=200)),  # a logged-in user is sent to their home
-    "logout": Rule(expected(302, anonyme=302), method="post"),
+    "login": Rule(expected(302, anonyme=200, entreprise=302)),  # a logged-in user is sent to their home
+    "logout": Rule(expected(302, anonyme=302, entreprise=302), method="post"),
     "health": Rule(public(200)),
-    "core:home": Rule(everyone(200)),
+    "core:home": Rule(everyone(200) | {"entreprise": 200}),  # a company's contact: its contracts
     "core:organisations": Rule(only(200, "admin", "dcp")),
     "core:organisation_create": Rule(ADMIN_ONLY),
     "core:organisation_detail": Rule(only(200, "admin", "dcp"), kwargs=lambda w: {"pk": w.organisation.pk}),
@@ -106,7 +106,7 @@ def _administration():
         "admin:index": Rule(ADMIN_ONLY),
         "admin:app_list": Rule(ADMIN_ONLY, kwargs=lambda w: {"app_label": "core"}),
         # The application's login page for everyone (the admin's own login form is not used).
-        "admin:login": Rule(expected(302)),
+        "admin:login": Rule(expected(302, entreprise=302)),
         "admin:logout": Rule(only(302, "admin"), method="post"),  # to the login page (LOGOUT_REDIRECT_URL)
         "admin:password_change": Rule(ADMIN_ONLY),
         "admin:password_change_done": Rule(ADMIN_ONLY),
