@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -8,6 +9,19 @@ from core.views import health
 urlpatterns = [
     path("connexion/", login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by e-mail and change (Django's views, templates/registration/).
+    path("mot-de-passe/oublie/", login_not_required(auth_views.PasswordResetView.as_view(extra_email_context={
+        "instance_name": settings.SPASER["INSTANCE_NAME"], "delai_heures": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    })), name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", login_not_required(auth_views.PasswordResetDoneView.as_view(extra_context={
+        "delai_heures": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    })), name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+         name="password_reset_confirm"),
+    path("mot-de-passe/nouveau/fait/", login_not_required(auth_views.PasswordResetCompleteView.as_view()),
+         name="password_reset_complete"),
+    path("mot-de-passe/changer/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/changer/fait/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("sante/", health, name="health"),
     path("marches/", include("marches.urls")),
     path("clauses/", include("clauses.urls")),

@@ -28,10 +28,38 @@ def _require(tool):
         raise BackupError(f"L'outil {tool} est introuvable : installez le client PostgreSQL (postgresql-client).")
 
 
+# A backup holds every participant's identity: readable by its owner only, in a folder only its owner can list.
+MODE_FICHIER = 0o600
+MODE_DOSSIER = 0o700
+
+
+def dossier_sauvegardes(var_dir: Path) -> Path:
+    """The default folder of `sauvegarder` (var/sauvegardes/), created or tightened to owner-only (0700)."""
+    dossier = Path(var_dir) / "sauvegardes"
+    dossier.mkdir(mode=MODE_DOSSIER, parents=True, exist_ok=True)
+    os.chmod(dossier, MODE_DOSSIER)
+    return dossier
+
+
+def _fichier_prive(output: Path) -> None:
+    """Create (or truncate) `output` as an owner-only file before anything is written into it.
+
+    Folders that did not exist are created owner-only; an existing folder chosen by the operator is left as is."""
+    manquants = [p for p in (output.parent, *output.parent.parents) if not p.exists()]
+    for dossier in reversed(manquants):
+        dossier.mkdir(mode=MODE_DOSSIER, exist_ok=True)
+        os.chmod(dossier, MODE_DOSSIER)  # mkdir's mode goes through the umask
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, MODE_FICHIER)
+    try:
+        os.fchmod(fd, MODE_FICHIER)  # an older backup of the same name may have had wider rights
+    finally:
+        os.close(fd)
+
+
 def database_backup(*, output: Path, alias: str = "default") -> Path:
     db = connections[alias].settings_dict
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    _fichier_prive(output)
     if db["ENGINE"].endswith("sqlite3"):
         source = sqlite3.connect(db["NAME"])
         target = sqlite3.connect(output)
@@ -39,13 +67,18 @@ def database_backup(*, output: Path, alias: str = "default") -> Path:
             source.backup(target)
         source.close()
         target.close()
+        os.chmod(output, MODE_FICHIER)
         return output
     _require("pg_dump")
     env, args = _pg_env_and_args(db)
+    # pg_dump writes into the owner-only file created above; its umask covers anything else it creates.
     result = subprocess.run(["pg_dump", *args, "--format=custom", "--no-owner", "--no-privileges",
-                             f"--file={output}", db["NAME"]], env=env, capture_output=True, text=True)
+                             f"--file={output}", db["NAME"]], env=env, capture_output=True, text=True,
+                            umask=0o077)
     if result.returncode:
+        output.unlink(missing_ok=True)
         raise BackupError(f"pg_dump a échoué : {result.stderr.strip()}")
+    os.chmod(output, MODE_FICHIER)
     return output
 
 

@@ -58,6 +58,7 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "core.entetes.EntetesMiddleware",  # first: proxy headers only from TRUSTED_PROXIES; CSP, no-store (core/entetes.py)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,10 +121,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures lock the username+IP pair for 15 minutes.
+# Login throttling (core/connexion.py): 5 failures lock the username+address pair for 15 minutes; 20 failures
+# from every address together lock the username for 15 minutes. The address is the client's real one: behind
+# the reverse proxy, from X-Forwarded-For, believed only from TRUSTED_PROXIES (core/entetes.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+CONNEXION_LIMITE_PAR_IDENTIFIANT = int(os.environ.get("CONNEXION_LIMITE_PAR_IDENTIFIANT", "20"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "core.connexion.VerrouillageConnexion"
+AXES_CLIENT_IP_CALLABLE = "core.entetes.adresse_client"
+# Addresses or networks of the reverse proxy (docker-compose.yml: the `proxy` service's fixed address). Only
+# connections from them may set X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) and X-Forwarded-For.
+PROXIES_DE_CONFIANCE = env_list("TRUSTED_PROXIES")
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -158,6 +167,20 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# E-mail (password reset, notifications): SMTP, every setting from the environment (README, « Courriel »).
+# config/settings/dev.py writes them to files instead; the tests use a real local SMTP server (tests/smtp.py).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spaser@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_FILE_PATH = VAR_DIR / "courriels"
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 3600)))  # reset link valid 24 h
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 

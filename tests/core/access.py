@@ -25,6 +25,13 @@ ACCESS = {
     "login": Rule(expected(302, anonyme=200, entreprise=302)),  # a logged-in user is sent to their home
     "logout": Rule(expected(302, anonyme=302, entreprise=302), method="post"),
     "health": Rule(public(200)),
+    # Password reset (anyone, logged in or not: it names no account) and change (one's own, logged in).
+    "password_reset": Rule(public(200)),
+    "password_reset_done": Rule(public(200)),
+    "password_reset_confirm": Rule(public(200), kwargs=lambda w: {"uidb64": "MQ", "token": "lien-invalide"}),
+    "password_reset_complete": Rule(public(200)),
+    "password_change": Rule(everyone(200)),
+    "password_change_done": Rule(everyone(200)),
     "core:home": Rule(everyone(200) | {"entreprise": 200}),  # a company's contact: its contracts
     "core:organisations": Rule(only(200, "admin", "dcp")),
     "core:organisation_create": Rule(ADMIN_ONLY),

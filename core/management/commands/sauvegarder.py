@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core.backup import BackupError, database_backup
+from core.backup import BackupError, database_backup, dossier_sauvegardes
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, output=None, **options):
         from django.conf import settings
 
-        path = Path(output) if output else Path(settings.VAR_DIR) / "sauvegardes" / (
+        path = Path(output) if output else dossier_sauvegardes(settings.VAR_DIR) / (
             f"spaser-{timezone.localtime():%Y%m%d-%H%M}.dump")
         try:
             database_backup(output=path)

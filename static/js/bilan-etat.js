@@ -1,0 +1,24 @@
+/* Bilan page: polls the job's state until it ends (was inline in templates/bilans/bilan_detail.html: the CSP allows no inline script). */
+(function () {
+  const box = document.getElementById("etat");
+  if (!box || box.dataset.etat === "terminee" || box.dataset.etat === "echec") return;
+  const poll = async () => {
+    try {
+      const response = await fetch(box.dataset.url, {headers: {"Accept": "application/json"}});
+      if (response.ok) {
+        const data = await response.json();
+        document.getElementById("etat-libelle").textContent = data.etat_libelle;
+        if (data.etat === "terminee" || data.etat === "echec") {
+          document.getElementById("etat-spinner")?.remove();
+          const badge = document.getElementById("etat-libelle");
+          badge.className = "badge " + (data.etat === "terminee" ? "badge-ok" : "badge-ko");
+          if (data.etat === "echec") document.getElementById("etat-message").textContent = data.message;
+          if (data.fichier) document.getElementById("telecharger").classList.remove("d-none");
+          return;
+        }
+      }
+    } catch (e) { /* network hiccup: try again */ }
+    setTimeout(poll, 2000);
+  };
+  setTimeout(poll, 1000);
+})();
