@@ -101,6 +101,7 @@ def clause_texte_rendu(clause: ClauseMarche) -> str:
         taux_insertion=params["taux_insertion"], part_main_oeuvre=params["part_main_oeuvre"],
         cout_horaire=params["cout_horaire"], delai=delai,
         acheteur=marche.acheteur.nom if marche.acheteur_id else "", objet=marche.objet,
+        lot=f"lot n° {clause.lot.numero}" if clause.lot_id else "",
     )
     return texte_rendu(clause.version.texte, valeurs)
 

@@ -23,7 +23,7 @@ def test_placeholders_render_in_french_formats():
     texte = texte_rendu("{montant_ht} ; {heures_requises} ; {taux_insertion} ; {part_main_oeuvre} ; "
                         "{cout_horaire} ; {delai} ; {acheteur} ; {objet}", valeurs)
     assert texte == ("1\u202f234\u202f567,80\u00a0€ ; 17\u202f440\u00a0h ; 5\u00a0% ; 12,5\u00a0% ; 30,00\u00a0€ ; "
-                     "12 mois ; Département des Landes ; Collège")
+                     "12 mois ; le Département des Landes ; Collège")
 
 
 def test_missing_value_is_visible_and_unknown_names_are_listed():
@@ -59,7 +59,7 @@ def test_edited_model_clause_does_not_change_a_contracts_text(client):
     marche = MarcheFactory(famille=famille, montant_ht=Decimal("1000000"))
     clause = clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
                                                     version=modele.version_courante))
-    assert clause.texte == "Version 1 : 833\u00a0h pour Département des Landes."
+    assert clause.texte == "Version 1 : 833\u00a0h pour le Département des Landes."
 
     user = UserFactory(role=Role.DCP)
     client.force_login(user)
@@ -78,7 +78,7 @@ def test_edited_model_clause_does_not_change_a_contracts_text(client):
     marche.montant_ht = Decimal("2000000")
     marche.save()
     clause_marche_enregistrer(clause=clause)
-    assert clause.texte == "Version 1 : 1\u202f667\u00a0h pour Département des Landes."
+    assert clause.texte == "Version 1 : 1\u202f667\u00a0h pour le Département des Landes."
     # The buyer may choose to take the new version, explicitly.
     client.post(reverse("clauses:clause_modifier", args=[clause.pk]), {"delai": "", "mode_calcul": "taux",
                                                                         "maj_version": "on"})
@@ -105,3 +105,28 @@ def test_lot_clause_uses_the_lot_amount():
                                                     version=modele.version_courante))
     assert clause.heures_requises == Decimal("250")
     assert clause.texte == "300\u202f000,00\u00a0€ : 250\u00a0h"
+
+
+@pytest.mark.parametrize("nom, texte, attendu", [
+    ("Département des Landes", "désigné par {acheteur}, qui", "désigné par le Département des Landes, qui"),
+    ("Département des Landes", "le clausier de {acheteur} ;", "le clausier du Département des Landes ;"),
+    ("Département des Landes", "remet à {acheteur} les", "remet au Département des Landes les"),
+    ("Département des Landes", "{acheteur} valide.", "Le Département des Landes valide."),
+    ("Communauté d'agglomération du Grand Dax", "par {acheteur}", "par la Communauté d'agglomération du Grand Dax"),
+    ("Office public de l'habitat", "de {acheteur}", "de l'Office public de l'habitat"),
+    ("Agglomération de Mont-de-Marsan", "à {acheteur}", "à l'Agglomération de Mont-de-Marsan"),
+    ("Le Grand Dax", "de {acheteur}", "du Grand Dax"),
+    ("Landes Habitat", "désigné par {acheteur}", "désigné par Landes Habitat"),
+    ("Landes Habitat", "le clausier de {acheteur}", "le clausier de Landes Habitat"),
+    ("Hospices de Dax", "à {acheteur}", "aux Hospices de Dax"),
+])
+def test_the_buyer_takes_its_article_after_the_preposition(nom, texte, attendu):
+    assert texte_rendu(texte, valeurs_formatees(acheteur=nom)) == attendu
+
+
+def test_a_lots_clause_speaks_of_the_lots_amount():
+    texte = "Il résulte du montant du marché ({montant_ht} HT), pour l'exécution {du_marche}."
+    assert texte_rendu(texte, valeurs_formatees(montant_ht=Decimal("1000"), lot="lot n° 2")) == \
+        "Il résulte du montant du lot (1\u202f000,00\u00a0€ HT), pour l'exécution du lot n° 2."
+    assert texte_rendu(texte, valeurs_formatees(montant_ht=Decimal("1000"))) == \
+        "Il résulte du montant du marché (1\u202f000,00\u00a0€ HT), pour l'exécution du marché."
