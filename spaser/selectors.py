@@ -2,7 +2,7 @@
 
 import datetime
 from collections import Counter
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F, Max, Prefetch, Q, Sum
@@ -16,7 +16,7 @@ from core.models import Organisation
 from core.templatetags.formats import format_date
 from marches.models import Marche
 
-from .enums import SourceIndicateur, StatutAction, StatutEvaluation, StatutSpaser, Trimestre
+from .enums import SourceIndicateur, StatutAction, StatutEvaluation, StatutSpaser
 from .evaluation import cible_de_l_annee, evaluer_indicateur
 from .models import (
     Action,
@@ -250,41 +250,27 @@ def prochaine_publication(*, spaser: Spaser, aujourd_hui: datetime.date | None =
 # --- Forecast of upcoming purchases -----------------------------------------------------------------
 
 
-def _decimal(value):
-    value = (value or "").strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
-    if not value:
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() and abs(number) < Decimal("1e13") else None
-
-
-def programmation_filtrer(queryset, params) -> tuple:
-    """Filters of the forecast lists (public and internal): famille, trimestre (\"2026-T3\" or \"3\"),
-    montant_min, montant_max, q (search in object, family, planned clauses). Invalid values are ignored
-    and reported back as not applied."""
+def programmation_filtrer(queryset, params: dict) -> tuple:
+    """Filters of the forecast lists (public and internal): `params` as cleaned by
+    spaser.filters.ProgrammationFiltresForm (famille: an id; trimestre: "2026-T3" or "3"; montant_min,
+    montant_max: Decimals; q: search in object, family, planned clauses). Returns the queryset and the filters
+    applied, as the page shows them."""
     filtres = {}
-    famille = (params.get("famille") or "").strip()
-    if famille.isdigit():
-        queryset = queryset.filter(famille_id=int(famille))
-        filtres["famille"] = famille
-    trimestre = (params.get("trimestre") or "").strip().upper()
+    famille = params.get("famille")
+    if famille:
+        queryset = queryset.filter(famille_id=famille)
+        filtres["famille"] = str(famille)
+    trimestre = params.get("trimestre") or ""
     if trimestre:
-        annee, _, numero = trimestre.partition("-T")
-        if numero and annee.isdigit() and numero.isdigit() and int(numero) in Trimestre.values:
-            queryset = queryset.filter(annee=int(annee), trimestre=int(numero))
-            filtres["trimestre"] = trimestre
-        elif trimestre.isdigit() and int(trimestre) in Trimestre.values:
-            queryset = queryset.filter(trimestre=int(trimestre))
-            filtres["trimestre"] = trimestre
+        annee, _, numero = trimestre.rpartition("-T")
+        queryset = queryset.filter(trimestre=int(numero), **({"annee": int(annee)} if annee else {}))
+        filtres["trimestre"] = trimestre
     for nom, lookup in (("montant_min", "montant_estime_ht__gte"), ("montant_max", "montant_estime_ht__lte")):
-        valeur = _decimal(params.get(nom))
+        valeur = params.get(nom)
         if valeur is not None:
             queryset = queryset.filter(**{lookup: valeur})
-            filtres[nom] = params.get(nom)
-    q = (params.get("q") or "").strip()[:200]
+            filtres[nom] = valeur
+    q = params.get("q") or ""
     if q:
         queryset = queryset.filter(Q(objet__icontains=q) | Q(famille__nom__icontains=q) |
                                    Q(clauses_prevues__icontains=q))

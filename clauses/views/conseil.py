@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from clauses.advisor import regles
 from core.mixins import role_required
+from core.parametres import IdField, ParametresForm, parametres_lire
 from core.perms import ALL_ROLES
 from marches.conseil import situation_pour
 from marches.models import Marche
@@ -35,14 +36,18 @@ def _decimal_param(value):
     return result if result.is_finite() and result >= 0 else None
 
 
+class ConseilParametres(ParametresForm):
+    famille = IdField()
+
+
 @role_required(*LECTURE_REFERENTIEL)
 def conseil_brouillon(request):
     """JSON advice while drafting a contract: GET famille, montant, date_lancement (AAAA-MM-JJ), cpv."""
     user = request.user
     marche = Marche(acheteur=user.organisation, objet="", code_cpv=request.GET.get("cpv", "")[:10])
-    famille_id = request.GET.get("famille", "")
-    if famille_id.isdigit():
-        marche.famille = selectors.famille_ou_rien(int(famille_id))
+    famille_id = parametres_lire(ConseilParametres, request.GET).get("famille")
+    if famille_id:
+        marche.famille = selectors.famille_ou_rien(famille_id)
     marche.valeur_estimee_ht = _decimal_param(request.GET.get("montant", "")) if request.GET.get("montant") else None
     try:
         marche.date_lancement = datetime.date.fromisoformat(request.GET.get("date_lancement", ""))

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.TailleRequeteMiddleware",  # after auth: a body past its limit is refused (413) before it is read
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -157,6 +158,10 @@ STORAGES = {
 # Uploads: refuse large bodies early (imports are sent as files; 20 MB is far above a real DECP file).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bodies refused from their Content-Length before being read (core.middleware.TailleRequeteMiddleware): an upload
+# view (core.middleware.accepte_fichiers) takes MAX_UPLOAD_SIZE, another page's form this much, anonymous a login.
+REQUETE_TAILLE_MAX = int(os.environ.get("REQUETE_TAILLE_MAX", str(2 * 1024 * 1024)))
+REQUETE_ANONYME_TAILLE_MAX = int(os.environ.get("REQUETE_ANONYME_TAILLE_MAX", str(64 * 1024)))
 # Companies' proofs (pay slips, contracts, invoices): outside the web root, served only by a view that checks
 # who asks (declarations.views); at most this many bytes each.
 JUSTIFICATIFS_ROOT = Path(os.environ.get("JUSTIFICATIFS_ROOT", VAR_DIR / "justificatifs"))

@@ -20,8 +20,10 @@ from core.imports import (
     import_en_attente_noter,
     import_en_attente_retirer,
 )
+from core.middleware import accepte_fichiers
 from core.mixins import role_required
 from core.models import Organisation
+from core.parametres import AnneeField, IdField, ParametresForm, parametres_lire
 from core.perms import ALL_ROLES
 from core.templatetags.formats import compte
 
@@ -92,6 +94,7 @@ def import_apercu(request, token):
         "retour_url": reverse(FORMATS[format_]["url"]), "confirme": request.method == "POST"})
 
 
+@accepte_fichiers
 @role_required(Role.DCP, Role.ADMIN)
 def import_decp(request):
     """Upload a DECP file: stored, then previewed (anomalies repaired, or the errors refusing it) before the
@@ -113,6 +116,11 @@ def import_list(request):
     return render(request, "marches/import_list.html", {"imports": selectors.import_journal_list()})
 
 
+class ExportDecpParametres(ParametresForm):
+    acheteur = IdField()
+    annee = AnneeField(min_value=1991, max_value=2099)
+
+
 @role_required(*ALL_ROLES)
 def export_decp(request):
     """DECP JSON download, for one buyer (a partner: its own) and/or one year."""
@@ -121,10 +129,10 @@ def export_decp(request):
         acheteur = request.user.organisation
         if acheteur is None:
             raise PermissionDenied("Aucune organisation rattachée.")
-    elif request.GET.get("acheteur", "").isdigit():
-        acheteur = get_object_or_404(Organisation, pk=int(request.GET["acheteur"]))
-    annee = request.GET.get("annee", "")
-    annee = int(annee) if annee.isdigit() and 1990 < int(annee) < 2100 else None
+    parametres = parametres_lire(ExportDecpParametres, request.GET)
+    if acheteur is None and parametres.get("acheteur"):
+        acheteur = get_object_or_404(Organisation, pk=parametres["acheteur"])
+    annee = parametres.get("annee")
     document = decp.export_json(acheteur=acheteur, annee=annee)
     response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1),
                             content_type="application/json; charset=utf-8")
@@ -133,6 +141,7 @@ def export_decp(request):
     return response
 
 
+@accepte_fichiers
 @role_required(Role.DCP, Role.ADMIN)
 def import_registre(request):
     form = ImportForm(request.POST or None, request.FILES or None, label="Prévisualiser le registre",

@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from core.mixins import RoleRequiredMixin, role_required
+from core.parametres import parametres_lire
 
 from .. import selectors
 from ..exports import programmation_csv, programmation_xlsx
+from ..filters import ProgrammationFiltresForm
 from ..forms import ProgrammationForm
 from ..models import Programmation
 from .base import READ_ROLES, DeleteView, EditView, can_edit
@@ -21,7 +23,8 @@ class ProgrammationListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         base = selectors.programmation_interne()
-        queryset, filtres = selectors.programmation_filtrer(base, self.request.GET)
+        queryset, filtres = selectors.programmation_filtrer(
+            base, parametres_lire(ProgrammationFiltresForm, self.request.GET))
         queryset = selectors.programmation_par_publication(queryset, self.request.GET.get("publie", ""))
         page = Paginator(queryset, 50).get_page(self.request.GET.get("page"))
         context.update(page_obj=page, object_list=page.object_list, is_paginated=page.has_other_pages(),
@@ -58,7 +61,8 @@ def programmation_export(request, format):
     """The internal forecast (published or not) with the same filters as the list."""
     if format not in ("csv", "xlsx"):
         raise Http404("Format d'export inconnu.")
-    queryset, _ = selectors.programmation_filtrer(selectors.programmation_interne(), request.GET)
+    queryset, _ = selectors.programmation_filtrer(selectors.programmation_interne(),
+                                                parametres_lire(ProgrammationFiltresForm, request.GET))
     if format == "xlsx":
         return programmation_xlsx(queryset, interne=True)
     return programmation_csv(queryset, interne=True)

@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from bilans.pdf import pdf_accessible
+from core.parametres import AnneeField, ParametresForm, parametres_lire
 from core.templatetags.formats import format_euros
 from marches.decp import export_json
 
 from .. import selectors
 from ..exports import indicateurs_csv, programmation_csv, programmation_xlsx
+from ..filters import ProgrammationFiltresForm
 
 
 def _spaser_public():
@@ -88,6 +90,10 @@ def public_donnees(request):
     })
 
 
+class AnneeParametres(ParametresForm):
+    annee = AnneeField()
+
+
 @login_not_required
 def public_decp(request):
     """The DECP export (JSON) of a buyer the published scheme covers (?acheteur=SIRET, default the first)."""
@@ -97,8 +103,8 @@ def public_decp(request):
                                                                                      else None)
     if acheteur is None:
         raise Http404("Aucune donnée essentielle publiée pour cet acheteur.")
-    annee = request.GET.get("annee", "").strip()
-    donnees = export_json(acheteur=acheteur, annee=int(annee) if annee.isdigit() and len(annee) == 4 else None)
+    annee = parametres_lire(AnneeParametres, request.GET).get("annee")
+    donnees = export_json(acheteur=acheteur, annee=annee)
     response = HttpResponse(json.dumps(donnees, ensure_ascii=False, indent=1, default=str),
                             content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="decp-{acheteur.siret}.json"'
@@ -135,7 +141,8 @@ def _jsonable(value):
 
 
 def _programmation_filtree(request):
-    return selectors.programmation_filtrer(selectors.programmation_publique(), request.GET)
+    return selectors.programmation_filtrer(selectors.programmation_publique(),
+                                           parametres_lire(ProgrammationFiltresForm, request.GET))
 
 
 @login_not_required
