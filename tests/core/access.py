@@ -30,8 +30,8 @@ ACCESS = {
     "password_reset_done": Rule(public(200)),
     "password_reset_confirm": Rule(public(200), kwargs=lambda w: {"uidb64": "MQ", "token": "lien-invalide"}),
     "password_reset_complete": Rule(public(200)),
-    "password_change": Rule(everyone(200)),
-    "password_change_done": Rule(everyone(200)),
+    "password_change": Rule(everyone(200) | {"entreprise": 200}),  # a company's contact changes its password too
+    "password_change_done": Rule(everyone(200) | {"entreprise": 200}),
     "core:home": Rule(everyone(200) | {"entreprise": 200}),  # a company's contact: its contracts
     "core:organisations": Rule(only(200, "admin", "dcp")),
     "core:organisation_create": Rule(ADMIN_ONLY),

@@ -72,7 +72,9 @@ def test_a_deactivated_contact_cannot_log_in(cas, client):
 
     cas.contact.user.set_password("motdepasse-solide-42")
     cas.contact.user.save()
-    assert client.login(username=cas.contact.user.username, password="motdepasse-solide-42")
-    client.logout()
+    identifiants = {"username": cas.contact.user.username, "password": "motdepasse-solide-42"}
+    assert client.post(reverse("login"), identifiants).status_code == 302
+    client.post(reverse("logout"))
     contact_desactiver(contact=cas.contact, auteur=cas.facilitateur)
-    assert not client.login(username=cas.contact.user.username, password="motdepasse-solide-42")
+    response = client.post(reverse("login"), identifiants)
+    assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated

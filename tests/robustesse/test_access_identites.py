@@ -20,7 +20,7 @@ IDENTITE = {
     "email": "quirinalde.secret@exemple.invalid",
     "adresse": "12 impasse du Secret-Bien-Garde",
 }
-SANS_IDENTITE = ("anonyme", "elu", "partenaire", "acheteur", "dcp")
+SANS_IDENTITE = ("anonyme", "elu", "partenaire", "acheteur", "dcp", "entreprise")  # entreprise: a company's contact
 # Exports and JSON answers beyond the matrix's own query strings.
 VARIANTES = {
     "marches:export": ["?format=xlsx", "?format=csv"],
