@@ -1,24 +1,37 @@
 """Demo data of the facilitators (after demo.marches.seed and demo.clauses.seed_clauses): conventions with
-the three partners, ~90 participants with identities and eligibility, placements, monthly hours 2022–2026 consistent
-with the contracts that carry an insertion clause (most on pace, some lagging), outcomes, next actions.
+the three partners, participants with identities and eligibility, placements, monthly hours from January 2020
+consistent with the contracts that carry an insertion clause (most on pace, some lagging), outcomes, next actions.
+
+At the customer's own scale: the Département's bilan of 2025 counts over six years more than 85,000 hours, 130
+companies (85 % in the Landes) and 460 people (tests/demo/test_echelle.py). Placements are short missions and
+contracts (1 to 6 months, 35 to 151.67 h a month: the customer's 85,000 h for 460 people is ~185 h each); a
+person's age at entry agrees with their eligibility (under 26 for JEUNE_26 and EPIDE_E2C, 50 or more for
+SENIOR_50, AGES); one placement in ten goes to someone who already had one (a second mission).
+
+Writes go through facilitateurs.services (participants, identities, eligibility, placements, outcomes, actions),
+except the monthly hours: thousands of rows, bulk-inserted in one statement per 2,000 with their history rows
+(core.services.historique_copier), like the app's own hours import; the demo keeps them within the plausibility
+rule the services apply at entry (services.heures_anomalies: monthly maximum, inside the placement), which
+tests/demo/test_insertion.py checks. Hours derive no contract state (marches.etat), so no contract is rewritten.
+
 Deterministic and idempotent: a second run changes nothing."""
 
 import datetime
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
 from core.models import Organisation, User
-from core.services import auteur_noter
+from core.services import auteur_noter, historique_copier
 from core.utils import luhn_ok
 from facilitateurs import services
 from facilitateurs.enums import CategorieSortie, Modalite, Public, Sexe, StatutConvention, TypeContrat
 from facilitateurs.models import (
     ActionSuivi,
     Convention,
-    Eligibilite,
     HeuresMensuelles,
     MiseEnEmploi,
     Participant,
@@ -29,8 +42,16 @@ from marches.enums import RoleEntreprise, TypeStructure
 from marches.models import Entreprise, Marche
 
 CODE_PREFIX = "LAN-"
-NB_PARTICIPANTS = 110
-PREMIER_MOIS = datetime.date(2022, 1, 1)
+PREMIER_MOIS = datetime.date(2020, 1, 1)  # the hours followed in the tool start in January 2020
+DUREES_MOIS = [1, 1, 1, 2, 2, 2, 3, 3, 4, 6]  # length of a placement, in months
+HEURES_MOIS = [35, 52, 60.67, 70, 86.67, 86.67, 104, 121.33, 151.67]  # part-time to full-time (35 h a week)
+PART_SECONDE_MISSION = 0.08  # share of placements given to someone who already had one
+PUBLICS_PRINCIPAUX = [Public.DELD, Public.DELD, Public.DETLD, Public.RSA, Public.RSA, Public.JEUNE_26,
+                      Public.JEUNE_26, Public.SENIOR_50, Public.TH, Public.ASS, Public.SIAE, Public.EPIDE_E2C]
+PUBLICS_COMPLEMENTAIRES = [Public.DELD, Public.RSA, Public.TH, Public.ASS]  # no age condition
+# Age at entry (entry year − birth year) by eligibility criterion: under 26, 50 or more; others 27 to 49.
+AGES = {Public.JEUNE_26: (19, 25), Public.EPIDE_E2C: (19, 25), Public.SENIOR_50: (51, 62)}
+AGES_AUTRES = (27, 49)
 REASON = "Données de démonstration"
 
 CONVENTIONS = [
@@ -91,12 +112,13 @@ def _entreprise(index, nom, type_structure, code_postal, user):
     return entreprise
 
 
-def _periode(marche, today):
+def _periode(marche):
+    """(start, end) of the contract's execution: start of execution (else notification), end (else start +
+    duration)."""
     debut = marche.date_debut or marche.date_notification
     if debut is None:
         return None, None
-    fin = marche.date_fin or services.add_months(debut, marche.duree_mois or 12)
-    return max(debut, PREMIER_MOIS), fin
+    return debut, marche.date_fin or services.add_months(debut, marche.duree_mois or 12)
 
 
 def _mois(debut, fin):
@@ -111,7 +133,35 @@ def _marches_cibles():
     if not marches.exists():  # before the clauses exist: works contracts
         marches = Marche.objects.filter(Q(code_cpv__startswith="45"))
     return list(marches.exclude(origine="decp").select_related("acheteur").prefetch_related(
-        "attributions__entreprise").order_by("pk")[:150])
+        "attributions__entreprise", "clauses").order_by("pk"))
+
+
+def annee_naissance(rng, publics, entree: datetime.date) -> int:
+    """A birth year that agrees with the eligibility criteria at entry (AGES)."""
+    low, high = next((AGES[p] for p in publics if p in AGES), AGES_AUTRES)
+    return entree.year - rng.randint(low, high)
+
+
+@dataclass
+class _Personne:
+    """A participant planned before being written: their first and last months of work."""
+    index: int
+    entree: datetime.date
+    dernier_mois: datetime.date
+    marches: set = field(default_factory=set)
+    publics: list = field(default_factory=list)
+
+
+@dataclass
+class _Mise:
+    personne: _Personne
+    marche: Marche
+    entreprise: Entreprise
+    modalite: str
+    type_contrat: str
+    mois: list
+    heures: list
+    jour_debut: int
 
 
 def seed(stdout=None):
@@ -153,13 +203,121 @@ def seed(stdout=None):
     employeurs = [_entreprise(10 + i, nom, TypeStructure.AUTRE, cp, user=facilitateur)
                   for i, (nom, cp) in enumerate(EMPLOYEURS)]
 
-    # Participants, identities and eligibility.
+    # 1. Plan the placements and their monthly hours, contract by contract in the order they start; a person is
+    # created for each placement, or (one in ten) a person whose previous placement has ended comes back.
+    maximum, charge = float(services.heures_max_par_mois()), {}
+    personnes: list[_Personne] = []
+    mises: list[_Mise] = []
+    sans_participant = []  # sub-contracting to an SIAE: euros, no participant
+
+    def heures_plausibles(personne, month, h):
+        """h, or what is left of the person's month under the legal maximum (0 when less than an hour is):
+        a person may work on several contracts (the rule services.heures_anomalies applies at entry)."""
+        h = min(h, maximum - charge.get((personne.index, month), 0.0))
+        if h < 1:
+            return 0.0
+        charge[(personne.index, month)] = charge.get((personne.index, month), 0.0) + h
+        return round(h, 2)
+
+    def personne_pour(marche, debut):
+        if personnes and rng.random() < PART_SECONDE_MISSION:
+            for candidate in rng.sample(personnes, min(6, len(personnes))):
+                if candidate.dernier_mois < debut and marche.pk not in candidate.marches:
+                    return candidate
+        personne = _Personne(index=len(personnes), entree=debut, dernier_mois=debut)
+        personnes.append(personne)
+        return personne
+
+    cibles = []
+    for marche in marches:
+        debut, fin = _periode(marche)
+        if debut is not None and debut <= today and fin >= PREMIER_MOIS:
+            cibles.append((debut, marche.pk, marche, fin))
+    cibles.sort(key=lambda c: c[:2])
+    for index, (debut, _pk, marche, fin) in enumerate(cibles):
+        requises = sum((c.heures_requises or Decimal("0") for c in marche.clauses.all()
+                        if c.type_clause == "insertion"), Decimal("0")) or Decimal("600")
+        fenetre_debut, fenetre_fin = max(debut, PREMIER_MOIS), min(fin, today)
+        months = list(_mois(fenetre_debut, fenetre_fin))
+        if not months:
+            continue
+        # Most contracts on pace, one in four lagging, a few ahead; only the part of the execution from
+        # PREMIER_MOIS to today is worked here.
+        en_retard = index % 5 == 1 or (fin > today and index % 6 == 0)
+        rythme = 0.45 if en_retard else (1.25 if index % 7 == 3 else rng.uniform(0.9, 1.05))
+        duree = max(1, (fin - debut).days)
+        part = min(1.0, max(0.05, ((fenetre_fin - fenetre_debut).days + 1) / duree))
+        total = float(requises) * part * rythme
+        sous_traitance = index % 5 == 2  # part of the clause met by sub-contracting to an insertion company
+        total_st = total * 0.3 if sous_traitance else 0.0
+        restant = max(total - total_st - (70 if index % 6 == 0 else 0), 35.0)
+        titulaires = [a.entreprise for a in marche.attributions.all() if a.role == RoleEntreprise.TITULAIRE]
+        cotraitants = [a.entreprise for a in marche.attributions.all() if a.role == RoleEntreprise.COTRAITANT]
+        employeur = titulaires[0] if titulaires else employeurs[index % len(employeurs)]
+        premiere, nombre = None, 0
+        while restant >= 30 and nombre < 80:
+            nombre += 1
+            nb_mois = min(len(months), rng.choice(DUREES_MOIS))
+            par_mois = rng.choice(HEURES_MOIS)
+            if nb_mois * par_mois > restant:  # the last placement takes what is left
+                nb_mois = max(1, min(nb_mois, int(restant // 35)))
+                par_mois = min(151.67, restant / nb_mois)
+            start = rng.randint(0, len(months) - nb_mois)
+            mois_mise = months[start:start + nb_mois]
+            personne = personne_pour(marche, mois_mise[0])
+            if premiere is None:  # the awardee hires directly: every awardee counts among the companies
+                modalite, entreprise, type_contrat = Modalite.EMBAUCHE_DIRECTE, employeur, rng.choice(
+                    [TypeContrat.CDD, TypeContrat.CDD, TypeContrat.CDI, TypeContrat.PROFESSIONNALISATION])
+            else:
+                modalite, entreprise, type_contrat = rng.choice([
+                    (Modalite.EMBAUCHE_DIRECTE, rng.choice(cotraitants or [employeur]), TypeContrat.CDD),
+                    (Modalite.MISE_A_DISPOSITION_ETTI, structures[0], TypeContrat.INTERIM),
+                    (Modalite.MISE_A_DISPOSITION_ETTI, structures[0], TypeContrat.INTERIM),
+                    (Modalite.MISE_A_DISPOSITION_AI, structures[1], TypeContrat.CDDI),
+                    (Modalite.MISE_A_DISPOSITION_GEIQ, structures[2], TypeContrat.PROFESSIONNALISATION),
+                    (Modalite.EMBAUCHE_DIRECTE, employeur, TypeContrat.CDD),
+                ])
+            heures = [heures_plausibles(personne, month, min(151.67, max(7.0, par_mois * rng.uniform(0.9, 1.1))))
+                      for month in mois_mise]
+            if not any(heures):  # a returning person with no room left in those months
+                continue
+            restant -= sum(heures)
+            personne.marches.add(marche.pk)
+            personne.dernier_mois = max(personne.dernier_mois, mois_mise[-1])
+            mise = _Mise(personne=personne, marche=marche, entreprise=entreprise, modalite=modalite,
+                         type_contrat=type_contrat, mois=mois_mise, heures=heures, jour_debut=rng.randint(0, 9))
+            mises.append(mise)
+            premiere = premiere or mise
+        if sous_traitance:  # invoiced in euros, converted to hours at the configured rate
+            trimestres = months[::3]
+            euros = total_st * float(taux_st) / len(trimestres)
+            for month in trimestres:
+                sans_participant.append(HeuresMensuelles(
+                    marche=marche, participant=None, entreprise=structures[4], mois=month,
+                    modalite=Modalite.SOUS_TRAITANCE_SIAE, heures=Decimal("0"),
+                    montant_ht=Decimal(f"{euros * rng.uniform(0.9, 1.1):.2f}")))
+        if index % 6 == 0 and premiere is not None:  # a short training at the start of the first placement
+            h = heures_plausibles(premiere.personne, premiere.mois[0], 70.0)
+            if h:
+                mises.append(_Mise(personne=premiere.personne, marche=marche, entreprise=structures[2],
+                                   modalite=Modalite.FORMATION, type_contrat=TypeContrat.PROFESSIONNALISATION,
+                                   mois=premiere.mois[:1], heures=[h], jour_debut=premiere.jour_debut))
+
+    # 2. Participants, identities and eligibility: criteria first, then a birth year that agrees with them.
     participants = []
-    for n in range(1, NB_PARTICIPANTS + 1):
+    for personne in personnes:
         sexe = Sexe.F if rng.random() < 0.3 else Sexe.M
         code_postal, commune = rng.choice(COMMUNES)
-        participant = Participant(code=f"{CODE_PREFIX}{n:04d}", annee_naissance=rng.randint(1966, 2005), sexe=sexe,
-                                  code_postal=code_postal, commune=commune, qpv=rng.random() < 0.2)
+        qpv = rng.random() < 0.2
+        publics = {rng.choice(PUBLICS_PRINCIPAUX)}
+        if rng.random() < 0.25:
+            publics.add(rng.choice(PUBLICS_COMPLEMENTAIRES))
+        if qpv:
+            publics.add(Public.QPV)
+        personne.publics = sorted(publics)
+        participant = Participant(code=f"{CODE_PREFIX}{personne.index + 1:04d}", sexe=sexe, code_postal=code_postal,
+                                  commune=commune, qpv=qpv,
+                                  annee_naissance=annee_naissance(rng, publics, personne.entree))
         prenom = rng.choice(PRENOMS_F if sexe == Sexe.F else PRENOMS_M)
         nom = rng.choice(NOMS)
         services.participant_enregistrer(participant=participant, user=facilitateur, reason=REASON, identite={
@@ -168,122 +326,45 @@ def seed(stdout=None):
             "email": f"{prenom.lower()}.{nom.lower()}@exemple.invalid".replace(" ", "").replace("é", "e")
             .replace("è", "e").replace("ï", "i"), "adresse": f"{rng.randint(1, 80)} rue des Pins, {code_postal} {commune}"})
         participants.append(participant)
-    publics_pool = [Public.DELD, Public.DELD, Public.DETLD, Public.RSA, Public.RSA, Public.JEUNE_26, Public.JEUNE_26,
-                    Public.SENIOR_50, Public.TH, Public.ASS, Public.SIAE, Public.EPIDE_E2C]
 
-    # Placements and monthly hours, contract by contract (about 400 h per participant).
-    pool = list(participants)
-    rng.shuffle(pool)
-    heures_rows, mises, first_start = [], [], {}
-    # A participant may work on several contracts: their months stay within the legal maximum (the rule
-    # services.heures_anomalies applies at entry; these rows are bulk-written and bypass it).
-    maximum, charge = float(services.heures_max_par_mois()), {}
-
-    def reste(participant, month):
-        return maximum - charge.get((participant.pk, month), 0.0)
-
-    def heures_plausibles(participant, month, h):
-        """h, or what is left of the participant's month (0 when less than an hour is)."""
-        h = min(h, reste(participant, month))
-        if h < 1:
-            return 0.0
-        charge[(participant.pk, month)] = charge.get((participant.pk, month), 0.0) + h
-        return h
-    for index, marche in enumerate(marches):
-        debut, fin = _periode(marche, today)
-        if debut is None or debut > today:
-            continue
-        requises = sum((c.heures_requises for c in marche.clauses.filter(type_clause="insertion")), Decimal("0"))
-        requises = requises or Decimal("600")
-        fin_effective = min(fin, today)
-        months = list(_mois(debut, fin_effective))
-        if not months:
-            continue
-        # Most contracts on pace, one in four lagging, a few ahead.
-        en_retard = index % 5 == 1 or (fin > today and index % 6 == 0)
-        rythme = 0.45 if en_retard else (1.25 if index % 7 == 3 else rng.uniform(0.85, 1.02))
-        part_ecoulee = min(1.0, max(0.05, (fin_effective - debut).days / max(1, (fin - debut).days)))
-        total = float(requises) * part_ecoulee * rythme
-        sous_traitance = index % 5 == 2  # part of the clause met by sub-contracting to an insertion company
-        total_st = total * 0.3 if sous_traitance else 0.0
-        total -= total_st + (70 if index % 6 == 0 else 0)
-        titulaires = [a.entreprise for a in marche.attributions.all() if a.role == RoleEntreprise.TITULAIRE]
-        employeur = titulaires[0] if titulaires else employeurs[index % len(employeurs)]
-        total = max(total, 35.0)
-        nb = max(1, min(6, round(total / 400)))
-        for k in range(nb):
-            if not pool:
-                pool = list(participants)
-                rng.shuffle(pool)
-            participant = pool.pop()
-            modalite, entreprise, type_contrat = rng.choice([
-                (Modalite.EMBAUCHE_DIRECTE, employeur, rng.choice([TypeContrat.CDD, TypeContrat.CDI,
-                                                                  TypeContrat.PROFESSIONNALISATION])),
-                (Modalite.MISE_A_DISPOSITION_ETTI, structures[0], TypeContrat.INTERIM),
-                (Modalite.MISE_A_DISPOSITION_AI, structures[1], TypeContrat.CDDI),
-                (Modalite.MISE_A_DISPOSITION_GEIQ, structures[2], TypeContrat.PROFESSIONNALISATION),
-                (Modalite.EMBAUCHE_DIRECTE, employeur, TypeContrat.CDD),
-            ])
-            start_i = min(len(months) - 1, k * max(1, len(months) // (nb + 1)) // 2)
-            length = max(1, len(months) - start_i - rng.randint(0, max(0, len(months) // 3)))
-            mois_mise = months[start_i:start_i + length]
-            date_fin = services.add_months(mois_mise[-1], 1) - datetime.timedelta(days=1)
-            mise = MiseEnEmploi(participant=participant, entreprise=entreprise, marche=marche, modalite=modalite,
-                                type_contrat=type_contrat, date_debut=mois_mise[0] + datetime.timedelta(days=rng.randint(0, 9)),
-                                date_fin=date_fin if date_fin < today else None)
-            auteur_noter(mise, user=facilitateur, reason=REASON)
-            mise.save()
-            mises.append(mise)
-            first_start.setdefault(participant.pk, mise.date_debut)
-            first_start[participant.pk] = min(first_start[participant.pk], mise.date_debut)
-            par_mois = total / nb / len(mois_mise)
-            for month in mois_mise:
-                h = heures_plausibles(participant, month, max(7.0, min(151.67, par_mois * rng.uniform(0.8, 1.2))))
-                if h < 1:
-                    continue
+    # 3. Placements (through the service) and their hours (bulk, with their history rows).
+    heures_rows, placements, derniere_mise = [], [], {}
+    for mise in mises:
+        participant = participants[mise.personne.index]
+        if mise.modalite != Modalite.FORMATION:
+            date_fin = services.add_months(mise.mois[-1], 1) - datetime.timedelta(days=1)
+            placement = services.mise_en_emploi_enregistrer(mise=MiseEnEmploi(
+                participant=participant, entreprise=mise.entreprise, marche=mise.marche, modalite=mise.modalite,
+                type_contrat=mise.type_contrat, date_debut=mise.mois[0] + datetime.timedelta(days=mise.jour_debut),
+                date_fin=date_fin if date_fin < today else None), user=facilitateur)
+            placements.append(placement)
+            if participant.pk not in derniere_mise or derniere_mise[participant.pk].date_debut <= placement.date_debut:
+                derniere_mise[participant.pk] = placement
+        for month, h in zip(mise.mois, mise.heures, strict=True):
+            if h >= 1:
                 heures_rows.append(HeuresMensuelles(
-                    marche=marche, participant=participant, entreprise=entreprise, mois=month, modalite=modalite,
-                    type_contrat=type_contrat, heures=Decimal(f"{h:.2f}")))
-        if sous_traitance:  # invoiced in euros, converted to hours at the configured rate
-            trimestres = months[::3]
-            euros = total_st * float(taux_st) / len(trimestres)
-            for month in trimestres:
-                heures_rows.append(HeuresMensuelles(
-                    marche=marche, participant=None, entreprise=structures[4], mois=month,
-                    modalite=Modalite.SOUS_TRAITANCE_SIAE, heures=Decimal("0"),
-                    montant_ht=Decimal(f"{euros * rng.uniform(0.9, 1.1):.2f}")))
-        if index % 6 == 0 and mises and reste(mises[-1].participant, months[0]) >= 70:
-            heures_plausibles(mises[-1].participant, months[0], 70.0)
-            heures_rows.append(HeuresMensuelles(  # a short training before the placement
-                marche=marche, participant=mises[-1].participant, entreprise=structures[2], mois=months[0],
-                modalite=Modalite.FORMATION, type_contrat=TypeContrat.PROFESSIONNALISATION, heures=Decimal("70")))
-    HeuresMensuelles.objects.bulk_create(heures_rows, batch_size=2000, ignore_conflicts=True)
+                    marche=mise.marche, participant=participant, entreprise=mise.entreprise, mois=month,
+                    modalite=mise.modalite, type_contrat=mise.type_contrat, heures=Decimal(f"{h:.2f}")))
+    heures_rows += sans_participant
+    HeuresMensuelles.objects.bulk_create(heures_rows, batch_size=2000)
+    historique_copier(model=HeuresMensuelles, pks=[h.pk for h in heures_rows], update=False, user=facilitateur,
+                      raison=REASON)
 
     # Eligibility checked before the first placement; a few proofs expire in the coming days.
-    for n, participant in enumerate(participants):
-        verifie = first_start.get(participant.pk, today - datetime.timedelta(days=30 + n)) - datetime.timedelta(days=15)
-        if n % 17 == 5:
+    for n, (personne, participant) in enumerate(zip(personnes, participants, strict=True)):
+        verifie = personne.entree - datetime.timedelta(days=15)
+        if n % 17 == 5 and personne.dernier_mois >= services.add_months(today, -2):
             verifie = services.add_months(today, -3) + datetime.timedelta(days=n % 10 + 1)
-        publics = {rng.choice(publics_pool)}
-        if participant.qpv:
-            publics.add(Public.QPV)
-        if rng.random() < 0.25:
-            publics.add(rng.choice(publics_pool))
-        for public in sorted(publics):
-            if not Eligibilite.objects.filter(participant=participant, public=public).exists():
-                services.eligibilite_enregistrer(participant=participant, public=public, date_verification=verifie,
-                                          user=facilitateur)
+        for public in personne.publics:
+            services.eligibilite_enregistrer(participant=participant, public=public, date_verification=verifie,
+                                             user=facilitateur)
 
     # Outcomes of the ended placements, with the 6-month follow-up (a few still due).
     categories = [CategorieSortie.EMPLOI_DURABLE, CategorieSortie.EMPLOI_DURABLE, CategorieSortie.EMPLOI_TRANSITION,
                   CategorieSortie.SORTIE_POSITIVE, CategorieSortie.AUTRE]
     details = {CategorieSortie.EMPLOI_DURABLE: "CDI chez l'employeur", CategorieSortie.EMPLOI_TRANSITION: "CDD de 3 mois",
                CategorieSortie.SORTIE_POSITIVE: "Entrée en formation qualifiante", CategorieSortie.AUTRE: "Sans nouvelles"}
-    sortis = set()
-    for n, mise in enumerate(m for m in mises if m.date_fin):
-        if mise.participant_id in sortis:
-            continue
-        sortis.add(mise.participant_id)
+    for n, mise in enumerate(m for m in derniere_mise.values() if m.date_fin):
         categorie = rng.choice(categories)
         sortie = Sortie(participant=mise.participant, date_sortie=mise.date_fin, categorie=categorie,
                         detail=details[categorie])
@@ -304,6 +385,6 @@ def seed(stdout=None):
             action.entreprise = titulaire
         services.action_enregistrer(action=action, user=facilitateur)
     _write(stdout, f"Facilitateurs : {Convention.objects.count()} conventions, {len(participants)} participants, "
-                   f"{len(mises)} mises en emploi, {HeuresMensuelles.objects.count()} relevés d'heures, "
+                   f"{len(placements)} mises en emploi, {HeuresMensuelles.objects.count()} relevés d'heures, "
                    f"{Sortie.objects.count()} sorties, {ActionSuivi.objects.count()} actions.")
 

@@ -1,5 +1,6 @@
-"""Demo contracts 2022–2026 for the Département des Landes and its three partners (demo.organisations),
-with companies (mostly of the Landes, some SIAE / EA / ESAT / ESS, a few from Gironde and Pyrénées-Atlantiques),
+"""Demo contracts for the Département des Landes (2019–2026, about 50 a year) and its three partners (2022–2026,
+demo.organisations), with about 190 companies (85 % of the Landes, some SIAE / EA / ESAT / ESS, the others from
+Gironde, Pyrénées-Atlantiques, Lot-et-Garonne and Gers),
 awardees, sub-contractors, amendments, offers received and launch dates. Contracts launched after
 21 August 2026 carry their clauses here (some compliant, some not, one waiver), so that the compliance
 shown in the demo is deliberate; earlier contracts get their clauses from demo.clauses.seed_clauses.
@@ -7,6 +8,7 @@ shown in the demo is deliberate; earlier contracts get their clauses from demo.c
 Idempotent: a contract is identified by (buyer, identifier) and skipped when it exists."""
 
 import datetime
+import itertools
 import random
 from decimal import Decimal
 
@@ -89,6 +91,25 @@ ENTREPRISES = [
     ("chauffage", "Thermique Services Sud-Ouest", "40990", TypeStructure.AUTRE, "second"),
 ]
 
+# More companies in the sectors whose contracts carry the insertion clause (works, green spaces, cleaning), so
+# that the clause's hours spread over as many companies as the customer's (over 130 in six years, 85 % of them
+# based in the département): in each sector, one in seven is from a neighbouring département.
+ACTIVITES = {
+    "routes": ["Travaux Publics", "Terrassements", "Voirie et Réseaux", "Routes et Canalisations"],
+    "batiment": ["Maçonnerie", "Bâtiment", "Constructions", "Gros Œuvre"],
+    "second": ["Électricité", "Plomberie", "Menuiserie", "Peinture", "Plâtrerie", "Couverture", "Chauffage"],
+    "verts": ["Paysages", "Espaces Verts", "Élagage et Jardins"],
+    "nettoyage": ["Nettoyage", "Propreté", "Multiservices Propreté"],
+}
+NOMBRE_GENERES = {"routes": 44, "batiment": 34, "second": 52, "verts": 30, "nettoyage": 28}
+PATRONYMES = ["Lafitte", "Darrigrand", "Benquet", "Labadie", "Dubroca", "Lalanne", "Ducos", "Castets", "Barrère",
+              "Lamarque", "Haurie", "Dupin", "Larrieu", "Bordes", "Daugé", "Lacoste", "Dufau", "Poumirau", "Lartigau",
+              "Cazaubon", "Dupouy", "Lannes", "Labat", "Sarraute", "Capdeville", "Tastet", "Lagardère", "Duprat",
+              "Pédelucq", "Baylac", "Garbay", "Lafargue", "Destenave", "Marsan", "Candau", "Latapie", "Dubos",
+              "Hourcade", "Laborde", "Pujos", "Brethes", "Dussau", "Labarrère"]
+HORS_LANDES = [("33000", "Bordeaux"), ("64100", "Bayonne"), ("33700", "Mérignac"), ("64000", "Pau"),
+               ("47000", "Agen"), ("32000", "Auch"), ("64600", "Anglet")]
+
 COMMUNES = [("40000", "Mont-de-Marsan"), ("40100", "Dax"), ("40200", "Mimizan"), ("40300", "Peyrehorade"),
             ("40400", "Tartas"), ("40500", "Saint-Sever"), ("40600", "Biscarrosse"), ("40700", "Hagetmau"),
             ("40800", "Aire-sur-l'Adour"), ("40110", "Morcenx"), ("40120", "Roquefort"), ("40130", "Capbreton"),
@@ -113,6 +134,10 @@ MODELES = {
          (100, 600), "routes", (12, 36)),
         ("Réparation de l'ouvrage d'art sur {riviere} (RD {rd})", "45221119", CCAG.TRAVAUX, (250, 2400), "routes",
          (4, 12)),
+        ("Travaux d'entretien et de réparation des chaussées — secteur {secteur}", "45233142", CCAG.TRAVAUX,
+         (150, 900), "routes", (12, 36)),
+        ("Aménagement de sécurité du carrefour de la RD {rd} à {c1}", "45233140", CCAG.TRAVAUX, (120, 800),
+         "routes", (3, 8)),
     ],
     "DPD": [
         ("Rénovation énergétique du collège {college} à {c1} — isolation et menuiseries", "45321000", CCAG.TRAVAUX,
@@ -125,6 +150,12 @@ MODELES = {
          (120, 400), "second", (36, 48)),
         ("Mission de maîtrise d'œuvre pour la restructuration du collège {college}", "71000000", CCAG.MOE,
          (90, 450), "etudes", (24, 48)),
+        ("Travaux d'entretien et de maintenance des collèges — secteur {secteur}", "45453000", CCAG.TRAVAUX,
+         (120, 700), "second", (12, 36)),
+        ("Nettoyage des bâtiments départementaux — secteur {secteur}", "90911200", CCAG.FCS, (100, 450),
+         "nettoyage", (24, 48)),
+        ("Restructuration de la demi-pension du collège {college} à {c1}", "45214220", CCAG.TRAVAUX, (400, 1900),
+         "batiment", (8, 16)),
     ],
     "DEJS": [
         ("Fourniture de denrées alimentaires pour les collèges — {produit}", "15000000", CCAG.FCS, (100, 650),
@@ -133,6 +164,8 @@ MODELES = {
          (36, 48)),
         ("Transport des collégiens vers les équipements sportifs — secteur {secteur}", "60172000", CCAG.FCS,
          (60, 260), "transport", (12, 36)),
+        ("Entretien des espaces verts des collèges — secteur {secteur}", "77311000", CCAG.FCS, (60, 240), "verts",
+         (24, 48)),
     ],
     "DSD": [
         ("Transport adapté des élèves en situation de handicap — secteur {secteur}", "60130000", CCAG.FCS,
@@ -183,7 +216,13 @@ MODELES = {
     ],
 }
 PREFIXES = {DEPARTEMENT: "", XL_HABITAT: "XLH", AGGLO: "MMA", DAX: "DAX"}
-PAR_AN = {"DRM": 6, "DPD": 5, "DEJS": 4, "DSD": 2, "DENV": 2, "DCP": 3, XL_HABITAT: 5, AGGLO: 4, DAX: 4}
+# Contracts per year and owner. At this scale the Département's bilan shows the customer's own figures (about
+# 24 contracts with an insertion clause a year, 130 companies and 460 people over six years: tests/demo).
+PAR_AN = {"DRM": 18, "DPD": 18, "DEJS": 8, "DSD": 2, "DENV": 4, "DCP": 4, XL_HABITAT: 5, AGGLO: 4, DAX: 4}
+# The Département's contracts from 2019 (those still running in 2020 carry the first hours followed in the tool,
+# demo.insertion.PREMIER_MOIS); the partners' from 2022, when their first convention starts.
+PREMIERE_ANNEE_DEPARTEMENT = 2019
+PREMIERE_ANNEE_PARTENAIRES = 2022
 ZA = ["Mamoura", "Lamolère", "Pémégnan", "Saint-Avit"]
 ECOLES = ["Marcel Pagnol", "Jules Ferry", "Berre", "Sablar", "Saint-Vincent"]
 RESIDENCES = ["Les Pins", "Le Péglé", "La Ribère", "Les Arènes", "Le Bourg"]
@@ -216,9 +255,30 @@ def _write(stdout, text):
         stdout.write(text)
 
 
+def _entreprises_generees() -> list[tuple]:
+    """(key, name, postal code, type, sector) of the generated companies, in a stable order."""
+    generees, noms = [], set()
+    for secteur, nombre in NOMBRE_GENERES.items():
+        activites = ACTIVITES[secteur]
+        for i in range(nombre):
+            patronyme = PATRONYMES[(i * 5 + len(secteur)) % len(PATRONYMES)]
+            activite = activites[i % len(activites)]
+            nom = f"{activite} {patronyme}" if i % 2 else f"{patronyme} {activite}"
+            while nom in noms:
+                nom += " et Fils"
+            noms.add(nom)
+            cp = HORS_LANDES[i // 7 % len(HORS_LANDES)][0] if i % 7 == 6 else COMMUNES[i % len(COMMUNES)][0]
+            generees.append((f"{secteur}{i:02d}", nom, cp, TypeStructure.AUTRE, secteur))
+    return generees
+
+
+def _toutes_entreprises() -> list[tuple]:
+    return ENTREPRISES + _entreprises_generees()
+
+
 def _entreprises():
     result = {}
-    for index, (key, nom, cp, type_structure, _secteur) in enumerate(ENTREPRISES):
+    for index, (key, nom, cp, type_structure, _secteur) in enumerate(_toutes_entreprises()):
         siret = _siret(index + 1)
         entreprise = Entreprise.objects.filter(siret=siret).first()
         if entreprise is None:
@@ -231,7 +291,7 @@ def _entreprises():
 
 def _secteurs():
     secteurs = {}
-    for key, _nom, _cp, _type, secteur in ENTREPRISES:
+    for key, _nom, _cp, _type, secteur in _toutes_entreprises():
         secteurs.setdefault(secteur, []).append(key)
     return secteurs
 
@@ -268,8 +328,19 @@ def _add_months(day, months):
     return datetime.date(year, month, min(day.day, 28))
 
 
+def _rotations(secteurs, entreprises):
+    """Per sector, the ordinary companies in a stable shuffled order, taken in turn as awardees: over the years
+    nearly every company of the sector wins a contract (as many companies as the customer's bilan counts)."""
+    rotations = {}
+    for secteur, keys in secteurs.items():
+        classiques = [k for k in keys if entreprises[k].type_structure == TypeStructure.AUTRE] or keys
+        random.Random(secteur).shuffle(classiques)
+        rotations[secteur] = itertools.cycle(classiques)
+    return rotations
+
+
 def _build(*, rng, acheteur, direction, identifiant, modele, lancement, montant_k=None, estime_k=None,
-           flags=None, justification="", entreprises, secteurs, famille_pour, user):
+           flags=None, justification="", entreprises, secteurs, famille_pour, user, rotations=None):
     template, cpv, ccag, (low, high), secteur, (dmin, dmax) = modele
     objet, (cp, commune) = _objet(template, rng)
     montant_k = montant_k or rng.randint(low, high)
@@ -308,6 +379,8 @@ def _build(*, rng, acheteur, direction, identifiant, modele, lancement, montant_
     candidats = secteurs.get(secteur) or secteurs["batiment"]
     classiques = [k for k in candidats if entreprises[k].type_structure == TypeStructure.AUTRE] or candidats
     titulaire = rng.choice(classiques if rng.random() < 0.8 else candidats)
+    if rotations is not None and secteur in rotations and entreprises[titulaire].type_structure == TypeStructure.AUTRE:
+        titulaire = next(rotations[secteur])
     _attribuer(marche, entreprises[titulaire], RoleEntreprise.TITULAIRE, user, date_notification=notification)
     if montant_k > 800 and len(classiques) > 1 and rng.random() < 0.4:
         autre = rng.choice([k for k in classiques if k != titulaire])
@@ -358,6 +431,7 @@ def seed(stdout=None):
     entreprises = _entreprises()
     secteurs = _secteurs()
     famille_pour = _famille_pour()
+    rotations = _rotations(secteurs, entreprises)
     existing = set(Marche.objects.filter(acheteur__siret__in=PREFIXES).values_list("acheteur__siret", "identifiant"))
     created = 0
 
@@ -366,11 +440,13 @@ def seed(stdout=None):
             return organisations[key], None, PREFIXES[key]
         return departement, directions.get(key), key
 
-    for year in range(2022, 2027):
+    for year in range(PREMIERE_ANNEE_DEPARTEMENT, 2027):
         for key, count in PAR_AN.items():
             if key not in MODELES or (key not in directions and key not in organisations):
                 continue
             acheteur, direction, prefix = owner(key)
+            if acheteur.siret != DEPARTEMENT and year < PREMIERE_ANNEE_PARTENAIRES:
+                continue
             for n in range(1, count + 1):
                 identifiant = f"{year}{prefix}{n:03d}" if acheteur.siret == DEPARTEMENT else f"{prefix}{year}-{n:03d}"
                 if (acheteur.siret, identifiant) in existing:
@@ -383,7 +459,7 @@ def seed(stdout=None):
                 lancement = start + datetime.timedelta(days=local.randint(0, (last_day - start).days - 60))
                 _build(rng=local, acheteur=acheteur, direction=direction, identifiant=identifiant, modele=modele,
                        lancement=lancement, entreprises=entreprises, secteurs=secteurs, famille_pour=famille_pour,
-                       user=user)
+                       user=user, rotations=rotations)
                 created += 1
     for index, (key, modele_index, montant_k, estime_k, flags, justification) in enumerate(APRES_LOI, start=1):
         acheteur, direction, prefix = owner(key)

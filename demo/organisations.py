@@ -1,5 +1,12 @@
-"""Demo organisations and accounts (password `demo`). Idempotent: running it again changes nothing."""
+"""Demo organisations and accounts (password `demo`), written through core.services (organisation_enregistrer,
+direction_enregistrer, user_enregistrer: validated, with their history rows). The instance is the Département des
+Landes; its three partners under convention (demo.insertion) are a social landlord (XL Habitat, the Landes' public
+housing office), an agglomeration (Mont de Marsan Agglomération) and a town (Ville de Dax).
+Idempotent: running it again changes nothing."""
 
+from django.contrib.auth.hashers import make_password
+
+from core import services
 from core.enums import Role, TypeOrganisation
 from core.models import Direction, Organisation, User
 
@@ -36,23 +43,28 @@ ACCOUNTS = [
 def seed(stdout=None):
     organisations = []
     for siret, nom, code_postal, type_ in ORGANISATIONS:
-        org, _ = Organisation.objects.get_or_create(
-            siret=siret, defaults={"nom": nom, "code_postal": code_postal, "type": type_}
-        )
+        org = Organisation.objects.filter(siret=siret).first()
+        if org is None:
+            org = services.organisation_enregistrer(
+                organisation=Organisation(siret=siret, nom=nom, code_postal=code_postal, type=type_),
+                reason="Données de démonstration")
         organisations.append(org)
     directions = {}
     for nom, sigle in DIRECTIONS:
-        direction, _ = Direction.objects.get_or_create(organisation=organisations[0], nom=nom, defaults={"sigle": sigle})
+        direction = Direction.objects.filter(organisation=organisations[0], nom=nom).first()
+        if direction is None:
+            direction = services.direction_enregistrer(
+                direction=Direction(organisation=organisations[0], nom=nom, sigle=sigle))
         directions[sigle] = direction
+    existing = set(User.objects.filter(username__in=[a[0] for a in ACCOUNTS]).values_list("username", flat=True))
+    # One hash for the six accounts (the same password): hashing is deliberately slow, ~0.4 s each.
+    password_hash = make_password(DEMO_PASSWORD) if len(existing) < len(ACCOUNTS) else ""
     for username, first_name, last_name, role, org_index, sigle in ACCOUNTS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(
-                username=username, first_name=first_name, last_name=last_name, role=role,
-                organisation=organisations[org_index], direction=directions.get(sigle),
-                email=f"{username}@demo.invalid",
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        if username in existing:
+            continue
+        user = User(username=username, first_name=first_name, last_name=last_name, role=role,
+                    organisation=organisations[org_index], direction=directions.get(sigle),
+                    email=f"{username}@demo.invalid", password=password_hash)
+        services.user_enregistrer(target=user)
     if stdout:
         stdout.write(f"Organisations : {Organisation.objects.count()}, utilisateurs : {User.objects.count()}")

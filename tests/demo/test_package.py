@@ -85,6 +85,7 @@ def _counts():
 
 
 @pytest.mark.django_db
+@pytest.mark.demo_complete
 def test_seed_demo_builds_the_accounts_and_every_domain_once(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import demo
+from core.donnees import donnees_modifiees_une_fois
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not getattr(settings, "DEMO", False):
             raise CommandError("Les données de démonstration ne se chargent pas avec les réglages de production.")
-        with transaction.atomic():
+        # Thousands of rows saved through the services: the data version (core.donnees) moves once, after commit.
+        with donnees_modifiees_une_fois(), transaction.atomic():
             demo.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
