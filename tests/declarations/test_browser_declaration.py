@@ -1,0 +1,75 @@
+"""In Chromium: a company's contact declares a month with a proof, the facilitator validates it, the hours become
+the month's."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from core.enums import Role
+from core.models import Organisation
+from declarations.enums import StatutDeclaration
+from declarations.models import Declaration
+from demo.organisations import seed as seed_core
+from facilitateurs.models import HeuresMensuelles, MiseEnEmploi
+from tests.clauses.factories import ClauseMarcheFactory
+from tests.core.factories import UserFactory
+from tests.declarations.factories import PDF, ContactEntrepriseFactory
+from tests.facilitateurs.factories import ParticipantFactory
+from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _connexion(page, base, username):
+    page.goto(f"{base}/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill("demo")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("[data-testid=home-role]")
+
+
+def test_a_company_declares_a_month_and_the_facilitator_validates_it(live_server, page, settings, tmp_path):
+    settings.JUSTIFICATIFS_ROOT = tmp_path / "prive"
+    seed_core()
+    marche = MarcheFactory(acheteur=Organisation.objects.get(type="instance"), identifiant="DECL-NAV",
+                           date_debut=datetime.date(2025, 7, 1), date_fin=datetime.date(2027, 6, 30))
+    ClauseMarcheFactory(marche=marche, heures_requises=Decimal("300"))
+    entreprise = EntrepriseFactory(nom="Bâti Déclarant")
+    AttributionFactory(marche=marche, entreprise=entreprise)
+    participant = ParticipantFactory(code="D-001")
+    MiseEnEmploi.objects.create(participant=participant, entreprise=entreprise, marche=marche,
+                                modalite="EMBAUCHE_DIRECTE", type_contrat="CDD", date_debut=datetime.date(2025, 7, 1))
+    ContactEntrepriseFactory(entreprise=entreprise, user=UserFactory(username="contact-nav", role=Role.ENTREPRISE,
+                                                                     email="contact-nav@exemple.invalid"))
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    _connexion(page, live_server.url, "contact-nav")
+    page.get_by_role("link", name="DECL-NAV").first.click()
+    page.get_by_role("link", name="Déclarer septembre 2025").click()
+    ligne = page.locator("[data-testid=ligne]").first
+    ligne.get_by_label("Personne (code)").select_option(label="D-001")
+    ligne.get_by_label("Modalité").select_option("EMBAUCHE_DIRECTE")
+    ligne.get_by_label("Type de contrat").select_option("CDD")
+    ligne.get_by_label("Heures").fill("87,5")
+    page.get_by_label("Justificatifs").set_input_files(
+        {"name": "bulletin-septembre.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_role("button", name="Envoyer la déclaration au facilitateur").click()
+    page.wait_for_selector("text=Déclaration de septembre 2025 envoyée")
+    assert page.locator("[data-testid=statut]").inner_text() == "En attente de validation"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
+    assert not HeuresMensuelles.objects.exists()
+
+    page.context.clear_cookies()
+    _connexion(page, live_server.url, "facilitateur")
+    page.get_by_role("link", name="Déclarations des entreprises").first.click()
+    page.get_by_role("link", name="septembre 2025").click()
+    page.get_by_role("link", name="bulletin-septembre.pdf").wait_for()
+    page.get_by_role("button", name="Valider la déclaration").click()
+    page.wait_for_selector("text=Déclaration validée")
+    assert page.locator("[data-testid=statut]").inner_text() == "Validée"
+
+    declaration = Declaration.objects.get()
+    assert declaration.statut == StatutDeclaration.VALIDEE
+    heures = HeuresMensuelles.objects.get(participant=participant, mois=datetime.date(2025, 9, 1))
+    assert (heures.heures, heures.entreprise) == (Decimal("87.5"), entreprise)
