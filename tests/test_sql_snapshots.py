@@ -68,6 +68,9 @@ PAGES = [
     Page("facilitateurs_grille", "facilitateurs:grille", role="facilitateur", query={"mois": "2025-09"}),
     Page("facilitateurs_participant_export", "facilitateurs:participant_export", role="facilitateur"),
     Page("facilitateurs_imports", "facilitateurs:import_upload", role="facilitateur"),  # the import journal
+    # examens
+    Page("examens_list", "examens:list"),
+    Page("examens_list_acheteur", "examens:list", role="acheteur"),
     # bilans
     Page("bilans_dashboard", "bilans:dashboard", query={"annee": "2025"}),
     Page("bilans_export", "bilans:export", query={"annee": "2025"}),
@@ -113,6 +116,7 @@ def peupler(world, n: int) -> None:
         FamilleAchatFactory,
     )
     from tests.core.factories import OrganisationFactory, UserFactory
+    from tests.examens.factories import ExamenFactory, MarchePreparationFactory
     from tests.facilitateurs.factories import (
         ConventionFactory,
         HeuresMensuellesFactory,
@@ -156,6 +160,7 @@ def peupler(world, n: int) -> None:
             Bilan.objects.create(acheteur=acheteur, annee=2025, demande_par=world.users["dcp"], tache=tache,
                                  convention=convention if acheteur == world.partenaire else None)
             ProgrammationFactory(acheteur=acheteur)
+            ExamenFactory(marche=MarchePreparationFactory(acheteur=acheteur, direction=direction, famille=famille))
             ProgrammationFactory(acheteur=acheteur, published=True)
         indicateur = IndicateurFactory(objectif=world.spaser_objectif, manuel=True)
         CibleFactory(indicateur=indicateur, annee=2025, valeur=Decimal("5"))
