@@ -130,6 +130,9 @@ CONNEXION_LIMITE_PAR_IDENTIFIANT = int(os.environ.get("CONNEXION_LIMITE_PAR_IDEN
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "core.connexion.VerrouillageConnexion"
+# Attempts refused by a lock are not counted: an address once locked adds nothing to the username's count, and
+# hammering does not push the end of its own lock further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "core.entetes.adresse_client"
 # Addresses or networks of the reverse proxy (docker-compose.yml: the `proxy` service's fixed address). Only
 # connections from them may set X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) and X-Forwarded-For.
