@@ -1,6 +1,7 @@
 """Every upload form refuses a file over settings.MAX_UPLOAD_SIZE and a file whose extension or content is
 not one it expects, with a French message naming the file, and stores nothing (no row, no file)."""
 
+import html
 import io
 import json
 
@@ -139,3 +140,47 @@ def test_valid_decp_with_bom_and_xml_pass_the_validator():
         with pytest.raises(ValidationError) as refus:
             fichier_valider(SimpleUploadedFile(name, content), (".json", ".xml"))
         assert refus.value.code == "contenu"
+
+
+# --- Request bodies refused from their Content-Length, before they are read (core.middleware) ------------------
+
+
+def _post_annonce(client, url, taille, corps=b"x", content_type="application/x-www-form-urlencoded"):
+    """POST announcing `taille` bytes but sending `corps`: a body read past `corps` would raise in the test
+    client's FakePayload, so a 413 proves the body was refused unread."""
+    return client.generic("POST", url, corps, content_type=content_type, CONTENT_LENGTH=str(taille))
+
+
+def test_a_huge_anonymous_post_is_refused_before_being_read(client):
+    before = snapshot()
+    response = _post_annonce(client, reverse("login"), 300 * 1024 * 1024)
+    assert response.status_code == 413
+    texte = html.unescape(response.content.decode())
+    assert "Requête trop volumineuse" in texte and "300,0 Mio" in texte and "Rien n'a été enregistré" in texte
+    assert response["Connection"] == "close"
+    assert changed(before, snapshot()) == {}
+
+
+def test_the_limits_depend_on_who_asks_and_on_the_view(client, settings):
+    settings.REQUETE_ANONYME_TAILLE_MAX = 10_000
+    settings.REQUETE_TAILLE_MAX = 100_000
+    settings.MAX_UPLOAD_SIZE = 500_000
+    login = reverse("login")
+    assert _post_annonce(client, login, 10_001).status_code == 413
+    corps = b"username=x&password=y&" + b"a" * (10_000 - 22)
+    assert client.generic("POST", login, corps, content_type="application/x-www-form-urlencoded").status_code != 413
+    client.force_login(UserFactory(role=Role.DCP))
+    # A page without file: the form limit; an upload view: the import limit plus the form around the file.
+    assert _post_annonce(client, reverse("core:home"), 100_001).status_code == 413
+    upload_max = 500_000 + 1024 * 1024
+    assert _post_annonce(client, reverse("marches:import_registre"), upload_max + 1).status_code == 413
+    # A real file just under the upload limit but above the form limit reaches the form's own checks.
+    response = _post(client, "marches:import_registre", {}, "registre.json", b"{}" + b" " * 200_000)
+    assert response.status_code == 200 and response.context["form"].errors["fichier"]
+
+
+@pytest.mark.parametrize("valeur", ["abc", "²", "-1", "1e9"])
+def test_an_invalid_content_length_is_refused(client, valeur):
+    response = client.generic("POST", reverse("login"), b"x", content_type="text/plain", CONTENT_LENGTH=valeur)
+    assert response.status_code == 400
+    assert "Content-Length" in response.content.decode()
