@@ -25,13 +25,25 @@ MENU = [
 ]
 
 
+# Entries shown in a drop-down of the bar rather than on it, so that the bar fits one line at 1366 px:
+# "administration" under an "Administration" menu, "compte" under the user's account menu (templates/base.html).
+GROUPES = {
+    "core:organisations": "administration",
+    "core:users": "administration",
+    "admin:index": "administration",
+    "relances:preferences": "compte",
+}
+
+
 def menu_for(user):
     items = []
     for label, url_name, roles in MENU:
         if user.role not in roles:
             continue
         try:
-            items.append({"label": label, "url": reverse(url_name), "name": url_name})
+            items.append(
+                {"label": label, "url": reverse(url_name), "name": url_name, "groupe": GROUPES.get(url_name, "")}
+            )
         except NoReverseMatch:
             continue
     return items

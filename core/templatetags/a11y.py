@@ -3,6 +3,7 @@ at the top of the page (role="alert") and the "Erreur – " prefix of the title.
 
 from django import template
 from django.forms import BaseForm, BaseFormSet
+from django.utils.formats import date_format
 
 register = template.Library()
 
@@ -53,3 +54,25 @@ def formulaires_en_erreur(context):
 def a_champ_obligatoire(form) -> bool:
     """True when a visible field of the form is required (crispy marks it with an asterisk)."""
     return any(champ.field.required and not champ.is_hidden for champ in form)
+
+
+@register.filter
+def menu_groupe(items, groupe):
+    """The navigation entries of one drop-down group (core.navigation.GROUPES)."""
+    return [item for item in items if item.get("groupe") == groupe]
+
+
+@register.simple_tag
+def champ_nomme(champ, nom):
+    """The field's widget with an accessible name of its own (aria-label), e.g. in a grid where every column's
+    fields would otherwise all be called by the column header: "Heures – participant P-012 – septembre 2025".
+    Django still adds aria-invalid and aria-describedby (its errors' id) to it."""
+    return champ.as_widget(attrs={"aria-label": nom})
+
+
+@register.simple_tag
+def nom_ligne_grille(form, numero, mois):
+    """Who a row of the hours grid is about, and which month: 'participant P-012 – septembre 2025'."""
+    code = form["participant_code"].value() if "participant_code" in form.fields else None
+    qui = f"participant {code}" if code else f"ligne {numero} (nouvelle)"
+    return f"{qui} – {date_format(mois, 'F Y')}" if mois else qui

@@ -65,8 +65,27 @@
     target.focus({preventScroll: false});
   }
 
+  function oneErrorPattern() {
+    // Forms are checked by the server, which answers with the errors summary and messages tied to each field
+    // (the browser's own bubbles are not announced the same way and vanish): one error pattern everywhere.
+    for (const form of document.querySelectorAll("main form")) {
+      if (!form.hasAttribute("data-validation-navigateur")) form.noValidate = true;
+    }
+    // A link of the errors summary puts the focus in its field, not only the view.
+    document.addEventListener("click", event => {
+      const link = event.target.closest("[data-erreurs-resume] a[href^='#']");
+      if (!link) return;
+      const field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+      if (!field) return;
+      event.preventDefault();
+      field.focus();
+      field.scrollIntoView({block: "center"});
+    });
+  }
+
   function ready() {
     wrapTables();
+    oneErrorPattern();
     focusAfterLoad();
   }
 

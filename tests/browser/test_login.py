@@ -17,6 +17,7 @@ def test_every_demo_role_logs_in_and_sees_its_home(live_server, page):
         page.wait_for_selector("[data-testid=home-role]")
         assert page.locator("[data-testid=home-role]").get_attribute("data-role") == username
         assert "Se déconnecter" in page.content()
+        page.locator("nav.navbar .navbar-utilisateur").click()  # the account menu holds the logout button
         page.get_by_role("button", name="Se déconnecter").click()
         page.wait_for_url("**/connexion/")
 

@@ -110,15 +110,26 @@ def check_form_errors(page, role, url) -> list[str]:
     index = page.evaluate(FORM_WITH_REQUIRED_JS)
     if index < 0:
         return []
-    with page.expect_navigation(wait_until="load"):
-        page.evaluate(SUBMIT_EMPTIED_JS, index)
     label = f"POST {url} (form sent emptied)"
+    try:
+        with page.expect_navigation(wait_until="load") as navigation:
+            page.evaluate(SUBMIT_EMPTIED_JS, index)
+    except PlaywrightError as exc:
+        return [f"{role} {label}", f"  the emptied form got no page back: {str(exc).splitlines()[0]}"]
+    response = navigation.value
     problems = []
-    title = page.title()
-    if not title.startswith("Erreur – "):
-        problems.append(f"  title does not start with 'Erreur – ': {title!r}")
-    if page.locator("[data-erreurs-resume][role=alert]").count() != 1:
-        problems.append("  no errors summary [data-erreurs-resume][role=alert] at the top of the page")
+    if response is not None and response.status != 200:
+        problems.append(f"  status {response.status} (an invalid form answers 200 with its errors)")
+    if response is not None and response.request.redirected_from is not None:
+        # A view may refuse by redirecting with an error message (role="alert", from base.html's messages).
+        if not page.locator("main .alert-danger[role=alert], main .alert-warning[role=alert]").count():
+            problems.append(f"  the emptied form was accepted: redirected to {page.url} without an error message")
+    else:
+        title = page.title()
+        if not title.startswith("Erreur – "):
+            problems.append(f"  title does not start with 'Erreur – ': {title!r}")
+        if page.locator("[data-erreurs-resume][role=alert]").count() != 1:
+            problems.append("  no errors summary [data-erreurs-resume][role=alert] at the top of the page")
     found = check_page(page, role, label)
     if problems and not found:
         found = [f"{role} {label}"]
