@@ -1,0 +1,155 @@
+"""The pages: invitation by e-mail and its one-time link, the declaration form (bad input: a French error,
+nothing written), the facilitator's validation with a proposed person, the attestation PDF (no names)."""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.enums import Role
+from declarations.enums import StatutDeclaration
+from declarations.models import ContactEntreprise, Declaration
+from facilitateurs.models import HeuresMensuelles
+from tests.declarations.factories import PDF
+from tests.facilitateurs.factories import HeuresMensuellesFactory, ParticipantFactory
+
+
+def test_the_facilitator_invites_a_contact_who_sets_a_password_once(cas, client, django_capture_on_commit_callbacks):
+    client.force_login(cas.facilitateur)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("declarations:entreprise_contacts", args=[cas.entreprise.pk]),
+                               {"email": "Nouveau.Contact@Batir.invalid", "prenom": "Sam", "nom": "Durand"})
+    assert response.status_code == 302
+    contact = ContactEntreprise.objects.get(user__email="nouveau.contact@batir.invalid")
+    assert (contact.entreprise, contact.user.role, contact.invite_par) == (cas.entreprise, Role.ENTREPRISE,
+                                                                          cas.facilitateur)
+    assert not contact.user.has_usable_password()
+    [message] = mail.outbox
+    assert message.to == ["nouveau.contact@batir.invalid"]
+    assert "Bonjour Sam" in message.body and message.alternatives[0][1] == "text/html"
+    lien = re.search(r"http://testserver(/declarations/invitation/\S+/)", message.body).group(1)
+
+    client.logout()
+    page = client.get(lien, follow=True)
+    assert page.status_code == 200 and b"Choisir votre mot de passe" in page.content
+    formulaire = page.redirect_chain[-1][0] if page.redirect_chain else lien
+    response = client.post(formulaire, {"new_password1": "Un-mot-de-passe-solide-7", "new_password2":
+                                        "Un-mot-de-passe-solide-7"})
+    assert response.status_code == 302
+    contact.user.refresh_from_db()
+    assert contact.user.check_password("Un-mot-de-passe-solide-7")
+    # The link is spent.
+    encore = client.get(lien, follow=True)
+    assert b"n'est plus valable" in encore.content
+
+
+def test_an_address_of_another_company_or_role_is_refused(cas, client):
+    client.force_login(cas.facilitateur)
+    response = client.post(reverse("declarations:entreprise_contacts", args=[cas.entreprise.pk]),
+                           {"email": cas.autre_contact.user.email})
+    assert response.status_code == 200
+    assert "contact d&#x27;une autre entreprise" in response.content.decode()
+    response = client.post(reverse("declarations:entreprise_contacts", args=[cas.entreprise.pk]),
+                           {"email": cas.facilitateur.email})
+    assert "déjà celle d&#x27;un utilisateur" in response.content.decode()
+    assert ContactEntreprise.objects.count() == 2 and not mail.outbox
+
+
+def test_a_staff_users_reset_link_does_not_work_as_an_invitation(cas, client):
+    from declarations.services import invitation_jeton
+
+    uid, token = invitation_jeton(cas.facilitateur)
+    page = client.get(reverse("declarations:invitation", args=[uid, token]), follow=True)
+    assert b"n'est plus valable" in page.content
+
+
+def _post_declaration(client, cas, mois="2025-09", **lignes):
+    data = {"lignes-TOTAL_FORMS": "4", "lignes-INITIAL_FORMS": "0", "lignes-MIN_NUM_FORMS": "0",
+            "lignes-MAX_NUM_FORMS": "50", "mois": mois, "commentaire": ""}
+    data.update(lignes)
+    data["justificatifs"] = [SimpleUploadedFile("bulletin.pdf", PDF, content_type="application/pdf")]
+    return client.post(reverse("declarations:declarer", args=[cas.marche.pk]), data)
+
+
+@pytest.mark.parametrize("lignes", [
+    {"lignes-0-heures": "abc", "lignes-0-modalite": "EMBAUCHE_DIRECTE"},
+    {"lignes-0-heures": "-5", "lignes-0-modalite": "EMBAUCHE_DIRECTE", "lignes-0-personne_proposee": "X"},
+    {"lignes-0-heures": "10", "lignes-0-modalite": "INCONNUE", "lignes-0-personne_proposee": "X"},
+    {"lignes-0-heures": "10", "lignes-0-modalite": "EMBAUCHE_DIRECTE", "lignes-0-participant": "999999"},
+    {"lignes-0-heures": "1e9", "lignes-0-modalite": "EMBAUCHE_DIRECTE", "lignes-0-personne_proposee": "X"},
+    {},  # nothing declared
+])
+def test_bad_input_is_a_french_error_and_writes_nothing(cas, client, lignes):
+    client.force_login(cas.contact.user)
+    response = _post_declaration(client, cas, **lignes)
+    assert response.status_code == 200
+    assert "La déclaration n&#x27;a pas été envoyée" in response.content.decode()
+    assert not Declaration.objects.exists()
+
+
+def test_a_bad_month_in_the_query_string_falls_back_to_last_month(cas, client):
+    client.force_login(cas.contact.user)
+    assert client.get(reverse("declarations:declarer", args=[cas.marche.pk]) + "?mois=2025-99").status_code == 200
+
+
+def test_declared_through_the_form_then_a_proposed_person_qualified_at_validation(cas, client):
+    client.force_login(cas.contact.user)
+    response = _post_declaration(client, cas, **{
+        "lignes-0-participant": str(cas.participant.pk), "lignes-0-modalite": "EMBAUCHE_DIRECTE",
+        "lignes-0-type_contrat": "CDD", "lignes-0-heures": "70,5",
+        "lignes-1-personne_proposee": "Alex Nouveau", "lignes-1-modalite": "EMBAUCHE_DIRECTE",
+        "lignes-1-type_contrat": "CDI", "lignes-1-heures": "20"})
+    declaration = Declaration.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("declarations:detail",
+                                                                           args=[declaration.pk])
+    proposee = declaration.lignes.get(personne_proposee="Alex Nouveau")
+    client.force_login(cas.facilitateur)
+    response = client.post(reverse("declarations:valider", args=[declaration.pk]),
+                           {f"participant_{proposee.pk}": "INCONNU-1"})
+    declaration.refresh_from_db()
+    assert declaration.statut == StatutDeclaration.EN_ATTENTE
+    ParticipantFactory(code="P-ALEX")
+    client.post(reverse("declarations:valider", args=[declaration.pk]), {f"participant_{proposee.pk}": "P-ALEX"})
+    declaration.refresh_from_db()
+    assert declaration.statut == StatutDeclaration.VALIDEE
+    assert dict(HeuresMensuelles.objects.filter(marche=cas.marche).values_list("participant__code", "heures")) == {
+        "P-DECL-1": Decimal("70.5"), "P-ALEX": Decimal("20")}
+
+
+def test_the_company_sees_only_its_placed_participants_codes(cas, client):
+    ParticipantFactory(code="P-NON-EMPLOYE")
+    client.force_login(cas.contact.user)
+    page = client.get(reverse("declarations:declarer", args=[cas.marche.pk])).content.decode()
+    assert "P-DECL-1" in page and "P-NON-EMPLOYE" not in page
+
+
+def test_the_attestation_pdf_shows_the_hours_by_modality_and_no_participant(cas, client):
+    from pypdf import PdfReader
+
+    HeuresMensuellesFactory(marche=cas.marche, entreprise=cas.entreprise, participant=cas.participant,
+                            mois=datetime.date(2025, 9, 1), heures=Decimal("380"))
+    HeuresMensuellesFactory(marche=cas.marche, entreprise=cas.entreprise, participant=None,
+                            modalite="SOUS_TRAITANCE_SIAE", montant_ht=Decimal("900"), heures=0,
+                            mois=datetime.date(2025, 10, 1))
+    client.force_login(cas.contact.user)
+    url = reverse("declarations:attestation", args=[cas.marche.pk, cas.entreprise.pk])
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(response.content))
+    texte = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Attestation de réalisation de la clause sociale" in texte
+    assert "410" in texte and "400" in texte  # 380 h + 900 € / 30 = 410 h realised, 400 required
+    assert "Sous-traitance à une SIAE" in texte and "Embauche directe" in texte
+    assert "P-DECL-1" not in texte
+    assert "/StructTreeRoot" in pdf.trailer["/Root"]  # tagged (PDF/UA-1)
+
+
+def test_the_attestation_waits_for_the_clause_to_be_fulfilled_or_the_contract_to_end(cas, client):
+    client.force_login(cas.contact.user)
+    url = reverse("declarations:attestation", args=[cas.marche.pk, cas.entreprise.pk])
+    assert client.get(url)["Location"] == reverse("declarations:marche", args=[cas.marche.pk])
