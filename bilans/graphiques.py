@@ -53,6 +53,17 @@ class Graphique:
     def vide(self) -> bool:
         return not self.lignes or all(not any(_num(v) for v in ligne[1:]) for ligne in self.lignes)
 
+    @property
+    def hauteur_ecran(self) -> int:
+        """Height in px of the chart on screen: bars grow with their rows and their wrapped labels."""
+        if self.type != "barres":
+            return 260
+        total = 0
+        for ligne in self.lignes:
+            lignes_libelle = max(1, math.ceil(len(str(ligne[0])) / 22))
+            total += max(len(self.series) * 18, lignes_libelle * 15) + 8
+        return max(180, total + 60)
+
     def lignes_formatees(self) -> list[list[str]]:
         return [[FORMATTERS[c.format](v) for c, v in zip(self.colonnes, ligne, strict=False)] for ligne in self.lignes]
 

@@ -39,7 +39,6 @@ def dashboard(request):
     query = request.GET.copy()
     return render(request, "bilans/dashboard.html", {
         "form": form, "data": data, "perimetre": perimetre, "charts": charts, "kpis": chiffres_cles(data),
-        "charts_json": [g.chartjs() for g in charts],
         "query": query.urlencode(),
         "can_ask": perms.can_ask_bilan_for(request.user, perimetre["acheteur"]),
         "role": request.user.role,

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
+from bilans.graphiques import Colonne, Graphique
 from core.mixins import RoleRequiredMixin, role_required
 from core.models import Organisation
 
@@ -46,22 +47,24 @@ class EvaluationView(RoleRequiredMixin, TemplateView):
         context["obligation"] = selectors.obligation(acheteur=acheteur, annee=annee)
         context["prochaine_publication"] = selectors.prochaine_publication(spaser=spaser)
         context["seuil_bonne_voie"] = SEUIL_BONNE_VOIE
-        charts = []
-        for ligne in evaluation["lignes"]:
-            charts.append({
-                "id": f"chart-{ligne['indicateur'].pk}",
-                "libelle": ligne["indicateur"].libelle,
-                "unite": ligne["indicateur"].unite,
-                "annees": [p["annee"] for p in ligne["serie"]],
-                "reel": [_float(p["reel"]) for p in ligne["serie"]],
-                "cible": [_float(p["cible"]) for p in ligne["serie"]],
-            })
-        context["charts"] = charts
+        context["charts"] = [_graphique_tendance(ligne) for ligne in evaluation["lignes"]]
         return context
 
 
-def _float(value):
-    return None if value is None else float(value)
+def _graphique_tendance(ligne) -> Graphique:
+    """An indicator's trend over the scheme's years (achieved and target) as the one chart component: the line
+    chart and the table of the years it plots (templates/_graphique.html)."""
+    indicateur = ligne["indicateur"]
+    format_ = FORMAT_UNITE.get(indicateur.unite, "nombre")
+    return Graphique(
+        f"indicateur-{indicateur.pk}", f"Évolution de « {indicateur.libelle} » : réalisé et cible", "ligne",
+        [Colonne("Année", "texte"), Colonne("Réalisé", format_), Colonne("Cible", format_)],
+        [[str(p["annee"]), p["reel"], p["cible"]] for p in ligne["serie"]],
+        series=[1, 2], pointilles=[2],
+    )
+
+
+FORMAT_UNITE = {"pourcent": "pourcent", "euros": "euros", "heures": "heures", "nombre": "nombre"}
 
 
 @role_required(*SCHEME_ROLES)
