@@ -4,8 +4,9 @@ carried the clause, 17,440 insertion hours were worked; over six years, over 85,
 that the demo's bilan of last year (2025) shows figures of that magnitude, read here through the same
 computation as the users' (`generer_bilan --format json`, bilans.selectors.indicateurs_annuels).
 
-The whole demo is seeded once for the module (about 30 s of CPU on PostgreSQL or SQLite): marked `demo_complete` so that a developer
-can leave it out (`-m "not demo_complete"`); .ci/run runs it with the rest of the suite."""
+The whole demo is seeded once for the module (about 30 s of CPU on PostgreSQL or SQLite) and rolled back after
+it: marked `demo_complete` so that a developer can leave it out (`-m "not demo_complete"`); .ci/run runs it with
+the rest of the suite."""
 
 import datetime
 import io
@@ -18,13 +19,15 @@ from django.core.management import call_command
 from django.db import transaction
 
 from clauses.enums import TypeClause
-from clauses.models import ClauseMarche
-from core.enums import TypeOrganisation
-from core.models import Organisation
+from clauses.models import ClauseMarche, ClauseModele, Diagnostic, FamilleAchat
+from core.enums import Role, TypeOrganisation
+from core.models import Direction, Organisation, User
 from demo.insertion import AGES, AGES_AUTRES
 from facilitateurs.enums import Public
-from facilitateurs.models import Convention, Eligibilite, HeuresMensuelles, MiseEnEmploi, Participant
+from facilitateurs.models import Convention, Eligibilite, HeuresMensuelles, MiseEnEmploi, Participant, Sortie
 from facilitateurs.services import heures_max_par_mois
+from marches.models import Entreprise, Marche
+from spaser.models import Indicateur, Programmation, Spaser
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo_complete]
 
@@ -42,11 +45,44 @@ def _bilan(annee):
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The whole demo, seeded once for this module's tests and rolled back after them."""
+    """The whole demo, seeded once for this module's tests and rolled back after them; what the command printed."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
         transaction.set_rollback(True)
+
+
+def _counts():
+    models = [Organisation, Direction, User, FamilleAchat, ClauseModele, Diagnostic, Entreprise, Marche,
+              ClauseMarche, Convention, Participant, HeuresMensuelles, Sortie, Spaser, Indicateur, Programmation]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_seed_demo_builds_the_accounts_and_every_domain_once(demo):
+    out = demo
+    for step in ("Organisations :", "Familles d'achat :", "Marchés :", "Clauses sur les marchés :",
+                 "Facilitateurs :", "Bilans :", "SPASER :", "Données de démonstration prêtes."):
+        assert step in out, step
+
+    roles = {"acheteur": Role.ACHETEUR, "dcp": Role.DCP, "facilitateur": Role.FACILITATEUR, "elu": Role.ELU,
+             "partenaire": Role.PARTENAIRE, "admin": Role.ADMIN}
+    for username, role in roles.items():
+        user = User.objects.get(username=username)
+        assert user.role == role and user.check_password("demo"), username
+    assert User.objects.get(username="partenaire").organisation.siret == "27400012300019"
+
+    counts = _counts()
+    assert not [name for name, count in counts.items() if count == 0], counts
+    assert counts["Organisation"] == 4 and counts["Convention"] == 3 and counts["Spaser"] == 1
+    assert Marche.objects.values("acheteur").distinct().count() == 4
+    assert ClauseMarche.objects.filter(type_clause="insertion").exists()
+    assert HeuresMensuelles.objects.filter(participant__isnull=False).count() > 1000
+
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    assert _counts() == counts
+
+
 
 
 def test_the_bilan_of_last_year_shows_the_customers_figures(demo):

@@ -9,13 +9,6 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command, get_commands
 
-from clauses.models import ClauseMarche, ClauseModele, Diagnostic, FamilleAchat
-from core.enums import Role
-from core.models import Direction, Organisation, User
-from facilitateurs.models import Convention, HeuresMensuelles, Participant, Sortie
-from marches.models import Entreprise, Marche
-from spaser.models import Indicateur, Programmation, Spaser
-
 ROOT = Path(settings.BASE_DIR)
 # Application code: every local app but the demo itself, and the project's configuration.
 APP_PACKAGES = [label for label in settings.LOCAL_APPS if label != "demo"] + ["config"]
@@ -78,37 +71,8 @@ def test_the_guard_sees_every_way_of_importing_a_demo_module(tmp_path, monkeypat
     assert _demo_imports(tmp_path / "m.py") == []
 
 
-def _counts():
-    models = [Organisation, Direction, User, FamilleAchat, ClauseModele, Diagnostic, Entreprise, Marche,
-              ClauseMarche, Convention, Participant, HeuresMensuelles, Sortie, Spaser, Indicateur, Programmation]
-    return {model.__name__: model.objects.count() for model in models}
-
-
-@pytest.mark.django_db
-@pytest.mark.demo_complete
-def test_seed_demo_builds_the_accounts_and_every_domain_once(capsys):
-    call_command("seed_demo")
-    out = capsys.readouterr().out
-    for step in ("Organisations :", "Familles d'achat :", "Marchés :", "Clauses sur les marchés :",
-                 "Facilitateurs :", "Bilans :", "SPASER :", "Données de démonstration prêtes."):
-        assert step in out, step
-
-    roles = {"acheteur": Role.ACHETEUR, "dcp": Role.DCP, "facilitateur": Role.FACILITATEUR, "elu": Role.ELU,
-             "partenaire": Role.PARTENAIRE, "admin": Role.ADMIN}
-    for username, role in roles.items():
-        user = User.objects.get(username=username)
-        assert user.role == role and user.check_password("demo"), username
-    assert User.objects.get(username="partenaire").organisation.siret == "27400012300019"
-
-    counts = _counts()
-    assert not [name for name, count in counts.items() if count == 0], counts
-    assert counts["Organisation"] == 4 and counts["Convention"] == 3 and counts["Spaser"] == 1
-    assert Marche.objects.values("acheteur").distinct().count() == 4
-    assert ClauseMarche.objects.filter(type_clause="insertion").exists()
-    assert HeuresMensuelles.objects.filter(participant__isnull=False).count() > 1000
-
-    call_command("seed_demo")  # idempotent
-    assert _counts() == counts
+# The whole seed (accounts, every domain, idempotence, the customer's figures) is tested in test_echelle.py,
+# on one seed for its module.
 
 
 def test_seed_demo_refuses_production_settings(settings):
