@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from bilans.pdf import pdf_accessible
 from core.mixins import role_required
@@ -41,6 +42,6 @@ def matinale(request):
         html = render_to_string("examens/matinale_pdf.html", contexte, request=request)
         pdf = pdf_accessible(html, base_url=str(settings.BASE_DIR))
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="matinale-programme-des-achats.pdf"'
+        response["Content-Disposition"] = content_disposition_header(True, "matinale-programme-des-achats.pdf")
         return response
     return render(request, "examens/matinale.html", contexte)

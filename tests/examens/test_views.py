@@ -156,3 +156,14 @@ def test_the_matinale_groups_the_published_forecast_by_family_and_quarter(client
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     tags = etiquetage(response.content)  # tagged (PDF/UA-1): what a screen reader relies on
     assert tags["marque"] and tags["arbre"] and tags["langue"] == "fr" and "Matinale" in tags["titre"]
+
+
+def test_the_contract_page_shows_its_examination_or_the_rule_it_breaks(client, monde):
+    client.force_login(monde["dcp"])
+    html = client.get(reverse("marches:detail", args=[monde["sans_examen"].pk])).content.decode()
+    assert 'data-testid="examen-manquant"' in html and "sans examen préalable" in html
+    html = client.get(reverse("marches:detail", args=[monde["lancement"].marche.pk])).content.decode()
+    assert reverse("examens:detail", args=[monde["lancement"].pk]) in html and "examen-manquant" not in html
+    client.force_login(monde["acheteur"])
+    html = client.get(reverse("marches:detail", args=[monde["a_ouvrir"].pk])).content.decode()
+    assert reverse("examens:ouvrir", args=[monde["a_ouvrir"].pk]) in html
