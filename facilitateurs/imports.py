@@ -36,6 +36,7 @@ from marches.models import Entreprise, Marche
 from .enums import Modalite, Public, Sexe, TypeContrat
 from .models import Eligibilite, HeuresMensuelles, Participant
 from .services import HeuresSaisies, heures_anomalies, validite_par_defaut
+from .validators import CODE_PARTICIPANT_MESSAGE, code_participant_valide
 
 COLONNES_HEURES = ["acheteur_siret", "marche_id", "entreprise_siret", "entreprise_nom", "entreprise_code_postal",
                    "participant_code", "mois", "heures", "modalite", "type_contrat"]
@@ -382,6 +383,8 @@ def import_participants(path: str, *, user=None, nom: str | None = None, dry_run
         code = _get(row, index, "code")
         if not code or len(code) > 30:
             erreurs.append(Probleme(nom, line, "code", "code vide ou de plus de 30 caractères"))
+        elif not code_participant_valide(code):
+            erreurs.append(Probleme(nom, line, "code", f"code « {code} » invalide : {CODE_PARTICIPANT_MESSAGE}"))
         elif code in parsed:
             erreurs.append(Probleme(nom, line, "code", f"code « {code} » déjà présent ligne {parsed[code]['ligne']}"))
         annee_text = _get(row, index, "annee_naissance")

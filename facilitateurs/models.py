@@ -3,6 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .enums import CategorieSortie, Modalite, Public, Sexe, StatutConvention, TypeContrat
+from .validators import code_participant_valider
 
 
 class Convention(models.Model):
@@ -36,7 +37,7 @@ class Convention(models.Model):
 class Participant(models.Model):
     """A person in insertion, known by a pseudonymous code. Identity lives in IdentiteParticipant."""
 
-    code = models.CharField("code", max_length=30, unique=True)
+    code = models.CharField("code", max_length=30, unique=True, validators=[code_participant_valider])
     annee_naissance = models.PositiveIntegerField("année de naissance", null=True, blank=True)
     sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices, default=Sexe.X)
     code_postal = models.CharField("code postal", max_length=5, blank=True)

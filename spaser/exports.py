@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -132,7 +133,7 @@ def programmation_csv(queryset, *, interne: bool = False, filename: str = "progr
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lignes(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -146,7 +147,7 @@ def programmation_xlsx(queryset, *, interne: bool = False, filename: str = "prog
         ws[f"K{ws.max_row}"].number_format = "DD/MM/YYYY"
     _widths(ws, [60, 30, 16, 30, 16, 8, 10, 40, 40, 30, 12, 20, 8])
     response = HttpResponse(_bytes(wb), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from core.mixins import role_required
@@ -122,5 +123,5 @@ def clause_telecharger(request, pk):
         content_type, ext = "text/plain; charset=utf-8", "txt"
     response = HttpResponse(body, content_type=content_type)
     name = slugify(f"clause-{marche.identifiant or marche.pk}-{clause.type_clause}") or "clause"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{ext}")
     return response

@@ -4,6 +4,7 @@ and the attestation PDF."""
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import content_disposition_header
 
 from core.enums import Role
 from core.mixins import role_required
@@ -47,5 +48,5 @@ def attestation(request, marche_pk, entreprise_pk):
         return redirect("declarations:entreprise_contacts", pk=entreprise.pk)
     response = HttpResponse(attestation_pdf(donnees), content_type="application/pdf")
     nom = f"attestation-clause-sociale-{marche.identifiant or marche.pk}.pdf".replace('"', "")
-    response["Content-Disposition"] = f'attachment; filename="{nom}"'
+    response["Content-Disposition"] = content_disposition_header(True, nom)
     return response

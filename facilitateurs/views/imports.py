@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 
 from core.imports import (
     MODE_TACHE,
@@ -75,5 +76,5 @@ def import_modele(request, type, format):
     if type not in imports.MODELES or format not in CONTENT_TYPES:
         raise Http404("Modèle de fichier inconnu.")
     response = HttpResponse(imports.modele_fichier(type, format), content_type=CONTENT_TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="modele-{type}.{format}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"modele-{type}.{format}")
     return response

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from core.concurrence import ConflitModification
 from core.mixins import role_required
@@ -143,9 +144,9 @@ def participant_export(request, pk):
     if fmt == "json":
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2, default=str),
                                 content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        response["Content-Disposition"] = content_disposition_header(True, f"{filename}.json")
         return response
     response = HttpResponse(xlsx_feuilles_bytes(data),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.xlsx")
     return response

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from core.enums import Role
 from core.imports import (
@@ -137,7 +138,7 @@ def export_decp(request):
     response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1),
                             content_type="application/json; charset=utf-8")
     name = f"decp-{acheteur.siret if acheteur else 'tous'}{f'-{annee}' if annee else ''}.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
@@ -160,5 +161,5 @@ def import_registre(request):
 @role_required(*ALL_ROLES)
 def registre_modele(request):
     response = HttpResponse(register.modele_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="modele-registre-marches.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, "modele-registre-marches.csv")
     return response

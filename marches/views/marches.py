@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
@@ -95,11 +96,11 @@ def marche_export(request):
             tabular.xlsx_bytes(columns, register.rows(queryset)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="marches-{stamp}.xlsx"'
+        response["Content-Disposition"] = content_disposition_header(True, f"marches-{stamp}.xlsx")
         return response
     response = StreamingHttpResponse(tabular.csv_stream(columns, register.rows(queryset)),
                                      content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="marches-{stamp}.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f"marches-{stamp}.csv")
     return response
 
 

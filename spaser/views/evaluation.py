@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.views.generic import TemplateView
 
 from bilans.graphiques import Colonne, Graphique
@@ -76,5 +77,5 @@ def evaluation_export(request, pk):
     evaluation = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee)
     contenu = evaluation_xlsx(evaluation)
     response = HttpResponse(contenu, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="spaser-evaluation-{acheteur.siret}-{annee}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(True, f"spaser-evaluation-{acheteur.siret}-{annee}.xlsx")
     return response

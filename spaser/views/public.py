@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.http import content_disposition_header
 
 from bilans.pdf import pdf_accessible
 from core.parametres import AnneeField, ParametresForm, parametres_lire
@@ -64,7 +65,7 @@ def public_pdf(request):
     # Tagged (PDF/UA-1), French, titled: the same writer as the bilan's.
     pdf = pdf_accessible(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="spaser-{spaser.annee_debut}-{spaser.annee_fin}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(False, f"spaser-{spaser.annee_debut}-{spaser.annee_fin}.pdf")
     return response
 
 
@@ -107,7 +108,7 @@ def public_decp(request):
     donnees = export_json(acheteur=acheteur, annee=annee)
     response = HttpResponse(json.dumps(donnees, ensure_ascii=False, indent=1, default=str),
                             content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="decp-{acheteur.siret}.json"'
+    response["Content-Disposition"] = content_disposition_header(True, f"decp-{acheteur.siret}.json")
     return response
 
 
@@ -116,7 +117,7 @@ def public_indicateurs_csv(request):
     spaser = _spaser_public_or_404()
     donnees = selectors.indicateurs_publics(spaser=spaser)
     response = HttpResponse(indicateurs_csv(donnees), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="spaser-indicateurs-{donnees["date"]}.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f'spaser-indicateurs-{donnees["date"]}.csv')
     return response
 
 
@@ -125,7 +126,7 @@ def public_indicateurs_json(request):
     spaser = _spaser_public_or_404()
     donnees = selectors.indicateurs_publics(spaser=spaser)
     response = JsonResponse(_jsonable(donnees), json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Content-Disposition"] = f'attachment; filename="spaser-indicateurs-{donnees["date"]}.json"'
+    response["Content-Disposition"] = content_disposition_header(True, f'spaser-indicateurs-{donnees["date"]}.json')
     return response
 
 
