@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
 
 from bilans.pdf import pdf_accessible
@@ -188,6 +189,8 @@ class ProgrammationFeed(Feed):
         return f"{item.objet} ({item.periode})"
 
     def item_description(self, item):
+        """RSS descriptions are HTML for the readers: the texts are escaped here, once (the feed generator then
+        only writes them as XML). Titles are plain text: written as XML only."""
         parts = [f"Acheteur : {item.acheteur.nom}", f"Lancement prévu : {item.get_trimestre_display()} {item.annee}"]
         if item.famille:
             parts.append(f"Famille d'achat : {item.famille.nom}")
@@ -195,7 +198,7 @@ class ProgrammationFeed(Feed):
             parts.append(f"Montant estimé : {format_euros(item.montant_estime_ht, 0)} HT")
         if item.types_clauses:
             parts.append("Clauses prévues : " + ", ".join(item.types_clauses_libelles))
-        return " — ".join(parts)
+        return escape(" — ".join(parts))
 
     def item_link(self, item):
         return f"{reverse('spaser:public_programmation')}#programmation-{item.pk}"
