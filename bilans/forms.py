@@ -44,6 +44,8 @@ class PerimetreForm(forms.Form):
             self.fields["convention"].queryset = Convention.objects.select_related("partenaire")
             self.fields["direction"].queryset = Direction.objects.all()
         self.fields["famille"].queryset = FamilleAchat.objects.all()
+        # Optional fields: Select.use_required_attribute would read the first choice (one more query) for nothing.
+        self.fields["acheteur"].widget.use_required_attribute = lambda initial: False
         self.fields["annee"].widget.attrs["placeholder"] = str(annee_courante())
         self.helper = FormHelper()
         self.helper.form_method = "get"
