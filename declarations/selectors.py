@@ -20,7 +20,7 @@ from .enums import StatutDeclaration
 from .models import ContactEntreprise, Declaration
 
 ZERO = Decimal("0")
-MOIS_AFFICHES_MAX = 24  # months not declared listed at most (the oldest first)
+MOIS_RETRO = 12  # a company is asked for the months of the last year only (older ones: the facilitator's grid)
 
 
 def marches_de_l_entreprise(entreprise):
@@ -68,13 +68,15 @@ def heures_entreprise_par_marche(entreprise, marche_ids) -> dict[int, Decimal]:
 
 
 def mois_du_marche(marche, today: datetime.date) -> list[datetime.date]:
-    """The months a company reports on: from the start of execution to last month (or the end of execution)."""
+    """The months a company reports on: from the start of execution to last month (or the end of execution), within
+    the last MOIS_RETRO months."""
     if marche.date_debut is None:
         return []
     dernier = add_months(premier_du_mois(today), -1)
     if marche.date_fin is not None:
         dernier = min(dernier, premier_du_mois(marche.date_fin))
-    mois, result = premier_du_mois(marche.date_debut), []
+    debut = max(premier_du_mois(marche.date_debut), add_months(premier_du_mois(today), -MOIS_RETRO))
+    mois, result = debut, []
     while mois <= dernier:
         result.append(mois)
         mois = add_months(mois, 1)
@@ -114,7 +116,8 @@ def tableau_entreprise(entreprise, today: datetime.date | None = None) -> list[L
     """The company's clause contracts with hours required, done by the company, still due, and months not
     declared. A fixed number of queries whatever the number of contracts."""
     today = today or timezone.localdate()
-    marches = list(marches_de_l_entreprise(entreprise))
+    marches = sorted(marches_de_l_entreprise(entreprise),
+                     key=lambda m: (m.date_fin is not None and m.date_fin < today, -(m.date_debut or today).toordinal()))
     ids = [m.pk for m in marches]
     requises = heures_requises_par_marche(ids)
     realisees = heures_entreprise_par_marche(entreprise, ids) if ids else {}
@@ -124,7 +127,7 @@ def tableau_entreprise(entreprise, today: datetime.date | None = None) -> list[L
         manquants = [m for m in mois_du_marche(marche, today) if m not in couverts[marche.pk]]
         lignes.append(LigneTableau(marche=marche, requises=requises.get(marche.pk, ZERO),
                                    realisees=realisees.get(marche.pk, ZERO),
-                                   mois_non_declares=manquants[-MOIS_AFFICHES_MAX:]))
+                                   mois_non_declares=manquants))
     return lignes
 
 

@@ -173,3 +173,20 @@ def test_the_table_lists_required_done_due_and_months_not_declared(cas):
                                                                           Decimal("250.00"))
     assert tableau.mois_non_declares == [datetime.date(2025, 8, 1), datetime.date(2025, 10, 1)]
     assert selectors.tableau_entreprise(cas.autre_entreprise, today=AUJOURDHUI)[0].marche == cas.autre_marche
+
+
+def test_months_asked_are_those_of_the_last_year_and_running_contracts_come_first(cas):
+    import datetime as dt
+
+    from tests.clauses.factories import ClauseMarcheFactory
+    from tests.marches.factories import AttributionFactory, MarcheFactory
+
+    ancien = MarcheFactory(date_debut=dt.date(2019, 1, 1), date_fin=dt.date(2020, 12, 31))
+    ClauseMarcheFactory(marche=ancien, heures_requises=Decimal("100"))
+    AttributionFactory(marche=ancien, entreprise=cas.entreprise)
+    today = dt.date(2026, 11, 30)
+    tableau = selectors.tableau_entreprise(cas.entreprise, today=today)
+    assert [ligne.marche for ligne in tableau] == [cas.marche, ancien]
+    assert tableau[0].mois_non_declares[0] == dt.date(2025, 11, 1)  # 12 months back
+    assert tableau[0].mois_non_declares[-1] == dt.date(2026, 10, 1)
+    assert tableau[1].mois_non_declares == []
