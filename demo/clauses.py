@@ -12,7 +12,6 @@ from clauses.enums import ModeCalculHeures, TypeClause
 from clauses.models import ClauseMarche, ClauseModele, Diagnostic, DiagnosticQuestion, FamilleAchat
 from clauses.selectors import clauses_modeles_pour, famille_pour_cpv
 from core.models import User
-from core.services import auteur_noter
 from marches import services as marches_services
 from marches.models import Marche
 
@@ -303,9 +302,8 @@ def seed_clauses(stdout=None):
         if marche.famille_id is None and marche.code_cpv:
             famille = famille_pour_cpv(marche.code_cpv)
             if famille is not None:
-                marche.famille = famille
-                auteur_noter(marche, user=user, reason="Famille déduite du CPV")
-                marche.save(update_fields=["famille"])
+                marche.famille = famille  # the family sets the clauses' parameters: through the contract service
+                marches_services.marche_enregistrer(marche=marche, user=user, reason="Famille déduite du CPV")
         famille = marche.famille
         nom = famille.nom if famille else ""
         montant = marche.montant_ht or marche.valeur_estimee_ht or D("0")

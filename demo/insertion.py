@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import Organisation, User
-from core.services import auteur_noter, historique_copier
+from core.services import historique_copier
 from core.utils import luhn_ok
 from facilitateurs import services
 from facilitateurs.enums import CategorieSortie, Modalite, Public, Sexe, StatutConvention, TypeContrat
@@ -38,6 +38,7 @@ from facilitateurs.models import (
     Sortie,
 )
 from facilitateurs.selectors import taux_sous_traitance
+from marches import services as marches_services
 from marches.enums import RoleEntreprise, TypeStructure
 from marches.models import Entreprise, Marche
 
@@ -105,10 +106,9 @@ def _siret(n: int) -> str:
 def _entreprise(index, nom, type_structure, code_postal, user):
     entreprise = Entreprise.objects.filter(siret=_siret(900 + index)).first()
     if entreprise is None:
-        entreprise = Entreprise(siret=_siret(900 + index), nom=nom, type_structure=type_structure,
-                                code_postal=code_postal)
-        auteur_noter(entreprise, user=user, reason=REASON)
-        entreprise.save()
+        entreprise = marches_services.entreprise_enregistrer(
+            entreprise=Entreprise(siret=_siret(900 + index), nom=nom, type_structure=type_structure,
+                                  code_postal=code_postal), user=user, reason=REASON)
     return entreprise
 
 
@@ -180,10 +180,11 @@ def seed(stdout=None):
             continue
         existing = Convention.objects.filter(intitule=intitule).first()
         if existing is not None:  # contracts seeded after the convention join it
-            missing = {m.pk for m in marches if m.acheteur_id == partenaire.pk} - set(
-                existing.marches.values_list("pk", flat=True))
+            suivis = set(existing.marches.values_list("pk", flat=True))
+            missing = {m.pk for m in marches if m.acheteur_id == partenaire.pk} - suivis
             if missing:
-                existing.marches.add(*missing)
+                services.convention_enregistrer(convention=existing, user=admin, reason=REASON,
+                                                marches=Marche.objects.filter(pk__in=suivis | missing))
             continue
         convention = Convention(partenaire=partenaire, intitule=intitule, date_debut=debut, date_fin=fin,
                                 statut=StatutConvention.SIGNEE, fse_reference=fse_ref, fse_montant=fse_montant,
