@@ -50,9 +50,8 @@
     }
     const params = new URLSearchParams(window.location.search);
     if (![...params.keys()].length) return;
-    const forms = [...document.querySelectorAll("main form")].filter(
-      f => (f.getAttribute("method") || "get").toLowerCase() === "get"
-    );
+    // Only the filters of a list (role="search"): a month picker or a year selector is not a search.
+    const forms = [...document.querySelectorAll("main form[role=search]")];
     const filtered = forms.find(f => [...params.keys()].some(k => k === "page" || f.elements.namedItem(k)));
     if (!filtered) return;
     let target = document.querySelector("[data-resultats]");

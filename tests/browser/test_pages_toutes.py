@@ -10,6 +10,8 @@ violation. Nothing is written: the emptied form is invalid.
 
 One browser for the module, one context per role (logged in with the session of Django's test client)."""
 
+import os
+import re
 import time
 from urllib.parse import urlencode
 
@@ -36,9 +38,11 @@ def _allows_200(rule, role) -> bool:
 
 
 def pages_for(role, world):
-    """(URL name, path with query) of every page the matrix says `role` gets with a 200 on GET."""
+    """(URL name, path with query) of every page the matrix says `role` gets with a 200 on GET.
+    A11Y_PAGES=<regex> (environment) keeps only the URL names it matches, to rerun a few pages while fixing."""
+    keep = re.compile(os.environ.get("A11Y_PAGES", ""))
     for name, rule in sorted(RULES.items()):
-        if rule.method != "get" or not _allows_200(rule, role):
+        if rule.method != "get" or not _allows_200(rule, role) or not keep.search(name):
             continue
         url = reverse(name, kwargs=rule.kwargs(world) if rule.kwargs else None) + rule.query
         if rule.data:
@@ -76,6 +80,8 @@ def open_page(page, url):
 FORM_WITH_REQUIRED_JS = """
 () => [...document.querySelectorAll('main form')].findIndex(f =>
     (f.getAttribute('method') || 'get').toLowerCase() === 'post' &&
+    [...f.querySelectorAll('button[type=submit], button:not([type]), input[type=submit]')]
+      .some(b => b.offsetParent !== null) &&
     [...f.querySelectorAll('input[required], select[required], textarea[required]')]
       .some(e => e.type !== 'hidden' && e.offsetParent !== null))
 """
@@ -115,19 +121,22 @@ def check_form_errors(page, role, url) -> list[str]:
         with page.expect_navigation(wait_until="load") as navigation:
             page.evaluate(SUBMIT_EMPTIED_JS, index)
     except PlaywrightError as exc:
+        page.goto("about:blank")
         return [f"{role} {label}", f"  the emptied form got no page back: {str(exc).splitlines()[0]}"]
     response = navigation.value
     problems = []
-    if response is not None and response.status != 200:
-        problems.append(f"  status {response.status} (an invalid form answers 200 with its errors)")
+    if response is not None and response.status not in (200, 400, 422):
+        problems.append(f"  status {response.status} (an invalid form answers 200, 400 or 422 with its errors)")
     if response is not None and response.request.redirected_from is not None:
         # A view may refuse by redirecting with an error message (role="alert", from base.html's messages).
         if not page.locator("main .alert-danger[role=alert], main .alert-warning[role=alert]").count():
             problems.append(f"  the emptied form was accepted: redirected to {page.url} without an error message")
     else:
         title = page.title()
-        if not title.startswith("Erreur – "):
-            problems.append(f"  title does not start with 'Erreur – ': {title!r}")
+        # The administration (Django admin) keeps its own "Erreur : " prefix; the application says "Erreur – ".
+        prefix = "Erreur – " if page.locator("footer.pied-de-page").count() else "Erreur"
+        if not title.startswith(prefix):
+            problems.append(f"  title does not start with {prefix!r}: {title!r}")
         if page.locator("[data-erreurs-resume][role=alert]").count() != 1:
             problems.append("  no errors summary [data-erreurs-resume][role=alert] at the top of the page")
     found = check_page(page, role, label)
