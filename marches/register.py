@@ -147,6 +147,14 @@ def _parse_date(text):
     raise ValueError(text)
 
 
+def colonnes_inconnues(colonnes: list[str]) -> list[str]:
+    """The header's names that are neither a column of the register nor one the contract list's export adds
+    (LIST_EXTRA_COLUMNS, ignored on import): a misspelt column would otherwise be dropped silently. Unnamed
+    columns are ignored."""
+    connues = set(COLUMNS) | set(LIST_EXTRA_COLUMNS)
+    return [c for c in colonnes if c and c not in connues]
+
+
 def parse(data: bytes, fichier: str) -> Lecture:
     from .decp import (
         CENTIMES,
@@ -169,6 +177,12 @@ def parse(data: bytes, fichier: str) -> Lecture:
     missing = [c for c in REQUIRED if c not in colonnes]
     if missing:
         lecture.erreur(1, ", ".join(missing), "colonne obligatoire absente")
+        return lecture
+    if inconnues := colonnes_inconnues(colonnes):
+        noms = ", ".join(f"« {c} »" for c in inconnues[:20]) + (f" et {len(inconnues) - 20} autres"
+                                                              if len(inconnues) > 20 else "")
+        lecture.erreur(1, "", f"{'colonnes inconnues' if len(inconnues) > 1 else 'colonne inconnue'} : {noms} "
+                              f"(rien n'a été enregistré ; les colonnes acceptées sont celles du modèle de fichier)")
         return lecture
     sociales, environnementales = _labels_index(L.SOCIALES), _labels_index(L.ENVIRONNEMENTALES)
     seen = {}

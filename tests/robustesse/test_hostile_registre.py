@@ -167,3 +167,26 @@ def test_template_row_is_stored(user):
     assert not report["refuse"], report["texte_erreurs"]
     marche = Marche.objects.get(identifiant="2026-0001")
     assert (marche.objet, marche.montant_ht, marche.duree_mois) == ("=1+1 Entretien", Decimal("180000"), 36)
+
+
+def test_unknown_columns_are_refused_by_name(user):
+    colonnes = register.COLUMNS + ["montant_htt", "Remarques"]
+    before = snapshot()
+    report = registre_importer(data=csv_bytes(colonnes, [ROW]), fichier="faute.csv", user=user)
+    assert report["refuse"] and changed(before, snapshot()) == {}
+    assert report["texte_erreurs"] == [
+        "faute.csv : ligne 1 : colonnes inconnues : « montant_htt », « remarques » (rien n'a été enregistré ; "
+        "les colonnes acceptées sont celles du modèle de fichier)"]
+
+
+def test_many_unknown_columns_are_listed_in_a_bounded_message(user):
+    colonnes = register.COLUMNS + [f"x{i}" for i in range(300)]
+    report = registre_importer(data=csv_bytes(colonnes, [ROW]), fichier="large.csv", user=user)
+    [message] = report["texte_erreurs"]
+    assert "« x19 » et 280 autres" in message and "x20" not in message
+
+
+def test_the_contract_lists_export_columns_come_back_in(user):
+    colonnes = register.COLUMNS + register.LIST_EXTRA_COLUMNS
+    report = registre_importer(data=csv_bytes(colonnes, [ROW]), fichier="liste.csv", user=user)
+    assert not report["refuse"], report["texte_erreurs"]
