@@ -744,3 +744,12 @@ def producteurs_bilan():
     """Who produces the annual bilan: the active DCP users (named to the élus who wait for it)."""
     return list(User.objects.filter(role=Role.DCP, is_active=True).order_by("last_name", "first_name", "username")
                 .only("first_name", "last_name", "username", "email")[:5])
+
+
+def indicateurs_si_en_cache(**parametres) -> Indicateurs | None:
+    """The figures `indicateurs_caches(**parametres)` would give, only if they are in the cache already (a dashboard
+    computed them for the current data): never computed here, so that a home page stays light."""
+    from django.core.cache import cache
+
+    data = cache.get(donnees.cle(f"indicateurs:{RESULTATS_VERSION}", **parametres))
+    return data if isinstance(data, Indicateurs) else None

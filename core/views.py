@@ -5,12 +5,14 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 
 from bilans import selectors as bilans_selectors
+from bilans.definitions import chiffres_cles
 from marches import selectors as marches_selectors
 from spaser import selectors as spaser_selectors
 
@@ -46,6 +48,13 @@ class HomeView(RoleRequiredMixin, TemplateView):
             if context["bilan_dernier"] is None:
                 context["bilan_en_preparation"] = bilans_selectors.bilan_en_preparation(user=user)
                 context["producteurs_bilan"] = bilans_selectors.producteurs_bilan()
+                # The year's figures if a dashboard computed them already (read from the cache, never computed).
+                organisation = user.organisation or Organisation.objects.instance()
+                annee = timezone.localdate().year
+                data = organisation and bilans_selectors.indicateurs_si_en_cache(
+                    acheteur=organisation, annee=annee, direction=None, famille=None, convention=None)
+                if data is not None:
+                    context["chiffres_annee"] = {"annee": annee, "chiffres": chiffres_cles(data)[:8]}
         return context
 
 
@@ -217,6 +226,7 @@ def tache_detail(request, pk):
     return JsonResponse({
         "id": tache.pk, "type": tache.type, "etat": tache.etat, "etat_libelle": tache.get_etat_display(),
         "message": tache.message, "resultat": tache.resultat, "fichier": bool(tache.fichier),
+        "semble_bloquee": tache.semble_bloquee,
     })
 
 

@@ -161,3 +161,18 @@ def test_bilan_list_offers_the_latest_bilan(client):
     html = client.get(reverse("bilans:bilans")).content.decode()
     assert 'data-testid="bilan-dernier"' in html
     assert reverse("bilans:bilan_telecharger", args=[dernier.pk]) in html
+
+
+def test_elu_without_bilan_sees_the_years_figures_only_when_a_dashboard_computed_them(client):
+    from bilans.selectors import indicateurs_caches
+
+    instance = OrganisationFactory(instance=True)
+    elu = UserFactory(role=Role.ELU, organisation=instance)
+    client.force_login(elu)
+    html = client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="chiffres-annee"' not in html  # nothing in the cache: nothing computed for the home
+    annee = timezone.localdate().year
+    indicateurs_caches(acheteur=instance, annee=annee, direction=None, famille=None, convention=None)
+    html = client.get(reverse("core:home")).content.decode()
+    assert f"Chiffres clés de {annee} à ce jour" in html
+    assert f"insertion réalisées en {annee}" in html
