@@ -1,5 +1,9 @@
 """Writes of the bilans app: ask for a bilan (queued to Celery), build its PDF (the job), regenerate it."""
 
+import datetime
+from collections import Counter
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,13 +17,34 @@ from .pdf import bilan_pdf
 from .selectors import indicateurs_caches
 
 JOB_TYPE = "bilan_annuel"
+DEMANDES_PAR_MINUTE = 5  # default of settings.BILANS_DEMANDES_PAR_MINUTE: a PDF is a heavy job
+FICHIERS_CONSERVES = 2  # per perimeter, the newest produced files kept (the current one and the one before)
+PERIMETRE = ("acheteur_id", "annee", "depuis", "direction_id", "famille_id", "convention_id")
+
+
+class DemandeTropFrequente(Exception):
+    """A user asked for more bilans in the last minute than settings.BILANS_DEMANDES_PAR_MINUTE: nothing queued."""
+
+
+def _demandes_limiter(user) -> None:
+    if not getattr(user, "is_authenticated", False):
+        return
+    limite = int(getattr(settings, "BILANS_DEMANDES_PAR_MINUTE", DEMANDES_PAR_MINUTE))
+    recentes = Bilan.objects.filter(demande_par=user,
+                                    created_at__gte=timezone.now() - datetime.timedelta(minutes=1)).count()
+    if recentes >= limite:
+        raise DemandeTropFrequente(
+            f"Vous avez demandé {recentes} bilans dans la dernière minute : c'est le maximum. Les bilans demandés "
+            f"sont en préparation ; attendez une minute avant d'en demander un autre.")
 
 
 @transaction.atomic
 def bilan_demander(
     *, user, acheteur, annee: int, depuis: int | None = None, direction=None, famille=None, convention=None
 ) -> Bilan:
-    """Record who asks for which bilan, and queue its PDF (built by a worker once the transaction commits)."""
+    """Record who asks for which bilan, and queue its PDF (built by a worker once the transaction commits).
+    Raises DemandeTropFrequente past settings.BILANS_DEMANDES_PAR_MINUTE requests of the user in a minute."""
+    _demandes_limiter(user)
     bilan = Bilan(
         acheteur=acheteur,
         annee=annee,
@@ -69,4 +94,27 @@ def bilan_generer(*, bilan: Bilan) -> Bilan:
     bilan.generated_at = timezone.now()
     auteur_noter(bilan, reason="PDF du bilan produit")
     bilan.save(update_fields=["fichier", "generated_at", "chiffres"])
+    transaction.on_commit(lambda: bilans_remplaces_purger(perimetre_de=bilan))
     return bilan
+
+
+def bilans_remplaces_purger(*, perimetre_de: Bilan | None = None, conserver: int = FICHIERS_CONSERVES) -> int:
+    """The rule for the files of superseded bilans: per perimeter (buyer, year, span, direction, family,
+    convention) only the `conserver` newest produced PDFs are kept; the older bilans keep their row, history and
+    key figures, their file is deleted. Run once a new bilan's PDF is committed (bilan_generer), for its
+    perimeter; `perimetre_de=None`: every perimeter. Returns the number of files deleted."""
+    bilans = Bilan.objects.exclude(fichier="").exclude(fichier__isnull=True)
+    if perimetre_de is not None:
+        bilans = bilans.filter(**{cle: getattr(perimetre_de, cle) for cle in PERIMETRE})
+    vus, supprimes = Counter(), 0
+    for bilan in bilans.order_by("-generated_at", "-pk"):
+        cle = tuple(getattr(bilan, c) for c in PERIMETRE)
+        vus[cle] += 1
+        if vus[cle] <= conserver:
+            continue
+        with transaction.atomic():
+            bilan.fichier.delete(save=False)
+            auteur_noter(bilan, reason="Fichier d'un bilan remplacé supprimé")
+            bilan.save(update_fields=["fichier"])
+        supprimes += 1
+    return supprimes

@@ -106,7 +106,11 @@ def bilan_demander(request):
     perimetre = form.perimetre()
     if not perms.can_ask_bilan_for(request.user, perimetre["acheteur"]):
         raise PermissionDenied("Vous ne pouvez demander que le bilan de votre organisation.")
-    bilan = services.bilan_demander(user=request.user, depuis=form.cleaned_data.get("depuis"), **perimetre)
+    try:
+        bilan = services.bilan_demander(user=request.user, depuis=form.cleaned_data.get("depuis"), **perimetre)
+    except services.DemandeTropFrequente as exc:
+        messages.error(request, str(exc))
+        return redirect("bilans:bilans")
     messages.info(request, f"Bilan {bilan.annee} demandé : son état s'affiche ci-dessous et se met à jour tout seul.")
     return redirect("bilans:bilan_detail", pk=bilan.pk)
 
@@ -147,7 +151,11 @@ def bilan_regenerer(request, pk):
     bilan = _bilan_visible(request, pk)
     if not perms.can_ask_bilan_for(request.user, bilan.acheteur):
         raise PermissionDenied
-    nouveau = services.bilan_regenerer(bilan=bilan, user=request.user)
+    try:
+        nouveau = services.bilan_regenerer(bilan=bilan, user=request.user)
+    except services.DemandeTropFrequente as exc:
+        messages.error(request, str(exc))
+        return redirect("bilans:bilan_detail", pk=bilan.pk)
     messages.info(request, "Nouveau bilan demandé avec les mêmes paramètres : son état s'affiche ci-dessous.")
     return redirect("bilans:bilan_detail", pk=nouveau.pk)
 
