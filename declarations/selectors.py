@@ -156,9 +156,10 @@ def declarations_en_attente():
             .select_related("marche", "marche__acheteur", "entreprise", "declaree_par").order_by("declaree_le", "pk"))
 
 
-def declarations_recentes(limit: int = 20):
-    return (Declaration.objects.exclude(statut=StatutDeclaration.EN_ATTENTE)
-            .select_related("marche", "entreprise", "traitee_par").order_by("-traitee_le", "-pk")[:limit])
+def declarations_traitees(statut: str):
+    """Declarations validated or sent back (`statut`), latest first."""
+    return (Declaration.objects.filter(statut=statut)
+            .select_related("marche", "entreprise", "declaree_par", "traitee_par").order_by("-traitee_le", "-pk"))
 
 
 def declaration_detail(pk):

@@ -23,11 +23,8 @@ from ..perms import VALIDATION, can_valider, can_voir_entreprise
 def a_valider(request):
     filtre = FiltreDeclarationsForm(request.GET or None)
     statut = filtre.cleaned_data["statut"] if filtre.is_valid() else ""
-    if statut and statut != StatutDeclaration.EN_ATTENTE:
-        qs = (Declaration.objects.filter(statut=statut).select_related("marche", "entreprise", "declaree_par",
-                                                                      "traitee_par").order_by("-traitee_le", "-pk"))
-    else:
-        qs = selectors.declarations_en_attente()
+    qs = selectors.declarations_traitees(statut) if statut and statut != StatutDeclaration.EN_ATTENTE \
+        else selectors.declarations_en_attente()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "declarations/a_valider.html", {"page_obj": page, "filtre": filtre, "statut": statut})
 

@@ -153,3 +153,17 @@ def test_the_attestation_waits_for_the_clause_to_be_fulfilled_or_the_contract_to
     client.force_login(cas.contact.user)
     url = reverse("declarations:attestation", args=[cas.marche.pk, cas.entreprise.pk])
     assert client.get(url)["Location"] == reverse("declarations:marche", args=[cas.marche.pk])
+
+
+def test_the_facilitator_lists_waiting_declarations_and_filters_the_others(cas, client):
+    from tests.declarations.factories import DeclarationFactory
+
+    attente = DeclarationFactory(marche=cas.marche, entreprise=cas.entreprise, mois=datetime.date(2025, 8, 1))
+    DeclarationFactory(marche=cas.marche, entreprise=cas.entreprise, mois=datetime.date(2025, 7, 1),
+                       statut=StatutDeclaration.VALIDEE)
+    client.force_login(cas.facilitateur)
+    page = client.get(reverse("declarations:a_valider")).content.decode()
+    assert reverse("declarations:detail", args=[attente.pk]) in page and "juillet 2025" not in page
+    page = client.get(reverse("declarations:a_valider") + "?statut=validee").content.decode()
+    assert "juillet 2025" in page and "août 2025" not in page
+    assert client.get(reverse("declarations:a_valider") + "?statut=nimporte&page=zz").status_code == 200
