@@ -37,12 +37,11 @@ class Graphique:
     series: list[int] = field(default_factory=lambda: [1])  # indexes of the plotted columns
     note: str = ""
     pointilles: list[int] = field(default_factory=list)  # plotted columns drawn dashed (a target line)
-    definition_texte: str = ""  # a definition given by the caller (else bilans.definitions')
 
     @property
     def definition(self) -> str:
         """The chart's written definition (bilans.definitions), shown next to it everywhere."""
-        return self.definition_texte or texte(DEFINITIONS_GRAPHIQUES.get(self.key, self.key))
+        return texte(DEFINITIONS_GRAPHIQUES.get(self.key, self.key))
 
     @property
     def entier(self) -> bool:
