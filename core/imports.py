@@ -17,6 +17,9 @@ participants and monthly hours (CSV or XLSX).
     import_fichier_stocker(fichier=) -> (token, path)
                              keeps an uploaded file until its import is confirmed (files never confirmed are
                              removed after a day: imports_abandonnes_purger); import_fichier_supprimer(path=)
+    apercu_lire(token=, calculer=)
+                             the preview of a waiting upload, parsed once and kept (a reload never parses again)
+    problemes_affiches(...)  the first ERREURS_AFFICHEES problems a page shows, and how many more
     import_en_attente_noter / _lire / _retirer
                              the uploads waiting for confirmation, kept in the uploader's session by token: another
                              user's token is unknown (404); a stored file gone (expired) raises ImportExpire
@@ -32,6 +35,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.utils import timezone
@@ -322,6 +326,31 @@ def imports_abandonnes_purger(*, max_age=datetime.timedelta(days=1)) -> None:
                 default_storage.delete(path)
         except (FileNotFoundError, NotImplementedError):
             continue
+
+
+APERCU_SECONDES = 24 * 3600  # as long as the stored file (imports_abandonnes_purger)
+ERREURS_AFFICHEES = 100
+
+
+def apercu_lire(*, token: str, calculer):
+    """The preview of the waiting upload `token`: computed once (`calculer()`, the dry run that parses the file)
+    and kept in the cache, so that reloading the preview page never parses the file again. The token is checked
+    first by import_en_attente_lire (only the uploader knows it)."""
+    cle = f"import-apercu:{token}"
+    resultat = cache.get(cle)
+    if resultat is None:
+        resultat = calculer()
+        cache.set(cle, resultat, APERCU_SECONDES)
+    return resultat
+
+
+def apercu_oublier(*, token: str) -> None:
+    cache.delete(f"import-apercu:{token}")
+
+
+def problemes_affiches(problemes: list, maximum: int = ERREURS_AFFICHEES) -> tuple[list, int]:
+    """The first `maximum` problems to show on a page, and how many more there are ("et N autres")."""
+    return problemes[:maximum], max(0, len(problemes) - maximum)
 
 
 class ImportExpire(Http404):

@@ -11,10 +11,12 @@ from django.utils.http import content_disposition_header
 
 from core.imports import (
     MODE_TACHE,
+    apercu_lire,
     import_confirmer,
     import_en_attente_lire,
     import_en_attente_noter,
     import_en_attente_retirer,
+    problemes_affiches,
 )
 from core.middleware import accepte_fichiers
 from core.mixins import role_required
@@ -60,10 +62,13 @@ def import_preview(request, token):
             messages.success(request, f"{item['nom']} : {resultat.lignes} lignes importées ({resultat.crees} créées, "
                                       f"{resultat.mis_a_jour} mises à jour).")
             return redirect("facilitateurs:home")
-    else:
-        resultat = importer(path, user=request.user, nom=item["nom"], dry_run=True)
-    return render(request, "facilitateurs/import_preview.html", {"item": item, "resultat": resultat,
-                                                                   "token": token})
+    else:  # parsed once: reloading the preview does not parse the file again
+        resultat = apercu_lire(token=token, calculer=lambda: importer(path, user=request.user, nom=item["nom"],
+                                                                      dry_run=True))
+    erreurs_affichees, erreurs_autres = problemes_affiches(resultat.erreurs)
+    return render(request, "facilitateurs/import_preview.html", {
+        "item": item, "resultat": resultat, "token": token, "erreurs_affichees": erreurs_affichees,
+        "erreurs_autres": erreurs_autres})
 
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",

@@ -254,3 +254,69 @@ def test_the_export_of_a_participant_with_a_stored_hostile_code_has_a_valid_head
     assert response.status_code == 200
     entete = response["Content-Disposition"]
     assert entete == f"attachment; filename*=utf-8''participant-A%22B%0D%0ASet-Cookie%3A%20x%3D1.{fmt}"
+
+
+# --- Hostile spreadsheets through the upload -> preview pages ---------------------------------------------------
+
+
+def _xlsx_dimension(rows, dimension) -> bytes:
+    """An XLSX whose sheet declares `dimension` (e.g. the whole sheet), as a hostile file would."""
+    import re
+    import zipfile
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source, out = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension ref=\"[^\"]*\" ?/>", f'<dimension ref="{dimension}"/>'.encode(), data)
+                if b"<dimension" not in data:
+                    data = data.replace(b"<sheetData", f'<dimension ref="{dimension}"/><sheetData'.encode(), 1)
+                assert dimension.encode() in data
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def _upload(client, nom, contenu):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(reverse("facilitateurs:import_upload"),
+                           {"type": "participants", "fichier": SimpleUploadedFile(nom, contenu)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"]
+
+
+def test_an_xlsx_declaring_the_whole_sheet_is_previewed_at_its_real_size(client, ctx):
+    rows = [COLONNES_PARTICIPANTS] + [[f"DIM-{i}", "1985", "F", "40000", "non", "", ""] for i in range(3)]
+    contenu = _xlsx_dimension(rows, "A1:XFD1048576")
+    client.force_login(ctx["user"])
+    response = client.get(_upload(client, "bombe.xlsx", contenu))
+    resultat = response.context["resultat"]
+    assert resultat.lignes == 3 and not resultat.erreurs, resultat.messages_erreurs()
+
+
+def test_a_file_full_of_errors_shows_the_first_ones_and_is_parsed_once(client, ctx, monkeypatch, settings):
+    from facilitateurs import imports
+
+    settings.IMPORT_ERREURS_MAX = 1000
+    lignes = "\n".join(f"E{i};1700;Z;;;;" for i in range(400))
+    contenu = (";".join(COLONNES_PARTICIPANTS) + "\n" + lignes + "\n").encode()
+    appels = []
+    vrai = imports.import_participants
+    monkeypatch.setattr(imports, "import_participants", lambda *a, **k: appels.append(1) or vrai(*a, **k))
+    client.force_login(ctx["user"])
+    location = _upload(client, "erreurs.csv", contenu)
+    premiere = client.get(location)
+    erreurs = premiere.context["resultat"].erreurs
+    assert len(erreurs) > 100
+    assert len(premiere.context["erreurs_affichees"]) == 100
+    texte = premiere.content.decode()
+    assert f"et {len(erreurs) - 100} autres erreurs" in texte.replace("\u202f", "")
+    client.get(location)
+    client.get(location)
+    assert len(appels) == 1  # the preview's reloads do not parse the file again
