@@ -1,3 +1,4 @@
+import logging
 import os
 
 from celery import Celery, signals
@@ -23,3 +24,18 @@ def _donnees_modifiees(**kwargs):
     from core.donnees import donnees_modifiees
 
     donnees_modifiees()
+
+
+@signals.worker_ready.connect
+def _reprendre_taches_bloquees(**kwargs):
+    """A worker starts: jobs left "en cours" by a dead worker (killed mid-job; with the embedded file broker its
+    message is lost) are queued again once, then failed with a clear message (core.jobs)."""
+    from core.jobs import taches_bloquees_reprendre
+
+    try:
+        resultat = taches_bloquees_reprendre(demarrage=True)
+    except Exception:  # the worker must start even when the database is not there yet
+        logging.getLogger(__name__).exception("Reprise des tâches bloquées impossible au démarrage")
+        return
+    if resultat["relancees"] or resultat["abandonnees"]:
+        logging.getLogger(__name__).warning("Tâches bloquées au démarrage : %s", resultat)

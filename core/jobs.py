@@ -7,12 +7,13 @@ then `job_enqueue(type=..., parametres=..., user=...)` creates the Tache and que
 transaction commits. The Celery task (core.tasks.run_tache) is idempotent: a Tache already done is
 not run again, so a redelivered message (worker killed mid-task) completes it exactly once."""
 
+import datetime
 import logging
 import socket
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Tache
@@ -70,7 +71,7 @@ def job_run(tache_id: int) -> Tache | None:
     _load_job_modules()
     with transaction.atomic():
         tache = Tache.objects.select_for_update().filter(pk=tache_id).first()
-        if tache is None or tache.etat == Tache.Etat.TERMINEE:
+        if tache is None or tache.est_finie:  # done, or failed for good (taches_bloquees_reprendre): final
             return tache
         if tache.etat == Tache.Etat.EN_COURS:
             logger.warning("Reprise de la tâche %s (tentative %s interrompue)", tache_id, tache.tentatives)
@@ -114,3 +115,70 @@ def _test_pause():
 def verify_worker(tache):
     """Proves that a worker reads the queue and writes to the database (admin home page button)."""
     tache.resultat = {"hote": socket.gethostname(), "a": timezone.now().isoformat()}
+
+
+# --- Jobs left "en cours" by a dead worker -----------------------------------------------------------------
+
+TENTATIVES_MAX = 2  # the first run and one requeue
+MESSAGE_ABANDON = ("Le traitement a été interrompu {n} fois (le service de tâches s'est arrêté pendant le calcul) : "
+                   "il n'a pas été relancé automatiquement une nouvelle fois. Demandez-le à nouveau ; si l'échec se "
+                   "répète, prévenez l'administrateur.")
+
+
+def _secondes(nom: str, defaut: int) -> int:
+    return int(getattr(settings, nom, defaut))
+
+
+def taches_orphelines(*, demarrage: bool = False) -> list[int]:
+    """Ids of the jobs marked "en cours" that no live worker runs.
+
+    A running job holds its row's lock (job_run's work transaction) until it commits; a killed worker's lock is
+    released with its connection. So on PostgreSQL a job "en cours" whose row is not locked (SKIP LOCKED), started
+    more than TACHE_REPRISE_DELAI_SECONDES ago (the claim commits just before the lock is taken), is an orphan.
+    A database without row locks (SQLite, the embedded `make run` with its single worker) cannot tell: at a
+    worker's start (`demarrage`) every job "en cours" started before is an orphan; otherwise only one running for
+    longer than TACHE_DUREE_MAX_SECONDES."""
+    maintenant = timezone.now()
+    verrous = connection.features.has_select_for_update_skip_locked
+    if verrous:
+        delai = _secondes("TACHE_REPRISE_DELAI_SECONDES", 60)
+    else:
+        delai = 0 if demarrage else _secondes("TACHE_DUREE_MAX_SECONDES", 3600)
+    candidates = Tache.objects.filter(etat=Tache.Etat.EN_COURS,
+                                      started_at__lte=maintenant - datetime.timedelta(seconds=delai))
+    if not verrous:
+        return list(candidates.values_list("pk", flat=True))
+    with transaction.atomic():
+        return list(candidates.select_for_update(skip_locked=True).values_list("pk", flat=True))
+
+
+def taches_bloquees_reprendre(*, demarrage: bool = False) -> dict:
+    """Jobs left "en cours" by a dead worker (taches_orphelines) are queued again once, then failed with a clear
+    message (MESSAGE_ABANDON). Called when a worker starts (config.celery, worker_ready) and periodically (Celery
+    beat, core.tasks.taches_bloquees_reprendre_tache). A job queued again while the broker also gives its first
+    message back runs once: job_run serializes the deliveries on the row lock and skips a finished job.
+    Returns {"relancees": [ids], "abandonnees": [ids]}."""
+    from .tasks import run_tache
+
+    relancees, abandonnees = [], []
+    for tache_id in taches_orphelines(demarrage=demarrage):
+        with transaction.atomic():
+            tache = (Tache.objects.select_for_update().filter(pk=tache_id, etat=Tache.Etat.EN_COURS).first())
+            if tache is None:  # finished or taken meanwhile
+                continue
+            if tache.tentatives >= TENTATIVES_MAX:
+                tache.etat = Tache.Etat.ECHEC
+                tache.message = MESSAGE_ABANDON.format(n=tache.tentatives)
+                tache.finished_at = timezone.now()
+                tache.save(update_fields=["etat", "message", "finished_at"])
+                logger.error("Tâche %s abandonnée après %s interruptions", tache_id, tache.tentatives)
+                abandonnees.append(tache_id)
+                continue
+            tache.etat = Tache.Etat.EN_ATTENTE
+            tache.message = "Reprise automatique : le traitement précédent a été interrompu."
+            tache.save(update_fields=["etat", "message"])
+            logger.warning("Reprise de la tâche %s : remise en file (worker disparu, tentative %s)", tache_id,
+                           tache.tentatives)
+            relancees.append(tache_id)
+            transaction.on_commit(lambda pk=tache_id: run_tache.delay(pk))
+    return {"relancees": relancees, "abandonnees": abandonnees}

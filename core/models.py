@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -133,6 +136,15 @@ class Tache(models.Model):
     @property
     def est_finie(self) -> bool:
         return self.etat in (self.Etat.TERMINEE, self.Etat.ECHEC)
+
+    @property
+    def semble_bloquee(self) -> bool:
+        """Running for longer than settings.TACHE_DUREE_SUSPECTE_SECONDES: the pages say so (core.jobs requeues
+        or fails a job whose worker died)."""
+        if self.etat != self.Etat.EN_COURS or self.started_at is None:
+            return False
+        limite = datetime.timedelta(seconds=getattr(settings, "TACHE_DUREE_SUSPECTE_SECONDES", 900))
+        return timezone.now() - self.started_at > limite
 
 
 class ImportJournal(models.Model):

@@ -226,6 +226,7 @@ def tache_detail(request, pk):
     return JsonResponse({
         "id": tache.pk, "type": tache.type, "etat": tache.etat, "etat_libelle": tache.get_etat_display(),
         "message": tache.message, "resultat": tache.resultat, "fichier": bool(tache.fichier),
+        "semble_bloquee": tache.semble_bloquee,
     })
 
 

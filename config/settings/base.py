@@ -227,6 +227,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in our own models, visible to users
+# Jobs "en cours" with no live worker (core.jobs): on PostgreSQL, a job not locked by its worker after this delay;
+# without row locks (SQLite), one running longer than TACHE_DUREE_MAX_SECONDES. The pages flag a job running for
+# longer than TACHE_DUREE_SUSPECTE_SECONDES.
+TACHE_REPRISE_DELAI_SECONDES = int(os.environ.get("TACHE_REPRISE_DELAI_SECONDES", "60"))
+TACHE_DUREE_MAX_SECONDES = int(os.environ.get("TACHE_DUREE_MAX_SECONDES", "3600"))
+TACHE_DUREE_SUSPECTE_SECONDES = int(os.environ.get("TACHE_DUREE_SUSPECTE_SECONDES", "900"))
 # Reminders by e-mail (relances): the beat process (`celery -A config beat`) runs them once a day at this hour.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 RELANCES = {
@@ -244,6 +250,8 @@ RELANCES = {
     "URL_SITE": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
 }
 CELERY_BEAT_SCHEDULE = {
+    # Jobs left "en cours" by a dead worker: queued again once, then failed (core.jobs.taches_bloquees_reprendre).
+    "taches-bloquees": {"task": "core.tasks.taches_bloquees_reprendre_tache", "schedule": 300.0},
     "relances-quotidiennes": {
         "task": "relances.tasks.relances_envoyer_tache",
         "schedule": crontab(minute=0, hour=RELANCES["HEURE"]),

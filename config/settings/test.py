@@ -27,6 +27,9 @@ if os.environ.get("WORKER_SQLITE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["WORKER_SQLITE_NAME"]
 if os.environ.get("CELERY_WORKER_REAL"):
     CELERY_TASK_ALWAYS_EAGER = False
+# ... and the tasks it sends itself (a job requeued at its start, core.jobs) go to the test's own queue.
+if os.environ.get("CELERY_TEST_QUEUE"):
+    CELERY_TASK_DEFAULT_QUEUE = os.environ["CELERY_TEST_QUEUE"]
 # Fault tests (tests/robustesse/test_fault_worker.py) start workers that pause inside a job, before its commit,
 # so they can be killed there (core.jobs._test_pause), and that write their files under the test's own folder.
 TACHE_PAUSE_TEST = float(os.environ.get("TACHE_PAUSE_TEST") or 0)

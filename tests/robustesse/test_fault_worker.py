@@ -87,8 +87,10 @@ def test_worker_killed_mid_bilan_the_job_is_redelivered_and_done_once(celery_wor
     # One PDF on disk: the one the bilan points to (the killed attempt's file did not stay behind).
     assert _pdfs(media) == [bilan.fichier.name]
     assert bilan.fichier.read().startswith(b"%PDF")
+    # The job was taken up again once: by the broker's redelivery, or by the second worker's own requeue at its
+    # start (core.jobs.taches_bloquees_reprendre); when both happen, the later delivery finds the job done.
     assert second.log().count("Reprise de la tâche") == 1
-    assert second.log().count("succeeded") == 1
+    assert second.log().count("succeeded") >= 1
 
 
 def test_duplicate_delivery_while_the_job_runs_waits_and_does_not_run_it_again(celery_worker_factory, media):
