@@ -11,10 +11,10 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by e-mail and change (Django's views, templates/registration/).
     path("mot-de-passe/oublie/", login_not_required(auth_views.PasswordResetView.as_view(extra_email_context={
-        "instance_name": settings.SPASER["INSTANCE_NAME"], "delai_heures": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        "instance_name": settings.SPASER["INSTANCE_NAME"], "delai_jours": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     })), name="password_reset"),
     path("mot-de-passe/oublie/envoye/", login_not_required(auth_views.PasswordResetDoneView.as_view(extra_context={
-        "delai_heures": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        "delai_jours": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     })), name="password_reset_done"),
     path("mot-de-passe/nouveau/<uidb64>/<token>/", login_not_required(auth_views.PasswordResetConfirmView.as_view()),
          name="password_reset_confirm"),

@@ -50,7 +50,7 @@ def test_reset_by_email_through_a_real_smtp_server_then_log_in_with_the_new_pass
     assert message["From"] == "spaser@collectivite.example"
     assert "mot de passe" in message["Subject"].lower()
     corps = message.get_body(preferencelist=("plain",)).get_content()
-    assert "« oubli »" in corps and "24 heures" in corps
+    assert "« oubli »" in corps and "3 jours" in corps
 
     lien = _lien(message)
     formulaire = client.get(lien, follow=True)
