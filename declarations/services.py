@@ -97,7 +97,8 @@ def contact_inviter(*, entreprise, email: str, auteur, lien_pour: Callable[[str,
     contact.save()
     uid, token = invitation_jeton(user)
     lien = lien_pour(uid, token)
-    transaction.on_commit(lambda: _invitation_envoyer(contact=contact, lien=lien))
+    # After the commit; a mail server down is logged, never an error page (the facilitator can invite again).
+    transaction.on_commit(lambda: _invitation_envoyer(contact=contact, lien=lien), robust=True)
     return contact
 
 
