@@ -80,6 +80,7 @@ class EntetesMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        reseaux(settings.PROXIES_DE_CONFIANCE)  # a wrong TRUSTED_PROXIES stops the start, not every request
 
     def __call__(self, request):
         if not vient_du_proxy(request):

@@ -10,10 +10,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from core.entetes import CONTENT_SECURITY_POLICY
+from core.entetes import CONTENT_SECURITY_POLICY, EntetesMiddleware, adresse_client
 from tests.access import ROLES, load_access
 from tests.core.factories import UserFactory
 from tests.test_access_matrix import _module_world, world  # noqa: F401 (the matrix's world, built once)
@@ -139,3 +140,18 @@ def test_x_forwarded_proto_is_believed_only_from_the_trusted_proxy(settings):
     assert proxy.get(reverse("login")).status_code == 200
     # The proxy's plain-HTTP requests (its own port 80 answers the redirect itself) would still be redirected.
     assert Client(REMOTE_ADDR="10.20.0.10", HTTP_X_FORWARDED_PROTO="http").get(reverse("login")).status_code == 301
+
+
+def test_a_wrong_trusted_proxy_stops_the_start(settings):
+    settings.PROXIES_DE_CONFIANCE = ["10.0.0.300"]
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        EntetesMiddleware(lambda request: None)
+
+
+def test_the_client_address_comes_from_the_proxy_only_when_it_is_trusted(settings):
+    settings.PROXIES_DE_CONFIANCE = ["10.20.0.0/24"]
+    fabrique = RequestFactory()
+    via_proxy = fabrique.get("/", REMOTE_ADDR="10.20.0.10", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7")
+    assert adresse_client(via_proxy) == "198.51.100.7"
+    assert adresse_client(fabrique.get("/", REMOTE_ADDR="10.20.0.10", HTTP_X_FORWARDED_FOR="n'importe quoi")) == "10.20.0.10"
+    assert adresse_client(fabrique.get("/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.1")) == "198.51.100.9"
