@@ -75,4 +75,23 @@ def nom_ligne_grille(form, numero, mois):
     """Who a row of the hours grid is about, and which month: 'participant P-012 – septembre 2025'."""
     code = form["participant_code"].value() if "participant_code" in form.fields else None
     qui = f"participant {code}" if code else f"ligne {numero} (nouvelle)"
+    if code:
+        # One row per participant, employer and modality: name the employer and the modality too.
+        for nom in ("entreprise", "modalite"):
+            libelle = _libelle_choisi(form, nom)
+            if libelle:
+                qui += f", {libelle}"
     return f"{qui} – {date_format(mois, 'F Y')}" if mois else qui
+
+
+def _libelle_choisi(form, nom):
+    """The label of the chosen option of a choice field of `form` ("" when none or no such field)."""
+    if nom not in form.fields:
+        return ""
+    valeur = form[nom].value()
+    if valeur in (None, ""):
+        return ""
+    for cle, libelle in getattr(form.fields[nom], "choices", ()):
+        if str(cle) == str(valeur):
+            return str(libelle)
+    return ""

@@ -206,3 +206,34 @@ def test_navbar_fits_one_line_on_a_laptop_and_collapses_on_a_phone(role, live_se
                 assert page.evaluate("document.documentElement.scrollWidth") <= width
         finally:
             context.close()
+
+
+def test_hours_grid_with_errors_names_each_field_and_passes_axe(live_server, browser):
+    """The hours grid (a formset, no required field, so not covered by the emptied forms above): a wrong number of
+    hours gives the errors summary, each field says whose hours and which month, axe finds nothing."""
+    world = build_world()
+    rule = RULES["facilitateurs:grille"]
+    url = live_server.url + reverse("facilitateurs:grille", kwargs=rule.kwargs(world)) + rule.query
+    context = role_context(browser, live_server, world, "facilitateur", width=LAPTOP_WIDTH)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        names = page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=grille] input[name$=heures]')]"
+            ".map(e => e.getAttribute('aria-label'))"
+        )
+        assert names and all(n.startswith("Heures – ") for n in names), names
+        assert len(set(names)) == len(names), f"two hours fields share a name: {names}"
+        field = page.locator("[data-testid=grille] input[name$=heures]").first
+        field.fill("beaucoup")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Enregistrer le relevé").click()
+        assert page.title().startswith("Erreur – "), page.title()
+        assert page.locator("[data-erreurs-resume][role=alert]").count() == 1
+        invalid = page.locator("[data-testid=grille] [aria-invalid=true]").first
+        described = invalid.get_attribute("aria-describedby")
+        assert described and page.locator(f"#{described.split()[0]}").inner_text().strip(), described
+        problems = axe_violations(page)
+        assert not problems, f"facilitateur POST {url} (hours grid with errors)\n" + "\n".join(problems)
+    finally:
+        context.close()
