@@ -294,6 +294,8 @@ def seed_clauses(stdout=None):
     added = 0
     marches = (
         Marche.objects.exclude(origine="decp")
+        # Contracts in preparation (not notified: demo.examens) get their clauses from their examination.
+        .exclude(date_notification__isnull=True)
         .filter(Q(clauses__isnull=True))
         .select_related("famille", "acheteur")
         .order_by("pk")

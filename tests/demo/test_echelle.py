@@ -4,9 +4,8 @@ carried the clause, 17,440 insertion hours were worked; over six years, over 85,
 that the demo's bilan of last year (2025) shows figures of that magnitude, read here through the same
 computation as the users' (`generer_bilan --format json`, bilans.selectors.indicateurs_annuels).
 
-The whole demo is seeded once for the module (about 30 s of CPU on PostgreSQL or SQLite) and rolled back after
-it: marked `demo_complete` so that a developer can leave it out (`-m "not demo_complete"`); .ci/run runs it with
-the rest of the suite."""
+The whole demo is seeded once (about 30 s of CPU on PostgreSQL or SQLite): marked `demo_complete` so that a
+developer can leave it out (`-m "not demo_complete"`); .ci/run runs it with the rest of the suite."""
 
 import datetime
 import io
@@ -16,7 +15,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, ClauseModele, Diagnostic, FamilleAchat
@@ -43,24 +41,23 @@ def _bilan(annee):
     return json.loads(out.getvalue())
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, seeded once for this module's tests and rolled back after them; what the command printed."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
 def _counts():
     models = [Organisation, Direction, User, FamilleAchat, ClauseModele, Diagnostic, Entreprise, Marche,
               ClauseMarche, Convention, Participant, HeuresMensuelles, Sortie, Spaser, Indicateur, Programmation]
     return {model.__name__: model.objects.count() for model in models}
 
 
-def test_seed_demo_builds_the_accounts_and_every_domain_once(demo):
-    out = demo
+def test_seed_demo_builds_the_demo_at_the_customers_scale():
+    """One test, one seed (~30 s of CPU): tests of one module may run on different xdist workers, each of which
+    would seed again."""
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    _accounts_and_every_domain_once(out.getvalue())
+    _the_bilan_of_last_year_shows_the_customers_figures()
+    _the_demo_people_hours_and_contracts_are_believable()
+
+
+def _accounts_and_every_domain_once(out):
     for step in ("Organisations :", "Familles d'achat :", "Marchés :", "Clauses sur les marchés :",
                  "Facilitateurs :", "Bilans :", "SPASER :", "Données de démonstration prêtes."):
         assert step in out, step
@@ -85,7 +82,7 @@ def test_seed_demo_builds_the_accounts_and_every_domain_once(demo):
 
 
 
-def test_the_bilan_of_last_year_shows_the_customers_figures(demo):
+def _the_bilan_of_last_year_shows_the_customers_figures():
     bilan = _bilan(ANNEE)
     assert bilan["acheteur_nom"] == "Département des Landes" and bilan["acheteur_departement"] == "40"
     cumul = bilan["cumul"]
@@ -101,7 +98,7 @@ def test_the_bilan_of_last_year_shows_the_customers_figures(demo):
     assert all(_bilan(annee)["heures_realisees"] >= 8_000 for annee in range(ANNEE - 5, ANNEE))
 
 
-def test_the_demo_people_hours_and_contracts_are_believable(demo):
+def _the_demo_people_hours_and_contracts_are_believable():
     # Ages agree with the eligibility criteria at entry (the first placement).
     entrees = {}
     for participant_id, debut in MiseEnEmploi.objects.values_list("participant_id", "date_debut"):

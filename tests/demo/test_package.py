@@ -72,7 +72,7 @@ def test_the_guard_sees_every_way_of_importing_a_demo_module(tmp_path, monkeypat
 
 
 # The whole seed (accounts, every domain, idempotence, the customer's figures) is tested in test_echelle.py,
-# on one seed for its module.
+# in one test (one seed).
 
 
 def test_seed_demo_refuses_production_settings(settings):
