@@ -253,10 +253,10 @@ AUDIT_ACCESSIBILITE = {
         "l'endroit où arrive le focus.",
     ],
     "non_accessible": [
-        "Les graphiques des tableaux de bord et de l'évaluation du SPASER : leurs données ne sont pas toutes "
-        "reprises dans un tableau équivalent (critère 1.3 et 1.9).",
-        "Les bilans PDF et le schéma public en PDF : le balisage pour les technologies d'assistance est en "
-        "cours de mise en place (critère 13.3).",
+        "Les bilans et le schéma public en PDF sont balisés automatiquement (PDF/UA) ; leur restitution par "
+        "un lecteur d'écran n'a pas encore été vérifiée (critère 13.3).",
+        "Sans JavaScript, les tableaux larges ne défilent pas dans leur propre cadre sur un écran de téléphone "
+        "et certaines pages deviennent plus larges que l'écran (critère 10.11).",
         "Les pages d'administration technique (interface d'administration de Django) n'ont pas fait l'objet "
         "d'un audit manuel.",
         "Les critères qui demandent un contrôle humain (pertinence des intitulés, ordre de lecture, "
