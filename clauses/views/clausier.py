@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.mixins import role_required
+from core.parametres import IdField, ParametresForm, parametres_lire
 
 from .. import selectors, services
 from ..enums import TypeClause
@@ -17,16 +18,17 @@ from ..perms import GESTION_REFERENTIEL, LECTURE_REFERENTIEL, can_manage_referen
 from .base import historique_visible
 
 
+class ClausierParametres(ParametresForm):
+    famille = IdField()
+
+
 @role_required(*LECTURE_REFERENTIEL)
 def clausier(request):
     type_clause = request.GET.get("type", "")
     type_clause = type_clause if type_clause in TypeClause.values else ""
     statut = request.GET.get("statut", "actives")
     statut = statut if statut in ("actives", "archivees", "toutes") else "actives"
-    try:
-        famille_id = int(request.GET.get("famille") or 0) or None
-    except ValueError:
-        famille_id = None
+    famille_id = parametres_lire(ClausierParametres, request.GET).get("famille")
     q = request.GET.get("q", "").strip()[:100]
     qs = selectors.clause_modele_list(type_clause=type_clause, famille_id=famille_id, statut=statut, q=q)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))

@@ -12,6 +12,7 @@ from bilans.definitions import DEFINITIONS
 from clauses.enums import TypeClause
 from core.history import history_for
 from core.mixins import role_required
+from core.parametres import AnneeField, ParametresForm, parametres_lire
 from core.perms import can_see_history
 from marches.models import Marche
 
@@ -171,10 +172,12 @@ def examen_lancement(request, pk):
                   appeler=appeler, succes="Lancement enregistré.")
 
 
+class ChiffresParametres(ParametresForm):
+    annee = AnneeField(min_value=2000, max_value=2100)
+
+
 def _annee(request) -> int:
-    valeur = request.GET.get("annee", "")
-    annee = int(valeur) if valeur.isdigit() else timezone.localdate().year
-    return annee if 2000 <= annee <= 2100 else timezone.localdate().year
+    return parametres_lire(ChiffresParametres, request.GET).get("annee") or timezone.localdate().year
 
 
 @role_required(*CHIFFRES)

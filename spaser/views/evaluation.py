@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from bilans.graphiques import Colonne, Graphique
 from core.mixins import RoleRequiredMixin, role_required
 from core.models import Organisation
+from core.parametres import AnneeField, IdField, ParametresForm, parametres_lire
 
 from .. import selectors
 from ..enums import StatutEvaluation
@@ -15,7 +16,12 @@ from ..evaluation import SEUIL_BONNE_VOIE
 from ..exports import evaluation_xlsx
 from ..models import Spaser
 from ..perms import check_read_spaser, is_partenaire
-from .base import SCHEME_ROLES, parse_int
+from .base import SCHEME_ROLES
+
+
+class EvaluationParametres(ParametresForm):
+    acheteur = IdField()
+    annee = AnneeField()
 
 
 def _evaluation_params(request, spaser):
@@ -25,9 +31,10 @@ def _evaluation_params(request, spaser):
         acheteurs = [a for a in acheteurs if a.pk == request.user.organisation_id]
     instance = Organisation.objects.instance()
     defaut = instance if instance in acheteurs else (acheteurs[0] if acheteurs else None)
-    choix = parse_int(request.GET.get("acheteur"))
+    parametres = parametres_lire(EvaluationParametres, request.GET)
+    choix = parametres.get("acheteur")
     acheteur = next((a for a in acheteurs if a.pk == choix), defaut)
-    annee = parse_int(request.GET.get("annee"), selectors.annee_par_defaut(spaser))
+    annee = parametres.get("annee") or selectors.annee_par_defaut(spaser)
     annee = min(max(annee, spaser.annee_debut), spaser.annee_fin)
     return acheteurs, acheteur, annee
 
