@@ -30,6 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .enums import Role
+from .history import phrase_changement
 from .perms import has_role
 
 REFUS = "L'administration est réservée aux administrateurs de l'application."
@@ -144,6 +145,16 @@ class ReferentielAdmin(SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         self._id_ou_404(object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each change of the history page as a sentence (core.history), not « champ : True → — »."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(current)
+                previous.history_delta_changes = [
+                    phrase for change in delta.changes if (phrase := phrase_changement(self.model, change))]
+            previous = current
 
     def history_view_title(self, request, obj):
         return f"Historique : {obj}"

@@ -154,3 +154,18 @@ def history_for(obj, limit: int = 50) -> list[dict]:
             }
         )
     return rows
+
+
+def phrase_changement(model, change) -> str | None:
+    """One simple-history change (field, old, new) of `model` as a sentence, its related objects read one by one
+    (for the administration's history page; `history_for` reads them in batches). None when nothing a user can
+    read changed."""
+    field = _field(model, change.field)
+    if not _visible(field):
+        return None
+    noms = {}
+    if isinstance(field, models.ForeignKey):
+        noms = _noms(field.related_model, {change.old, change.new})
+    elif isinstance(field, models.ManyToManyField):
+        noms = _noms(field.related_model, _m2m_ids(field, change.old) | _m2m_ids(field, change.new))
+    return _phrase(_label(model, change.field), field, change.old, change.new, noms)

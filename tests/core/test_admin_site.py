@@ -76,7 +76,7 @@ def test_an_administrator_lists_changes_and_reads_the_history(adm, administrateu
     assert "Commune de Soustons (40)" in historique
     assert "Historique : Commune de Soustons (40)" in historique
     assert str(administrateur) in historique  # who made the change
-    assert "<strong>Nom :</strong> Commune de Soustons&nbsp;&rarr;&nbsp;Commune de Soustons (40)" in historique
+    assert "<li>Nom : passe de « Commune de Soustons » à « Commune de Soustons (40) ».</li>" in historique
     version = organisation.history.order_by("history_id").first()
     ancienne = adm.get(_url(Organisation, "simple_history", organisation.pk, version.history_id))
     assert ancienne.status_code == 200
