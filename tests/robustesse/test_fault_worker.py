@@ -100,7 +100,7 @@ def test_duplicate_delivery_while_the_job_runs_waits_and_does_not_run_it_again(c
         pytest.skip(
             "Le verrou de ligne (SELECT … FOR UPDATE) qui sérialise les deux livraisons demande PostgreSQL."
         )
-    first = celery_worker_factory(env=_env(media, TACHE_PAUSE_TEST="8"))
+    first = celery_worker_factory(env=_env(media, TACHE_PAUSE_TEST="30"))  # long enough for a second worker to start under load
     bilan = _ask_bilan()
     tache = bilan.tache
     first.wait_for(
