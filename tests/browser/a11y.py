@@ -84,3 +84,22 @@ def overflow(page, width=PHONE_WIDTH) -> list[str]:
     if result["scrollWidth"] <= width:
         return []
     return [f"page width {result['scrollWidth']} px > {width} px", *("    " + c for c in result["culprits"])]
+
+
+# The data migrations' seeding functions (idempotent: get_or_create). A transactional test flushes the database at
+# its end, and those rows with it; Django's serialized rollback cannot put them back after another module's flush
+# (the content types it reloads exist again), so the browser tests of the whole site call this first.
+SEMIS_DES_MIGRATIONS = (
+    ("marches.migrations.0004_seuils_europeens", "seed"),
+    ("clauses.migrations.0004_questions_diagnostic", "create_questions"),
+)
+
+
+def donnees_des_migrations():
+    """Put back the rows the data migrations create (European thresholds, diagnostic questions)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, fonction in SEMIS_DES_MIGRATIONS:
+        getattr(import_module(module), fonction)(apps, None)

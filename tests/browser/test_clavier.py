@@ -7,9 +7,9 @@ from core.enums import Role
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.marches.factories import MarcheFactory
 
-from .a11y import LAPTOP_WIDTH
+from .a11y import LAPTOP_WIDTH, donnees_des_migrations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ACTIVE = """() => {
   const e = document.activeElement;
@@ -33,6 +33,7 @@ def tab_until(page, predicate, what, shift=False, limit=80):
 
 
 def test_keyboard_only_login_filter_and_form_errors(live_server, browser):
+    donnees_des_migrations()  # a previous test's flush removed them
     instance = OrganisationFactory(instance=True)
     UserFactory(username="kb-dcp", role=Role.DCP, organisation=instance)
     MarcheFactory(acheteur=instance, objet="Travaux de réfection de la voirie")

@@ -23,10 +23,9 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.access import ROLES, build_world, load_access
 
-from .a11y import LAPTOP_WIDTH, PHONE_WIDTH, axe_violations, overflow
+from .a11y import LAPTOP_WIDTH, PHONE_WIDTH, axe_violations, donnees_des_migrations, overflow
 
-# serialized_rollback: each test flushes the database; the rows the migrations create (thresholds…) come back.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RULES, _ = load_access()
 
@@ -147,6 +146,7 @@ def check_form_errors(page, role, url) -> list[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_fits_a_phone_and_passes_axe(role, live_server, browser):
+    donnees_des_migrations()  # a previous test's flush removed them
     world = build_world()
     context = role_context(browser, live_server, world, role)
     page = context.new_page()
@@ -177,6 +177,7 @@ def test_every_page_fits_a_phone_and_passes_axe(role, live_server, browser):
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "anonyme"])
 def test_navbar_fits_one_line_on_a_laptop_and_collapses_on_a_phone(role, live_server, browser):
+    donnees_des_migrations()  # a previous test's flush removed them
     world = build_world()
     for width in (LAPTOP_WIDTH, PHONE_WIDTH):
         context = role_context(browser, live_server, world, role, width=width)
@@ -211,6 +212,7 @@ def test_navbar_fits_one_line_on_a_laptop_and_collapses_on_a_phone(role, live_se
 def test_hours_grid_with_errors_names_each_field_and_passes_axe(live_server, browser):
     """The hours grid (a formset, no required field, so not covered by the emptied forms above): a wrong number of
     hours gives the errors summary, each field says whose hours and which month, axe finds nothing."""
+    donnees_des_migrations()  # a previous test's flush removed them
     world = build_world()
     rule = RULES["facilitateurs:grille"]
     url = live_server.url + reverse("facilitateurs:grille", kwargs=rule.kwargs(world)) + rule.query
