@@ -219,7 +219,7 @@ def test_huge_and_invisible_values_are_refused_with_their_place(ctx, tmp_path):
 
 # --- Participant codes: they name the personal-data export's file ---------------------------------------------
 
-CODES_HOSTILES = ['A"B', "A\nB", "A\r\nB", "A B", "é1", "A;B", "../x", "x" * 31]
+CODES_HOSTILES = ['A"B', "A\nB", "A\r\nB", "A B", "A;B", "../x", "x" * 31, "_x", "a'b"]
 
 
 @pytest.mark.parametrize("code", CODES_HOSTILES)
@@ -240,7 +240,7 @@ def test_a_hostile_participant_code_is_refused_by_the_form_and_the_import(code, 
 def test_good_codes_pass():
     from facilitateurs.forms import ParticipantForm
 
-    for code in ("P-0001", "ab_12.3", "Z" * 30):
+    for code in ("P-0001", "ab_12.3", "Z" * 30, "É1"):
         form = ParticipantForm(data={"code": code, "annee_naissance": "1985", "sexe": "F", "code_postal": "40000"})
         assert "code" not in form.errors, (code, form.errors)
 
