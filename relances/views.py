@@ -1,15 +1,13 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from core.enums import Role
 from core.mixins import role_required
-from core.perms import ALL_ROLES
 
 from . import selectors, services
 from .forms import PreferencesForm
 
 
-@role_required(*ALL_ROLES, Role.ENTREPRISE)
+@role_required(*(role for role, types in services.TYPES_DU_ROLE.items() if types))
 def preferences(request):
     """Each user turns each kind of e-mail it may receive on or off."""
     form = PreferencesForm(request.POST or None, user=request.user, actuelles=selectors.preferences_de(request.user))

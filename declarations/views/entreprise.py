@@ -13,14 +13,14 @@ from facilitateurs.services import mois_libelle
 
 from .. import selectors, services
 from ..forms import DeclarationForm, LigneFormSet
+from ..perms import entreprise_du_contact
 from .base import entreprise_requise, mois_demande, mois_precedent
 
 
 @role_required(Role.ENTREPRISE)
 def marches(request):
-    entreprise = entreprise_requise(request)
-    return render(request, "declarations/marches.html", {
-        "entreprise": entreprise, "tableau": selectors.tableau_entreprise(entreprise)})
+    """The contact's clause contracts (a contact not linked to a company is told so, see _tableau.html)."""
+    return render(request, "declarations/marches.html", {"entreprise": entreprise_du_contact(request.user)})
 
 
 def _marche(entreprise, pk):

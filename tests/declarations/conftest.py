@@ -2,12 +2,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from facilitateurs.models import MiseEnEmploi
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.declarations.factories import ContactEntrepriseFactory
 from tests.facilitateurs.factories import ParticipantFactory
 from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
+
+FIN = timezone.localdate().replace(year=timezone.localdate().year + 2, day=1)  # running whatever today is
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +28,7 @@ def cas(db):
 
     c = Cas()
     c.entreprise = EntrepriseFactory(nom="Bâtir Landes")
-    c.marche = MarcheFactory(date_debut=datetime.date(2025, 7, 1), date_fin=datetime.date(2027, 6, 30))
+    c.marche = MarcheFactory(date_debut=datetime.date(2025, 7, 1), date_fin=FIN)
     ClauseMarcheFactory(marche=c.marche, heures_requises=Decimal("400"))
     AttributionFactory(marche=c.marche, entreprise=c.entreprise)
     c.participant = ParticipantFactory(code="P-DECL-1")
@@ -33,7 +36,7 @@ def cas(db):
                                 modalite="EMBAUCHE_DIRECTE", type_contrat="CDD", date_debut=datetime.date(2025, 7, 1))
     c.contact = ContactEntrepriseFactory(entreprise=c.entreprise)
     c.autre_entreprise = EntrepriseFactory(nom="Concurrente SA")
-    c.autre_marche = MarcheFactory(date_debut=datetime.date(2025, 7, 1), date_fin=datetime.date(2027, 6, 30))
+    c.autre_marche = MarcheFactory(date_debut=datetime.date(2025, 7, 1), date_fin=FIN)
     ClauseMarcheFactory(marche=c.autre_marche, heures_requises=Decimal("100"))
     AttributionFactory(marche=c.autre_marche, entreprise=c.autre_entreprise)
     c.autre_contact = ContactEntrepriseFactory(entreprise=c.autre_entreprise)
