@@ -176,3 +176,15 @@ def test_elu_without_bilan_sees_the_years_figures_only_when_a_dashboard_computed
     html = client.get(reverse("core:home")).content.decode()
     assert f"Chiffres clés de {annee} à ce jour" in html
     assert f"insertion réalisées en {annee}" in html
+
+
+def test_the_bilan_job_stores_the_key_figures_the_home_shows():
+    from bilans.services import bilan_generer
+
+    instance = OrganisationFactory(instance=True)
+    bilan = Bilan.objects.create(acheteur=instance, annee=2025)
+    bilan_generer(bilan=bilan)
+    bilan.refresh_from_db()
+    cles = [c["cle"] for c in bilan.chiffres]
+    assert "heures_realisees" in cles and "participants" in cles
+    assert all(c["valeur"] and c["libelle"] for c in bilan.chiffres)
