@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from .perms import can_see_history, restricted_organisation
 from .templatetags.formats import format_date, format_nombre
 
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
@@ -43,11 +44,21 @@ def _vide(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _noms(model, pks) -> dict:
+AUTRE_ACHETEUR = "un élément d'un autre acheteur"
+
+
+def _noms(model, pks, lecteur=None) -> dict:
+    """The names of the related objects; for a reader restricted to one buyer (a partner), the objects it may not
+    see (a contract moved to another buyer) are not named."""
     pks = {pk for pk in pks if pk is not None}
     if not pks:
         return {}
-    return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=pks)}
+    objets = model._default_manager.filter(pk__in=pks)
+    noms = {obj.pk: str(obj) for obj in objets}
+    if lecteur is not None and hasattr(objets, "visibles_par") and restricted_organisation(lecteur) is not None:
+        visibles = set(objets.visibles_par(lecteur).values_list("pk", flat=True))
+        noms = {pk: nom if pk in visibles else AUTRE_ACHETEUR for pk, nom in noms.items()}
+    return noms
 
 
 def _texte(field, value, noms: dict) -> str:
@@ -110,7 +121,13 @@ def _phrase(label, field, avant, apres, noms) -> str | None:
     return f"{label} : passe de « {texte_avant} » à « {texte_apres} »."
 
 
-def history_for(obj, limit: int = 50) -> list[dict]:
+def historique_pour(obj, user) -> list[dict] | None:
+    """The history a page shows `user` (None for a role that sees no history), related objects named only when
+    the user may see them."""
+    return history_for(obj, lecteur=user) if can_see_history(user) else None
+
+
+def history_for(obj, limit: int = 50, *, lecteur=None) -> list[dict]:
     """Newest first: date, author, action, reason and the changed fields as sentences (`changements`)."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     model = type(obj)
@@ -132,7 +149,7 @@ def history_for(obj, limit: int = 50) -> list[dict]:
                 a_nommer.setdefault(field.related_model, set()).update(
                     _m2m_ids(field, change.old) | _m2m_ids(field, change.new))
         deltas[record.pk] = changes
-    noms = {related: _noms(related, pks) for related, pks in a_nommer.items()}
+    noms = {related: _noms(related, pks, lecteur) for related, pks in a_nommer.items()}
 
     rows = []
     for record in records[:limit]:

@@ -5,15 +5,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from core.history import history_for
-from core.perms import can_see_history
+from core.history import historique_pour
 from marches.models import Marche
 
 from ..models import ClauseMarche
 
 
 def historique_visible(request, obj):
-    return history_for(obj) if can_see_history(request.user) else None
+    return historique_pour(obj, request.user)
 
 
 def marche_visible(request, pk):

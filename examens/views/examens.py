@@ -10,10 +10,9 @@ from django.views.decorators.http import require_POST
 
 from bilans.definitions import DEFINITIONS
 from clauses.enums import TypeClause
-from core.history import history_for
+from core.history import historique_pour
 from core.mixins import role_required
 from core.parametres import AnneeField, ParametresForm, parametres_lire
-from core.perms import can_see_history
 from marches.models import Marche
 
 from .. import selectors, services
@@ -91,7 +90,7 @@ def examen_detail(request, pk):
         "examen": examen, "marche": examen.marche, "questions": _questions_lues(examen),
         "avis_types": [TypeAvis(t).label for t in examen.avis_types if t in TypeAvis.values],
         "decision_libelles": _decision_libelles(examen), "today": timezone.localdate(),
-        "historique": history_for(examen) if can_see_history(user) else None,
+        "historique": historique_pour(examen, user),
     }
     if can_give_avis(user, examen):
         context["avis_form"] = AvisForm(initial=_avis_initial(examen))

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
-from core.history import history_for
+from core.history import historique_pour
 from core.mixins import RoleRequiredMixin, role_required
-from core.perms import ALL_ROLES, can_see_history
+from core.perms import ALL_ROLES
 
 from .. import perms, selectors, services
 from ..enums import TypeStructure
@@ -37,7 +37,7 @@ def entreprise_detail(request, pk):
         "entreprise": entreprise,
         "marches": selectors.entreprise_marches(user=request.user, entreprise=entreprise)[:200],
         "can_edit": perms.can_edit_entreprise(request.user),
-        "historique": history_for(entreprise) if can_see_history(request.user) else None,
+        "historique": historique_pour(entreprise, request.user),
     }
     return render(request, "marches/entreprise_detail.html", context)
 

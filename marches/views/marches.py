@@ -16,9 +16,9 @@ from django.views.generic import ListView
 from core import tabular
 from core.concurrence import ConflitModification
 from core.enums import Role
-from core.history import history_for
+from core.history import historique_pour
 from core.mixins import RoleRequiredMixin, role_required
-from core.perms import ALL_ROLES, can_see_history
+from core.perms import ALL_ROLES
 
 from .. import perms, register, selectors, services
 from ..compliance import DATE_OBLIGATIONS, soumis
@@ -124,7 +124,7 @@ def marche_detail(request, pk):
         "soumis": soumis(marche),
         "deduites": considerations_deduites_seules(marche, set(marche.clauses.values_list("type_clause", flat=True))),
         "date_obligations": DATE_OBLIGATIONS,
-        "historique": history_for(marche) if can_see_history(request.user) else None,
+        "historique": historique_pour(marche, request.user),
     }
     return render(request, "marches/marche_detail.html", context)
 
