@@ -88,9 +88,27 @@ class TailleRequeteMiddleware:
         return self.get_response(request)
 
     def _refus(self, status, titre, message):
-        response = SimpleTemplateResponse("413.html", {"titre": titre, "message": message}, status=status)
+        response = SimpleTemplateResponse("413.html", {"titre": titre, "message": message, "taille": status == 413},
+                                          status=status)
         response["Connection"] = "close"  # the unread body must not be taken for the next request
         return response.render()
+
+
+class ParametresMiddleware:
+    """Refuse (400) a query string carrying a NUL character: no screen needs one, PostgreSQL can neither store nor
+    compare it (a search for it would be a 500), and refusing it here covers every parameter a view reads."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in cle or any("\x00" in v for v in valeurs) for cle, valeurs in request.GET.lists()):
+            response = SimpleTemplateResponse("413.html", {
+                "titre": "Requête invalide",
+                "message": "L'adresse contient un caractère nul (%00), qu'aucune page n'accepte. Rien n'a été enregistré.",
+            }, status=400)
+            return response.render()
+        return self.get_response(request)
 
 
 def _octets(n: int) -> str:

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.TailleRequeteMiddleware",  # after auth: a body past its limit is refused (413) before it is read
+    "core.middleware.ParametresMiddleware",  # a NUL character in the query string: 400 (PostgreSQL refuses it)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -85,3 +85,12 @@ def test_hostile_query_values_never_give_a_500(role, db, client, enregistreur):
     if role == "anonyme":  # control: the recorder sees the forecast's filters
         assert {"famille", "trimestre", "page"} <= parametres["spaser:public_programmation"]
     assert not echecs, "\n".join(echecs)
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_query_string_is_refused_before_any_view(client):
+    """PostgreSQL can neither store nor compare a NUL character: refused (400, French page) for every URL."""
+    reponse = client.get("/spaser/public/programmation/", {"q": "a\x00b"})
+    assert reponse.status_code == 400
+    assert "caractère nul" in reponse.content.decode()
+    assert client.get("/spaser/public/programmation/", {"q": "ab"}).status_code == 200
