@@ -53,7 +53,7 @@ def test_evaluation_draws_trend_charts(live_server, page):
     page.get_by_label("Mot de passe").fill("demo")
     page.get_by_role("button", name="Se connecter").click()
     page.goto(f"{live_server.url}/spaser/{spaser.pk}/evaluation/?annee=2025")
-    canvas = f"chart-{indicateur.pk}"
-    page.wait_for_function(f"() => window.Chart && Chart.getChart(document.getElementById('{canvas}'))")
-    points = page.evaluate(f"() => Chart.getChart(document.getElementById('{canvas}')).data.labels")
-    assert points == [2024, 2025]
+    canvas = f"document.querySelector('canvas[data-chart=\"indicateur-{indicateur.pk}\"]')"
+    page.wait_for_function(f"() => window.Chart && Chart.getChart({canvas})")
+    points = page.evaluate(f"() => Chart.getChart({canvas}).data.labels")
+    assert points == ["2024", "2025"]
