@@ -156,7 +156,7 @@ def test_the_command_prints_counts_and_the_dry_run_sends_nothing(monde):
     out = io.StringIO()
     call_command("envoyer_relances", "--date", "2026-11-05", "--dry-run", stdout=out)
     texte = out.getvalue()
-    assert "(simulation)" in texte
+    assert "(simulation)" in texte and "(s)" not in texte
     assert "Déclaration mensuelle à faire : 1" in texte
     assert not mail.outbox and not EnvoiRelance.objects.exists()
     out = io.StringIO()

@@ -6,6 +6,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.templatetags.formats import compte as compter
+from core.templatetags.formats import pluriel
 from relances.enums import Genre
 from relances.services import relances_envoyer
 
@@ -23,8 +25,12 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"Date invalide « {date} » : attendu AAAA-MM-JJ.") from exc
         compte = relances_envoyer(date=jour, dry_run=dry_run)
-        verbe = "seraient envoyés" if dry_run else "envoyés"
+        total = sum(compte.values())
+        if dry_run:
+            verbe = "seraient envoyés" if pluriel(total) else "serait envoyé"
+        else:
+            verbe = "envoyés" if pluriel(total) else "envoyé"
         self.stdout.write(f"Relances du {jour:%d/%m/%Y}{' (simulation)' if dry_run else ''} : "
-                          f"{sum(compte.values())} courriel(s) {verbe}")
+                          f"{compter(total, 'courriel')} {verbe}")
         for genre in Genre:
             self.stdout.write(f"  {genre.label} : {compte.get(genre.value, 0)}")
