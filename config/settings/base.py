@@ -188,6 +188,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spaser@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The accessibility statement's and the legal notice's contact address (RGAA: a way to report a defect).
+ACCESSIBILITE_CONTACT = os.environ.get("ACCESSIBILITE_CONTACT", "")
 EMAIL_FILE_PATH = VAR_DIR / "courriels"
 # Password links (reset, companies' invitations) expire after this many seconds: Django's 3 days.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))

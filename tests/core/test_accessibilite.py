@@ -45,6 +45,12 @@ def test_accessibility_statement_follows_the_rgaa_model(client):
     assert "Libre réponse 71120" in text and "75342 Paris CEDEX 07" in text
 
 
+def test_the_statement_and_the_legal_notice_give_the_configured_contact(client, settings):
+    settings.ACCESSIBILITE_CONTACT = "accessibilite@landes.invalid"
+    for url_name in ("core:accessibilite", "core:mentions_legales"):
+        assert 'href="mailto:accessibilite@landes.invalid"' in client.get(reverse(url_name)).content.decode()
+
+
 @pytest.mark.parametrize("logged_in", [False, True])
 def test_every_page_footer_links_the_statement_the_legal_notice_and_the_site_map(client, logged_in):
     if logged_in:
