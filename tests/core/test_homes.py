@@ -188,3 +188,16 @@ def test_the_bilan_job_stores_the_key_figures_the_home_shows():
     cles = [c["cle"] for c in bilan.chiffres]
     assert "heures_realisees" in cles and "participants" in cles
     assert all(c["valeur"] and c["libelle"] for c in bilan.chiffres)
+
+
+def test_home_subtitle_names_the_direction_once(client):
+    """The DCP's direction bears the role's own name: the subtitle does not say it twice."""
+    dcp_direction = DirectionFactory(nom="Direction de la Commande Publique")
+    user = UserFactory(role=Role.DCP, organisation=dcp_direction.organisation, direction=dcp_direction)
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "— Direction de la Commande Publique</p>" not in html
+    acheteur_direction = DirectionFactory(nom="Direction des Routes")
+    client.force_login(UserFactory(role=Role.ACHETEUR, organisation=acheteur_direction.organisation,
+                                   direction=acheteur_direction))
+    assert "— Direction des Routes</p>" in client.get("/").content.decode()
