@@ -7,24 +7,19 @@ import pytest
 
 from bilans.models import Bilan
 from tests.bilans.helpers import pdf_text
+from tests.browser.connexion import connecter
 from tests.core.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("[data-testid=home-role]")
 
 
 def test_dcp_generates_the_bilan_in_the_browser_through_a_real_worker(
         celery_worker_process, live_server, page, jeu, settings, tmp_path):
     settings.MEDIA_ROOT = importlib.import_module("config.settings.test").MEDIA_ROOT  # where the worker writes
     UserFactory(username="b-dcp", role="dcp", organisation=jeu.instance)
-    _login(page, live_server, "b-dcp")
+    connecter(page, live_server, "b-dcp")
     page.goto(f"{live_server.url}/bilans/?annee=2025")
     assert page.evaluate("() => typeof Chart") == "function"
     assert page.evaluate("() => !!Chart.getChart(document.querySelector('canvas[data-chart=tendance_heures]'))")

@@ -7,6 +7,7 @@ import pytest
 from marches.compliance import MANQUE_SOCIALE
 from marches.enums import StatutConformite
 from marches.models import Marche
+from tests.browser.connexion import connecter
 from tests.core.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +28,6 @@ ETAT_GRAPHIQUES = """() => Array.from(document.querySelectorAll("canvas[data-cha
 })"""
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("[data-testid=home-role]")
 
 
 @pytest.mark.parametrize("largeur", [390, 1366])
@@ -41,7 +36,7 @@ def test_dashboard_chart_labels_fit_and_counts_step_by_whole_numbers(live_server
                                                manquements=[MANQUE_SOCIALE])
     UserFactory(username="g-elu", role="elu", organisation=jeu.instance)
     page.set_viewport_size({"width": largeur, "height": 900})
-    _login(page, live_server, "g-elu")
+    connecter(page, live_server, "g-elu")
     page.goto(f"{live_server.url}/bilans/?annee=2025")
     graphiques = {g["cle"]: g for g in page.evaluate(ETAT_GRAPHIQUES)}
     assert {"considerations", "manquements", "tendance_heures"} <= set(graphiques)

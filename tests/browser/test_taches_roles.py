@@ -13,6 +13,7 @@ from demo.organisations import seed as seed_core
 from facilitateurs.models import MiseEnEmploi
 from marches.enums import RoleEntreprise, StatutConformite
 from marches.models import Marche
+from tests.browser.connexion import connecter
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.facilitateurs.factories import ParticipantFactory
 from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
@@ -20,17 +21,11 @@ from tests.marches.factories import AttributionFactory, EntrepriseFactory, March
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _connecter(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("[data-testid=home-role]")
 
 
 def test_acheteur_creates_a_contract_from_nouveau_marche(live_server, page):
     seed_core()
-    _connecter(page, live_server, "acheteur")
+    connecter(page, live_server, "acheteur")
     page.get_by_test_id("nouveau-marche").click()
     page.locator("#id_identifiant").fill("2026-NAV-01")
     page.locator("#id_objet").fill("Réfection de la toiture du collège de Tartas")
@@ -51,7 +46,7 @@ def test_facilitateur_records_a_placement_picking_the_employer_from_the_contract
     titulaire = EntrepriseFactory(nom="Bâtisseurs landais")
     AttributionFactory(marche=marche, entreprise=titulaire, role=RoleEntreprise.TITULAIRE)
     participant = ParticipantFactory(code="NAV-001")
-    _connecter(page, live_server, "facilitateur")
+    connecter(page, live_server, "facilitateur")
     page.get_by_test_id("home-role").locator("..").get_by_role("link", name="Participants").first.click()
     page.get_by_role("link", name="NAV-001").click()
     page.get_by_text("Ajouter une mise en emploi").click()
@@ -75,7 +70,7 @@ def test_dcp_finds_a_contract_missing_an_obligation_from_its_home(live_server, p
                              objet="Entretien des routes départementales")
     Marche.objects.filter(pk=manquant.pk).update(statut_conformite=StatutConformite.NON_CONFORME)
     MarcheFactory(acheteur=Organisation.objects.get(type="instance"), identifiant="DCP-OK")
-    _connecter(page, live_server, "dcp")
+    connecter(page, live_server, "dcp")
     page.locator("main").get_by_role("link", name="Marchés", exact=True).first.click()
     page.get_by_label("Conformité 2026").select_option(StatutConformite.NON_CONFORME)
     page.get_by_role("button", name="Filtrer").click()
@@ -91,7 +86,7 @@ def test_elu_opens_the_latest_bilan_from_its_home(live_server, page):
                                  chiffres=[{"cle": "heures_realisees", "valeur": "17 440 h",
                                             "libelle": "heures d'insertion réalisées en 2025", "definition": ""}])
     bilan.fichier.save("bilan-2025.pdf", ContentFile(b"%PDF-1.4 bilan 2025"))
-    _connecter(page, live_server, "elu")
+    connecter(page, live_server, "elu")
     assert "17 440 h" in page.get_by_test_id("bilan-dernier").inner_text()
     with page.expect_download() as telechargement:
         page.get_by_test_id("bilan-dernier-pdf").click()
@@ -103,7 +98,7 @@ def test_partenaire_opens_its_contracts_from_its_home(live_server, page):
     partenaire = User.objects.get(username="partenaire").organisation
     MarcheFactory(acheteur=partenaire, identifiant="XL-NAV-01", objet="Réhabilitation de 40 logements")
     MarcheFactory(acheteur=Organisation.objects.get(type="instance"), identifiant="CD40-NAV-01")
-    _connecter(page, live_server, "partenaire")
+    connecter(page, live_server, "partenaire")
     page.locator("main").get_by_role("link", name="Marchés", exact=True).first.click()
     tableau = page.locator("table").inner_text()
     assert "XL-NAV-01" in tableau and "CD40-NAV-01" not in tableau
@@ -113,7 +108,7 @@ def test_partenaire_opens_its_contracts_from_its_home(live_server, page):
 
 def test_admin_creates_a_user_from_its_home(live_server, page):
     seed_core()
-    _connecter(page, live_server, "admin")
+    connecter(page, live_server, "admin")
     page.locator("main").get_by_role("link", name="Utilisateurs", exact=True).first.click()
     page.get_by_role("link", name="Nouvel utilisateur").click()
     page.get_by_label("Nom d’utilisateur").fill("nouvelle.acheteuse")

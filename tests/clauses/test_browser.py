@@ -10,17 +10,12 @@ from core.models import Organisation
 from demo.clauses import seed_referentiel
 from demo.organisations import seed as seed_core
 from marches.services import clause_marche_enregistrer
+from tests.browser.connexion import connecter
 from tests.marches.factories import MarcheFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, live_server, username="dcp"):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("[data-testid=home-role]")
 
 
 def test_copy_toggle_and_chart(live_server, page):
@@ -33,7 +28,7 @@ def test_copy_toggle_and_chart(live_server, page):
     clause = clause_marche_enregistrer(clause=ClauseMarche(marche=marche, type_clause=TypeClause.INSERTION,
                                                     version=modele.version_courante))
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    login(page, live_server)
+    connecter(page, live_server, "dcp")
 
     page.goto(f"{live_server.url}/clauses/marche/{marche.pk}/")
     page.get_by_role("button", name="Copier").click()

@@ -13,6 +13,7 @@ from declarations.models import Declaration
 from demo.organisations import seed as seed_core
 from facilitateurs.models import HeuresMensuelles, MiseEnEmploi
 from facilitateurs.services import add_months, mois_libelle
+from tests.browser.connexion import connecter
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.core.factories import UserFactory
 from tests.declarations.factories import PDF, ContactEntrepriseFactory
@@ -22,12 +23,6 @@ from tests.marches.factories import AttributionFactory, EntrepriseFactory, March
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _connexion(page, base, username):
-    page.goto(f"{base}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("[data-testid=home-role]")
 
 
 def test_a_company_declares_a_month_and_the_facilitator_validates_it(live_server, page, settings, tmp_path):
@@ -47,7 +42,7 @@ def test_a_company_declares_a_month_and_the_facilitator_validates_it(live_server
                                                                      email="contact-nav@exemple.invalid"))
     page.set_viewport_size({"width": 390, "height": 844})
 
-    _connexion(page, live_server.url, "contact-nav")
+    connecter(page, live_server.url, "contact-nav")
     page.get_by_role("link", name="DECL-NAV").first.click()
     page.get_by_role("link", name=f"Déclarer {mois_libelle(mois)}").click()
     ligne = page.locator("[data-testid=ligne]").first
@@ -64,7 +59,7 @@ def test_a_company_declares_a_month_and_the_facilitator_validates_it(live_server
     assert not HeuresMensuelles.objects.exists()
 
     page.context.clear_cookies()
-    _connexion(page, live_server.url, "facilitateur")
+    connecter(page, live_server.url, "facilitateur")
     page.get_by_role("link", name="Déclarations des entreprises").first.click()
     page.get_by_role("link", name=mois_libelle(mois)).click()
     page.get_by_role("link", name="bulletin-septembre.pdf").wait_for()
