@@ -61,6 +61,10 @@ def test_copy_toggle_and_chart(live_server, page):
                   '<input id="id_date_lancement" type="date" value="2026-09-01">' + markup)
     page.add_script_tag(url=f"{live_server.url}/static/js/conseil-brouillon.js")
     page.wait_for_selector("#conseil-brouillon .card")
+    # The family is suggested from the CPV by a second request, which may answer after the first advice.
+    page.wait_for_function("document.getElementById('id_famille').value !== ''")
     assert page.locator("#id_famille").input_value() == str(famille.pk)  # suggested from the CPV
+    # The advice for that family follows (a third request): wait for it rather than read the first one.
+    page.wait_for_function("document.getElementById('conseil-brouillon').innerText.includes('L2112-2-1')", timeout=10000)
     text = page.locator("#conseil-brouillon").inner_text()
     assert "Obligatoire" in text and "L2112-2-1" in text
