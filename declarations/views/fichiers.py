@@ -6,13 +6,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
 
+from bilans.pdf import pdf_accessible
 from core.enums import Role
 from core.mixins import role_required
 from marches.models import Entreprise
 
 from .. import selectors
 from ..models import Justificatif
-from ..pdf import attestation_pdf
+from ..pdf import attestation_html
 from ..perms import VALIDATION, can_voir_entreprise
 
 
@@ -46,7 +47,7 @@ def attestation(request, marche_pk, entreprise_pk):
         if request.user.role == Role.ENTREPRISE:
             return redirect("declarations:marche", pk=marche.pk)
         return redirect("declarations:entreprise_contacts", pk=entreprise.pk)
-    response = HttpResponse(attestation_pdf(donnees), content_type="application/pdf")
+    response = HttpResponse(pdf_accessible(attestation_html(donnees)), content_type="application/pdf")
     nom = f"attestation-clause-sociale-{marche.identifiant or marche.pk}.pdf".replace('"', "")
     response["Content-Disposition"] = content_disposition_header(True, nom)
     return response
