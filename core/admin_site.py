@@ -30,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .enums import Role
-from .history import phrase_changement
+from .history import phrases_par_version
 from .perms import has_role
 
 REFUS = "L'administration est réservée aux administrateurs de l'application."
@@ -148,13 +148,9 @@ class ReferentielAdmin(SimpleHistoryAdmin):
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """Each change of the history page as a sentence (core.history), not « champ : True → — »."""
-        previous = None
-        for current in historical_records:
-            if previous is not None:
-                delta = previous.diff_against(current)
-                previous.history_delta_changes = [
-                    phrase for change in delta.changes if (phrase := phrase_changement(self.model, change))]
-            previous = current
+        records = list(historical_records)
+        for record, phrases in zip(records, phrases_par_version(self.model, records), strict=False):
+            record.history_delta_changes = phrases
 
     def history_view_title(self, request, obj):
         return f"Historique : {obj}"

@@ -127,38 +127,43 @@ def historique_pour(obj, user) -> list[dict] | None:
     return history_for(obj, lecteur=user) if can_see_history(user) else None
 
 
-def history_for(obj, limit: int = 50, *, lecteur=None) -> list[dict]:
-    """Newest first: date, author, action, reason and the changed fields as sentences (`changements`)."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    model = type(obj)
-    deltas = {}
-    a_nommer: dict = {}  # related model -> ids to name, read in one query per model
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        if previous is None or record.history_type != "~":
-            continue
-        changes = []
-        for change in record.diff_against(previous).changes:
+def _phrases(model, deltas: dict, lecteur=None) -> dict:
+    """{key: simple-history changes} -> {key: their sentences}, the related objects of every change named in one
+    query per related model (a history page costs the same few queries however long it is)."""
+    retenus, a_nommer = {}, {}  # a_nommer: related model -> ids to name
+    for cle, changes in deltas.items():
+        retenus[cle] = []
+        for change in changes:
             field = _field(model, change.field)
             if not _visible(field):
                 continue
-            changes.append((field, change))
+            retenus[cle].append((field, change))
             if isinstance(field, models.ForeignKey):
                 a_nommer.setdefault(field.related_model, set()).update({change.old, change.new})
             elif isinstance(field, models.ManyToManyField):
                 a_nommer.setdefault(field.related_model, set()).update(
                     _m2m_ids(field, change.old) | _m2m_ids(field, change.new))
-        deltas[record.pk] = changes
     noms = {related: _noms(related, pks, lecteur) for related, pks in a_nommer.items()}
+    return {
+        cle: [phrase for field, change in changes
+              if (phrase := _phrase(_label(model, change.field), field, change.old, change.new,
+                                    noms.get(getattr(field, "related_model", None), {})))]
+        for cle, changes in retenus.items()
+    }
 
+
+def history_for(obj, limit: int = 50, *, lecteur=None) -> list[dict]:
+    """Newest first: date, author, action, reason and the changed fields as sentences (`changements`)."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    deltas = {
+        record.pk: record.diff_against(previous).changes
+        for record, previous in zip(records[:limit], records[1:], strict=False)
+        if record.history_type == "~"
+    }
+    phrases = _phrases(type(obj), deltas, lecteur)
     rows = []
     for record in records[:limit]:
-        changements = []
-        for field, change in deltas.get(record.pk, []):
-            phrase = _phrase(_label(model, change.field), field, change.old, change.new,
-                             noms.get(getattr(field, "related_model", None), {}))
-            if phrase:
-                changements.append(phrase)
+        changements = phrases.get(record.pk, [])
         if record.history_type == "~" and not changements:
             continue  # nothing a user can read changed (derived or technical columns only)
         rows.append(
@@ -173,16 +178,9 @@ def history_for(obj, limit: int = 50, *, lecteur=None) -> list[dict]:
     return rows
 
 
-def phrase_changement(model, change) -> str | None:
-    """One simple-history change (field, old, new) of `model` as a sentence, its related objects read one by one
-    (for the administration's history page; `history_for` reads them in batches). None when nothing a user can
-    read changed."""
-    field = _field(model, change.field)
-    if not _visible(field):
-        return None
-    noms = {}
-    if isinstance(field, models.ForeignKey):
-        noms = _noms(field.related_model, {change.old, change.new})
-    elif isinstance(field, models.ManyToManyField):
-        noms = _noms(field.related_model, _m2m_ids(field, change.old) | _m2m_ids(field, change.new))
-    return _phrase(_label(model, change.field), field, change.old, change.new, noms)
+def phrases_par_version(model, records) -> list[list[str]]:
+    """For the administration's history page (records newest first): the sentences of each record's change from
+    the record after it (none for the oldest), related objects read in batches as in history_for."""
+    deltas = {index: record.diff_against(previous).changes
+              for index, (record, previous) in enumerate(zip(records, records[1:], strict=False))}
+    return list(_phrases(model, deltas).values())

@@ -8,17 +8,20 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clauses.models import FamilleAchat
 from core.admin_site import ReferentielAdmin, site
 from core.enums import Role
 from core.models import Organisation, User
+from core.services import user_enregistrer
 from facilitateurs.models import Convention
 from marches.enums import StatutConformite
 from marches.models import Marche, SeuilEuropeen
 from tests.clauses.factories import FamilleAchatFactory
-from tests.core.factories import OrganisationFactory, UserFactory
+from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
 from tests.facilitateurs.factories import ConventionFactory
 from tests.marches.factories import MarcheFactory
 from tests.test_conventions import BUSINESS_APPS, WRITE_CALLS
@@ -81,6 +84,28 @@ def test_an_administrator_lists_changes_and_reads_the_history(adm, administrateu
     ancienne = adm.get(_url(Organisation, "simple_history", organisation.pk, version.history_id))
     assert ancienne.status_code == 200
     assert 'value="Commune de Soustons"' in ancienne.content.decode()
+
+
+def _historique_utilisateur(adm, administrateur, changements: int):
+    """The administration's history page of a user whose direction changed `changements` times."""
+    cible = UserFactory(role=Role.ACHETEUR)
+    directions = [DirectionFactory(nom=f"Direction {changements}-{n}") for n in range(changements + 1)]
+    for direction in directions:
+        cible.direction = direction
+        user_enregistrer(target=cible, user=administrateur)
+    with CaptureQueriesContext(connection) as requetes:
+        html = adm.get(_url(User, "history", cible.pk)).content.decode()
+    return html, directions, len(requetes)
+
+
+def test_the_history_page_names_related_objects_in_batches(adm, administrateur):
+    """A change of a related object reads with its name; the names are read in one query for the whole page, not
+    one query per change (the page cost the same however long the history)."""
+    html, directions, courte = _historique_utilisateur(adm, administrateur, 2)
+    assert f"Direction : passe de « {directions[0]} » à « {directions[1]} »." in html
+    html, directions, longue = _historique_utilisateur(adm, administrateur, 8)
+    assert f"Direction : passe de « {directions[6]} » à « {directions[7]} »." in html
+    assert longue == courte
 
 
 def test_a_change_in_the_administration_is_in_the_history_with_its_author(adm, administrateur):
