@@ -2,8 +2,10 @@
 tables of several pages, every text stays inside the page, no table row is cut by a page break, chart labels
 are whole, and the PDF is tagged (PDF/UA-1) with a title, French language and a text alternative per chart."""
 
+import base64
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 
@@ -60,6 +62,11 @@ def test_the_bilan_stays_inside_its_pages_and_never_splits_a_row(grand_bilan):
 def test_chart_labels_are_whole_in_the_pdf(grand_bilan):
     html = bilan_html(acheteur=grand_bilan.instance, annee=2025)
     assert "…" not in html.split("<body>")[1]
+    # The charts are base64 images: their own labels are read from the decoded SVGs (the tables under the charts
+    # carry the same texts, so the PDF's text alone would not show a cut chart label).
+    textes_graphiques = normalise(" ".join(t for svg in svgs_du_html(html) for t in textes_du_svg(svg)))
+    assert textes_graphiques and "…" not in textes_graphiques
+    assert normalise(MANQUE_SOCIALE) in textes_graphiques
     text = pdf_text(bilan_pdf(acheteur=grand_bilan.instance, annee=2025))
     # The long compliance failure appears whole (chart and table), never "… alors que la valeur at…".
     assert normalise(MANQUE_SOCIALE) in text
@@ -126,4 +133,10 @@ def test_chartjs_data_say_when_the_axis_counts():
 
 
 def textes_du_svg(svg: str) -> list[str]:
-    return re.findall(r">([^<>]+)</t", svg)
+    return [unescape(t) for t in re.findall(r">([^<>]+)</t", svg)]
+
+
+def svgs_du_html(html: str) -> list[str]:
+    """The charts' SVGs, decoded from the <img> data URIs of the PDF's HTML."""
+    return [base64.b64decode(donnees).decode("utf-8")
+            for donnees in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)]
