@@ -56,7 +56,7 @@ def valider(request, pk):
     connus = participants_par_code(set(codes.values()))
     participants, inconnus = {}, []
     for ligne_id, code in codes.items():
-        if code in connus and ligne_id.isdigit():
+        if code in connus and ligne_id.isascii() and ligne_id.isdigit():  # "²".isdigit(), but int("²") fails
             participants[int(ligne_id)] = connus[code]
         else:
             inconnus.append(code)

@@ -167,3 +167,21 @@ def test_the_facilitator_lists_waiting_declarations_and_filters_the_others(cas, 
     page = client.get(reverse("declarations:a_valider") + "?statut=validee").content.decode()
     assert "juillet 2025" in page and "août 2025" not in page
     assert client.get(reverse("declarations:a_valider") + "?statut=nimporte&page=zz").status_code == 200
+
+
+@pytest.mark.parametrize(("cle", "message"), [
+    ("participant_²", "Participant inconnu : P-DECL-1"),  # "²".isdigit() is true, int("²") fails
+    ("participant_abc", "Participant inconnu : P-DECL-1"),
+    ("participant_99999999999999999999", "rattachez la personne proposée"),  # no such line: the person stays new
+])
+def test_a_hostile_line_id_at_validation_is_a_french_message_not_a_500(cas, client, cle, message):
+    from tests.declarations.factories import DeclarationFactory, LigneDeclarationFactory
+
+    declaration = DeclarationFactory(marche=cas.marche, entreprise=cas.entreprise, declaree_par=cas.contact.user)
+    LigneDeclarationFactory(declaration=declaration, participant=None, personne_proposee="Alex Nouveau")
+    client.force_login(cas.facilitateur)
+    response = client.post(reverse("declarations:valider", args=[declaration.pk]), {cle: "P-DECL-1"}, follow=True)
+    assert response.status_code == 200
+    declaration.refresh_from_db()
+    assert declaration.statut == StatutDeclaration.EN_ATTENTE and not HeuresMensuelles.objects.exists()
+    assert message in response.content.decode()
