@@ -52,13 +52,6 @@ def add_validation_error(form, error: ValidationError):
             form.add_error(None, item)
 
 
-def parse_int(value, default=None):
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
-
-
 class EditView(RoleRequiredMixin, FormView):
     """Create (a parent in the URL) or update (the object's pk) one part of the scheme through its service."""
 
