@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from clauses.advisor import SEUIL_DECP
 from core.models import ImportJournal
 from core.perms import restricted_organisation
 
@@ -90,7 +91,7 @@ def import_journal_list(limit: int = 100):
 
 # --- A buyer's to-do list (core home) -------------------------------------------------------------------------
 
-DECP_SEUIL_HT = 40000  # contracts of 40 000 € HT or more are published in DECP (since 1 Jan 2024)
+DECP_SEUIL_HT = SEUIL_DECP  # contracts of 40 000 € HT or more are published in DECP (since 1 Jan 2024)
 DECP_DEPUIS = datetime.date(2024, 1, 1)
 A_FAIRE_LIMITE = 5
 
