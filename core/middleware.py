@@ -74,24 +74,15 @@ class TailleRequeteMiddleware:
 
     def __call__(self, request):
         texte = request.META.get("CONTENT_LENGTH") or "0"
-        try:
-            taille = int(texte) if texte.isascii() and texte.isdigit() else -1
-        except ValueError:
-            taille = -1
-        if taille < 0:
-            return self._refus(400, "Requête invalide", "La longueur annoncée de la requête (Content-Length) est invalide.")
+        if not (texte.isascii() and texte.isdigit()):
+            return _refus(400, "La longueur annoncée de la requête (Content-Length) est invalide.", fermer=True)
+        taille = int(texte)
         maximum = taille_requete_max(request) if taille else 0
         if taille > maximum:
             logger.warning("Requête refusée : %s octets envoyés à %s (maximum %s)", taille, request.path, maximum)
-            return self._refus(413, "Requête trop volumineuse", f"La requête envoyée pèse {_octets(taille)} : la taille maximale "
-                                             f"acceptée ici est de {_octets(maximum)}. Rien n'a été enregistré.")
+            return _refus(413, f"La requête envoyée pèse {_octets(taille)} : la taille maximale acceptée ici est de "
+                               f"{_octets(maximum)}. Rien n'a été enregistré.", fermer=True)
         return self.get_response(request)
-
-    def _refus(self, status, titre, message):
-        response = SimpleTemplateResponse("413.html", {"titre": titre, "message": message, "taille": status == 413},
-                                          status=status)
-        response["Connection"] = "close"  # the unread body must not be taken for the next request
-        return response.render()
 
 
 class ParametresMiddleware:
@@ -103,12 +94,18 @@ class ParametresMiddleware:
 
     def __call__(self, request):
         if any("\x00" in cle or any("\x00" in v for v in valeurs) for cle, valeurs in request.GET.lists()):
-            response = SimpleTemplateResponse("413.html", {
-                "titre": "Requête invalide",
-                "message": "L'adresse contient un caractère nul (%00), qu'aucune page n'accepte. Rien n'a été enregistré.",
-            }, status=400)
-            return response.render()
+            return _refus(400, "L'adresse contient un caractère nul (%00), qu'aucune page n'accepte. "
+                               "Rien n'a été enregistré.")
         return self.get_response(request)
+
+
+def _refus(status: int, message: str, *, fermer: bool = False):
+    """A request refused before any view: the French page of its status (templates/400.html, 413.html).
+    `fermer`: the body was left unread, so the connection is closed (it must not be taken for the next request)."""
+    response = SimpleTemplateResponse(f"{status}.html", {"message": message}, status=status)
+    if fermer:
+        response["Connection"] = "close"
+    return response.render()
 
 
 def _octets(n: int) -> str:

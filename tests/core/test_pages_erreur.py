@@ -51,5 +51,18 @@ def test_every_page_links_the_favicon(client):
     client.force_login(UserFactory(role=Role.DCP))
     assert '<link rel="icon" href="/static/favicon.svg"' in client.get(reverse("core:home")).content.decode()
     assert (ROOT / "static" / "favicon.svg").read_text().startswith("<svg")
-    for nom in ("404.html", "500.html", "403.html"):
+    for nom in ("404.html", "500.html", "403.html", "400.html", "413.html"):
         assert 'href="/static/favicon.svg"' in (ROOT / "templates" / nom).read_text()
+
+
+@pytest.mark.django_db
+def test_a_bad_request_is_the_french_400_page(client):
+    """Django's own 400 (here an unknown host) and the requests the middlewares refuse share one French page."""
+    client.raise_request_exception = False
+    inconnu = client.get("/", HTTP_HOST="hote-inconnu.invalid")
+    nul = client.get("/spaser/public/programmation/", {"q": "a\x00b"})
+    assert inconnu.status_code == nul.status_code == 400
+    inconnu, nul = inconnu.content.decode(), nul.content.decode()
+    assert "<title>Requête invalide</title>" in inconnu and "La requête envoyée est invalide." in inconnu
+    assert "<title>Requête invalide</title>" in nul and "caractère nul (%00)" in nul
+    assert "découpez le fichier" not in nul  # the advice of the 413 page is not given for a 400
