@@ -6,6 +6,7 @@ from facilitateurs.enums import Modalite, TypeContrat
 from facilitateurs.models import Participant
 
 from .enums import StatutDeclaration
+from .services import justificatif_taille_max_libelle
 
 LIGNES_VIDES = 4
 
@@ -88,8 +89,6 @@ class JustificatifsField(forms.FileField):
 class DeclarationForm(forms.Form):
     justificatifs = JustificatifsField(
         label="Justificatifs", required=False,
-        help_text="Bulletins de paie, contrats de travail, factures de la SIAE : PDF, PNG ou JPEG, 5 Mo au plus "
-                  "chacun. Plusieurs fichiers possibles.",
         widget=FichiersMultiples(attrs={"accept": "application/pdf,image/png,image/jpeg"}))
     commentaire = forms.CharField(label="Commentaire pour le facilitateur", required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
@@ -97,6 +96,9 @@ class DeclarationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
+        self.fields["justificatifs"].help_text = (
+            "Bulletins de paie, contrats de travail, factures de la SIAE : PDF, PNG ou JPEG, "
+            f"{justificatif_taille_max_libelle()} au plus chacun. Plusieurs fichiers possibles.")
         self.fields["justificatifs"].widget.attrs["aria-describedby"] = "aide-justificatifs"
 
 

@@ -114,13 +114,17 @@ def contact_desactiver(*, contact: ContactEntreprise, auteur) -> ContactEntrepri
 
 # Proofs ------------------------------------------------------------------------------------------
 
+def justificatif_taille_max_libelle() -> str:
+    """settings.JUSTIFICATIF_TAILLE_MAX in words (« 5 Mo »): the form's help and the error say the same limit."""
+    return f"{settings.JUSTIFICATIF_TAILLE_MAX // (1024 * 1024)} Mo"
+
+
 def justificatif_type(fichier) -> tuple[str, str]:
     """(content type, extension) sniffed from the file's first bytes; ValidationError if it is not a PDF, a PNG
     or a JPEG, or is larger than settings.JUSTIFICATIF_TAILLE_MAX."""
-    taille_max = settings.JUSTIFICATIF_TAILLE_MAX
     nom = getattr(fichier, "name", "fichier")
-    if fichier.size > taille_max:
-        raise ValidationError(f"« {nom} » dépasse la taille maximale de {taille_max // (1024 * 1024)} Mo.")
+    if fichier.size > settings.JUSTIFICATIF_TAILLE_MAX:
+        raise ValidationError(f"« {nom} » dépasse la taille maximale de {justificatif_taille_max_libelle()}.")
     if fichier.size == 0:
         raise ValidationError(f"« {nom} » est vide.")
     fichier.seek(0)

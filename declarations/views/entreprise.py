@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.enums import Role
 from core.middleware import accepte_fichiers
 from core.mixins import role_required
-from facilitateurs.services import mois_libelle
+from facilitateurs.services import heures_libelle, heures_max_par_mois, mois_libelle
 
 from .. import selectors, services
 from ..forms import DeclarationForm, LigneFormSet
@@ -70,4 +70,5 @@ def declarer(request, pk):
         form = DeclarationForm()
     return render(request, "declarations/declarer.html", {
         "entreprise": entreprise, "marche": marche, "mois": mois, "formset": formset, "form": form,
-        "participants": participants, "mois_possibles": selectors.mois_du_marche(marche, timezone.localdate())[::-1]})
+        "participants": participants, "mois_possibles": selectors.mois_du_marche(marche, timezone.localdate())[::-1],
+        "heures_max": heures_libelle(heures_max_par_mois())})

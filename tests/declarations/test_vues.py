@@ -68,11 +68,11 @@ def test_a_staff_users_reset_link_does_not_work_as_an_invitation(cas, client):
     assert b"n'est plus valable" in page.content
 
 
-def _post_declaration(client, cas, mois="2025-09", **lignes):
+def _post_declaration(client, cas, mois="2025-09", justificatif=None, **lignes):
     data = {"lignes-TOTAL_FORMS": "4", "lignes-INITIAL_FORMS": "0", "lignes-MIN_NUM_FORMS": "0",
             "lignes-MAX_NUM_FORMS": "50", "mois": mois, "commentaire": ""}
     data.update(lignes)
-    data["justificatifs"] = [SimpleUploadedFile("bulletin.pdf", PDF, content_type="application/pdf")]
+    data["justificatifs"] = [justificatif or SimpleUploadedFile("bulletin.pdf", PDF, content_type="application/pdf")]
     return client.post(reverse("declarations:declarer", args=[cas.marche.pk]), data)
 
 
@@ -90,6 +90,32 @@ def test_bad_input_is_a_french_error_and_writes_nothing(cas, client, lignes):
     assert response.status_code == 200
     assert "La déclaration n&#x27;a pas été envoyée" in response.content.decode()
     assert not Declaration.objects.exists()
+
+
+@pytest.mark.parametrize(("contenu", "taille_max", "message"), [
+    (b"<html><script>alert(1)</script></html>", 5 * 1024 * 1024, "n&#x27;est ni un PDF ni une image"),
+    (PDF + b"0" * (1024 * 1024), 1024 * 1024, "dépasse la taille maximale de 1 Mo"),
+])
+def test_a_bad_proof_sent_through_the_form_is_a_french_error_and_writes_nothing(cas, client, settings, contenu,
+                                                                               taille_max, message):
+    settings.JUSTIFICATIF_TAILLE_MAX = taille_max
+    client.force_login(cas.contact.user)
+    response = _post_declaration(client, cas, justificatif=SimpleUploadedFile("bulletin.pdf", contenu), **{
+        "lignes-0-participant": str(cas.participant.pk), "lignes-0-modalite": "EMBAUCHE_DIRECTE",
+        "lignes-0-heures": "10"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Declaration.objects.exists()
+    assert not [f for f in settings.JUSTIFICATIFS_ROOT.rglob("*") if f.is_file()]  # no proof stored either
+
+
+def test_the_form_states_the_configured_limits(cas, client, settings):
+    settings.SPASER = {**settings.SPASER, "HEURES_MAX_PAR_MOIS": 150}
+    settings.JUSTIFICATIF_TAILLE_MAX = 2 * 1024 * 1024
+    client.force_login(cas.contact.user)
+    page = client.get(reverse("declarations:declarer", args=[cas.marche.pk])).content.decode()
+    assert "Au plus 150\u00a0h par personne et par mois" in page
+    assert "PDF, PNG ou JPEG, 2 Mo au plus chacun" in page
 
 
 def test_a_bad_month_in_the_query_string_falls_back_to_last_month(cas, client):
