@@ -20,6 +20,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DecimalField,
@@ -698,18 +699,26 @@ def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None,
     )
 
 
+def _cle_indicateurs(**parametres) -> str:
+    """The cache key of the figures of a scope. It names the result's shape (RESULTATS_VERSION), so that a result
+    cached by an older version of the code (another shape) is never read."""
+    return donnees.cle(f"indicateurs:{RESULTATS_VERSION}", **parametres)
+
+
 def indicateurs_caches(**parametres) -> Indicateurs:
     """`indicateurs_annuels`, kept in the cache until the data change (core/donnees.py): a national dashboard
-    takes seconds to compute, a cached one milliseconds. The key names the result's shape (RESULTATS_VERSION), so
-    that a result cached by an older version of the code (another shape) is never read."""
-    from django.core.cache import cache
-
-    key = donnees.cle(f"indicateurs:{RESULTATS_VERSION}", **parametres)
-    data = cache.get(key)
-    if not isinstance(data, Indicateurs):
+    takes seconds to compute, a cached one milliseconds."""
+    cle = _cle_indicateurs(**parametres)  # before computing: stored under the data version the computation read
+    data = _en_cache(cle)
+    if data is None:
         data = indicateurs_annuels(**parametres)
-        cache.set(key, data, timeout=settings.INDICATEURS_CACHE_SECONDES)
+        cache.set(cle, data, timeout=settings.INDICATEURS_CACHE_SECONDES)
     return data
+
+
+def _en_cache(cle: str) -> Indicateurs | None:
+    data = cache.get(cle)
+    return data if isinstance(data, Indicateurs) else None
 
 
 __all__ = ["to_jsonable"]  # re-exported: generer_bilan and the tests read it from here
@@ -749,7 +758,4 @@ def producteurs_bilan():
 def indicateurs_si_en_cache(**parametres) -> Indicateurs | None:
     """The figures `indicateurs_caches(**parametres)` would give, only if they are in the cache already (a dashboard
     computed them for the current data): never computed here, so that a home page stays light."""
-    from django.core.cache import cache
-
-    data = cache.get(donnees.cle(f"indicateurs:{RESULTATS_VERSION}", **parametres))
-    return data if isinstance(data, Indicateurs) else None
+    return _en_cache(_cle_indicateurs(**parametres))
