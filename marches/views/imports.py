@@ -16,6 +16,7 @@ from core.enums import Role
 from core.imports import (
     MODE_TACHE,
     ImportExpire,
+    apercu_lire,
     import_confirmer,
     import_en_attente_lire,
     import_en_attente_noter,
@@ -46,6 +47,11 @@ def _stocker(request, upload, format_):
     return redirect("marches:import_apercu", token=token)
 
 
+def _lire(path: str) -> bytes:
+    with default_storage.open(path, "rb") as handle:
+        return handle.read()
+
+
 def _apercu(format_: str, data: bytes, nom: str) -> dict:
     """What the import would do, read without writing: records read, errors (the file is refused), anomalies."""
     if format_ == "decp":
@@ -71,9 +77,8 @@ def import_apercu(request, token):
         messages.error(request, "Ce fichier n'est plus disponible (déjà importé ou expiré) : importez-le à nouveau.")
         return redirect("marches:imports")
     format_, nom = item["format"], item["nom"]
-    with default_storage.open(item["path"], "rb") as handle:
-        data = handle.read()
     if request.method == "POST":
+        data = _lire(item["path"])
         mode, report = import_confirmer(
             taille=len(data), job_type=JOB_IMPORT, user=request.user, organisation=request.user.organisation,
             executer=lambda: importeur(format_)(data=data, fichier=nom, user=request.user), parametres=item)
@@ -88,8 +93,8 @@ def import_apercu(request, token):
                                       f"{compte(report['nb_inchanges'], 'inchangé')}.")
             return redirect("marches:imports")
         messages.error(request, f"Fichier « {nom} » refusé : rien n'a été enregistré.")
-    else:
-        report = _apercu(format_, data, nom)
+    else:  # parsed once: reloading the preview does not parse the file again
+        report = apercu_lire(token=token, calculer=lambda: _apercu(format_, _lire(item["path"]), nom))
     return render(request, "marches/import_apercu.html", {
         "report": report, "token": token, "titre": FORMATS[format_]["titre"],
         "retour_url": reverse(FORMATS[format_]["url"]), "confirme": request.method == "POST"})

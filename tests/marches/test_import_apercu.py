@@ -147,3 +147,18 @@ def test_a_garbage_token_is_not_found_and_the_pending_upload_is_kept(client, gar
     assert (Marche.objects.count(), ImportJournal.objects.count()) == (0, 0)
     assert list(client.session["imports_en_attente"]) == [token]
     assert _confirmer(client, token).status_code == 302 and Marche.objects.count() == 1
+
+
+def test_reloading_the_preview_does_not_parse_the_file_again(client, monkeypatch):
+    from marches import decp
+
+    _dcp(client)
+    appels = []
+    vrai = decp.parse_bytes
+    monkeypatch.setattr(decp, "parse_bytes", lambda *a, **k: appels.append(1) or vrai(*a, **k))
+    token, apercu = _televerser(client, "marches:import_decp", "a.json", document(marche_v2(id="2026A001")))
+    url = reverse("marches:import_apercu", kwargs={"token": token})
+    assert client.get(url).context["report"] == apercu.context["report"]
+    client.get(url)
+    assert len(appels) == 1  # the preview is kept (core.imports.apercu_lire), as the facilitators' is
+    assert _confirmer(client, token).status_code == 302 and Marche.objects.count() == 1
