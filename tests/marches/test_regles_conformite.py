@@ -179,3 +179,43 @@ def test_a_period_in_force_wins_over_a_later_started_one_already_ended_up_to_its
     assert c.seuil_en_vigueur([longue, courte], "travaux", datetime.date(2025, 6, 1)) == Decimal("1000")
     assert c.seuil_en_vigueur([longue, courte], "travaux", datetime.date(2025, 12, 31)) == Decimal("1000")
     assert c.seuil_en_vigueur([longue, courte], "travaux", datetime.date(2026, 1, 1)) == Decimal("2000")
+
+
+# --- SPASER rule: launched without an examination decided by then (examen_manquant, examens_depuis) ---------
+
+DEPUIS = datetime.date(2026, 3, 1)
+LANCE = datetime.date(2026, 6, 10)
+
+
+def manquant(date_lancement=LANCE, date_decision=None, today=datetime.date(2026, 12, 31), depuis=DEPUIS):
+    return c.examen_manquant(date_lancement=date_lancement, date_decision=date_decision, today=today, depuis=depuis)
+
+
+def test_a_launch_is_flagged_unless_decided_on_or_before_its_day():
+    assert manquant(date_decision=None)
+    assert manquant(date_decision=LANCE + datetime.timedelta(days=1))
+    assert not manquant(date_decision=LANCE)
+    assert not manquant(date_decision=LANCE - datetime.timedelta(days=30))
+
+
+def test_only_launches_from_the_start_date_up_to_today_are_flagged():
+    assert not manquant(date_lancement=None)
+    assert manquant(date_lancement=DEPUIS)
+    assert not manquant(date_lancement=DEPUIS - datetime.timedelta(days=1))
+    assert manquant(today=LANCE)
+    assert not manquant(today=LANCE - datetime.timedelta(days=1))
+
+
+def test_the_start_date_is_the_setting_unless_given(settings):
+    settings.SPASER = {k: v for k, v in settings.SPASER.items() if k != "EXAMENS_DEPUIS"}
+    assert c.examens_depuis() == c.EXAMENS_DEPUIS_DEFAUT == datetime.date(2026, 1, 1)
+    settings.SPASER = {**settings.SPASER, "EXAMENS_DEPUIS": ""}
+    assert c.examens_depuis() == c.EXAMENS_DEPUIS_DEFAUT
+    settings.SPASER = {**settings.SPASER, "EXAMENS_DEPUIS": "2026-07-01"}
+    assert c.examens_depuis() == datetime.date(2026, 7, 1)
+    # Without `depuis`, the setting: a June launch is before 1 July, not flagged; given, `depuis` wins.
+    assert not c.examen_manquant(date_lancement=LANCE, date_decision=None, today=datetime.date(2026, 12, 31))
+    assert manquant(depuis=datetime.date(2026, 5, 1))
+    settings.SPASER = {**settings.SPASER, "EXAMENS_DEPUIS": datetime.date(2026, 5, 1)}
+    assert c.examens_depuis() == datetime.date(2026, 5, 1)
+    assert not manquant(depuis=datetime.date(2026, 7, 1))
