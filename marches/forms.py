@@ -199,17 +199,16 @@ class LotForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Ajouter le lot"))
 
-    def clean_montant_ht(self):
-        montant = self.cleaned_data.get("montant_ht")
-        if montant is not None and montant < 0:
-            raise forms.ValidationError(MONTANT_NEGATIF)
-        return montant
-
     def clean_numero(self):
         numero = self.cleaned_data.get("numero")
         if numero is not None and self.marche is not None and self.marche.lots.filter(numero=numero).exists():
             raise forms.ValidationError("Ce numéro de lot existe déjà.")
         return numero
+
+    def clean(self):
+        data = super().clean()
+        _montant_positif(self, "montant_ht")
+        return data
 
 
 class AttributionForm(forms.Form):
