@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from bilans.definitions import chiffres_cles
 from bilans.selectors import indicateurs_annuels
+from core.enums import Role
 from examens.enums import MotifNonRetenu, StatutExamen
 from examens.regles import delais_jours, mediane, moyenne, part
 from examens.selectors import examens_chiffres, lances_sans_examen, marches_du_perimetre
+from examens.templatetags.examens_tags import examen_du_marche
 from marches.compliance import examen_manquant
 from spaser.figures import figure_value
-from tests.core.factories import OrganisationFactory
+from tests.core.factories import OrganisationFactory, UserFactory
 from tests.examens.factories import ExamenFactory
 from tests.marches.factories import MarcheFactory
 
@@ -121,3 +123,36 @@ def test_pure_helpers():
                            today=FIN_2026, depuis=datetime.date(2026, 1, 1))
     assert not examen_manquant(date_lancement=datetime.date(2026, 5, 1), date_decision=None,
                                today=datetime.date(2026, 4, 30), depuis=datetime.date(2026, 1, 1))
+
+
+def test_the_contract_page_and_the_lists_flag_the_same_contracts_at_every_boundary(settings, monkeypatch, rf):
+    """The rule as the contract's page applies it (the template tag: buyers followed, then
+    marches.compliance.examen_manquant on the local decision date) against its SQL twin (lances_sans_examen, the
+    DCP's home), on launch day = today, = the start date, the day before it, a decision a few minutes either side
+    of midnight after the launch (stored in UTC the day before), and the three kinds of buyer."""
+    settings.SPASER = {**settings.SPASER, "EXAMENS_DEPUIS": "2026-03-01"}
+    today = datetime.date(2026, 6, 10)
+    monkeypatch.setattr("examens.templatetags.examens_tags.timezone.localdate", lambda: today)
+    instance = OrganisationFactory(instance=True)
+    partenaire, open_data = OrganisationFactory(partenaire=True), OrganisationFactory()
+
+    def lance(le, acheteur=instance, decide=None):
+        marche = MarcheFactory(acheteur=acheteur, date_lancement=le, date_notification=None)
+        if decide is not None:
+            examen(marche, ouvert=instant(2026, 4, 1), decide=decide)
+        return marche
+
+    mai = datetime.date(2026, 5, 1)
+    marches = {
+        "aujourd_hui": lance(today), "demain": lance(today + datetime.timedelta(days=1)),
+        "depuis": lance(datetime.date(2026, 3, 1)), "veille_depuis": lance(datetime.date(2026, 2, 28)),
+        "decide_00h30_lendemain": lance(mai, decide=instant(2026, 5, 2, 0).replace(minute=30)),
+        "decide_23h30_le_jour": lance(mai, decide=instant(2026, 5, 1, 23).replace(minute=30)),
+        "partenaire": lance(mai, acheteur=partenaire), "open_data": lance(mai, acheteur=open_data),
+    }
+    request = rf.get("/")
+    request.user = UserFactory(role=Role.DCP, organisation=instance)
+    page = {cle for cle, m in marches.items() if examen_du_marche({"request": request}, m)["manquant"]}
+    assert page == {"aujourd_hui", "depuis", "decide_00h30_lendemain", "partenaire"}
+    sql = set(lances_sans_examen().values_list("pk", flat=True))
+    assert sql == {marches[cle].pk for cle in page}
