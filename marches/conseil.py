@@ -13,14 +13,14 @@ from clauses.enums import TypeClause
 from clauses.selectors import clauses_modeles_pour, famille_pour_cpv
 
 from .compliance import date_reference, seuil_en_vigueur, type_seuil_pour
+from .etat import seuils_charger
 from .models import Marche, SeuilEuropeen
 
 
 def _seuil(marche, date):
     """The EU threshold in force at launch, with this app's own rules (marches.compliance)."""
     type_seuil = type_seuil_pour(marche)
-    seuils = list(SeuilEuropeen.objects.filter(type_seuil=type_seuil)
-                  .values("type_seuil", "date_debut", "date_fin", "montant_ht"))
+    seuils = [s for s in seuils_charger() if s["type_seuil"] == type_seuil]
     montant = seuil_en_vigueur(seuils, type_seuil, date)
     if montant is None:
         return None, ""
