@@ -17,7 +17,7 @@ urlpatterns = [
     path("taches/", views.TacheListView.as_view(), name="taches"),
     path("taches/<int:pk>/", views.tache_detail, name="tache_detail"),
     path("taches/verifier-worker/", views.verifier_worker, name="verifier_worker"),
-    path("accessibilite/", views.AccessibiliteView.as_view(), name="accessibilite"),
-    path("mentions-legales/", views.MentionsLegalesView.as_view(), name="mentions_legales"),
-    path("plan-du-site/", views.PlanDuSiteView.as_view(), name="plan_du_site"),
+    path("accessibilite/", views.PageLegaleView.as_view(template_name="core/accessibilite.html"), name="accessibilite"),
+    path("mentions-legales/", views.PageLegaleView.as_view(template_name="core/mentions_legales.html"), name="mentions_legales"),
+    path("plan-du-site/", views.PageLegaleView.as_view(template_name="core/plan_du_site.html"), name="plan_du_site"),
 ]

@@ -17,6 +17,7 @@ from marches import selectors as marches_selectors
 from spaser import selectors as spaser_selectors
 
 from . import services
+from .accessibilite import AUDIT_ACCESSIBILITE
 from .enums import Role
 from .forms import DirectionForm, OrganisationForm, UserForm
 from .history import history_for
@@ -240,51 +241,11 @@ def verifier_worker(request):
 
 # --- Legal pages (public, no login): RGAA accessibility statement, legal notice, site map -----------------
 
-# The accessibility audit behind the statement (RGAA 4.1 model): when, how, and what is still not accessible.
-AUDIT_ACCESSIBILITE = {
-    "date": "30 novembre 2026",
-    "etat": "partiellement conforme",
-    "methode": [
-        "axe-core (règles WCAG 2.0 et 2.1, niveaux A et AA) exécuté dans Chromium sur chaque page de chaque "
-        "profil (acheteur, direction de la commande publique, facilitateur, élu, partenaire, administrateur) "
-        "et du site public, y compris les formulaires envoyés avec des erreurs ;",
-        "contrôle de l'absence de défilement horizontal à 390 pixels de large ;",
-        "parcours au clavier seul (connexion, filtre d'une liste, formulaire en erreur) et vérification de "
-        "l'endroit où arrive le focus.",
-    ],
-    "non_accessible": [
-        "Les bilans et le schéma public en PDF sont balisés automatiquement (PDF/UA) ; leur restitution par "
-        "un lecteur d'écran n'a pas encore été vérifiée (critère 13.3).",
-        "Sans JavaScript, les tableaux larges ne défilent pas dans leur propre cadre sur un écran de téléphone "
-        "et certaines pages deviennent plus larges que l'écran (critère 10.11).",
-        "Les pages d'administration technique (interface d'administration de Django) n'ont pas fait l'objet "
-        "d'un audit manuel.",
-        "Les critères qui demandent un contrôle humain (pertinence des intitulés, ordre de lecture, "
-        "restitution par un lecteur d'écran) n'ont pas encore été audités par un expert RGAA.",
-    ],
-}
-
-
-def _contact_accessibilite():
-    return getattr(settings, "ACCESSIBILITE_CONTACT", "") or ""
-
 
 @method_decorator(login_not_required, name="dispatch")
-class AccessibiliteView(TemplateView):
-    template_name = "core/accessibilite.html"
+class PageLegaleView(TemplateView):
+    """A public legal page (its template given in core/urls.py), with the audit behind the accessibility statement
+    and the address to report a defect."""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(audit=AUDIT_ACCESSIBILITE, contact=_contact_accessibilite(), **kwargs)
-
-
-@method_decorator(login_not_required, name="dispatch")
-class MentionsLegalesView(TemplateView):
-    template_name = "core/mentions_legales.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(contact=_contact_accessibilite(), **kwargs)
-
-
-@method_decorator(login_not_required, name="dispatch")
-class PlanDuSiteView(TemplateView):
-    template_name = "core/plan_du_site.html"
+        return super().get_context_data(audit=AUDIT_ACCESSIBILITE, contact=settings.ACCESSIBILITE_CONTACT, **kwargs)

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.accessibilite import AUDIT_ACCESSIBILITE
 from core.enums import Role
 from tests.core.factories import OrganisationFactory, UserFactory
 
@@ -62,6 +63,19 @@ def test_every_page_footer_links_the_statement_the_legal_notice_and_the_site_map
     assert f'href="{reverse("core:accessibilite")}">Accessibilité : partiellement conforme</a>' in footer
     assert f'href="{reverse("core:mentions_legales")}">Mentions légales</a>' in footer
     assert f'href="{reverse("core:plan_du_site")}">Plan du site</a>' in footer
+
+
+def test_the_state_of_conformity_is_written_once(client, monkeypatch):
+    """The statement, every page's footer (the application's and the administration's) and the legal notice give
+    the state of the audit (core/accessibilite.py): a new audit changes them all."""
+    monkeypatch.setitem(AUDIT_ACCESSIBILITE, "etat", "totalement conforme")
+    lien = f'href="{reverse("core:accessibilite")}">Accessibilité : totalement conforme</a>'
+    assert "<strong>totalement conforme</strong>" in client.get(reverse("core:accessibilite")).content.decode()
+    assert "(totalement conforme)" in client.get(reverse("core:mentions_legales")).content.decode()
+    assert lien in _footer(client.get(reverse("login")).content.decode())
+    client.force_login(UserFactory(role=Role.ADMIN, organisation=OrganisationFactory(instance=True)))
+    assert lien in client.get(reverse("admin:index")).content.decode()
+    assert "partiellement" not in client.get(reverse("core:mentions_legales")).content.decode()
 
 
 def test_site_map_lists_the_public_site_and_the_users_menu(client, dcp):
