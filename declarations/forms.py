@@ -103,7 +103,8 @@ class DeclarationForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Adresse électronique du contact")
+    # The address is also the contact's username (150 characters at most): said on the field, not as a loose error.
+    email = forms.EmailField(label="Adresse électronique du contact", max_length=150)
     prenom = forms.CharField(label="Prénom", max_length=150, required=False)
     nom = forms.CharField(label="Nom", max_length=150, required=False)
 

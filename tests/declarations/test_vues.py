@@ -60,6 +60,45 @@ def test_an_address_of_another_company_or_role_is_refused(cas, client):
     assert ContactEntreprise.objects.count() == 2 and not mail.outbox
 
 
+@pytest.mark.parametrize(("email", "message"), [
+    ("pas-une-adresse", "Saisissez une adresse de courriel valide"),
+    ("a@b@c.invalid", "Saisissez une adresse de courriel valide"),
+    ("", "Ce champ est obligatoire"),
+    # a valid address longer than a username: said on the field
+    ("x" * 140 + "@exemple.invalid", "Adresse électronique du contact : Assurez-vous que cette valeur comporte au "
+                                     "plus 150 caractères"),
+])
+def test_a_bad_address_is_a_french_error_and_invites_nobody(cas, client, email, message,
+                                                            django_capture_on_commit_callbacks):
+    client.force_login(cas.facilitateur)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("declarations:entreprise_contacts", args=[cas.entreprise.pk]),
+                               {"email": email, "prenom": "Sam"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert ContactEntreprise.objects.count() == 2 and not mail.outbox
+
+
+def test_an_expired_invitation_link_says_so_and_sets_no_password(cas, client, monkeypatch, settings):
+    from django.contrib.auth.tokens import default_token_generator
+
+    from declarations.services import invitation_jeton
+
+    user = cas.contact.user
+    user.set_unusable_password()
+    user.save()
+    uid, token = invitation_jeton(user)
+    url = reverse("declarations:invitation", args=[uid, token])
+    maintenant = default_token_generator._now()
+    monkeypatch.setattr(default_token_generator, "_now", lambda: maintenant + datetime.timedelta(
+        seconds=settings.PASSWORD_RESET_TIMEOUT + 60))
+    page = client.get(url, follow=True)
+    assert b"n'est plus valable" in page.content
+    client.post(url, {"new_password1": "Un-mot-de-passe-solide-7", "new_password2": "Un-mot-de-passe-solide-7"})
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
 def test_a_staff_users_reset_link_does_not_work_as_an_invitation(cas, client):
     from declarations.services import invitation_jeton
 
