@@ -8,6 +8,7 @@ from core.templatetags.formats import format_euros, format_pourcent
 
 from .enums import ModeCalculHeures, NoteDiagnostic, TypeClause
 from .models import ClauseMarche, ClauseModele, FamilleAchat
+from .selectors import familles_actives
 from .services import clause_texte_verifier
 from .textes import PLACEHOLDERS
 
@@ -86,7 +87,7 @@ class ClauseModeleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["familles"].queryset = FamilleAchat.objects.filter(is_active=True)
+        self.fields["familles"].queryset = familles_actives()
         self.fields["familles"].help_text = "Aucune famille cochée : la clause convient à toutes."
         if self.instance.pk:
             version = self.instance.version_courante

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 
-from clauses.models import FamilleAchat
+from clauses.selectors import familles_actives
 from core.concurrence import VersionFormMixin
 from core.enums import Role
 from core.models import Direction, Organisation
@@ -100,7 +100,7 @@ class MarcheForm(VersionFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["identifiant"].required = True
-        self.fields["famille"].queryset = FamilleAchat.objects.filter(is_active=True).order_by("nom")
+        self.fields["famille"].queryset = familles_actives().order_by("nom")
         self.fields["direction"].queryset = Direction.objects.select_related("organisation").order_by("nom")
         self.fields["acheteur"].queryset = Organisation.objects.filter(type__in=["instance", "partenaire"])
         if self.instance.pk:
