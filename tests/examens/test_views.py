@@ -2,9 +2,11 @@
 written, who sees which examination, the figures for élus, the Matinale and its PDF."""
 
 import datetime
+import html as html_lib
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.enums import Role
 from examens.enums import StatutExamen
@@ -92,22 +94,57 @@ def test_readers_see_only_their_examinations(client, monde):
     assert "Marchés examinés avant leur lancement" in html and "X-AVIS" not in html
 
 
-@pytest.mark.parametrize("data", [
-    {"types": ["insertion"], "heures": "beaucoup"},
-    {"types": ["inconnu"], "motif_non_retenu": "autre"},
-    {"types": [], "motif_non_retenu": "pas-un-motif"},
-    {"types": ["critere_env"]},  # no social consideration and no reason
-    {"types": ["critere_social"], "heures": "-5"},
+def _erreur(response) -> str:
+    """The page sent back with the form's errors (HTML entities decoded)."""
+    assert response.status_code == 200
+    return html_lib.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"types": ["insertion"], "heures": "beaucoup"}, "Saisissez un nombre."),
+    ({"types": ["inconnu"], "motif_non_retenu": "autre"}, "Sélectionnez un choix valide. inconnu n’en fait pas partie."),
+    ({"types": [], "motif_non_retenu": "pas-un-motif"},
+     "Sélectionnez un choix valide. pas-un-motif n’en fait pas partie."),
+    ({"types": ["critere_env"]}, "Sans considération sociale retenue, indiquez le motif."),
+    ({"types": ["critere_social"], "heures": "-5"}, "supérieure ou égale à 0"),
+    ({"types": ["critere_social"], "heures": "12"}, "Des heures ne se décident qu'avec une clause d'insertion."),
+    ({"types": ["insertion"], "heures": "0"}, "Les heures décidées doivent être supérieures à 0"),
 ])
-def test_a_bad_decision_is_refused_in_french_and_writes_nothing(client, monde, data):
+def test_a_bad_decision_is_refused_in_french_and_writes_nothing(client, monde, data, message):
     client.force_login(monde["dcp"])
     examen = monde["decision"]
-    response = client.post(reverse("examens:decision", args=[examen.pk]), data)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "invalid-feedback" in html or "alert-danger" in html or "Erreur" in html
+    assert message in _erreur(client.post(reverse("examens:decision", args=[examen.pk]), data))
     examen.refresh_from_db()
     assert examen.statut == StatutExamen.DECISION and not examen.marche.clauses.exists()
+
+
+@pytest.mark.parametrize("justification", ["", "   "])
+def test_a_waiver_above_the_eu_threshold_without_its_justification_is_refused(client, monde, justification):
+    marche = MarchePreparationFactory(acheteur=monde["instance"], direction=monde["direction"],
+                                      valeur_estimee_ht=6_000_000)  # works, above 5 404 000 € (2026–2027)
+    examen = ExamenFactory(marche=marche, a_decider=True, date_lancement_prevue=datetime.date(2026, 12, 1))
+    client.force_login(monde["dcp"])
+    response = client.post(reverse("examens:decision", args=[examen.pk]),
+                           {"types": [], "motif_non_retenu": "technique", "derogation_justification": justification})
+    assert "la dérogation doit être justifiée par écrit (L2112-2-1)" in _erreur(response)
+    examen.refresh_from_db()
+    marche.refresh_from_db()
+    assert examen.statut == StatutExamen.DECISION and not examen.motif_non_retenu
+    assert not marche.derogation_sociale and not marche.derogation_justification
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"date_lancement_prevue": "31/02/2099"}, "Saisissez une date valide."),
+    ({"date_lancement_prevue": "demain"}, "Saisissez une date valide."),
+    ({"date_lancement_prevue": ""}, "Ce champ est obligatoire."),
+    ({"date_lancement_prevue": "2099-02-01", "q_env_condition": "peut-être"},
+     "Sélectionnez un choix valide. peut-être n’en fait pas partie."),
+])
+def test_a_bad_opening_is_refused_in_french_and_writes_nothing(client, monde, data, message):
+    client.force_login(monde["acheteur"])
+    response = client.post(reverse("examens:ouvrir", args=[monde["a_ouvrir"].pk]), data)
+    assert message in _erreur(response)
+    assert not Examen.objects.filter(marche=monde["a_ouvrir"]).exists()
 
 
 def test_a_bad_opinion_is_refused_and_writes_nothing(client, monde):
@@ -120,12 +157,47 @@ def test_a_bad_opinion_is_refused_and_writes_nothing(client, monde):
     assert Examen.objects.get(pk=monde["avis"].pk).statut == StatutExamen.AVIS
 
 
+@pytest.mark.parametrize("data, message", [
+    ({"clause": "peut-être"}, "Sélectionnez un choix valide. peut-être n’en fait pas partie."),
+    ({"heures": "", "contexte": "", "motifs": ""}, "Ce champ est obligatoire."),  # no answer ticked
+    ({"clause": "oui", "types": []}, "Indiquez au moins une modalité proposée."),
+    ({"clause": "oui", "types": ["heures"], "heures": "-3"}, "supérieure ou égale à 0"),
+    ({"clause": "oui", "types": ["heures"], "heures": "0"}, "Indiquez le nombre d'heures d'insertion proposées"),
+    ({"clause": "oui", "types": ["lot_reserve", "inconnu"]}, "Sélectionnez un choix valide. inconnu n’en fait pas"),
+    ({"clause": "non", "motifs": "  "}, "Expliquez pourquoi aucune clause sociale n'est proposée."),
+])
+def test_each_bad_opinion_gets_its_french_message_and_writes_nothing(client, monde, data, message):
+    client.force_login(monde["facilitateur"])
+    assert message in _erreur(client.post(reverse("examens:avis", args=[monde["avis"].pk]), data))
+    examen = Examen.objects.get(pk=monde["avis"].pk)
+    assert examen.statut == StatutExamen.AVIS and examen.avis_le is None and examen.avis_clause is None
+
+
 def test_a_launch_in_the_future_is_refused(client, monde):
     client.force_login(monde["acheteur"])
     demain = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
     response = client.post(reverse("examens:lancement", args=[monde["lancement"].pk]), {"date": demain})
     assert response.status_code == 200 and "dans le futur" in response.content.decode()
     assert Examen.objects.get(pk=monde["lancement"].pk).statut == StatutExamen.LANCEMENT
+
+
+@pytest.mark.parametrize("date, message", [
+    ("hier soir", "Saisissez une date valide."),
+    ("2026-02-30", "Saisissez une date valide."),
+    ("", "Ce champ est obligatoire."),
+    ("veille de la décision", "La consultation ne peut pas être lancée avant la décision de la DCP."),
+])
+def test_a_bad_launch_date_is_refused_in_french_and_writes_nothing(client, monde, date, message):
+    examen = monde["lancement"]
+    if date == "veille de la décision":
+        date = (timezone.localtime(examen.decide_le).date() - datetime.timedelta(days=1)).isoformat()
+    client.force_login(monde["acheteur"])
+    assert message in _erreur(client.post(reverse("examens:lancement", args=[examen.pk]), {"date": date}))
+    examen.refresh_from_db()
+    marche_lancement = examen.marche.date_lancement
+    examen.marche.refresh_from_db()
+    assert examen.statut == StatutExamen.LANCEMENT and examen.lance_le is None
+    assert examen.marche.date_lancement == marche_lancement == datetime.date(2099, 3, 1)
 
 
 def test_opening_twice_leads_to_the_existing_examination(client, monde):
