@@ -120,10 +120,12 @@ def bilan_contexte(data: Indicateurs, *, titre_perimetre: str = "") -> dict:
     }
 
 
-def bilan_html(*, acheteur=None, annee: int, depuis: int | None = None, direction=None, famille=None,
-               convention=None) -> str:
-    data = indicateurs_caches(acheteur=acheteur, annee=annee, depuis=depuis, direction=direction, famille=famille,
-                              convention=convention)
+def bilan_html(*, data: Indicateurs | None = None, **perimetre) -> str:
+    """The bilan's HTML, of `data` (figures already read: the bilan job stores their key figures too) or of the
+    figures of `perimetre` (the arguments of indicateurs_annuels: acheteur, annee, depuis, direction, famille,
+    convention)."""
+    if data is None:
+        data = indicateurs_caches(**perimetre)
     perimetre = [v for v in (data.perimetre.convention, data.perimetre.direction, data.perimetre.famille) if v]
     context = bilan_contexte(data, titre_perimetre=" — ".join(perimetre))
 
@@ -149,5 +151,5 @@ def pdf_accessible(html: str, *, base_url: str | None = None) -> bytes:
 
 
 def bilan_pdf(**kwargs) -> bytes:
-    """The PDF bytes of a bilan (same arguments as indicateurs_annuels)."""
+    """The PDF bytes of a bilan (same arguments as bilan_html)."""
     return pdf_accessible(bilan_html(**kwargs))

@@ -79,9 +79,11 @@ def _perimetre(bilan: Bilan) -> dict:
 @transaction.atomic
 def bilan_generer(*, bilan: Bilan) -> Bilan:
     """Build the PDF and attach it (called by the job; idempotent: a new build replaces the file)."""
-    # The same figures as the PDF's (the PDF reads them from the cache this fills).
-    bilan.chiffres = chiffres_cles(indicateurs_caches(**_perimetre(bilan)))
-    pdf = bilan_pdf(**_perimetre(bilan))
+    # One read of the figures for the PDF and its key figures stored for the homes: the same, even when the data
+    # change (or the cache is emptied) while the PDF is being drawn.
+    data = indicateurs_caches(**_perimetre(bilan))
+    bilan.chiffres = chiffres_cles(data)
+    pdf = bilan_pdf(data=data)
     if bilan.fichier:
         bilan.fichier.delete(save=False)
     # One file name per bilan: a file left there by an attempt killed before its commit (core.jobs) is

@@ -82,3 +82,20 @@ def test_version_moves_again_after_the_commit(django_capture_on_commit_callbacks
         HeuresMensuellesFactory()
         during = donnees_version()
     assert during > start and callbacks and donnees_version() > during
+
+
+def test_the_bilan_job_reads_its_figures_once_for_the_pdf_and_the_stored_key_figures(jeu, calculs, settings,
+                                                                                       monkeypatch):
+    """Even when the cache keeps nothing (the data changed while the PDF was drawn, the cache was emptied), the key
+    figures the homes show are those printed in the PDF: one computation serves both."""
+    from bilans import pdf, services
+    from bilans.models import Bilan
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    rendus = []
+    monkeypatch.setattr(pdf, "pdf_accessible", lambda html, **kwargs: rendus.append(html) or b"%PDF-1.7 test")
+    bilan = Bilan.objects.create(acheteur=jeu.instance, annee=2025)
+    services.bilan_generer(bilan=bilan)
+    assert len(calculs) == 1
+    [html] = rendus
+    assert bilan.chiffres and all(chiffre["valeur"] in html for chiffre in bilan.chiffres)
