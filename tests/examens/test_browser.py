@@ -11,6 +11,8 @@ from clauses.enums import TypeClause
 from core.enums import Role
 from examens.enums import StatutExamen
 from examens.models import Examen
+from tests.browser.a11y import PHONE_WIDTH, overflow
+from tests.browser.connexion import connecter
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
 from tests.examens.factories import MarchePreparationFactory
@@ -19,17 +21,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _connecter(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("[data-testid=home-role]")
+    page.context.clear_cookies()  # the previous party logs out
+    connecter(page, live_server, username)
 
 
 def _sans_debordement(page):
-    largeur = page.evaluate("document.documentElement.scrollWidth")
-    assert largeur <= 390, f"{page.url}: la page déborde ({largeur} px)"
+    depassements = overflow(page, PHONE_WIDTH)
+    assert not depassements, f"{page.url}: " + "\n".join(depassements)
 
 
 def test_one_contract_from_opening_to_launch_with_a_clause_decided(live_server, page):
