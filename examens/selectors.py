@@ -14,7 +14,7 @@ from marches.models import Marche
 
 from .enums import MotifNonRetenu, StatutExamen
 from .models import Examen
-from .perms import acheteurs_servis, filtre_visibles
+from .perms import filtre_visibles
 from .regles import delais_jours, mediane, moyenne, part
 from .resultats import ChiffresExamens, LigneMotif
 
@@ -33,14 +33,12 @@ def examens_visibles(user):
     return _base().filter(condition)
 
 
-def examen_list(*, user, statut: str = "", q: str = "", direction=None):
+def examen_list(*, user, statut: str = "", q: str = ""):
     qs = examens_visibles(user)
     if statut in StatutExamen.values:
         qs = qs.filter(statut=statut)
     if q:
         qs = qs.filter(Q(marche__objet__icontains=q) | Q(marche__identifiant__icontains=q))
-    if direction:
-        qs = qs.filter(marche__direction_id=direction)
     return qs.order_by("date_lancement_prevue", "pk")
 
 
@@ -54,7 +52,7 @@ def examen_de_marche(marche):
 
 def decide_avant_lancement(marche_ref: str = "pk", lancement_ref: str = "date_lancement") -> Exists:
     """The SQL shape of marches.compliance.examen_manquant's condition "an examination was decided on or before
-    the launch date" (tests/examens/test_regles.py checks that both agree)."""
+    the launch date" (tests/examens/test_chiffres.py checks that both agree)."""
     return Exists(Examen.objects.filter(marche=OuterRef(marche_ref), decide_le__isnull=False,
                                         decide_le__date__lte=OuterRef(lancement_ref)))
 
@@ -119,11 +117,6 @@ def a_faire(user, *, today: datetime.date | None = None, limite: int = LIMITE_A_
     return result
 
 
-def examen_servi_par(user):
-    """The examinations a facilitator may give an opinion on (served buyers), any step."""
-    return Examen.objects.filter(acheteurs_servis(user))
-
-
 def modele_pour(*, type_clause: str, famille):
     """The model clause (clausier) a decided clause uses: the family's first active one of that kind, if any."""
     modeles = clauses_modeles_pour(type_clause=type_clause, famille=famille)
@@ -159,19 +152,11 @@ def examens_chiffres(*, marches, annee: int, today: datetime.date | None = None)
     )
 
 
-def marches_du_perimetre(*, acheteur=None, direction=None, famille=None):
-    """The contracts of a scope for the examinations' page: one buyer (default: the instance's own), optionally
-    one direction, one family."""
-    qs = Marche.objects.all()
+def marches_du_perimetre(*, acheteur=None):
+    """The contracts of the examinations' page: one buyer's (default: the instance's own)."""
     if acheteur is not None:
-        qs = qs.filter(acheteur=acheteur)
-    else:
-        qs = qs.filter(acheteur__type=TypeOrganisation.INSTANCE)
-    if direction is not None:
-        qs = qs.filter(direction=direction)
-    if famille is not None:
-        qs = qs.filter(famille=famille)
-    return qs
+        return Marche.objects.filter(acheteur=acheteur)
+    return Marche.objects.filter(acheteur__type=TypeOrganisation.INSTANCE)
 
 
 def en_cours(user) -> dict:
