@@ -19,6 +19,7 @@ from facilitateurs.models import Convention
 from marches.perms import can_edit_marche
 
 from .enums import StatutExamen
+from .models import Examen
 
 LECTEURS = (Role.ACHETEUR, Role.DCP, Role.FACILITATEUR, Role.PARTENAIRE, Role.ADMIN)
 CHIFFRES = (Role.ACHETEUR, Role.DCP, Role.FACILITATEUR, Role.ELU, Role.ADMIN)
@@ -47,15 +48,6 @@ def filtre_visibles(user) -> Q | None:
     return None
 
 
-def sert(user, acheteur) -> bool:
-    """The facilitator serves this buyer (see acheteurs_servis)."""
-    if acheteur is None:
-        return False
-    if acheteur.type == TypeOrganisation.INSTANCE:
-        return True
-    return Convention.objects.filter(partenaire=acheteur, statut=StatutConvention.SIGNEE, facilitateurs=user).exists()
-
-
 def can_open_examen(user, marche) -> bool:
     if not has_role(user, Role.ACHETEUR, Role.DCP, Role.ADMIN):
         return False
@@ -69,7 +61,8 @@ def can_give_avis(user, examen) -> bool:
         return False
     if has_role(user, Role.ADMIN):
         return True
-    return has_role(user, Role.FACILITATEUR) and sert(user, examen.marche.acheteur)
+    # The one definition of "served" (acheteurs_servis), the lists' own, checked on this examination.
+    return has_role(user, Role.FACILITATEUR) and Examen.objects.filter(acheteurs_servis(user), pk=examen.pk).exists()
 
 
 def can_decide(user, examen) -> bool:
