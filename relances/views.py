@@ -10,7 +10,9 @@ from .forms import PreferencesForm
 @role_required(*(role for role, types in services.TYPES_DU_ROLE.items() if types))
 def preferences(request):
     """Each user turns each kind of e-mail it may receive on or off."""
-    form = PreferencesForm(request.POST or None, user=request.user, actuelles=selectors.preferences_de(request.user))
+    # Not `request.POST or None`: every box unticked posts nothing, and that answer must be saved too.
+    form = PreferencesForm(request.POST if request.method == "POST" else None, user=request.user,
+                           actuelles=selectors.preferences_de(request.user))
     if request.method == "POST" and form.is_valid():
         services.preferences_enregistrer(user=request.user, choix=form.cleaned_data)
         messages.success(request, "Vos préférences de courriels sont enregistrées.")
