@@ -755,6 +755,16 @@ def producteurs_bilan():
                 .only("first_name", "last_name", "username", "email")[:5])
 
 
+def bilan_a_venir(*, user) -> dict:
+    """What a page says of the annual bilan (élu home, bilan list): the latest produced bilan of the user's
+    organisation; when there is none, the one being prepared and who produces it, instead of only "no bilan"."""
+    dernier = bilan_dernier(user=user)
+    if dernier is not None:
+        return {"bilan_dernier": dernier}
+    return {"bilan_dernier": None, "bilan_en_preparation": bilan_en_preparation(user=user),
+            "producteurs_bilan": producteurs_bilan()}
+
+
 def indicateurs_si_en_cache(**parametres) -> Indicateurs | None:
     """The figures `indicateurs_caches(**parametres)` would give, only if they are in the cache already (a dashboard
     computed them for the current data): never computed here, so that a home page stays light."""

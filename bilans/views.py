@@ -81,17 +81,8 @@ def bilan_list(request):
     if perms.can_ask_bilan(request.user):
         form = BilanDemandeForm(user=request.user)
         form.helper.form_action = reverse("bilans:bilan_demander")
-    return render(request, "bilans/bilan_list.html", {"bilans": bilans, "form": form, **_bilan_a_venir(request)})
-
-
-def _bilan_a_venir(request) -> dict:
-    """The latest produced bilan of the user's organisation; when there is none, the one being prepared and who
-    produces it (the page then says what to expect instead of only "no bilan")."""
-    dernier = selectors.bilan_dernier(user=request.user)
-    if dernier is not None:
-        return {"bilan_dernier": dernier}
-    return {"bilan_dernier": None, "bilan_en_preparation": selectors.bilan_en_preparation(user=request.user),
-            "producteurs_bilan": selectors.producteurs_bilan()}
+    return render(request, "bilans/bilan_list.html", {"bilans": bilans, "form": form,
+                                                      **selectors.bilan_a_venir(user=request.user)})
 
 
 @role_required(*perms.ROLES_DEMANDE)

@@ -45,10 +45,8 @@ class HomeView(RoleRequiredMixin, TemplateView):
             context["a_faire"] = marches_selectors.acheteur_a_faire(user=user)
             context["programmation"] = spaser_selectors.programmation_a_venir(user=user)
         elif user.role == Role.ELU:
-            context["bilan_dernier"] = bilans_selectors.bilan_dernier(user=user)
+            context.update(bilans_selectors.bilan_a_venir(user=user))
             if context["bilan_dernier"] is None:
-                context["bilan_en_preparation"] = bilans_selectors.bilan_en_preparation(user=user)
-                context["producteurs_bilan"] = bilans_selectors.producteurs_bilan()
                 # The year's figures if a dashboard computed them already (read from the cache, never computed).
                 organisation = user.organisation or Organisation.objects.instance()
                 annee = timezone.localdate().year
