@@ -2,6 +2,8 @@
 latest bilan (its stored key figures) or who produces it."""
 
 import datetime
+import html as html_module
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -190,14 +192,23 @@ def test_the_bilan_job_stores_the_key_figures_the_home_shows():
     assert all(c["valeur"] and c["libelle"] for c in bilan.chiffres)
 
 
-def test_home_subtitle_names_the_direction_once(client):
-    """The DCP's direction bears the role's own name: the subtitle does not say it twice."""
-    dcp_direction = DirectionFactory(nom="Direction de la Commande Publique")
-    user = UserFactory(role=Role.DCP, organisation=dcp_direction.organisation, direction=dcp_direction)
+def _sous_titre(client, user) -> str:
+    """The home's subtitle under « Bonjour … », its text only."""
     client.force_login(user)
     html = client.get("/").content.decode()
-    assert "— Direction de la Commande Publique</p>" not in html
+    trouve = re.search(r"<h1[^>]*>Bonjour[^<]*</h1>\s*<p[^>]*>(.*?)</p>", html, re.S)
+    assert trouve, "the home has a subtitle under its title"
+    return html_module.unescape(re.sub(r"\s+", " ", trouve.group(1))).strip()
+
+
+def test_home_subtitle_names_the_direction_once(client):
+    """The DCP's direction bears the role's own name: the subtitle does not say it twice; another direction is
+    named after the organisation."""
+    dcp_direction = DirectionFactory(nom="Direction de la Commande Publique")
+    dcp = UserFactory(role=Role.DCP, organisation=dcp_direction.organisation, direction=dcp_direction)
+    assert _sous_titre(client, dcp) == f"Direction de la Commande Publique — {dcp_direction.organisation}"
     acheteur_direction = DirectionFactory(nom="Direction des Routes")
-    client.force_login(UserFactory(role=Role.ACHETEUR, organisation=acheteur_direction.organisation,
-                                   direction=acheteur_direction))
-    assert "— Direction des Routes</p>" in client.get("/").content.decode()
+    acheteur = UserFactory(role=Role.ACHETEUR, organisation=acheteur_direction.organisation,
+                           direction=acheteur_direction)
+    assert _sous_titre(client, acheteur) == (
+        f"{acheteur.get_role_display()} — {acheteur_direction.organisation} — Direction des Routes")
