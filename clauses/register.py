@@ -12,6 +12,8 @@ This module does not import marches (the dependency goes marches -> clauses).
 
 from decimal import Decimal, InvalidOperation
 
+from core.utils import decimal_fr
+
 from .enums import TypeClause
 from .models import ClauseMarche
 from .services import clause_parametres_effectifs, heures_requises_calculer
@@ -50,10 +52,6 @@ _MAXIMUM = {"clause_insertion_part_main_oeuvre": Decimal("1000"), "clause_insert
             "clause_insertion_cout_horaire": Decimal("999999.99"), "heures_requises": Decimal("9999999999.99")}
 
 
-def _decimal(text):
-    return Decimal(str(text).strip().replace("\u202f", "").replace(" ", "").replace(",", "."))
-
-
 def parse(row: dict):
     """Rates are decimals (0.05 for 5 %). `heures_requises` given without parameters is an override."""
     values, errors = {}, []
@@ -62,13 +60,11 @@ def parse(row: dict):
         if raw is None or str(raw).strip() == "":
             continue
         try:
-            value = _decimal(raw)
+            value = decimal_fr(raw)
         except (InvalidOperation, ValueError):
             errors.append((column, f"« {raw} » n'est pas un nombre"))
             continue
-        if not value.is_finite():
-            errors.append((column, f"« {raw} » n'est pas un nombre"))
-        elif value > _MAXIMUM[column]:
+        if value > _MAXIMUM[column]:
             errors.append((column, f"{raw} dépasse le maximum ({_MAXIMUM[column]})"))
         elif value < 0:
             errors.append((column, "la valeur doit être positive"))

@@ -1,4 +1,7 @@
-"""Small pure helpers shared by every app: SIRET checks, départements from postal codes, chunks of a list."""
+"""Small pure helpers shared by every app: SIRET checks, départements from postal codes, chunks of a list, French
+decimals."""
+
+from decimal import Decimal, InvalidOperation
 
 
 def luhn_ok(digits: str) -> bool:
@@ -71,3 +74,19 @@ def chunks(values, size: int = 2000):
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+ESPACES_NOMBRE = ("\u202f", "\u00a0", " ")  # thousands separators a French number may carry
+
+
+def decimal_fr(texte) -> Decimal:
+    """A decimal number as a French user or spreadsheet writes it: '1 234,56' (plain, non-breaking or narrow
+    spaces), '1234,56' or '1234.56' -> Decimal('1234.56'). Raises decimal.InvalidOperation for anything else,
+    infinities and NaN included: the one parser of the imports and query parameters."""
+    texte = str(texte).strip()
+    for espace in ESPACES_NOMBRE:
+        texte = texte.replace(espace, "")
+    nombre = Decimal(texte.replace(",", "."))
+    if not nombre.is_finite():
+        raise InvalidOperation(texte)
+    return nombre

@@ -30,7 +30,7 @@ from core.imports import FichierRefuse, Probleme, erreurs_bornees, journal_enreg
 from core.models import ImportJournal
 from core.services import auteur_noter
 from core.tabular import csv_stream, xlsx_feuilles_bytes
-from core.utils import chunks, siret_error, texte_interdit
+from core.utils import chunks, decimal_fr, siret_error, texte_interdit
 from marches.models import Entreprise, Marche
 
 from .enums import Modalite, Public, Sexe, TypeContrat
@@ -75,14 +75,6 @@ def _index(headers, required, optional, resultat) -> dict | None:
         resultat.erreurs.append(Probleme(resultat.fichier, 1, column, "colonne absente de l'en-tête"))
     resultat.colonnes = [c for c in required + optional if c in index]
     return None if missing else index
-
-
-def parse_decimal(value: str) -> Decimal:
-    text = value.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    number = Decimal(text)
-    if not number.is_finite():
-        raise InvalidOperation
-    return number
 
 
 MOIS_RE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
@@ -197,7 +189,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
             erreurs.append(Probleme(nom, line, "mois", f"mois invalide « {_get(row, index, 'mois')} » (attendu AAAA-MM)"))
         heures_text = _get(row, index, "heures")
         try:
-            heures = parse_decimal(heures_text) if heures_text else Decimal("0")
+            heures = decimal_fr(heures_text) if heures_text else Decimal("0")
             if heures < 0 or heures > 744:
                 raise InvalidOperation
             heures = heures.quantize(Decimal("0.01"))
@@ -216,7 +208,7 @@ def import_heures(path: str, *, user=None, nom: str | None = None, dry_run: bool
         montant = None
         if montant_text:
             try:
-                montant = parse_decimal(montant_text)
+                montant = decimal_fr(montant_text)
                 if montant < 0 or montant > MONTANT_MAX:
                     raise InvalidOperation
                 montant = montant.quantize(Decimal("0.01"))

@@ -9,14 +9,14 @@ known by its published DECP id (column `id_decp`, assigned once and never change
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from itertools import islice
 
 from clauses import register as clauses_register
 from clauses.models import FamilleAchat
 from core.imports import ANOMALIE, FichierRefuse, Probleme, erreurs_bornees, lire_tableau
 from core.tabular import csv_stream, unescape_cell
-from core.utils import texte_interdit
+from core.utils import decimal_fr, texte_interdit
 
 from . import decp_labels as L
 from . import decp_regles as regles
@@ -249,8 +249,8 @@ def parse(data: bytes, fichier: str) -> Lecture:
         champs["montant_ht"] = None
         if montant:
             try:
-                champs["montant_ht"] = Decimal(montant.replace(",", "."))
-                if champs["montant_ht"] < 0 or not champs["montant_ht"].is_finite():
+                champs["montant_ht"] = decimal_fr(montant)
+                if champs["montant_ht"] < 0:
                     err("montant_ht", "montant négatif")
                 elif champs["montant_ht"] > MONTANT_MAX:
                     err("montant_ht", f"« {montant} » dépasse le montant maximal ({MONTANT_MAX} €)")
@@ -267,8 +267,8 @@ def parse(data: bytes, fichier: str) -> Lecture:
         champs["duree_mois"] = None
         if duree:
             try:
-                number = Decimal(duree.replace(",", "."))
-                if not number.is_finite() or number < 0 or number > ENTIER_MAX:
+                number = decimal_fr(duree)
+                if number < 0 or number > ENTIER_MAX:
                     raise InvalidOperation
                 verdict = regles.entier(number, duree)  # a decimal is rounded and reported, as in DECP files
                 if verdict.anomalie:

@@ -1,7 +1,7 @@
 """The advisor: which clauses a contract (or a contract being drafted) calls for."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -10,6 +10,7 @@ from clauses.advisor import regles
 from core.mixins import role_required
 from core.parametres import IdField, ParametresForm, parametres_lire
 from core.perms import ALL_ROLES
+from core.utils import decimal_fr
 from marches.conseil import situation_pour
 from marches.models import Marche
 
@@ -30,10 +31,10 @@ def conseil(request, marche_pk):
 
 def _decimal_param(value):
     try:
-        result = Decimal(str(value).replace("\u202f", "").replace(" ", "").replace(",", "."))
+        result = decimal_fr(value)
     except (InvalidOperation, ValueError):
         return None
-    return result if result.is_finite() and result >= 0 else None
+    return result if result >= 0 else None
 
 
 class ConseilParametres(ParametresForm):

@@ -71,3 +71,13 @@ def test_other_considerations_of_the_row_are_kept():
     assert marche.critere_social and marche.marche_reserve and marche.type_reservation == "SIAE"
     assert marche.statut_conformite == "conforme"
     assert list(marche.clauses.values_list("type_clause", flat=True)) == ["insertion"]
+
+
+def test_parse_reads_numbers_as_french_spreadsheets_write_them():
+    """Non-breaking and narrow spaces (a spreadsheet's thousands separator) as in the register's amount column;
+    infinities are not numbers."""
+    values, errors = register.parse({"heures_requises": "1\u00a0234,5"})
+    assert (values, errors) == ({"heures_requises": Decimal("1234.5")}, [])
+    assert register.parse({"heures_requises": "1\u202f234,5"})[0] == {"heures_requises": Decimal("1234.5")}
+    assert register.parse({"clause_insertion_cout_horaire": "Infinity"}) == (
+        None, [("clause_insertion_cout_horaire", "« Infinity » n'est pas un nombre")])
