@@ -9,6 +9,8 @@ from clauses.enums import TypeClause
 from marches.compliance import DATE_OBLIGATIONS, seuil_en_vigueur, type_seuil_pour, valeur_reference
 from marches.enums import Nature
 
+from .enums import TypeAvis
+
 # The considerations a DCP decision can retain (the kinds of clause created on the contract).
 SOCIALES = (TypeClause.INSERTION, TypeClause.CRITERE_SOCIAL, TypeClause.RESERVE_SIAE, TypeClause.RESERVE_EA_ESAT,
             TypeClause.RESERVE_ESS)
@@ -19,6 +21,16 @@ NIVEAUX_SUGGERES = ("obligatoire", "recommandee")
 MOTIF_HEURES = "Heures décidées à l'examen avant lancement"
 MOTIF_VALEUR_ESTIMEE = ("Montant de référence : la valeur estimée à l'examen avant lancement (le marché n'a pas "
                         "encore de montant notifié)")
+
+
+# The clause each kind of the facilitator's proposal becomes on the contract: the DCP decision's starting point.
+CLAUSE_POUR_AVIS = {TypeAvis.HEURES: TypeClause.INSERTION, TypeAvis.SOUS_TRAITANCE_SIAE: TypeClause.INSERTION,
+                    TypeAvis.CRITERE: TypeClause.CRITERE_SOCIAL, TypeAvis.LOT_RESERVE: TypeClause.RESERVE_SIAE}
+
+
+def clauses_proposees(avis_types) -> list[str]:
+    """The clause kinds the facilitator's proposal amounts to, once each, in the proposal's order."""
+    return list(dict.fromkeys(CLAUSE_POUR_AVIS[t] for t in avis_types if t in CLAUSE_POUR_AVIS))
 
 
 def sociale_retenue(types) -> bool:

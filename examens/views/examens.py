@@ -20,6 +20,7 @@ from ..enums import Reponse, StatutExamen, TypeAvis
 from ..forms import AvisForm, DecisionForm, FiltreForm, LancementForm, OuvertureForm
 from ..perms import CHIFFRES, DECIDEURS, LECTEURS, can_decide, can_give_avis, can_launch, can_open_examen
 from ..questions import questions_pour
+from ..regles import clauses_proposees
 
 
 def _erreurs(form, exc: ValidationError) -> None:
@@ -114,10 +115,7 @@ def _avis_initial(examen):
 
 def _decision_initial(examen):
     """The facilitator's proposal as the decision's starting point."""
-    correspondance = {TypeAvis.HEURES: TypeClause.INSERTION, TypeAvis.SOUS_TRAITANCE_SIAE: TypeClause.INSERTION,
-                      TypeAvis.CRITERE: TypeClause.CRITERE_SOCIAL, TypeAvis.LOT_RESERVE: TypeClause.RESERVE_SIAE}
-    types = list(dict.fromkeys(correspondance[t] for t in examen.avis_types if t in correspondance))
-    return {"types": types, "heures": examen.avis_heures}
+    return {"types": clauses_proposees(examen.avis_types), "heures": examen.avis_heures}
 
 
 def _etape(request, pk, *, permis, form_class, titre, appeler, succes):

@@ -11,6 +11,7 @@ from core.enums import Role
 from examens import services
 from examens.enums import MotifNonRetenu, StatutExamen, TypeAvis
 from examens.models import Examen
+from examens.regles import clauses_proposees
 from marches.compliance import MANQUE_SOCIALE
 from tests.clauses.factories import FamilleAchatFactory
 from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
@@ -157,3 +158,10 @@ def test_one_examination_per_contract_and_none_once_notified(acteurs):
     with pytest.raises(ValidationError):
         services.examen_creer(marche=notifie, user=acteurs["acheteur"], date_lancement_prevue=datetime.date(2099, 1, 1))
     assert Examen.objects.count() == 1
+
+
+def test_the_decision_starts_from_the_clauses_the_opinion_amounts_to():
+    assert clauses_proposees([TypeAvis.SOUS_TRAITANCE_SIAE, TypeAvis.CRITERE, TypeAvis.HEURES, "inconnu"]) == [
+        TypeClause.INSERTION, TypeClause.CRITERE_SOCIAL]  # hours and SIAE sub-contracting: one insertion clause
+    assert clauses_proposees([TypeAvis.LOT_RESERVE]) == [TypeClause.RESERVE_SIAE]
+    assert clauses_proposees([]) == []
