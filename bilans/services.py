@@ -96,7 +96,8 @@ def bilan_generer(*, bilan: Bilan) -> Bilan:
     bilan.generated_at = timezone.now()
     auteur_noter(bilan, reason="PDF du bilan produit")
     bilan.save(update_fields=["fichier", "generated_at", "chiffres"])
-    transaction.on_commit(lambda: bilans_remplaces_purger(perimetre_de=bilan))
+    # Housekeeping: a pruning that fails is logged (robust) and never turns the bilan just produced into a failure.
+    transaction.on_commit(lambda: bilans_remplaces_purger(perimetre_de=bilan), robust=True)
     return bilan
 
 
