@@ -250,3 +250,61 @@ def test_a_hostile_line_id_at_validation_is_a_french_message_not_a_500(cas, clie
     declaration.refresh_from_db()
     assert declaration.statut == StatutDeclaration.EN_ATTENTE and not HeuresMensuelles.objects.exists()
     assert message in response.content.decode()
+
+
+# SQL snapshots: the lists of both sides run a fixed number of queries whatever the number of rows -------------
+
+def _grandir(cas):
+    """Each call adds rows of every kind the pages list: contracts of the company with hours and declarations in
+    every state, declarations waiting from other companies, contacts, lines and proofs of one declaration."""
+    from tests.clauses.factories import ClauseMarcheFactory
+    from tests.declarations.factories import (
+        ContactEntrepriseFactory,
+        DeclarationFactory,
+        LigneDeclarationFactory,
+        justificatif_creer,
+    )
+    from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
+
+    cas.rang = getattr(cas, "rang", 0)
+    for _ in range(4):
+        cas.rang += 1
+        mois = datetime.date(2020 + cas.rang // 12, cas.rang % 12 + 1, 1)
+        marche = MarcheFactory(date_debut=datetime.date(2025, 1, 1), date_fin=cas.marche.date_fin)
+        ClauseMarcheFactory(marche=marche, heures_requises=Decimal("100"))
+        AttributionFactory(marche=marche, entreprise=cas.entreprise)
+        HeuresMensuellesFactory(marche=marche, entreprise=cas.entreprise, mois=datetime.date(2025, 9, 1),
+                                heures=Decimal("7"))
+        for statut in StatutDeclaration:
+            DeclarationFactory(marche=marche, entreprise=cas.entreprise, mois=mois, statut=statut,
+                               declaree_par=cas.contact.user, traitee_par=cas.facilitateur)
+            DeclarationFactory(marche=cas.marche, entreprise=cas.entreprise, mois=mois, statut=statut,
+                               declaree_par=cas.contact.user, traitee_par=cas.facilitateur)
+        DeclarationFactory(marche=MarcheFactory(), entreprise=EntrepriseFactory(), mois=mois)
+        ContactEntrepriseFactory(entreprise=cas.entreprise)
+        participant = ParticipantFactory()
+        LigneDeclarationFactory(declaration=cas.declaration, participant=participant)
+        LigneDeclarationFactory(declaration=cas.declaration, participant=None, personne_proposee=f"Personne {cas.rang}")
+        justificatif_creer(cas.declaration, nom=f"bulletin-{cas.rang}.pdf")
+
+
+@pytest.mark.parametrize(("nom", "role", "url"), [
+    ("a_valider", "facilitateur", lambda cas: reverse("declarations:a_valider")),
+    ("a_valider_validees", "facilitateur", lambda cas: reverse("declarations:a_valider") + "?statut=validee"),
+    ("entreprise_contacts", "facilitateur",
+     lambda cas: reverse("declarations:entreprise_contacts", args=[cas.entreprise.pk])),
+    ("detail", "facilitateur", lambda cas: reverse("declarations:detail", args=[cas.declaration.pk])),
+    ("marches", "contact", lambda cas: reverse("declarations:marches")),
+    ("home_entreprise", "contact", lambda cas: reverse("core:home")),
+    ("marche", "contact", lambda cas: reverse("declarations:marche", args=[cas.marche.pk])),
+])
+def test_lists_queries_do_not_grow_and_match_their_snapshots(cas, client, snapshot_update, nom, role, url):
+    from tests.declarations.factories import DeclarationFactory
+    from tests.sql_snapshots import assert_queries_stable
+
+    cas.declaration = DeclarationFactory(marche=cas.marche, entreprise=cas.entreprise, mois=datetime.date(2025, 8, 1),
+                                         declaree_par=cas.contact.user)
+    client.force_login(cas.facilitateur if role == "facilitateur" else cas.contact.user)
+    _grandir(cas)
+    assert_queries_stable(f"declarations_views_{nom}", client, url(cas), lambda: _grandir(cas),
+                          update=snapshot_update)
