@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "donnees:version"
-BUSINESS_APPS = ("core", "marches", "clauses", "facilitateurs", "bilans", "spaser")
+BUSINESS_APPS = ("core", "marches", "clauses", "facilitateurs", "fse", "bilans", "spaser")
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 

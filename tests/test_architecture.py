@@ -2,12 +2,14 @@
 
 Business code is layered, each app above the ones it builds on:
 
-    core < clauses < marches < facilitateurs < examens < declarations < bilans < spaser < relances < demo
+    core < clauses < marches < facilitateurs < fse < examens < declarations < bilans < spaser < relances < demo
 
 - clauses: purchase families, the clause library, the hours formula (a contract's clauses are written by
   marches, which owns what a contract implies: marches.etat);
 - marches: contracts, their derived state, DECP and the register;
 - facilitateurs: conventions, participants and hours on contracts;
+- fse: FSE+ operations, participants' entry/exit/6-month data and the common indicators of Regulation (EU)
+  2021/1057;
 - examens: every contract examined before launch (facilitator's opinion, DCP's decision), and its figures;
 - declarations: companies' contacts, their monthly declarations of hours, validation, attestation;
 - bilans: the indicator engine and the annual report;
@@ -31,7 +33,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LAYERS = ["core", "clauses", "marches", "facilitateurs", "examens", "declarations", "bilans", "spaser", "relances",
+LAYERS = ["core", "clauses", "marches", "facilitateurs", "fse", "examens", "declarations", "bilans", "spaser", "relances",
           "demo"]
 WEB_PARTS = {"views", "templatetags", "management"}
 WEB_FILES = {"views.py", "urls.py", "forms.py", "filters.py", "admin.py", "admin_site.py"}

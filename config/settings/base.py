@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "marches",
     "clauses",
     "facilitateurs",
+    "fse",  # FSE+ operations, participants' data and the common indicators (above facilitateurs)
     "examens",
     "bilans",
     "declarations",  # companies' contacts and monthly declarations (above facilitateurs, below bilans)

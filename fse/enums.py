@@ -1,0 +1,30 @@
+"""The answers of the FSE+ entry questionnaire (Regulation (EU) 2021/1057, Annex I)."""
+
+from django.db import models
+
+
+class SituationEntree(models.TextChoices):
+    """Labour-market status at entry: one answer; EECO01 counts CHOMEUR and CHOMEUR_LONGUE_DUREE."""
+
+    CHOMEUR = "chomeur", "Chômeur (moins de 12 mois)"
+    CHOMEUR_LONGUE_DUREE = "chomeur_ld", "Chômeur de longue durée"
+    INACTIF = "inactif", "Inactif"
+    EMPLOYE = "employe", "En emploi, y compris indépendant"
+
+
+class NiveauEducation(models.TextChoices):
+    CITE_0_2 = "cite_0_2", "CITE 0 à 2 (jusqu'au premier cycle du secondaire)"
+    CITE_3_4 = "cite_3_4", "CITE 3 ou 4 (deuxième cycle du secondaire ou post-secondaire non supérieur)"
+    CITE_5_8 = "cite_5_8", "CITE 5 à 8 (enseignement supérieur)"
+
+
+class ReponseSensible(models.TextChoices):
+    OUI = "oui", "Oui"
+    NON = "non", "Non"
+    NSPR = "nspr", "Ne souhaite pas répondre"
+
+
+# Age at entry (entry year − birth year): the annex's bands.
+AGE_MINEUR = 18  # EECO05: below 18
+AGE_JEUNE_MAX = 29  # EECO06: 18 to 29
+AGE_SENIOR = 55  # EECO07: 55 and above
