@@ -1,0 +1,143 @@
+"""The common indicators computed on hand-built participants (fse.indicateurs.calculer), the report read from
+the database, and the masking of small counts."""
+
+import datetime
+
+import pytest
+
+from facilitateurs.models import Sortie
+from fse import indicateurs
+from fse.indicateurs import CODES, DEFINITIONS, Ligne, calculer, masquer, rapport
+from tests.facilitateurs.factories import ParticipantFactory
+from tests.fse.factories import OperationFSEFactory, ParticipationFSEFactory
+
+D = datetime.date
+
+
+def ligne(n, **kw):
+    valeurs = {"participant": n, "sexe": "F", "annee_naissance": 1990, "date_entree": D(2025, 3, 1)}
+    valeurs.update(kw)
+    return Ligne(**valeurs)
+
+
+def test_definitions_cover_the_annex_in_order_with_a_source_and_a_population():
+    assert CODES == [f"EECO{i:02d}" for i in range(1, 18)] + [f"EECR{i:02d}" for i in range(1, 7)]
+    for d in DEFINITIONS:
+        assert d.libelle and d.population and "2021/1057" in d.source and "annexe I" in d.source
+    assert indicateurs.PAR_CODE["EECO02"].libelle == "chômeurs, y compris les chômeurs de longue durée"
+    assert "point 1.2" in indicateurs.PAR_CODE["EECO12"].source
+    assert "point 3" in indicateurs.PAR_CODE["EECR05"].source
+    assert "année de naissance" in indicateurs.PAR_CODE["EECO07"].population
+
+
+def test_each_output_indicator_counts_its_participants():
+    lignes = [
+        ligne(1, situation_entree="chomeur", niveau_education="cite_0_2", annee_naissance=2008),  # 17
+        ligne(2, situation_entree="chomeur_ld", niveau_education="cite_3_4", annee_naissance=2007, sexe="M"),  # 18
+        ligne(3, situation_entree="inactif", niveau_education="cite_5_8", annee_naissance=1996, sexe="X"),  # 29
+        ligne(4, situation_entree="employe", niveau_education="cite_3_4", annee_naissance=1995),  # 30
+        ligne(5, situation_entree="chomeur_ld", annee_naissance=1971, handicap="oui", pays_tiers="oui"),  # 54
+        ligne(6, situation_entree="", annee_naissance=1970, origine_etrangere="oui", minorite="oui",  # 55
+              sans_abri="oui", zone_rurale="oui"),
+        ligne(7, annee_naissance=None, handicap="nspr", pays_tiers="nspr", zone_rurale="non"),
+    ]
+    r = calculer(lignes, 2025)
+    i = r.indicateurs
+    assert r.participants == 7
+    assert i["EECO02"] == 3 and i["EECO03"] == 2 and i["EECO04"] == 1 and i["EECO05"] == 1
+    assert i["EECO01"] == 5  # computed from the employment-status indicators: 6 and 7 have no status
+    assert (i["EECO06"], i["EECO07"], i["EECO08"]) == (1, 2, 1)  # ages 17 | 18, 29 | 55 (not 30, not 54)
+    assert (i["EECO09"], i["EECO10"], i["EECO11"]) == (1, 2, 1)
+    assert i["EECO12"] == 1 and i["EECO13"] == 1  # "ne souhaite pas répondre" is not a yes
+    assert i["EECO14"] == i["EECO15"] == i["EECO16"] == i["EECO17"] == 1
+    assert r.par_sexe["EECO02"] == {"F": 2, "M": 1, "X": 0}
+    assert r.par_sexe["EECO04"] == {"F": 0, "M": 0, "X": 1}
+    assert all(sum(r.par_sexe[c].values()) == i[c] for c in CODES)
+
+
+def test_a_participant_counts_in_several_indicators():
+    r = calculer([ligne(1, situation_entree="chomeur_ld", annee_naissance=2000,
+                        sortie_date=D(2025, 9, 30), sortie_categorie="EMPLOI_DURABLE", sortie_qualification=True,
+                        sortie_formation=False, sortie_recherche_emploi=False)], 2025)
+    counted = {c for c, v in r.indicateurs.items() if v}
+    assert counted == {"EECO01", "EECO02", "EECO03", "EECO07", "EECR03", "EECR04"}
+
+
+def test_result_indicators_and_their_populations_by_year():
+    lignes = [
+        # entered 2024, left 2025-01-01: results at exit in 2025; + 6 months = 2025-07-01: 6-month results in 2025
+        ligne(1, date_entree=D(2024, 5, 1), sortie_date=D(2025, 1, 1), sortie_categorie="EMPLOI_TRANSITION",
+              sortie_recherche_emploi=True, sortie_formation=True, categorie_6_mois="EMPLOI_DURABLE",
+              situation_amelioree_6_mois=True),
+        # left 2024-12-31: exit results in 2024; + 6 months = 2025-06-30: 6-month results in 2025
+        ligne(2, date_entree=D(2024, 5, 1), sortie_date=D(2024, 12, 31), sortie_categorie="EMPLOI_DURABLE",
+              sortie_recherche_emploi=True, categorie_6_mois="EMPLOI_TRANSITION", situation_amelioree_6_mois=False),
+        # left 2025-07-01: + 6 months = 2026-01-01, not in 2025's long-term results
+        ligne(3, date_entree=D(2025, 2, 1), sortie_date=D(2025, 7, 1), sortie_categorie="SORTIE_POSITIVE",
+              sortie_qualification=True, categorie_6_mois="EMPLOI_DURABLE", situation_amelioree_6_mois=True),
+        # left 2025-06-30: + 6 months = 2025-12-30, in 2025; AUTRE is not employment
+        ligne(4, date_entree=D(2025, 2, 1), sortie_date=D(2025, 6, 30), sortie_categorie="AUTRE",
+              categorie_6_mois="AUTRE", situation_amelioree_6_mois=None),
+    ]
+    i = calculer(lignes, 2025).indicateurs
+    assert i["EECR01"] == 1  # 1 (2 left in 2024)
+    assert i["EECR02"] == 1 and i["EECR03"] == 1
+    assert i["EECR04"] == 1  # 1 (employment); 3 is a positive exit, 4 other; 2 left in 2024
+    assert i["EECR05"] == 2  # 1 and 2; 3 falls in 2026; 4 not employed
+    assert i["EECR06"] == 1  # 1 only (2 answered no, 4 not answered)
+    assert calculer(lignes, 2025).participants == 2  # entries of 2025 only (3 and 4)
+    i2024 = calculer(lignes, 2024).indicateurs
+    assert (i2024["EECR01"], i2024["EECR04"], i2024["EECR05"]) == (1, 1, 0)
+    assert calculer(lignes, 2026).indicateurs["EECR05"] == 1  # 3
+
+
+def test_a_participant_in_two_operations_counts_once():
+    premiere = ligne(1, date_entree=D(2025, 2, 1), situation_entree="chomeur_ld", ordre=1,
+                     sortie_date=D(2025, 5, 1), sortie_categorie="EMPLOI_DURABLE")
+    seconde = ligne(1, date_entree=D(2025, 4, 1), situation_entree="employe", ordre=2,
+                    sortie_date=D(2025, 5, 1), sortie_categorie="EMPLOI_DURABLE")
+    r = calculer([seconde, premiere], 2025)
+    assert r.participants == 1
+    assert r.indicateurs["EECO01"] == 1 and r.indicateurs["EECO02"] == 1 and r.indicateurs["EECO05"] == 0
+    assert r.indicateurs["EECR04"] == 1
+
+
+@pytest.mark.parametrize(("naissance", "attendus"), [
+    (2008, {"EECO06"}), (2007, {"EECO07"}), (1996, {"EECO07"}), (1995, set()), (1971, set()), (1970, {"EECO08"}),
+])
+def test_age_boundaries_at_entry(naissance, attendus):
+    r = calculer([ligne(1, annee_naissance=naissance)], 2025)  # ages 17, 18, 29, 30, 54, 55
+    assert {c for c in ("EECO06", "EECO07", "EECO08") if r.indicateurs[c]} == attendus
+
+
+def test_masking_hides_one_and_two_but_not_zero_or_three():
+    r = indicateurs.Rapport(annee=2025, operation=None, participants=2,
+                            indicateurs={"EECO01": 0, "EECO02": 1, "EECO03": 2, "EECO04": 3},
+                            par_sexe={"EECO02": {"F": 1, "M": 0, "X": 0}}, donnees_incompletes=5)
+    m = masquer(r)
+    assert m.participants is None and m["participants"] is None
+    assert m.indicateurs == {"EECO01": 0, "EECO02": None, "EECO03": None, "EECO04": 3}
+    assert m.par_sexe == {"EECO02": {"F": None, "M": 0, "X": 0}}
+    assert m.donnees_incompletes == 5
+    assert r.indicateurs["EECO02"] == 1  # the original is left as it was
+
+
+@pytest.mark.django_db
+def test_rapport_reads_the_scope_and_the_exit_from_the_participant_sortie():
+    operation = OperationFSEFactory()
+    autre = OperationFSEFactory()
+    personne = ParticipantFactory(annee_naissance=2000, sexe="M")
+    ParticipationFSEFactory(operation=operation, participant=personne, date_entree=D(2025, 2, 1))
+    ParticipationFSEFactory(operation=autre, participant=personne, date_entree=D(2025, 3, 1))
+    ParticipationFSEFactory(operation=operation, date_entree=D(2025, 4, 1), handicap="")  # incomplete entry
+    Sortie.objects.create(participant=personne, date_sortie=D(2024, 12, 1), categorie="AUTRE")  # before entry
+    Sortie.objects.create(participant=personne, date_sortie=D(2025, 6, 1), categorie="EMPLOI_DURABLE")
+    tous = rapport(annee=2025, aujourd_hui=D(2025, 12, 1))
+    assert tous.participants == 2  # the person in two operations counts once
+    assert tous.indicateurs["EECR04"] == 1 and tous.par_sexe["EECR04"]["M"] == 1
+    # exit answers missing for both of the person's participations, one entry incomplete: 3
+    assert tous.donnees_incompletes == 3
+    un = rapport(annee=2025, operation=operation, aujourd_hui=D(2025, 12, 1))
+    assert un.participants == 2 and un.operation == operation
+    assert rapport(annee=2025, operation=autre, aujourd_hui=D(2025, 12, 1)).participants == 1
+    assert rapport(annee=2023, aujourd_hui=D(2025, 12, 1)).participants == 0
