@@ -32,7 +32,7 @@ def _affecter(instance, champs: dict, *, exclus=()):
 def _valider(instance, erreurs: dict):
     """Model validation first (required fields, choices), then the rules; one ValidationError for all."""
     try:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=list(erreurs), validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for champ, messages in exc.message_dict.items():
             erreurs.setdefault(champ, []).extend(messages)
@@ -91,7 +91,10 @@ def participation_enregistrer(*, user, instance: ParticipationFSE | None = None,
         erreurs["date_entree"] = [
             f"La date d'entrée doit être comprise dans la période de l'opération (du {_date(operation.date_debut)} "
             f"au {_date(operation.date_fin)})."]
-    if participation.date_information and participation.date_information > timezone.localdate():
+    if participation.date_information is None:
+        erreurs["date_information"] = ["Indiquez la date à laquelle la personne a été informée du traitement de "
+                                       "ses données (obligatoire : règlement FSE+ et RGPD)."]
+    elif participation.date_information > timezone.localdate():
         erreurs["date_information"] = ["La date d'information ne peut pas être dans le futur."]
     if operation is not None and participation.convention_id and not operation.conventions.filter(
             pk=participation.convention_id).exists():
