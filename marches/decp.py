@@ -16,6 +16,7 @@ strictly against the schema.
 
 import datetime
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -1045,6 +1046,14 @@ def export_queryset(*, acheteur=None, annee=None, queryset=None):
     ).order_by("acheteur__siret", "date_notification", "decp_id", "pk")
 
 
+def _enregistrements(queryset, today):
+    """(contract, is a concession, record or None, what it lacks) of each contract of `queryset`, read by chunks."""
+    for marche in queryset.iterator(chunk_size=2000):
+        concession = marche.categorie == Categorie.CONCESSION
+        record, manque = (_concession_decp if concession else _marche_decp)(marche, today)
+        yield marche, concession, record, manque
+
+
 def export_document(*, acheteur=None, annee=None, queryset=None) -> tuple[dict, list[dict]]:
     """(DECP v2 document, excluded contracts with what they lack). Contracts missing a field the schema
     requires are left out rather than published with invented values."""
@@ -1054,9 +1063,8 @@ def export_document(*, acheteur=None, annee=None, queryset=None) -> tuple[dict, 
     marches, concessions, exclus = [], [], []
     # Published ids are assigned once, in bulk, to the contracts that have none yet (then stored, never changed).
     decp_ids_attribuer(queryset=export_queryset(acheteur=acheteur, annee=annee, queryset=queryset))
-    for marche in export_queryset(acheteur=acheteur, annee=annee, queryset=queryset).iterator(chunk_size=2000):
-        concession = marche.categorie == Categorie.CONCESSION
-        record, manque = (_concession_decp if concession else _marche_decp)(marche, today)
+    qs = export_queryset(acheteur=acheteur, annee=annee, queryset=queryset)
+    for marche, concession, record, manque in _enregistrements(qs, today):
         if record is None:
             exclus.append({"pk": marche.pk, "id": marche.identifiant, "manque": manque})
         elif concession:
@@ -1074,3 +1082,37 @@ def export_json(*, acheteur=None, annee=None) -> dict:
     year of notification). Valid against schema_decp_v2.0.3.json (see `validate`)."""
     document, _ = export_document(acheteur=acheteur, annee=annee)
     return document
+
+
+def _liste_ecrire(out, records, marge: str) -> None:
+    """A JSON list of records at `marge` (the indentation of its key), as json.dumps(indent=1) writes it."""
+    premier = True
+    for record in records:
+        out.write("[\n" if premier else ",\n")
+        texte = json.dumps(record, ensure_ascii=False, indent=1, default=str)
+        out.write("\n".join(marge + " " + ligne for ligne in texte.split("\n")))
+        premier = False
+    out.write("[]" if premier else f"\n{marge}]")
+
+
+def export_ecrire(out, *, acheteur=None, annee=None) -> None:
+    """Write the document of `export_json` to `out` (a text file), one record at a time: the same characters as
+    json.dumps(export_json(...), ensure_ascii=False, indent=1), without the whole document in memory. Contracts
+    are read by chunks, the contracts then the concessions (two reads in the export's order); a record holds no
+    raw newline (json.dumps escapes them in strings), so each of its lines is indented by the list's margin."""
+    from .decp_services import decp_ids_attribuer
+
+    today = datetime.date.today()
+    decp_ids_attribuer(queryset=export_queryset(acheteur=acheteur, annee=annee))
+    qs = export_queryset(acheteur=acheteur, annee=annee)
+    marches = (r for _, _, r, _ in _enregistrements(qs.exclude(categorie=Categorie.CONCESSION), today)
+               if r is not None)
+    concessions = (r for _, _, r, _ in _enregistrements(qs.filter(categorie=Categorie.CONCESSION), today)
+                   if r is not None)
+    out.write('{\n "marches": {\n  "marche": ')
+    _liste_ecrire(out, marches, "  ")
+    premiere = next(concessions, None)
+    if premiere is not None:
+        out.write(',\n  "contrat-concession": ')
+        _liste_ecrire(out, itertools.chain([premiere], concessions), "  ")
+    out.write("\n }\n}")

@@ -1,7 +1,6 @@
 """Imports of DECP files and of a register (spreadsheet): upload, preview (nothing written), confirmation (written in
 the request, or by a background job for a large file); their journal, and the DECP export."""
 
-import json
 import os
 
 from django.contrib import messages
@@ -30,6 +29,7 @@ from core.perms import ALL_ROLES
 from core.templatetags.formats import compte
 
 from .. import decp, register, selectors, services
+from ..decp_telechargement import decp_reponse
 from ..forms import ImportForm
 from ..jobs import JOB_IMPORT, importeur
 
@@ -129,7 +129,8 @@ class ExportDecpParametres(ParametresForm):
 
 @role_required(*ALL_ROLES)
 def export_decp(request):
-    """DECP JSON download, for one buyer (a partner: its own) and/or one year."""
+    """DECP JSON download, for one buyer (a partner: its own) and/or one year: the file of the current data
+    version, built once and streamed (marches.decp_telechargement)."""
     acheteur = None
     if request.user.role == Role.PARTENAIRE:
         acheteur = request.user.organisation
@@ -139,12 +140,8 @@ def export_decp(request):
     if acheteur is None and parametres.get("acheteur"):
         acheteur = get_object_or_404(Organisation, pk=parametres["acheteur"])
     annee = parametres.get("annee")
-    document = decp.export_json(acheteur=acheteur, annee=annee)
-    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1),
-                            content_type="application/json; charset=utf-8")
     name = f"decp-{acheteur.siret if acheteur else 'tous'}{f'-{annee}' if annee else ''}.json"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return decp_reponse(acheteur=acheteur, annee=annee, nom=name)
 
 
 @accepte_fichiers

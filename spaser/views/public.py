@@ -4,7 +4,6 @@ Only what is published is shown: the scheme in force marked published, its publi
 and documents, the published forecast entries. Never a person, never an unpublished contract: the
 indicators are aggregates and the contracts are those of the buyer's DECP export."""
 
-import json
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_not_required
@@ -22,7 +21,7 @@ from django.utils.http import content_disposition_header
 from bilans.pdf import pdf_accessible
 from core.parametres import AnneeField, ParametresForm, parametres_lire
 from core.templatetags.formats import format_euros
-from marches.decp import export_json
+from marches.decp_telechargement import decp_reponse
 
 from .. import selectors
 from ..exports import indicateurs_csv, programmation_csv, programmation_xlsx
@@ -98,7 +97,8 @@ class AnneeParametres(ParametresForm):
 
 @login_not_required
 def public_decp(request):
-    """The DECP export (JSON) of a buyer the published scheme covers (?acheteur=SIRET, default the first)."""
+    """The DECP export (JSON) of a buyer the published scheme covers (?acheteur=SIRET, default the first): the file
+    of the current data version, built once and streamed from disk (marches.decp_telechargement)."""
     acheteurs = _acheteurs_publics()
     siret = (request.GET.get("acheteur") or "").strip()
     acheteur = next((a for a in acheteurs if a.siret == siret), None) if siret else (acheteurs[0] if acheteurs
@@ -106,11 +106,7 @@ def public_decp(request):
     if acheteur is None:
         raise Http404("Aucune donnée essentielle publiée pour cet acheteur.")
     annee = parametres_lire(AnneeParametres, request.GET).get("annee")
-    donnees = export_json(acheteur=acheteur, annee=annee)
-    response = HttpResponse(json.dumps(donnees, ensure_ascii=False, indent=1, default=str),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"decp-{acheteur.siret}.json")
-    return response
+    return decp_reponse(acheteur=acheteur, annee=annee, nom=f"decp-{acheteur.siret}.json")
 
 
 @login_not_required

@@ -96,5 +96,5 @@ def test_download_for_a_partner_has_only_its_contracts(client):
     own = complet(acheteur=partenaire, identifiant="PART-1")
     complet(identifiant="AUTRE-1")
     client.force_login(UserFactory(role=Role.PARTENAIRE, organisation=partenaire))
-    document_ = json.loads(client.get("/marches/decp.json").content)
+    document_ = json.loads(client.get("/marches/decp.json").getvalue())  # a streamed file
     assert [r["id"] for r in document_["marches"]["marche"]] == [own.identifiant]

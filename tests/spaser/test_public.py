@@ -120,7 +120,7 @@ def test_public_pages_answer_without_login(client, scene, monkeypatch):
     # Only buyers the published scheme covers; a year filter is accepted.
     url = reverse("spaser:public_decp")
     assert client.get(url, {"acheteur": scene["autre_acheteur"].siret}).status_code == 404
-    assert json.loads(client.get(url, {"annee": "2024"}).content)["marches"]["marche"] == []
+    assert json.loads(client.get(url, {"annee": "2024"}).getvalue())["marches"]["marche"] == []
 
 
 def test_unpublished_content_never_appears_on_the_public_site(client, scene, monkeypatch):

@@ -1,0 +1,173 @@
+"""The DECP download (marches.decp_telechargement): a file per data version and day, built once, served streamed
+from disk; its content is the former in-memory export's, character for character, and it re-imports unchanged."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from core.donnees import donnees_modifiees, donnees_version
+from core.enums import Role
+from marches import decp, decp_telechargement
+from marches.enums import Categorie
+from marches.models import Marche
+from marches.services import decp_importer
+from tests.core.factories import OrganisationFactory, UserFactory
+from tests.marches.decp_samples import CONCESSION, document, marche_v2
+from tests.marches.factories import AttributionFactory, MarcheFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def complet(**kw):
+    defaults = dict(forme_prix="Forfaitaire", types_prix=["Définitif ferme"], clause_sociale=True,
+                    critere_environnemental=True)
+    defaults.update(kw)
+    marche = MarcheFactory(**defaults)
+    AttributionFactory(marche=marche)
+    return marche
+
+
+def _ancien(**kw) -> bytes:
+    """The former download: the whole document built in memory, then dumped."""
+    return json.dumps(decp.export_json(**kw), ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+def _contenu(response) -> bytes:
+    assert response.streaming  # a file streamed by chunks, not a body built in memory
+    return b"".join(response.streaming_content)
+
+
+@pytest.fixture
+def constructions(monkeypatch):
+    monkeypatch.setattr(decp_telechargement, "constructions", 0)
+    return lambda: decp_telechargement.constructions
+
+
+def test_export_ecrire_writes_the_former_document_character_for_character(tmp_path):
+    acheteur = OrganisationFactory(instance=True)
+    for i in range(3):
+        complet(acheteur=acheteur, identifiant=f"E-{i}", objet=f"Objet « {i} »\navec un retour à la ligne\t")
+    MarcheFactory(acheteur=acheteur, identifiant="INCOMPLET")  # left out (no company, no price form)
+    decp_importer(data=document(CONCESSION), fichier="c.json")  # a concession: the second list
+    assert Marche.objects.filter(categorie=Categorie.CONCESSION).exists()
+    for kw in ({}, {"acheteur": acheteur}, {"annee": 2025}, {"annee": 1999}):
+        chemin = tmp_path / "decp.json"
+        with open(chemin, "w", encoding="utf-8") as out:
+            decp.export_ecrire(out, **kw)
+        assert chemin.read_bytes() == _ancien(**kw), kw
+    document_ = json.loads(chemin.read_bytes())
+    assert document_ == {"marches": {"marche": []}}  # 1999: an empty list, as before
+
+
+def test_the_public_download_is_built_once_per_data_version(client, constructions):
+    from tests.spaser.factories import SpaserFactory
+
+    acheteur = OrganisationFactory(instance=True)
+    SpaserFactory(en_vigueur=True, acheteurs=[acheteur])
+    complet(acheteur=acheteur, identifiant="P-1")
+    url = reverse("spaser:public_decp")
+    attendu = _ancien(acheteur=acheteur)
+    premiere = client.get(url)
+    assert premiere.status_code == 200, premiere
+    assert premiere["Content-Type"] == "application/json; charset=utf-8"
+    assert premiere["Content-Disposition"] == content_disposition_header(True, f"decp-{acheteur.siret}.json")
+    assert _contenu(premiere) == attendu and constructions() == 1
+    with CaptureQueriesContext(connection) as requetes:
+        seconde = client.get(url)
+    assert _contenu(seconde) == attendu and constructions() == 1  # served from the file
+    assert not [q for q in requetes.captured_queries if "marches_marche" in q["sql"]]  # no contract read
+    version = donnees_version()
+    complet(acheteur=acheteur, identifiant="P-2")  # a data change moves the version: a new file
+    assert donnees_version() > version
+    troisieme = _contenu(client.get(url))
+    assert constructions() == 2 and troisieme == _ancien(acheteur=acheteur) != attendu
+    assert [r["id"] for r in json.loads(troisieme)["marches"]["marche"]] == ["P-1", "P-2"]
+    dossier = decp_telechargement._dossier()
+    assert len([f for f in dossier.iterdir() if f.name.startswith("decp-")]) == 1  # the older file removed
+    assert not [f for f in dossier.iterdir() if f.name.startswith(".construction-")]  # no temporary left
+
+
+def test_the_logged_in_export_is_cached_per_buyer_and_year(client, constructions):
+    acheteur = OrganisationFactory(instance=True)
+    autre = OrganisationFactory()
+    complet(acheteur=acheteur, identifiant="A-1")
+    complet(acheteur=autre, identifiant="B-1")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    url = reverse("marches:export_decp")
+    tous = client.get(url)
+    assert tous["Content-Type"] == "application/json; charset=utf-8"
+    assert tous["Content-Disposition"] == content_disposition_header(True, "decp-tous.json")
+    assert _contenu(tous) == _ancien()
+    un = client.get(url, {"acheteur": acheteur.pk, "annee": 2025})
+    assert un["Content-Disposition"] == content_disposition_header(True, f"decp-{acheteur.siret}-2025.json")
+    assert _contenu(un) == _ancien(acheteur=acheteur, annee=2025) != _ancien()
+    assert constructions() == 2
+    for _ in range(2):
+        assert _contenu(client.get(url)) == _ancien() and _contenu(client.get(url, {"acheteur": acheteur.pk,
+                                                                                     "annee": 2025}))
+    assert constructions() == 2
+
+
+def test_an_emptied_cache_never_serves_a_file_of_an_earlier_life(client, constructions):
+    """The version starts again from 1 when the cache is emptied (Redis restarted): the file is looked up
+    through the cache, so a file left on disk under the same version number is not taken for the new data."""
+    from django.core.cache import cache
+
+    acheteur = OrganisationFactory(instance=True)
+    complet(acheteur=acheteur, identifiant="V-1")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    url = reverse("marches:export_decp")
+    _contenu(client.get(url))
+    cache.clear()
+    Marche.objects.filter(identifiant="V-1").update(objet="Objet changé hors de l'application")
+    assert json.loads(_contenu(client.get(url)))["marches"]["marche"][0]["objet"] == \
+        "Objet changé hors de l'application"
+    assert constructions() == 2
+
+
+def test_the_downloaded_file_re_imported_changes_nothing(client):
+    acheteur = OrganisationFactory(instance=True)
+    decp_importer(data=document(*(marche_v2(id=f"2026R{i:03d}") for i in range(5)), CONCESSION), fichier="a.json")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    fichier = _contenu(client.get(reverse("marches:export_decp")))
+    avant = list(Marche.objects.order_by("pk").values())
+    report = decp_importer(data=fichier, fichier="export.json")
+    assert not report["refuse"], report["texte_erreurs"]
+    assert (report["nb_crees"], report["nb_modifies"], report["nb_inchanges"]) == (0, 0, 6)
+    assert list(Marche.objects.order_by("pk").values()) == avant
+
+
+def test_a_build_that_fails_leaves_no_file_and_the_next_request_builds(client, constructions, monkeypatch):
+    acheteur = OrganisationFactory(instance=True)
+    complet(acheteur=acheteur, identifiant="F-1")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    vrai = decp.export_ecrire
+
+    def panne(out, **kw):
+        out.write('{\n "marches": {')
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(decp, "export_ecrire", panne)
+    with pytest.raises(OSError):
+        client.get(reverse("marches:export_decp"))
+    dossier = decp_telechargement._dossier()
+    assert not list(dossier.iterdir()) and constructions() == 0  # no half-written file, no temporary
+    monkeypatch.setattr(decp, "export_ecrire", vrai)
+    assert _contenu(client.get(reverse("marches:export_decp"))) == _ancien() and constructions() == 1
+
+
+def test_a_version_moved_by_hand_rebuilds(client, constructions):
+    acheteur = OrganisationFactory(instance=True)
+    complet(acheteur=acheteur, identifiant="H-1")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    url = reverse("marches:export_decp")
+    _contenu(client.get(url))
+    _contenu(client.get(url))
+    assert constructions() == 1
+    donnees_modifiees()
+    _contenu(client.get(url))
+    assert constructions() == 2
