@@ -101,13 +101,13 @@ def seed(stdout=None, aujourd_hui: datetime.date | None = None):
             champs["niveau_education"] = ""
             champs[rng.choice(["zone_rurale", "origine_etrangere", "minorite"])] = ""
         sortie = next((s for s in sorties.get(participant.pk, []) if s.date_sortie >= entree), None)
-        if sortie is not None and sortie.date_sortie <= today and n % 9 != 4:  # some exits without answers
+        if sortie is not None and sortie.date_sortie <= today and n % 15 != 4:  # some exits without answers
             en_emploi = sortie.categorie in (CategorieSortie.EMPLOI_DURABLE, CategorieSortie.EMPLOI_TRANSITION)
             champs["sortie_recherche_emploi"] = not en_emploi and rng.random() < 0.8
             champs["sortie_formation"] = sortie.categorie == CategorieSortie.SORTIE_POSITIVE or rng.random() < 0.05
             champs["sortie_qualification"] = rng.random() < (0.45 if sortie.categorie == CategorieSortie.SORTIE_POSITIVE
                                                              else 0.2)
-        if sortie is not None and sortie.categorie_6_mois and n % 11 != 6:  # some 6-month answers missing
+        if sortie is not None and sortie.categorie_6_mois and n % 23 != 6:  # some 6-month answers missing
             champs["situation_amelioree_6_mois"] = (sortie.categorie_6_mois == CategorieSortie.EMPLOI_DURABLE
                                                     and sortie.categorie != CategorieSortie.EMPLOI_DURABLE)
         services.participation_enregistrer(user=facilitateur, reason=REASON, **champs)
