@@ -4,7 +4,7 @@ from django.db import models
 
 
 class SituationEntree(models.TextChoices):
-    """Labour-market status at entry: one answer; EECO01 counts CHOMEUR and CHOMEUR_LONGUE_DUREE."""
+    """Labour-market status at entry: one answer; EECO02 counts CHOMEUR and CHOMEUR_LONGUE_DUREE, EECO03 the latter."""
 
     CHOMEUR = "chomeur", "Chômeur (moins de 12 mois)"
     CHOMEUR_LONGUE_DUREE = "chomeur_ld", "Chômeur de longue durée"
@@ -25,6 +25,6 @@ class ReponseSensible(models.TextChoices):
 
 
 # Age at entry (entry year − birth year): the annex's bands.
-AGE_MINEUR = 18  # EECO05: below 18
-AGE_JEUNE_MAX = 29  # EECO06: 18 to 29
-AGE_SENIOR = 55  # EECO07: 55 and above
+AGE_MINEUR = 18  # EECO06: below 18
+AGE_JEUNE_MAX = 29  # EECO07: 18 to 29
+AGE_SENIOR = 55  # EECO08: 55 and above

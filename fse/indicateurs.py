@@ -1,11 +1,17 @@
 """The common indicators of Regulation (EU) 2021/1057 (ESF+), Annex I, computed over an operation's participants.
 
-Codes: the Commission's SFC2021 list of ESF+ common indicators (EECO = output, EECR = result); the Commission's
-SFC support portal cites them, e.g. 'Unemployed, including long-term unemployed' (EECO02) and 'Participants with
-disabilities' (EECO12) (sfc.ec.europa.eu, FAQ "need to collect individual data for common output indicators if
-an operation focuses on a specific target group"). Labels: the French version of the Annex (JO L 231 du
-30.6.2021, p. 21). Annex I also says: personal data are broken down by gender (women, men, non-binary persons);
-"the total number of participants" is computed from the employment-status indicators.
+Sources:
+- the list and its structure (1.1 common output indicators for participants, 1.2 other common output indicators,
+  2 immediate results, 3 longer-term results; data broken down by gender: women, men, non-binary persons; "the
+  total number of participants" computed from the employment-status indicators): Annex I as adopted,
+  https://eumonitor.eu/9353000/1/j4nvirkkkr58fyw_j9vvik7m1c3gyxp/vkoseu9025xz (COM(2018)382, 24 June 2021),
+  French text: https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX:32021R1057 (JO L 231 du 30.6.2021);
+- the codes: the Commission's SFC2021 list (EECO = output, EECR = result), e.g. "Unemployed, including long-term
+  unemployed" (EECO02) and "Participants with disabilities" (EECO12) in the SFC support portal's FAQ,
+  https://sfc.ec.europa.eu/en/need-collect-individual-data-common-output-indicators-if-operation-focuses-specific-target-group
+  (EECO01 is therefore the total number of participants);
+- "improved labour market situation": the Commission's definition quoted by the SFC FAQ,
+  https://sfc.ec.europa.eu/en/2014/support-ms/part/faq/does-indicator-improved-labour-market-situation-also-cover-participants
 
 Populations (one year, `annee`):
 - output indicators: participants who ENTERED an operation in the year (date_entree in the year);
