@@ -29,13 +29,17 @@ def _affecter(instance, champs: dict, *, exclus=()):
         setattr(instance, champ.attname if champ.is_relation and not hasattr(valeur, "_meta") else nom, valeur)
 
 
-def _valider(instance, erreurs: dict):
-    """Model validation first (required fields, choices), then the rules; one ValidationError for all."""
+def _erreurs_modele(instance, exclure=()) -> dict[str, list[str]]:
+    """The model's own validation (required fields, choices, types; values converted in place): run first, so
+    the rules below only read the fields it accepted."""
     try:
-        instance.full_clean(exclude=list(erreurs), validate_unique=False, validate_constraints=False)
+        instance.full_clean(exclude=list(exclure), validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        for champ, messages in exc.message_dict.items():
-            erreurs.setdefault(champ, []).extend(messages)
+        return {champ: list(messages) for champ, messages in exc.message_dict.items()}
+    return {}
+
+
+def _lever(erreurs: dict):
     if erreurs:
         raise ValidationError(erreurs)
 
@@ -47,21 +51,26 @@ def operation_enregistrer(*, user, instance: OperationFSE | None = None, reason:
     operation = instance if instance is not None else OperationFSE()
     m2m = {nom: champs.pop(nom) for nom in M2M_OPERATION if nom in champs}
     _affecter(operation, champs)
-    erreurs: dict[str, list[str]] = {}
-    if operation.reference:
+    if isinstance(operation.reference, str):
         operation.reference = operation.reference.strip()
-        if OperationFSE.objects.filter(reference=operation.reference).exclude(pk=operation.pk).exists():
-            erreurs["reference"] = ["Une opération porte déjà cette référence."]
-    if operation.date_debut and operation.date_fin and operation.date_fin < operation.date_debut:
+    erreurs = _erreurs_modele(operation)
+
+    def valides(*noms):
+        return not any(nom in erreurs for nom in noms)
+
+    if valides("reference") and OperationFSE.objects.filter(reference=operation.reference).exclude(
+            pk=operation.pk).exists():
+        erreurs["reference"] = ["Une opération porte déjà cette référence."]
+    if valides("date_debut", "date_fin") and operation.date_fin < operation.date_debut:
         erreurs["date_fin"] = ["La date de fin doit être postérieure ou égale à la date de début."]
-    if operation.montant_fse is not None and operation.montant_fse < 0:
+    if valides("montant_fse") and operation.montant_fse < 0:
         erreurs["montant_fse"] = ["Le montant FSE+ ne peut pas être négatif."]
-    if operation.pk and operation.date_debut and operation.date_fin and not erreurs:
+    if operation.pk and not erreurs:
         hors = operation.participations.exclude(date_entree__range=(operation.date_debut, operation.date_fin))
         if hors.exists():
             erreurs["date_debut"] = [f"{hors.count()} participant(s) sont entrés hors de cette période : "
                                      "modifiez d'abord leur date d'entrée."]
-    _valider(operation, erreurs)
+    _lever(erreurs)
     auteur_noter(operation, user=user, reason=reason)
     operation.save()
     if "conventions" in m2m:
@@ -84,25 +93,31 @@ def participation_enregistrer(*, user, instance: ParticipationFSE | None = None,
     questionnaire, the answers at exit and six months after."""
     participation = instance if instance is not None else ParticipationFSE()
     _affecter(participation, champs)
-    erreurs: dict[str, list[str]] = {}
-    operation = participation.operation if participation.operation_id else None
-    if operation is not None and participation.date_entree and not (
+    erreurs = {}
+    if participation.date_information is None:
+        erreurs["date_information"] = ["Indiquez la date à laquelle la personne a été informée du traitement de "
+                                       "ses données (obligatoire : règlement FSE+ et RGPD)."]
+    erreurs.update(_erreurs_modele(participation, exclure=erreurs))
+
+    def valides(*noms):
+        return not any(nom in erreurs for nom in noms)
+
+    operation = participation.operation if participation.operation_id and valides("operation") else None
+    if operation is not None and valides("date_entree") and not (
             operation.date_debut <= participation.date_entree <= operation.date_fin):
         erreurs["date_entree"] = [
             f"La date d'entrée doit être comprise dans la période de l'opération (du {_date(operation.date_debut)} "
             f"au {_date(operation.date_fin)})."]
-    if participation.date_information is None:
-        erreurs["date_information"] = ["Indiquez la date à laquelle la personne a été informée du traitement de "
-                                       "ses données (obligatoire : règlement FSE+ et RGPD)."]
-    elif participation.date_information > timezone.localdate():
+    if valides("date_information") and participation.date_information > timezone.localdate():
         erreurs["date_information"] = ["La date d'information ne peut pas être dans le futur."]
-    if operation is not None and participation.convention_id and not operation.conventions.filter(
-            pk=participation.convention_id).exists():
+    if (operation is not None and valides("convention") and participation.convention_id
+            and not operation.conventions.filter(pk=participation.convention_id).exists()):
         erreurs["convention"] = ["Cette convention n'est pas couverte par l'opération."]
-    if operation is not None and participation.participant_id and ParticipationFSE.objects.filter(
-            operation=operation, participant_id=participation.participant_id).exclude(pk=participation.pk).exists():
+    if (operation is not None and valides("participant") and participation.participant_id
+            and ParticipationFSE.objects.filter(operation=operation, participant_id=participation.participant_id)
+            .exclude(pk=participation.pk).exists()):
         erreurs["participant"] = ["Ce participant est déjà entré dans cette opération."]
-    _valider(participation, erreurs)
+    _lever(erreurs)
     auteur_noter(participation, user=user, reason=reason)
     participation.save()
     return participation

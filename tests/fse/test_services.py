@@ -55,6 +55,9 @@ def test_operation_created_with_its_facilitators_and_conventions_and_history(use
     ({"date_fin": D(2022, 12, 31)}, "date_fin", "La date de fin doit être postérieure"),
     ({"montant_fse": Decimal("-1")}, "montant_fse", "ne peut pas être négatif"),
     ({"intitule": ""}, "intitule", "Ce champ ne peut pas être vide."),
+    ({"montant_fse": "beaucoup"}, "montant_fse", "doit être un nombre décimal"),
+    ({"montant_fse": "-5"}, "montant_fse", "ne peut pas être négatif"),
+    ({"date_debut": None}, "date_debut", "Ce champ ne peut pas contenir la valeur nulle."),
 ])
 def test_operation_errors_in_french_and_nothing_written(user, champs, champ, message):
     with pytest.raises(ValidationError) as exc:
