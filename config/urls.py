@@ -26,6 +26,7 @@ urlpatterns = [
     path("marches/", include("marches.urls")),
     path("clauses/", include("clauses.urls")),
     path("insertion/", include("facilitateurs.urls")),
+    path("fse/", include("fse.urls")),
     path("examens/", include("examens.urls")),
     path("bilans/", include("bilans.urls")),
     path("declarations/", include("declarations.urls")),

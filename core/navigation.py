@@ -14,6 +14,7 @@ MENU = [
     ("Clauses", "clauses:index", (A, D, F, E, ADM)),
     ("Suivi de l'insertion", "facilitateurs:home", (F, ADM, P)),
     ("Déclarations des entreprises", "declarations:a_valider", (F, ADM)),
+    ("FSE+", "fse:rapport", (D, F, E, P, ADM)),
     ("Examens avant lancement", "examens:list", (A, D, F, P, ADM)),
     ("Conventions", "facilitateurs:conventions", (A, D, F, E, P, ADM)),
     ("Tableaux de bord", "bilans:dashboard", (A, D, F, E, P, ADM)),

@@ -27,7 +27,7 @@ from types import SimpleNamespace
 # `entreprise`: a company's contact, who sees only its company's clause contracts and declarations.
 ROLES = ("anonyme", "acheteur", "dcp", "facilitateur", "elu", "partenaire", "admin", "entreprise")
 STAFF = ("acheteur", "dcp", "facilitateur", "elu", "admin")
-APPS = ("core", "clauses", "marches", "facilitateurs", "examens", "declarations", "bilans", "spaser",
+APPS = ("core", "clauses", "marches", "facilitateurs", "fse", "examens", "declarations", "bilans", "spaser",
         "relances")  # build order
 
 

@@ -1,0 +1,48 @@
+"""Who may read and enter the FSE+ data. Plain functions, checked server-side by every view.
+
+- facilitateur, admin: every operation and participation, the entry/exit/6-month forms, the completeness page,
+  the report with its exact values and the participant-level XLSX;
+- elu, dcp: the report's aggregated indicator table only, cells of 1 or 2 people shown « < 3 »;
+- partenaire: the aggregates of its own conventions' participants only, masked the same way;
+- acheteur, entreprise: nothing.
+"""
+
+from django.db.models import QuerySet
+
+from core.enums import Role
+from core.perms import has_role
+
+from .models import OperationFSE
+
+SAISIE = (Role.FACILITATEUR, Role.ADMIN)
+RAPPORT = (Role.FACILITATEUR, Role.ADMIN, Role.ELU, Role.DCP, Role.PARTENAIRE)
+
+
+def peut_saisir(user) -> bool:
+    """Operations, participations (with their sensitive answers), completeness, participant-level export."""
+    return has_role(user, *SAISIE)
+
+
+def voit_valeurs_exactes(user) -> bool:
+    """Every figure as counted; other readers get cells under 3 people grouped (« < 3 »)."""
+    return has_role(user, *SAISIE)
+
+
+def partenaire_du_rapport(user):
+    """The partner buyer whose conventions' aggregates the user reads (None: every participant)."""
+    return user.organisation if has_role(user, Role.PARTENAIRE) else None
+
+
+def peut_lire_rapport(user) -> bool:
+    """A partner user without an organisation reads no report: it would otherwise read every partner's."""
+    if not has_role(user, *RAPPORT):
+        return False
+    return not has_role(user, Role.PARTENAIRE) or user.organisation_id is not None
+
+
+def operations_du_rapport(user) -> QuerySet:
+    """The operations a reader may pick on the report: for a partner, those covering one of its conventions."""
+    qs = OperationFSE.objects.order_by("-date_debut", "reference")
+    if has_role(user, Role.PARTENAIRE):
+        return qs.filter(conventions__partenaire_id=user.organisation_id).distinct()
+    return qs
