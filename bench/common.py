@@ -56,6 +56,59 @@ def timed(func, repeat: int = 5) -> tuple[float, object]:
 SCALES = {"departement": (10_000, 200_000), "national": (100_000, 2_000_000)}
 
 
+def scale_given() -> str | None:
+    """The scale asked for (--scale or BENCH_SCALE), None when none was: the scripts that run at every scale then
+    run at both."""
+    name = scale_arg(None)
+    if name is not None and name not in SCALES:
+        sys.exit(f"Échelle inconnue : {name} (choix : {', '.join(SCALES)})")
+    return name
+
+
+def run_each_scale(script: str) -> int:
+    """Run `script` once per scale (departement, then national), each in a process of its own (Django reads its
+    database once), with the same other arguments. Returns the first non-zero exit code, else 0."""
+    import subprocess
+
+    code = 0
+    for name in SCALES:
+        print(f"--- {Path(script).name} --scale {name}", flush=True)
+        code = subprocess.call([sys.executable, script, *sys.argv[1:], "--scale", name], cwd=ROOT) or code
+    return code
+
+
+def use_load_database(scale: str):
+    """Point Django at the database of the load test at that scale (spaser_bench_charge_<scale>, whatever make
+    bench set: the demo's accounts plus the generator's data), created when missing; production-shaped settings:
+    real password hashing, Redis cache and sessions, DEBUG off. Before setup()."""
+    server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/x").rsplit("/", 1)[0]
+    url = os.environ["DATABASE_URL"] = f"{server}/spaser_bench_charge_{scale}"
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    os.environ["DEBUG"] = "0"
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build_load_data(scale: str):
+    """After setup() on use_load_database(scale): the demo (seeded once, before the generator adds its contracts:
+    its steps walk every contract), then bench_bilans' generator at that scale for the demo's instance. Both see
+    data already there and reuse it: a second run builds nothing."""
+    from django.core.management import call_command
+
+    from core.models import User
+
+    if not User.objects.filter(username="dcp").exists():
+        call_command("seed_demo", verbosity=0)
+    import bench_bilans
+
+    return bench_bilans.build(*SCALES[scale])
+
+
 def scale_volumes(default="national") -> tuple[str, int, int]:
     """(scale name, contracts, hour rows) from --scale."""
     name = scale_arg(default)
@@ -73,9 +126,10 @@ def scale_arg(default="national") -> str:
     return os.environ.get("BENCH_SCALE", default)
 
 
-def report(name: str, figures: list[Figure]):
+def report(name: str, figures: list[Figure], file: str | None = None):
+    """Print the figures and write them to bench/results/<file or name>.json (file: one per scale)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps({"name": name, "figures": [asdict(f) for f in figures]},
+    (RESULTS / f"{file or name}.json").write_text(json.dumps({"name": name, "figures": [asdict(f) for f in figures]},
                                                      ensure_ascii=False, indent=2))
     for f in figures:
         status = "" if f.ok is None else (" OK" if f.ok else " NON ATTEINT")

@@ -1,13 +1,15 @@
 """make bench: run every bench/bench_*.py against PostgreSQL and Redis, then print one table.
 
-    make bench                                   # every script, national scale
-    make bench BENCH_ARGS="--scale departement"  # smaller data
-    make bench BENCH_ARGS="charge"               # only bench_charge.py"""
+    make bench                                   # every script: national scale; the load test and the pages at
+                                                 # both scales, one line per scale ("charge national p95")
+    make bench BENCH_ARGS="--scale departement"  # smaller data, one scale everywhere
+    make bench BENCH_ARGS="charge"               # only bench_charge.py (both scales)"""
 
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +43,7 @@ def main():
                 options.append(args.pop(0))
         else:
             only.append(arg)
-    failed = []
+    failed, start = [], time.time()
     for script in scripts:
         if only and not any(o in script.stem for o in only):
             continue
@@ -50,7 +52,10 @@ def main():
         if code:
             failed.append(script.name)
     print("\n" + "=" * 110)
+    # This run's figures only: a file of an earlier run (another scale, a script not picked) would pass for today's.
     for result in sorted((ROOT / "bench" / "results").glob("*.json")):
+        if result.stat().st_mtime < start:
+            continue
         data = json.loads(result.read_text())
         for f in data["figures"]:
             status = "" if f["ok"] is None else ("OK" if f["ok"] else "NON ATTEINT")
