@@ -16,6 +16,7 @@ from declarations.models import Declaration
 from facilitateurs.models import ActionSuivi, Eligibilite, Sortie
 from facilitateurs.selectors import alertes
 from facilitateurs.services import add_months, mois_libelle, premier_du_mois
+from fse import selectors as fse_selectors
 from marches.models import Marche
 
 from .enums import NOTIFICATION_DU_GENRE, Genre
@@ -106,6 +107,7 @@ def _synthese(date: datetime.date) -> list[Message]:
         .count(),
         "suivis_6_mois": Sortie.objects.filter(date_suivi_6_mois__isnull=True,
                                                date_sortie__lte=add_months(date, -6)).count(),
+        **_fse_a_completer(date),
     }
     if not any(compteurs.values()) and not ActionSuivi.objects.filter(faite=False, echeance__lt=date).exists():
         return []
@@ -116,6 +118,13 @@ def _synthese(date: datetime.date) -> list[Message]:
         messages.append(Message(genre=Genre.SYNTHESE, user=user, cles=[cle],
                                 contexte={**compteurs, "actions": actions, "semaine": semaine}))
     return messages
+
+
+def _fse_a_completer(date: datetime.date) -> dict:
+    """FSE+ participations whose entry, exit or 6-month data are missing or soon due, and how many are overdue
+    (the completeness page's own list: fse.selectors.a_completer)."""
+    manques = fse_selectors.a_completer(aujourd_hui=date)
+    return {"fse_a_completer": len(manques), "fse_en_retard": sum(1 for m in manques if m.en_retard)}
 
 
 # 3. DCP and élus: a bilan is ready ----------------------------------------------------------------------------
