@@ -8,7 +8,7 @@ import pytest
 from facilitateurs.models import Sortie
 from fse import indicateurs
 from fse.indicateurs import CODES, DEFINITIONS, Ligne, calculer, masquer, rapport
-from tests.facilitateurs.factories import ParticipantFactory
+from tests.facilitateurs.factories import ConventionFactory, ParticipantFactory
 from tests.fse.factories import OperationFSEFactory, ParticipationFSEFactory
 
 D = datetime.date
@@ -141,3 +141,18 @@ def test_rapport_reads_the_scope_and_the_exit_from_the_participant_sortie():
     assert un.participants == 2 and un.operation == operation
     assert rapport(annee=2025, operation=autre, aujourd_hui=D(2025, 12, 1)).participants == 1
     assert rapport(annee=2023, aujourd_hui=D(2025, 12, 1)).participants == 0
+
+
+@pytest.mark.django_db
+def test_rapport_of_a_partner_counts_its_conventions_participants_only():
+    convention, autre = ConventionFactory(), ConventionFactory()
+    operation = OperationFSEFactory()
+    operation.conventions.set([convention, autre])
+    for _ in range(3):
+        ParticipationFSEFactory(operation=operation, convention=convention, date_entree=D(2025, 2, 1))
+    ParticipationFSEFactory(operation=operation, convention=autre, date_entree=D(2025, 2, 1))
+    ParticipationFSEFactory(operation=operation, convention=None, date_entree=D(2025, 2, 1))
+    r = rapport(annee=2025, partenaire=convention.partenaire, aujourd_hui=D(2025, 12, 1))
+    assert r.participants == 3 and r.indicateurs["EECO03"] == 3 and r.partenaire == convention.partenaire
+    m = masquer(rapport(annee=2025, partenaire=autre.partenaire, aujourd_hui=D(2025, 12, 1)))
+    assert m.participants is None and m.indicateurs["EECO03"] is None and m.indicateurs["EECR01"] == 0
