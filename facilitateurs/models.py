@@ -87,6 +87,8 @@ class Eligibilite(models.Model):
     class Meta:
         verbose_name = "critère d'éligibilité"
         constraints = [models.UniqueConstraint(fields=["participant", "public"], name="eligibilite_unique")]
+        # The follow-up home's "proofs expiring within 15 days".
+        indexes = [models.Index(fields=["date_fin_validite"], name="eligibilite_fin_validite_idx")]
 
     def __str__(self):
         return f"{self.participant} — {self.public}"
@@ -167,6 +169,9 @@ class Sortie(models.Model):
     class Meta:
         verbose_name = "sortie"
         ordering = ["-date_sortie"]
+        # The follow-up home's "6-month follow-ups due": the oldest exits still without one, first 50 of them.
+        indexes = [models.Index(fields=["date_sortie"], name="sortie_suivi_6_mois_du_idx",
+                                condition=models.Q(date_suivi_6_mois__isnull=True))]
 
     def __str__(self):
         return f"{self.participant} — {self.get_categorie_display()}"

@@ -1,6 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.indexes import IndexNullsLast
 from core.models import VisibleParAcheteurQuerySet
 from core.utils import departement_from_code_postal, siret_ok
 
@@ -200,6 +201,11 @@ class Marche(models.Model):
                          condition=consideration_sociale()),
             models.Index(fields=["date_notification"], name="marche_cons_env_idx",
                          condition=consideration_environnementale()),
+            # The facilitator's home (latest end first; contracts starting soon or running) and the clauses index
+            # (contracts without clause, latest launch first): the first rows without sorting 100,000 contracts.
+            IndexNullsLast(models.F("date_fin").desc(nulls_last=True), "id", name="marche_fin_id_idx"),
+            models.Index(fields=["date_debut"], name="marche_debut_idx"),
+            models.Index(fields=["date_lancement", "id"], name="marche_lancement_id_idx"),
         ]
 
     def __str__(self):

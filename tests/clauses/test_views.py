@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -350,3 +351,49 @@ def test_bad_clause_input_is_a_form_error_not_a_500(client, contrat, data, field
 def test_drafting_endpoint_survives_odd_amounts(client, dcp):
     for montant in ("NaN", "-5", "Infinity", "1e999", "12,5", ""):
         assert client.get(reverse("clauses:conseil_brouillon"), {"montant": montant}).status_code == 200
+
+
+def test_index_contracts_to_examine_non_compliant_first_then_latest_launch_first(client, dcp):
+    """Two reads since the national-scale index (non-compliant ones, then the others): the same order as one sort
+    by (non-compliant first, latest launch, latest id), at most 10, without DECP contracts nor clause-bearing ones."""
+    from clauses.selectors import marches_a_examiner
+    from marches.models import Marche
+
+    acheteur = OrganisationFactory()
+    jour = datetime.date(2025, 1, 1)
+    autres = [MarcheFactory(acheteur=acheteur, date_lancement=jour + datetime.timedelta(days=i)) for i in range(8)]
+    meme_jour = [MarcheFactory(acheteur=acheteur, date_lancement=jour) for _ in range(2)]  # ties: latest id first
+    non_conformes = [MarcheFactory(acheteur=acheteur, date_lancement=jour + datetime.timedelta(days=i))
+                     for i in (3, 40, 7)]
+    clause = MarcheFactory(acheteur=acheteur, date_lancement=jour + datetime.timedelta(days=99))
+    clause_marche_enregistrer(clause=ClauseMarche(marche=clause, type_clause=TypeClause.INSERTION))
+    decp = MarcheFactory(acheteur=acheteur, date_lancement=jour + datetime.timedelta(days=98), origine="decp")
+    Marche.objects.filter(pk__in=[m.pk for m in non_conformes] + [clause.pk, decp.pk]).update(
+        statut_conformite="non_conforme")
+    Marche.objects.filter(pk__in=[m.pk for m in autres + meme_jour]).update(statut_conformite="conforme")
+
+    attendus = [non_conformes[1], non_conformes[2], non_conformes[0], *reversed(autres[1:]),
+                *sorted([autres[0], *meme_jour], key=lambda m: -m.pk)]
+    assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp, limit=20)] == [m.pk for m in attendus]
+    assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp)] == [m.pk for m in attendus[:10]]
+    assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp, limit=2)] == [m.pk for m in attendus[:2]]
+    page = client.get(reverse("clauses:index"))
+    assert [m.pk for m in page.context["a_examiner"]] == [m.pk for m in attendus[:10]]
+
+
+def test_families_count_their_contracts_and_model_clauses_once_each(client, dcp):
+    """Counted apart (a join of both would multiply them): 3 contracts and 2 model clauses, not 6 and 6."""
+    from clauses.selectors import famille_list
+
+    voirie = FamilleAchatFactory(nom="Voirie")
+    FamilleAchatFactory(nom="Vide")
+    acheteur = OrganisationFactory()
+    for _ in range(3):
+        MarcheFactory(acheteur=acheteur, famille=voirie)
+    modele_insertion(voirie)
+    modele_insertion(voirie)
+    familles = {f.nom: f for f in famille_list(actives=True)}
+    assert (familles["Voirie"].nb_marches, familles["Voirie"].nb_clauses) == (3, 2)
+    assert (familles["Vide"].nb_marches, familles["Vide"].nb_clauses) == (0, 0)
+    index = {f.nom: f.nb_marches for f in client.get(reverse("clauses:index")).context["familles"]}
+    assert index["Voirie"] == 3 and index["Vide"] == 0

@@ -176,6 +176,31 @@ def test_home_queries_do_not_grow_and_match_the_snapshot(client, users, instance
                           lambda: _populate(30, instance, today), update=snapshot_update)
 
 
+def test_home_counts_each_followed_contract_once_and_a_partner_its_own(client, users, instance, partenaire_org):
+    """The home's number of contracts (its pages) is counted from the insertion clauses (nb_marches_suivis): a
+    contract with two insertion clauses counts once, one with only another kind of clause not at all; a partner
+    counts its organisation's contracts only."""
+    from clauses.enums import TypeClause
+
+    today = timezone.localdate()
+    for _ in range(24):
+        _marche_en_retard(instance, today)
+    ClauseMarcheFactory(marche=_marche_en_retard(instance, today), heures_requises=Decimal("10"))
+    ClauseMarcheFactory(marche=MarcheFactory(acheteur=instance), type_clause=TypeClause.CRITERE_SOCIAL)
+    propres = [_marche_en_retard(partenaire_org, today) for _ in range(2)]
+    login(client, users, Role.FACILITATEUR)
+    response = client.get(reverse("facilitateurs:home"))
+    assert response.context["paginator"].count == 27 and "Page 1 sur 2" in response.content.decode()
+    assert len(client.get(reverse("facilitateurs:home") + "?page=2").context["marches"]) == 2
+    login(client, users, Role.PARTENAIRE)
+    response = client.get(reverse("facilitateurs:home"))
+    assert response.context["paginator"].count == 2
+    assert {m.pk for m in response.context["marches"]} == {m.pk for m in propres}
+    users[Role.PARTENAIRE].organisation = None
+    users[Role.PARTENAIRE].save()
+    assert client.get(reverse("facilitateurs:home")).context["paginator"].count == 0
+
+
 def test_grid_fixed_queries_save_and_keep_input(client, users, instance):
     marche = MarcheFactory(acheteur=instance)
     ClauseMarcheFactory(marche=marche, heures_requises=Decimal("100"))
