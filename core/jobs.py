@@ -4,8 +4,10 @@
     def build_bilan(tache): ...  # may set tache.resultat / save tache.fichier; raise to fail
 
 then `job_enqueue(type=..., parametres=..., user=...)` creates the Tache and queues it once the
-transaction commits. The Celery task (core.tasks.run_tache) is idempotent: a Tache already done is
-not run again, so a redelivered message (worker killed mid-task) completes it exactly once."""
+transaction commits. A long job reports its progress with `progression_noter(tache, fait=, total=,
+etape=)`, which pages read with `progression_lire(tache)`. The Celery task (core.tasks.run_tache) is
+idempotent: a Tache already done is not run again, so a redelivered message (worker killed mid-task)
+completes it exactly once."""
 
 import datetime
 import logging
@@ -13,6 +15,7 @@ import socket
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -100,6 +103,34 @@ def job_run(tache_id: int) -> Tache | None:
         )
         tache.refresh_from_db()
     return tache
+
+
+PROGRESSION_SECONDES = 24 * 3600
+
+
+def _progression_cle(tache_id: int) -> str:
+    return f"tache-progression:{tache_id}"
+
+
+def progression_noter(tache, *, fait: int, total: int, etape: str = "", **details) -> None:
+    """A running job's progress (`fait` of `total`, the step's name, any JSON `details`), for the pages that show
+    it. Kept in the cache, not in the Tache: the job works in one transaction that holds the Tache's row until it
+    commits, so nothing written to the row is seen before the end (and a failure rolls it back: what the job
+    notes here before raising, e.g. the problems refusing a file, is still there for the page)."""
+    pourcent = min(100, int(fait * 100 / total)) if total else 0
+    try:  # only shown: a cache out of service must not fail the job
+        cache.set(_progression_cle(tache.pk), {"fait": fait, "total": total, "pourcent": pourcent, "etape": etape,
+                                               **details}, PROGRESSION_SECONDES)
+    except Exception:  # noqa: BLE001
+        logger.warning("Avancement de la tâche %s non noté (cache indisponible)", tache.pk, exc_info=True)
+
+
+def progression_lire(tache) -> dict | None:
+    """The last progress noted by the job `tache` (progression_noter), or None (also when the cache is out)."""
+    try:
+        return cache.get(_progression_cle(tache.pk))
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def _test_pause():

@@ -336,12 +336,24 @@ def _report(result, **counts) -> dict:
     }
 
 
-def decp_importer(*, data: bytes, fichier: str, user=None) -> dict:
+def _sans_progression(fait: int, total: int, etape: str) -> None:
+    return None
+
+
+ETAPES_DECP = ("Lecture du fichier", "Acheteurs et entreprises", "Contrats", "Titulaires et modifications",
+               "Historique et journal")
+
+
+def decp_importer(*, data: bytes, fichier: str, user=None, progression=None) -> dict:
     """Import one DECP file (JSON v1/v2 or XML). A file with an error is refused and writes nothing;
-    otherwise every contract is created or updated in one transaction, with bulk operations."""
+    otherwise every contract is created or updated in one transaction, with bulk operations.
+    `progression(fait, total, etape)`, when given, is told each step (ETAPES_DECP) as it starts (the job's
+    progress, marches.jobs)."""
     from . import decp
     from .decp_services import MESSAGE_IMPORT_EN_COURS, import_verrou
 
+    progression = progression or _sans_progression
+    progression(0, len(ETAPES_DECP), ETAPES_DECP[0])
     result = decp.parse_bytes(data, fichier)
     if result.erreurs:
         return _report(result)
@@ -349,7 +361,8 @@ def decp_importer(*, data: bytes, fichier: str, user=None) -> dict:
         if not libre:  # the same file is being imported right now: nothing written, a clear message
             result.erreurs.append(decp.Probleme(fichier, None, "", MESSAGE_IMPORT_EN_COURS))
             return _report(result)
-        counts = _decp_ecrire(result, user=user, raison=f"Import DECP {fichier}"[:100])
+        counts = _decp_ecrire(result, user=user, raison=f"Import DECP {fichier}"[:100],
+                              etape=lambda n: progression(n, len(ETAPES_DECP), ETAPES_DECP[n]))
         report = _report(result, **counts)
         journal_enregistrer(
             format=ImportJournal.Format.DECP, fichier=fichier, user=user, nb_lus=result.nb_lus,
@@ -396,7 +409,7 @@ def _defaults(model) -> dict:
     return {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
 
-def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
+def _decp_ecrire(result, *, user=None, raison: str = "Import DECP", etape=lambda n: None) -> dict:
     from types import SimpleNamespace
 
     from django.utils import timezone
@@ -404,6 +417,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     from .enums import Origine
 
     records = result.records
+    etape(1)
     organisations = {o.siret: o.pk for o in Organisation.objects.filter(
         siret__in={r.acheteur_siret for r in records}).only("id", "siret")}
     noms = {r.acheteur_siret: r.acheteur_nom for r in records}
@@ -437,6 +451,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
 
     existants = existants_trouver(records, organisations)
 
+    etape(2)
     famille_pour = famille_id_matcher()
     seuils = seuils_charger()
     creer, inchanges = [], 0
@@ -499,6 +514,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
         for chunk in chunks([m.pk for m, _ in modifies]):
             Attribution.objects.filter(marche_id__in=chunk).delete()
             Modification.objects.filter(marche_id__in=chunk).delete()
+    etape(3)
     attributions, modifications = [], []
     attribution_defaults, modification_defaults = _defaults(Attribution), _defaults(Modification)
     for marche_id, r in list(zip(ids, creer, strict=True)) + [(m.pk, r) for m, r in modifies]:
@@ -514,6 +530,7 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
     _insert_rows(Attribution, attributions)
     _insert_rows(Modification, modifications)
     # Who and when for every contract written in bulk: the history rows save() would have made.
+    etape(4)
     auteur = user if getattr(user, "is_authenticated", False) else None
     historique_copier(model=Marche, pks=ids, update=False, user=auteur, raison=raison)
     historique_copier(model=Marche, pks=[m.pk for m, _ in modifies], update=True, user=auteur, raison=raison)
@@ -523,14 +540,17 @@ def _decp_ecrire(result, *, user=None, raison: str = "Import DECP") -> dict:
 
 # --- Register (spreadsheet) import ---------------------------------------------------------------------
 
-def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
+def registre_importer(*, data: bytes, fichier: str, user=None, progression=None) -> dict:
     """Import a register spreadsheet. Any bad row refuses the whole file (nothing written) with
-    file, row, column and reason for every error."""
+    file, row, column and reason for every error. `progression(fait, total, etape)`, when given, is told the
+    rows written so far (about every 2 %: the job's progress, marches.jobs)."""
 
     from . import register
     from .decp import _key
     from .decp_services import MESSAGE_IMPORT_EN_COURS, import_verrou
 
+    progression = progression or _sans_progression
+    progression(0, 1, "Lecture du fichier")
     lecture = register.parse(data, fichier)
     familles = register.valider_references(lecture) if not lecture.erreurs else {}
     report = {"fichier": fichier, "refuse": bool(lecture.erreurs), "erreurs": [e.as_dict() for e in lecture.erreurs],
@@ -544,7 +564,10 @@ def registre_importer(*, data: bytes, fichier: str, user=None) -> dict:
         if not libre:  # the same file is being imported right now: nothing written, a clear message
             occupe = Probleme(fichier, None, "", MESSAGE_IMPORT_EN_COURS)
             return report | {"refuse": True, "texte_erreurs": [str(occupe)], "erreurs": [occupe.as_dict()]}
-        for ligne in lecture.lignes:
+        total, pas = len(lecture.lignes), max(1, len(lecture.lignes) // 50)
+        for n, ligne in enumerate(lecture.lignes):
+            if n % pas == 0:
+                progression(n, total, "Enregistrement des lignes")
             organisation, _ = organisation_obtenir_ou_creer_par_siret(siret=ligne.acheteur_siret, user=user)
             marche = register.marche_trouver(ligne)
             creation = marche is None

@@ -29,4 +29,5 @@ urlpatterns = [
     path("imports/registre/modele.csv", imports.registre_modele, name="registre_modele"),
     path("imports/decp/", imports.import_decp, name="import_decp"),
     path("imports/apercu/<str:token>/", imports.import_apercu, name="import_apercu"),
+    path("imports/taches/<int:pk>/", imports.import_tache, name="import_tache"),
 ]

@@ -6,7 +6,7 @@ import os
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -21,9 +21,10 @@ from core.imports import (
     import_en_attente_noter,
     import_en_attente_retirer,
 )
+from core.jobs import progression_lire
 from core.middleware import accepte_fichiers
 from core.mixins import role_required
-from core.models import Organisation
+from core.models import Organisation, Tache
 from core.parametres import AnneeField, IdField, ParametresForm, parametres_lire
 from core.perms import ALL_ROLES
 from core.templatetags.formats import compte
@@ -78,14 +79,15 @@ def import_apercu(request, token):
         return redirect("marches:imports")
     format_, nom = item["format"], item["nom"]
     if request.method == "POST":
-        data = _lire(item["path"])
         mode, report = import_confirmer(
-            taille=len(data), job_type=JOB_IMPORT, user=request.user, organisation=request.user.organisation,
-            executer=lambda: importeur(format_)(data=data, fichier=nom, user=request.user), parametres=item)
+            taille=default_storage.size(item["path"]), job_type=JOB_IMPORT, user=request.user,
+            organisation=request.user.organisation, parametres=item,
+            executer=lambda: importeur(format_)(data=_lire(item["path"]), fichier=nom, user=request.user))
         import_en_attente_retirer(request, token=token)
-        if mode == MODE_TACHE:  # the job removes the file once imported
-            messages.info(request, f"« {nom} » : l'import est lancé en tâche de fond ; suivez son état ici.")
-            return redirect("core:taches")
+        if mode == MODE_TACHE:  # the job removes the file once imported; its progress shows on the next page
+            messages.info(request, f"« {nom} » : l'import est lancé en tâche de fond ; son avancement s'affiche "
+                                   f"ci-dessous.")
+            return redirect("marches:import_tache", pk=report.pk)
         services.import_fichier_supprimer(path=item["path"])
         if not report["refuse"]:
             messages.success(request, f"« {nom} » importé : {compte(report['nb_crees'], 'créé')}, "
@@ -98,6 +100,24 @@ def import_apercu(request, token):
     return render(request, "marches/import_apercu.html", {
         "report": report, "token": token, "titre": FORMATS[format_]["titre"],
         "retour_url": reverse(FORMATS[format_]["url"]), "confirme": request.method == "POST"})
+
+
+@role_required(Role.DCP, Role.ADMIN)
+def import_tache(request, pk):
+    """A large import written by a background job (marches.jobs): its state and progress (the page refreshes its
+    status while the job runs: static/js/import-suivi.js), then its counts, or the problems refusing the file.
+    Only the user who confirmed it sees it (an administrator: every one)."""
+    tache = get_object_or_404(Tache, pk=pk, type=JOB_IMPORT)
+    if request.user.role != Role.ADMIN and tache.demandee_par_id != request.user.pk:
+        raise Http404("Import introuvable.")
+    progression = progression_lire(tache) or {}
+    erreurs = progression.get("erreurs", []) if tache.etat == Tache.Etat.ECHEC else []
+    format_ = tache.parametres.get("format")
+    return render(request, "marches/import_tache.html", {
+        "tache": tache, "progression": progression, "erreurs": erreurs, "nb_erreurs": progression.get(
+            "nb_erreurs", len(erreurs)), "nom": tache.parametres.get("nom", ""),
+        "titre": FORMATS[format_]["titre"] if format_ in FORMATS else "Import",
+        "retour_url": reverse(FORMATS[format_]["url"]) if format_ in FORMATS else reverse("marches:imports")})
 
 
 @accepte_fichiers

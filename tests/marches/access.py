@@ -31,6 +31,10 @@ def build(world):
     )
     assert Lot.objects.filter(pk=world.lot_a_supprimer.pk).exists()
     world.seuil = SeuilEuropeen.objects.first()
+    from core.models import Tache
+
+    world.tache_import = Tache.objects.create(type="import_marches", demandee_par=world.users["dcp"],
+                                              parametres={"nom": "w.json", "format": "decp", "path": "x/w.json"})
     # For the ownership attempts: a lot, an attribution and an amendment per buyer, a company per partner.
     world.entreprise_autre_partenaire = EntrepriseFactory(nom="Entreprise du partenaire B")
     AttributionFactory(marche=world.marche_autre_partenaire, entreprise=world.entreprise_autre_partenaire)
@@ -84,6 +88,9 @@ ACCESS["marches:import_registre"] = Rule(only(200, "dcp", "admin"))
 # those who may import, a 403 for the others (tests/marches/test_import_apercu.py checks another user's token).
 ACCESS["marches:import_apercu"] = Rule(only(404, "dcp", "admin"), kwargs=lambda w: {"token": "inconnu"})
 ACCESS["marches:registre_modele"] = Rule(everyone(200))
+# A large import's job page: its requester (the matrix's DCP user) and administrators; another DCP user gets a 404
+# (tests/marches/test_import_job.py).
+ACCESS["marches:import_tache"] = Rule(only(200, "dcp", "admin"), kwargs=_pk("tache_import"))
 
 
 def _owned(prefixe, edition=False):
@@ -120,6 +127,10 @@ OWNERSHIP = {
         instance=_pk("entreprise"),
         partenaire=_pk("entreprise_partenaire"),
         autre_partenaire=_pk("entreprise_autre_partenaire"),
+    ),
+    "marches:import_tache": NotOwned(
+        "tâche d'import : celle de l'utilisateur DCP qui l'a lancée, pas d'un acheteur ; une autre personne "
+        "(hors administrateurs) reçoit une 404 (tests/marches/test_import_job.py)"
     ),
     "marches:seuil_update": NotOwned(
         "seuils européens : réglementation commune à tous les acheteurs, "

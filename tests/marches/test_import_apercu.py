@@ -129,8 +129,9 @@ def test_a_large_confirmed_file_is_imported_by_a_background_job(client, settings
     assert apercu.context["report"]["nb_lus"] == 12 and not Tache.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = _confirmer(client, token)
-    assert response.status_code == 302 and response["Location"] == reverse("core:taches")
     tache = Tache.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("marches:import_tache",
+                                                                            kwargs={"pk": tache.pk})
     assert (tache.type, tache.etat, tache.demandee_par, tache.resultat["nb_crees"]) == (
         "import_marches", Tache.Etat.TERMINEE, user, 12), tache.message
     assert not default_storage.exists(tache.parametres["path"])
