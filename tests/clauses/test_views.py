@@ -356,7 +356,7 @@ def test_drafting_endpoint_survives_odd_amounts(client, dcp):
 def test_index_contracts_to_examine_non_compliant_first_then_latest_launch_first(client, dcp):
     """Two reads since the national-scale index (non-compliant ones, then the others): the same order as one sort
     by (non-compliant first, latest launch, latest id), at most 10, without DECP contracts nor clause-bearing ones."""
-    from clauses.selectors import marches_a_examiner
+    from clauses.selectors import marches_a_examiner, nb_clauses_des_marches
     from marches.models import Marche
 
     acheteur = OrganisationFactory()
@@ -379,6 +379,11 @@ def test_index_contracts_to_examine_non_compliant_first_then_latest_launch_first
     assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp, limit=2)] == [m.pk for m in attendus[:2]]
     page = client.get(reverse("clauses:index"))
     assert [m.pk for m in page.context["a_examiner"]] == [m.pk for m in attendus[:10]]
+    # Clauses on the contracts: every contract's (the DCP sees them all), or those of the contracts given.
+    clause_marche_enregistrer(clause=ClauseMarche(marche=MarcheFactory(), type_clause=TypeClause.AUTRE))
+    assert client.get(reverse("clauses:index")).context["nb_clauses_marches"] == 2
+    assert nb_clauses_des_marches(Marche.objects.filter(acheteur=acheteur)) == 1
+    assert nb_clauses_des_marches(Marche.objects.none()) == 0
 
 
 def test_families_count_their_contracts_and_model_clauses_once_each(client, dcp):
