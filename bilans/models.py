@@ -66,3 +66,25 @@ class Bilan(models.Model):
     def nom_fichier(self) -> str:
         suffixe = f"-convention-{self.convention_id}" if self.convention_id else ""
         return f"bilan-{self.annee}-{self.acheteur.siret}{suffixe}.pdf"
+
+
+class FiguresCalculees(models.Model):
+    """The indicators of one scope (bilans.figures), computed by a job and served to the pages as they are: no
+    request computes an aggregate over the hours. `version` is the data version (core/donnees.py) read before the
+    computation: the figures are current while it has not moved; otherwise they are served with their date while
+    the job `tache` recomputes them. Derived data, rebuilt at will: no history."""
+
+    cle = models.CharField("clé", max_length=64, unique=True)
+    parametres = models.JSONField("périmètre", default=dict)
+    version = models.BigIntegerField("version des données", null=True, blank=True)
+    donnees = models.BinaryField("chiffres", null=True, blank=True, editable=False)
+    calcule_le = models.DateTimeField("calculés le", null=True, blank=True)
+    tache = models.ForeignKey("core.Tache", verbose_name="tâche de calcul", on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "chiffres calculés"
+        verbose_name_plural = "chiffres calculés"
+
+    def __str__(self):
+        return f"Chiffres {self.parametres} (version {self.version})"

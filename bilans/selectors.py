@@ -764,8 +764,3 @@ def bilan_a_venir(*, user) -> dict:
     return {"bilan_dernier": None, "bilan_en_preparation": bilan_en_preparation(user=user),
             "producteurs_bilan": producteurs_bilan()}
 
-
-def indicateurs_si_en_cache(**parametres) -> Indicateurs | None:
-    """The figures `indicateurs_caches(**parametres)` would give, only if they are in the cache already (a dashboard
-    computed them for the current data): never computed here, so that a home page stays light."""
-    return _en_cache(_cle_indicateurs(**parametres))

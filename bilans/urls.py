@@ -7,6 +7,7 @@ app_name = "bilans"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.xlsx", views.export, name="export"),
+    path("chiffres/<int:pk>/etat/", views.figures_etat, name="figures_etat"),
     path("annuels/", views.bilan_list, name="bilans"),
     path("annuels/demander/", views.bilan_demander, name="bilan_demander"),
     path("annuels/<int:pk>/", views.bilan_detail, name="bilan_detail"),

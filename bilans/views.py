@@ -13,12 +13,12 @@ from core.perms import ALL_ROLES
 from core.templatetags.formats import format_date
 
 from . import perms, selectors, services
-from .definitions import chiffres_cles
+from .definitions import DEFINITIONS_GRAPHIQUES, chiffres_cles
 from .exports import graphiques_xlsx
+from .figures import indicateurs_servis
 from .forms import BilanDemandeForm, PerimetreForm
 from .graphiques import graphiques
-from .models import Bilan
-from .selectors import indicateurs_caches
+from .models import Bilan, FiguresCalculees
 
 MAX_LIGNES_EXPORT = 500
 
@@ -35,11 +35,13 @@ def _perimetre(request):
 def dashboard(request):
     """The dashboard of every role: key figures and charts for a buyer, a year, a direction, a family."""
     form, perimetre = _perimetre(request)
-    data = indicateurs_caches(**perimetre)
-    charts = graphiques(data)
+    # Stored figures (bilans.figures): current, else the previous ones with their date, else none while the job
+    # computes them; never computed in the request.
+    data, etat = indicateurs_servis(**perimetre)
     query = request.GET.copy()
     return render(request, "bilans/dashboard.html", {
-        "form": form, "data": data, "perimetre": perimetre, "charts": charts, "kpis": chiffres_cles(data),
+        "form": form, "data": data, "etat": etat, "perimetre": perimetre,
+        "charts": graphiques(data) if data is not None else [], "kpis": chiffres_cles(data) if data is not None else [],
         "query": query.urlencode(),
         "can_ask": perms.can_ask_bilan_for(request.user, perimetre["acheteur"]),
         "role": request.user.role,
@@ -50,15 +52,22 @@ def dashboard(request):
 def export(request):
     """The numbers of one chart (?graphique=key) or of all charts, as XLSX."""
     _form, perimetre = _perimetre(request)
-    data = indicateurs_caches(**perimetre, limite=MAX_LIGNES_EXPORT)
-    charts = graphiques(data)
     key = request.GET.get("graphique", "")
+    if key and key not in DEFINITIONS_GRAPHIQUES:  # every chart has its definition: unknown before any figure
+        raise Http404("Graphique inconnu.")
+    data, etat = indicateurs_servis(**perimetre, limite=MAX_LIGNES_EXPORT)
+    if data is None:  # being computed: the page says so (and follows the job), no empty file
+        return render(request, "bilans/export_attente.html", {"etat": etat, "perimetre": perimetre,
+                                                              "query": request.GET.urlencode()})
+    charts = graphiques(data)
     if key:
         charts = [g for g in charts if g.key == key]
         if not charts:
             raise Http404("Graphique inconnu.")
     entete = [f"Acheteur : {data.acheteur_nom} (SIRET {data.acheteur_siret})", f"Année : {data.annee}"]
     entete += [f"{libelle} : {valeur}" for libelle, valeur in data.perimetre.renseignes()]
+    if not etat.a_jour:
+        entete.append(f"Chiffres du {format_date(etat.calcule_le)} (mise à jour en cours)")
     content = graphiques_xlsx(charts, entete=entete)
     name = f"indicateurs-{data.annee}-{data.acheteur_siret}{'-' + key if key else ''}.xlsx"
     response = HttpResponse(content,
@@ -151,3 +160,17 @@ def bilan_regenerer(request, pk):
     return redirect("bilans:bilan_detail", pk=nouveau.pk)
 
 
+
+
+@role_required(*ALL_ROLES)
+def figures_etat(request, pk):
+    """The state of a scope's figures being computed, as JSON for the page that waits for them (only a state: no
+    figure, no scope)."""
+    ligne = get_object_or_404(FiguresCalculees.objects.select_related("tache"), pk=pk)
+    tache = ligne.tache
+    etat = tache.etat if tache is not None else ("terminee" if ligne.calcule_le else "en_attente")
+    return JsonResponse({
+        "id": ligne.pk, "etat": etat, "etat_libelle": tache.get_etat_display() if tache else "",
+        "message": tache.message if tache is not None and tache.etat == tache.Etat.ECHEC else "",
+        "calcule_le": format_date(ligne.calcule_le) if ligne.calcule_le else "",
+    })

@@ -19,10 +19,16 @@ def _create_broker_folders(sender, **kwargs):
 
 
 @signals.task_postrun.connect
-def _donnees_modifiees(**kwargs):
-    """A background task (import, purge, bilan) may have written in bulk: cached figures are recomputed."""
-    from core.donnees import donnees_modifiees
+def _donnees_modifiees(task=None, args=None, **kwargs):
+    """A background task (import, purge, bilan) may have written in bulk: cached figures are recomputed. Not after
+    a job that only reads (core.donnees.TACHES_LECTURE_SEULE: the figures' own computation)."""
+    from core.donnees import TACHES_LECTURE_SEULE, donnees_modifiees
 
+    if getattr(task, "name", "") == "core.tasks.run_tache" and args:
+        from core.models import Tache
+
+        if Tache.objects.filter(pk=args[0], type__in=TACHES_LECTURE_SEULE).exists():
+            return
     donnees_modifiees()
 
 

@@ -22,6 +22,11 @@ from django.db import transaction
 VERSION_KEY = "donnees:version"
 BUSINESS_APPS = ("core", "marches", "clauses", "facilitateurs", "fse", "bilans", "spaser")
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Bookkeeping, not business data: their writes do not move the version (a job's state; the figures computed from
+# the data, bilans.figures: storing them must not make them stale at once).
+MODELES_HORS_DONNEES = {"core.Tache", "bilans.FiguresCalculees"}
+# Job types (core.jobs) that only read the business data: their end does not move the version (config.celery).
+TACHES_LECTURE_SEULE = {"indicateurs"}
 
 
 def donnees_version() -> int:
@@ -78,7 +83,7 @@ def brancher_signaux(apps_registry) -> None:
     from django.db.models.signals import post_delete, post_save
 
     for model in apps_registry.get_models():
-        if model._meta.app_label in BUSINESS_APPS:
+        if model._meta.app_label in BUSINESS_APPS and model._meta.label not in MODELES_HORS_DONNEES:
             uid = f"donnees:{model._meta.label}"
             post_save.connect(donnees_modifiees, sender=model, weak=False, dispatch_uid=uid)
             post_delete.connect(donnees_modifiees, sender=model, weak=False, dispatch_uid=uid)

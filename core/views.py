@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 
+from bilans import figures as bilans_figures
 from bilans import selectors as bilans_selectors
 from bilans.definitions import chiffres_cles
 from marches import selectors as marches_selectors
@@ -47,13 +48,15 @@ class HomeView(RoleRequiredMixin, TemplateView):
         elif user.role == Role.ELU:
             context.update(bilans_selectors.bilan_a_venir(user=user))
             if context["bilan_dernier"] is None:
-                # The year's figures if a dashboard computed them already (read from the cache, never computed).
+                # The year's stored figures (bilans.figures: the dashboard's, never computed in the request; queued
+                # for computation when missing or older than the data), with their date when not current.
                 organisation = user.organisation or Organisation.objects.instance()
                 annee = timezone.localdate().year
-                data = organisation and bilans_selectors.indicateurs_si_en_cache(
-                    acheteur=organisation, annee=annee, direction=None, famille=None, convention=None)
+                data, etat = (bilans_figures.indicateurs_servis(acheteur=organisation, annee=annee)
+                              if organisation else (None, None))
                 if data is not None:
-                    context["chiffres_annee"] = {"annee": annee, "chiffres": chiffres_cles(data)[:8]}
+                    context["chiffres_annee"] = {"annee": annee, "chiffres": chiffres_cles(data)[:8],
+                                                 "calcule_le": None if etat.a_jour else etat.calcule_le}
         return context
 
 

@@ -19,7 +19,9 @@ def section_bilan(acheteur, annee) -> str:
     if spaser is None:
         return ""
     annee = int(annee)
-    evaluation = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee, tendance=False)
+    # The bilan's job computes its figures (selectors.figures_calculees), as the bilan's own: not the pages' stored ones.
+    evaluation = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee, tendance=False,
+                                             moteur=selectors.figures_calculees)
     actions = list(spaser.actions.select_related("direction").order_by("echeance", "pk"))
     return render_to_string("spaser/bilan_section.html", {
         "spaser": spaser, "evaluation": evaluation, "actions": actions, "annee": annee,

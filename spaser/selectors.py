@@ -9,6 +9,7 @@ from django.db.models import F, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from bilans.definitions import texte as definition_texte
+from bilans.figures import indicateurs_servis
 from bilans.resultats import CibleAdoptee, Indicateurs
 from bilans.selectors import indicateurs_caches
 from clauses.models import FamilleAchat
@@ -35,23 +36,46 @@ SEUIL_OBLIGATION = Decimal(str(getattr(settings, "SPASER", {}).get("SEUIL_OBLIGA
 # --- The indicator engine ------------------------------------------------------------------------------
 
 
-def figures_moteur(acheteur, annee: int) -> Indicateurs:
-    """The engine's result (bilans.resultats.Indicateurs) for one buyer and one year, without the breakdowns."""
+def figures_moteur(acheteur, annee: int):
+    """The engine's result (bilans.resultats.Indicateurs) for one buyer and one year, without the breakdowns, as
+    a page serves it (bilans.figures.indicateurs_servis): stored figures, never computed in the request.
+    Returns (figures or None while they are first computed, their state)."""
+    return indicateurs_servis(acheteur=acheteur, annee=annee, details=False)
+
+
+def figures_calculees(acheteur, annee: int) -> Indicateurs:
+    """The engine's result computed (or cached) now: for jobs only (the annual bilan's SPASER section)."""
     return indicateurs_caches(acheteur=acheteur, annee=annee, details=False)
 
 
 class Moteur:
-    """Memoises the engine for one request: each (buyer, year) is computed once."""
+    """Memoises the engine for one request: each (buyer, year) is read once. A source returns the figures, or
+    (figures, state) as figures_moteur does: `etat` then says what the page shows (the least current)."""
 
     def __init__(self, source=None):
         self.source = source or figures_moteur
         self._cache = {}
+        self.etats = []
 
-    def __call__(self, acheteur, annee: int) -> Indicateurs:
+    def __call__(self, acheteur, annee: int) -> Indicateurs | None:
         key = (acheteur.pk, annee)
         if key not in self._cache:
-            self._cache[key] = self.source(acheteur, annee)
+            resultat = self.source(acheteur, annee)
+            if isinstance(resultat, tuple):
+                resultat, etat = resultat
+                self.etats.append(etat)
+            self._cache[key] = resultat
         return self._cache[key]
+
+    @property
+    def etat(self):
+        """The state of the least current figures read (None: all current, or computed on the spot): figures not
+        computed yet first, else the oldest served."""
+        en_retard = [e for e in self.etats if not e.a_jour]
+        if not en_retard:
+            return None
+        sans_chiffres = [e for e in en_retard if not e.disponibles]
+        return sans_chiffres[0] if sans_chiffres else min(en_retard, key=lambda e: e.calcule_le)
 
 
 # --- Adopted targets for the bilans engine ------------------------------------------------------------
@@ -194,7 +218,7 @@ def evaluation_spaser(*, spaser: Spaser, acheteur, annee: int, moteur=None, publ
         axes[-1]["lignes"].append(ligne)
     return {
         "spaser": spaser, "acheteur": acheteur, "annee": annee, "lignes": lignes, "axes": axes,
-        "annees_tendance": annees_tendance,
+        "annees_tendance": annees_tendance, "etat_figures": moteur.etat,
         "resume": {statut: resume.get(statut, 0) for statut in StatutEvaluation.values},
     }
 
@@ -216,11 +240,18 @@ def volume_achats(*, acheteur, annee: int) -> Decimal:
     return total or Decimal("0")
 
 
-def obligation(*, acheteur, annee: int) -> dict:
-    """L2111-3 / D2111-3: a SPASER is mandatory above 50 M€ HT of yearly purchases; voluntary below."""
-    volume = volume_achats(acheteur=acheteur, annee=annee)
+def obligation(*, acheteur, annee: int, moteur=None) -> dict:
+    """L2111-3 / D2111-3: a SPASER is mandatory above 50 M€ HT of yearly purchases; voluntary below.
+    With a `moteur` (a page's: Moteur()), the volume is the engine's notified amount of the year as served
+    (the same sum, volume_achats; None while first computed: `obligatoire` is then None too); without, it is
+    summed now (jobs)."""
+    if moteur is None:
+        volume = volume_achats(acheteur=acheteur, annee=annee)
+    else:
+        figures = moteur(acheteur, annee)
+        volume = figures.marches_notifies.montant_ht if figures is not None else None
     return {"acheteur": acheteur, "annee": annee, "volume": volume, "seuil": SEUIL_OBLIGATION,
-            "obligatoire": volume >= SEUIL_OBLIGATION}
+            "obligatoire": volume >= SEUIL_OBLIGATION if volume is not None else None}
 
 
 def _ajouter_annees(date: datetime.date, annees: int) -> datetime.date:

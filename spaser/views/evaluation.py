@@ -50,9 +50,11 @@ class EvaluationView(RoleRequiredMixin, TemplateView):
         context.update(spaser=spaser, acheteurs=acheteurs, acheteur=acheteur, annee=annee, statuts=StatutEvaluation)
         if acheteur is None:
             return context
-        evaluation = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee)
+        moteur = selectors.Moteur()  # stored figures (bilans.figures): nothing computed in the request
+        evaluation = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee, moteur=moteur)
         context["evaluation"] = evaluation
-        context["obligation"] = selectors.obligation(acheteur=acheteur, annee=annee)
+        context["obligation"] = selectors.obligation(acheteur=acheteur, annee=annee, moteur=moteur)
+        context["etat"] = moteur.etat
         context["prochaine_publication"] = selectors.prochaine_publication(spaser=spaser)
         context["seuil_bonne_voie"] = SEUIL_BONNE_VOIE
         context["charts"] = [_graphique_tendance(ligne) for ligne in evaluation["lignes"]]
@@ -82,6 +84,10 @@ def evaluation_export(request, pk):
     if acheteur is None:
         return HttpResponse("Ce schéma ne couvre aucun acheteur.", status=404, content_type="text/plain")
     evaluation = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee)
+    etat = evaluation["etat_figures"]
+    if etat is not None and not etat.disponibles:  # being computed: no file of empty figures
+        return HttpResponse("Les chiffres de cette évaluation sont en cours de calcul : l'export sera disponible dès "
+                            "qu'ils seront prêts. Réessayez dans un instant.", content_type="text/plain; charset=utf-8")
     contenu = evaluation_xlsx(evaluation)
     response = HttpResponse(contenu, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = content_disposition_header(True, f"spaser-evaluation-{acheteur.siret}-{annee}.xlsx")

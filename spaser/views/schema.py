@@ -43,22 +43,24 @@ class IndexView(RoleRequiredMixin, TemplateView):
         context["partenaire"] = partenaire
         context["can_edit"] = can_edit(user)
         aujourd_hui = timezone.localdate()
+        moteur = selectors.Moteur()  # stored figures (bilans.figures): nothing computed in the request
         if spaser is not None:
             acheteurs = list(spaser.acheteurs.all())
             acheteur = instance if instance in acheteurs else (acheteurs[0] if acheteurs else None)
             annee = selectors.annee_par_defaut(spaser)
             if acheteur is not None:
                 context["evaluation"] = selectors.evaluation_spaser(spaser=spaser, acheteur=acheteur, annee=annee,
-                                                                    tendance=False)
+                                                                    tendance=False, moteur=moteur)
             context["prochaine_publication"] = selectors.prochaine_publication(spaser=spaser,
                                                                                aujourd_hui=aujourd_hui)
             context["nb_actions"] = selectors.actions_compteurs(spaser=spaser, aujourd_hui=aujourd_hui)
         if partenaire or spaser is None:
             acheteurs = [instance] if instance else []
         context["obligations"] = [
-            selectors.obligation(acheteur=org, annee=an)
+            selectors.obligation(acheteur=org, annee=an, moteur=moteur)
             for org in acheteurs for an in (aujourd_hui.year - 2, aujourd_hui.year - 1)
         ]
+        context["etat"] = moteur.etat
         context["statuts"] = StatutEvaluation
         context["seuil"] = selectors.SEUIL_OBLIGATION
         return context

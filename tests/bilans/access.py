@@ -4,7 +4,7 @@ from tests.access import Owned, Rule, everyone, only
 def build(world):
     from django.core.files.base import ContentFile
 
-    from bilans.models import Bilan
+    from bilans.models import Bilan, FiguresCalculees
 
     world.bilan = Bilan.objects.create(acheteur=world.instance, annee=2025, demande_par=world.users["dcp"])
     world.bilan.fichier.save("bilan-test.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
@@ -16,6 +16,7 @@ def build(world):
     )
     for bilan in (world.bilan_partenaire, world.bilan_autre_partenaire):
         bilan.fichier.save(f"bilan-test-{bilan.pk}.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    world.figures = FiguresCalculees.objects.create(cle="acces", parametres={"annee": 2025})
 
 
 # A partner user sees only its own organisation's bilans: another buyer's answers 404 (not an oracle).
@@ -25,6 +26,8 @@ ACCESS = {
     "bilans:dashboard": Rule(everyone(200), query="?annee=2025"),
     "bilans:export": Rule(everyone(200), query="?annee=2025&graphique=considerations"),
     "bilans:bilans": Rule(everyone(200)),
+    # Only the state of a computation (no figure, no scope): any logged-in role.
+    "bilans:figures_etat": Rule(everyone(200), kwargs=lambda w: {"pk": w.figures.pk}),
     "bilans:bilan_demander": Rule(
         only(302, "dcp", "admin", "partenaire"),
         method="post",

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 from bilans.models import Bilan
-from tests.bilans.helpers import pdf_text
+from tests.bilans.helpers import attendre_chiffres, pdf_text
 from tests.browser.connexion import connecter
 from tests.core.factories import UserFactory
 
@@ -21,6 +21,7 @@ def test_dcp_generates_the_bilan_in_the_browser_through_a_real_worker(
     UserFactory(username="b-dcp", role="dcp", organisation=jeu.instance)
     connecter(page, live_server, "b-dcp")
     page.goto(f"{live_server.url}/bilans/?annee=2025")
+    attendre_chiffres(page)  # computed by the worker, then shown
     assert page.evaluate("() => typeof Chart") == "function"
     assert page.evaluate("() => !!Chart.getChart(document.querySelector('canvas[data-chart=tendance_heures]'))")
     page.get_by_role("button", name="Générer le bilan annuel").click()

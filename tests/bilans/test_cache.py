@@ -1,5 +1,6 @@
-"""Dashboard figures are cached until the data change: any save, any write request, any background task moves
-the data version (core/donnees.py), and the next dashboard shows the new figures."""
+"""Dashboard figures are stored until the data change: any save, any write request, any background task (but the
+figures' own job) moves the data version (core/donnees.py); the next dashboard shows the previous figures while a
+job recomputes them, then the new ones."""
 
 import datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ from bilans import selectors
 from core.donnees import donnees_version
 from core.enums import Role
 from facilitateurs.models import HeuresMensuelles
+from tests.bilans.helpers import chiffres_calculer, page_chiffres
 from tests.core.factories import UserFactory
 from tests.facilitateurs.factories import HeuresMensuellesFactory
 
@@ -29,44 +31,57 @@ def calculs(monkeypatch):
     return calls
 
 
-def _heures(client, url):
+def _servies(client, url):
+    """The hours the page shows now (None: none yet), and the state of its figures."""
     response = client.get(url)
     assert response.status_code == 200
+    data = response.context["data"]
+    return (data.heures_realisees if data is not None else None), response.context["etat"]
+
+
+def _apres_calcul(client, url):
+    """The hours the page shows once the jobs it queued have run: current figures."""
+    response = page_chiffres(client, url)
+    assert response.status_code == 200 and response.context["etat"].a_jour
     return response.context["data"].heures_realisees
 
 
-def test_second_view_is_served_from_the_cache_until_a_save(client, jeu, calculs):
+def test_figures_are_computed_once_by_the_job_and_served_until_a_save(client, jeu, calculs):
     client.force_login(UserFactory(role=Role.DCP, organisation=jeu.instance))
     url = reverse("bilans:dashboard") + "?annee=2025"
-    before = _heures(client, url)
-    assert _heures(client, url) == before and len(calls := calculs) == 1
-    other_year = _heures(client, reverse("bilans:dashboard") + "?annee=2024")
-    assert len(calls) == 2 and other_year != before  # other parameters, other entry
+    before = _apres_calcul(client, url)
+    assert len(calculs) == 1
+    assert _servies(client, url)[0] == before and len(calculs) == 1 and chiffres_calculer() == 0
+    other_year = _apres_calcul(client, reverse("bilans:dashboard") + "?annee=2024")
+    assert len(calculs) == 2 and other_year != before  # other parameters, other figures
 
     ligne = HeuresMensuelles.objects.filter(marche__acheteur=jeu.instance, mois__year=2025,
                                             modalite="EMBAUCHE_DIRECTE").first()
     ligne.heures += Decimal("10")
     ligne.save()  # a signal moves the data version
-    assert _heures(client, url) == before + Decimal("10") and len(calls) == 3
+    heures, etat = _servies(client, url)
+    assert heures == before and not etat.a_jour and len(calculs) == 2  # the previous figures, nothing computed
+    assert _apres_calcul(client, url) == before + Decimal("10") and len(calculs) == 3
 
 
 def test_bulk_writes_through_a_request_or_a_task_invalidate(client, jeu, calculs):
     client.force_login(UserFactory(role=Role.DCP, organisation=jeu.instance))
     url = reverse("bilans:dashboard") + "?annee=2025"
-    before = _heures(client, url)
+    before = _apres_calcul(client, url)
     modele = HeuresMensuelles.objects.filter(marche__acheteur=jeu.instance, mois__year=2025).first()
-    # bulk_create sends no signal: the figure stays cached...
+    # bulk_create sends no signal: the figures stay current...
     HeuresMensuelles.objects.bulk_create([HeuresMensuelles(
         marche=modele.marche, participant=modele.participant, entreprise=modele.entreprise,
         mois=datetime.date(2025, 11, 1), modalite="EMBAUCHE_DIRECTE", type_contrat="CDD", heures=Decimal("7"))])
-    assert _heures(client, url) == before
+    heures, etat = _servies(client, url)
+    assert heures == before and etat.a_jour
     # ...until a write request succeeds (imports write in bulk inside one),
     version = donnees_version()
     assert client.post(reverse("logout")).status_code == 302
     assert donnees_version() > version
     client.force_login(UserFactory(role=Role.DCP, organisation=jeu.instance))
-    assert _heures(client, url) == before + Decimal("7")
-    # ...or a background task ends.
+    assert _apres_calcul(client, url) == before + Decimal("7")
+    # ...or a background task ends (not the figures' own job: it only reads, core.donnees.TACHES_LECTURE_SEULE).
     from core.tasks import run_tache
 
     version = donnees_version()

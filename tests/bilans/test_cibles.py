@@ -12,7 +12,7 @@ from bilans.resultats import ObjectifNational, ObjectifsNationaux
 from bilans.selectors import CIBLE_SOCIALE, indicateurs_annuels, objectifs_de_l_annee
 from core.enums import Role
 from spaser.enums import StatutSpaser
-from tests.bilans.helpers import normalise, pdf_text
+from tests.bilans.helpers import normalise, page_chiffres, pdf_text
 from tests.core.factories import UserFactory
 from tests.marches.factories import MarcheFactory
 from tests.spaser.factories import AxeFactory, CibleFactory, IndicateurFactory, ObjectifFactory, SpaserFactory
@@ -45,7 +45,7 @@ def test_the_adopted_scheme_target_replaces_the_national_one(client, jeu):
     assert data.objectifs_nationaux.sociale.cible == CIBLE_SOCIALE  # kept apart, for comparison
 
     client.force_login(UserFactory(role=Role.DCP, organisation=jeu.instance))
-    html = normalise(client.get(reverse("bilans:dashboard"), {"annee": 2025}).content.decode())
+    html = normalise(page_chiffres(client, reverse("bilans:dashboard"), {"annee": 2025}).content.decode())
     assert "cible 70 %, cible du SPASER adopté le 12/03/2024" in html
     assert "cible nationale PNAD" in html  # the environmental share, without a scheme target
     text = pdf_text(bilan_pdf(acheteur=jeu.instance, annee=2025))

@@ -13,7 +13,7 @@ from bilans.pdf import bilan_pdf
 from bilans.selectors import indicateurs_annuels, periode_execution
 from core.enums import Role
 from spaser.figures import FIGURES, figure_value
-from tests.bilans.helpers import normalise, pdf_text, xlsx_text
+from tests.bilans.helpers import normalise, page_chiffres, pdf_text, xlsx_text
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.facilitateurs.factories import HeuresMensuellesFactory
@@ -97,11 +97,11 @@ def test_every_figure_and_chart_has_a_written_definition(jeu):
 
 def test_definitions_are_shown_next_to_the_figures(client, jeu):
     client.force_login(UserFactory(role=Role.ELU, organisation=jeu.instance))
-    html = normalise(client.get(reverse("bilans:dashboard"), {"annee": 2025}).content.decode())
+    html = normalise(page_chiffres(client, reverse("bilans:dashboard"), {"annee": 2025}).content.decode())
     assert normalise(texte("taux_realisation_heures")).replace("'", "&#x27;") in html
     assert 'data-testid="kpi-rythme_realisation_heures"' in html
     assert 'data-testid="definition-heures_commune"' in html
-    xlsx = xlsx_text(client.get(reverse("bilans:export"), {"annee": 2025, "graphique": "heures_commune"}).content)
+    xlsx = xlsx_text(page_chiffres(client, reverse("bilans:export"), {"annee": 2025, "graphique": "heures_commune"}).content)
     assert "Définition : Personnes distinctes ayant des heures" in xlsx
     text = pdf_text(bilan_pdf(acheteur=jeu.instance, annee=2025))
     assert "Définitions des indicateurs" in text

@@ -10,6 +10,7 @@ import tinyhtml5
 from django.urls import reverse
 
 from core.enums import Role
+from tests.bilans.helpers import page_chiffres
 from tests.core.factories import UserFactory
 from tests.spaser.factories import CibleFactory, IndicateurFactory, SpaserFactory
 
@@ -47,7 +48,7 @@ def composants(html: str) -> dict:
 @pytest.mark.django_db
 def test_every_dashboard_chart_has_its_accessible_table(client, jeu):
     client.force_login(UserFactory(role=Role.ELU, organisation=jeu.instance))
-    response = client.get(reverse("bilans:dashboard"), {"annee": 2025})
+    response = page_chiffres(client, reverse("bilans:dashboard"), {"annee": 2025})
     html = response.content.decode()
     assert "js/graphiques.js" in html
     charts = [g for g in response.context["charts"] if not g.vide]
@@ -77,7 +78,7 @@ def test_spaser_evaluation_trend_charts_have_the_table_of_their_years(client):
     for annee, valeur in ((2024, "0.25"), (2025, "0.30"), (2026, "0.35")):
         CibleFactory(indicateur=indicateur, annee=annee, valeur=Decimal(valeur))
     client.force_login(UserFactory(role=Role.DCP, organisation=instance))
-    response = client.get(reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2026"})
+    response = page_chiffres(client, reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2026"})
     html = response.content.decode()
     assert "js/graphiques.js" in html
     composant = composants(html)[f"indicateur-{indicateur.pk}"]

@@ -7,6 +7,7 @@ import pytest
 from marches.compliance import MANQUE_SOCIALE
 from marches.enums import StatutConformite
 from marches.models import Marche
+from tests.bilans.helpers import attendre_chiffres
 from tests.browser.connexion import connecter
 from tests.core.factories import UserFactory
 
@@ -38,6 +39,7 @@ def test_dashboard_chart_labels_fit_and_counts_step_by_whole_numbers(live_server
     page.set_viewport_size({"width": largeur, "height": 900})
     connecter(page, live_server, "g-elu")
     page.goto(f"{live_server.url}/bilans/?annee=2025")
+    attendre_chiffres(page)
     graphiques = {g["cle"]: g for g in page.evaluate(ETAT_GRAPHIQUES)}
     assert {"considerations", "manquements", "tendance_heures"} <= set(graphiques)
     for cle, g in graphiques.items():

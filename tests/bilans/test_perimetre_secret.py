@@ -15,7 +15,7 @@ from bilans.selectors import SEUIL_SECRET_COMMUNE, indicateurs_annuels, secret_s
 from core.enums import Role
 from marches.enums import RoleEntreprise, TypeStructure
 from marches.models import Marche
-from tests.bilans.helpers import normalise, pdf_text, xlsx_text
+from tests.bilans.helpers import normalise, page_chiffres, pdf_text, xlsx_text
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.core.factories import OrganisationFactory, UserFactory
 from tests.facilitateurs.factories import ConventionFactory, HeuresMensuellesFactory, ParticipantFactory
@@ -33,7 +33,7 @@ def _sorties_partenaire(client, jeu):
     client.force_login(UserFactory(role=Role.PARTENAIRE, organisation=jeu.partenaire))
     page = client.get(reverse("facilitateurs:convention_detail", args=[jeu.convention.pk])).content.decode()
     data = indicateurs_annuels(annee=2025, convention=jeu.convention)
-    xlsx = xlsx_text(client.get(reverse("bilans:export"), {"annee": 2025, "convention": jeu.convention.pk}).content)
+    xlsx = xlsx_text(page_chiffres(client, reverse("bilans:export"), {"annee": 2025, "convention": jeu.convention.pk}).content)
     pdf = pdf_text(bilan_pdf(acheteur=jeu.partenaire, annee=2025, convention=jeu.convention))
     return page, data, xlsx, pdf
 
@@ -124,8 +124,8 @@ def test_facilitators_see_every_commune_with_its_people(client, jeu, communes):
 def test_dashboard_pdf_and_xlsx_of_the_convention_never_name_a_small_commune(client, jeu, communes):
     client.force_login(UserFactory(role=Role.PARTENAIRE, organisation=jeu.partenaire))
     query = {"annee": 2025, "convention": communes.pk}
-    html = client.get(reverse("bilans:dashboard"), query).content.decode()
-    xlsx = xlsx_text(client.get(reverse("bilans:export"), {**query, "graphique": "heures_commune"}).content)
+    html = page_chiffres(client, reverse("bilans:dashboard"), query).content.decode()
+    xlsx = xlsx_text(page_chiffres(client, reverse("bilans:export"), {**query, "graphique": "heures_commune"}).content)
     pdf = pdf_text(bilan_pdf(acheteur=jeu.partenaire, annee=2025, convention=communes))
     for sortie in (html, xlsx, pdf):
         assert "Aire" in sortie and "Biscarrosse" not in sortie and "Capbreton" not in sortie

@@ -6,7 +6,7 @@ from bilans.models import Bilan
 from core.enums import Role
 from core.models import Tache
 from tests.bilans.conftest import IDENTITES
-from tests.bilans.helpers import normalise, pdf_text, xlsx_text
+from tests.bilans.helpers import normalise, page_chiffres, pdf_text, xlsx_text
 from tests.core.factories import UserFactory
 from tests.facilitateurs.factories import HeuresMensuellesFactory
 from tests.marches.factories import MarcheFactory
@@ -32,7 +32,7 @@ def _assert_no_identity(text, jeu):
 
 def test_dashboard_shows_the_figures_and_the_charts(client, users, jeu):
     client.force_login(users["elu"])
-    response = client.get(reverse("bilans:dashboard"), {"annee": 2025})
+    response = page_chiffres(client, reverse("bilans:dashboard"), {"annee": 2025})
     assert response.status_code == 200
     html = normalise(response.content.decode())
     assert "380 h" in html and "730 h" in html and "200 000,00 €" in html
@@ -45,12 +45,12 @@ def test_dashboard_shows_the_figures_and_the_charts(client, users, jeu):
 
 def test_dashboard_filters(client, users, jeu):
     client.force_login(users["dcp"])
-    response = client.get(reverse("bilans:dashboard"),
+    response = page_chiffres(client, reverse("bilans:dashboard"),
                           {"annee": 2025, "acheteur": jeu.instance.pk, "direction": jeu.direction.pk})
     assert response.context["data"].heures_realisees == 280
-    response = client.get(reverse("bilans:dashboard"), {"annee": 2025, "famille": jeu.f2.pk})
+    response = page_chiffres(client, reverse("bilans:dashboard"), {"annee": 2025, "famille": jeu.f2.pk})
     assert response.context["data"].marches_notifies.nombre == 1
-    response = client.get(reverse("bilans:dashboard"), {"annee": 2025, "acheteur": jeu.partenaire.pk})
+    response = page_chiffres(client, reverse("bilans:dashboard"), {"annee": 2025, "acheteur": jeu.partenaire.pk})
     assert response.context["data"].heures_realisees == 300
 
 
@@ -58,24 +58,24 @@ def test_dashboard_filters(client, users, jeu):
                                    {"direction": "x", "famille": "-1", "convention": "0"}])
 def test_dashboard_never_breaks_on_bad_input(client, users, jeu, query):
     client.force_login(users["dcp"])
-    response = client.get(reverse("bilans:dashboard"), query)
+    response = page_chiffres(client, reverse("bilans:dashboard"), query)
     assert response.status_code == 200
 
 
 def test_partner_is_locked_to_its_own_organisation(client, users, jeu):
     client.force_login(users["partenaire"])
-    response = client.get(reverse("bilans:dashboard"), {"annee": 2025, "acheteur": jeu.instance.pk})
+    response = page_chiffres(client, reverse("bilans:dashboard"), {"annee": 2025, "acheteur": jeu.instance.pk})
     data = response.context["data"]
     assert data.acheteur_siret == jeu.partenaire.siret
     assert data.heures_realisees == 300
-    export = client.get(reverse("bilans:export"), {"annee": 2025, "acheteur": jeu.instance.pk})
+    export = page_chiffres(client, reverse("bilans:export"), {"annee": 2025, "acheteur": jeu.instance.pk})
     assert jeu.partenaire.siret in xlsx_text(export.content)
     assert jeu.instance.siret not in xlsx_text(export.content)
 
 
 def test_xlsx_export_of_one_chart_and_of_all(client, users, jeu):
     client.force_login(users["elu"])
-    one = client.get(reverse("bilans:export"), {"annee": 2025, "graphique": "heures_modalite"})
+    one = page_chiffres(client, reverse("bilans:export"), {"annee": 2025, "graphique": "heures_modalite"})
     assert one["Content-Type"].startswith("application/vnd.openxmlformats")
     from io import BytesIO
 
@@ -85,9 +85,9 @@ def test_xlsx_export_of_one_chart_and_of_all(client, users, jeu):
     assert wb.sheetnames == ["heures_modalite"]
     values = [row for row in wb.active.iter_rows(values_only=True)]
     assert ("Formation", 90, 120, 1) in values
-    every = load_workbook(BytesIO(client.get(reverse("bilans:export"), {"annee": 2025}).content))
+    every = load_workbook(BytesIO(page_chiffres(client, reverse("bilans:export"), {"annee": 2025}).content))
     assert {"considerations", "tendance_heures", "sorties", "heures_commune"} <= set(every.sheetnames)
-    assert client.get(reverse("bilans:export"), {"graphique": "inconnu"}).status_code == 404
+    assert page_chiffres(client, reverse("bilans:export"), {"graphique": "inconnu"}).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["elu", "partenaire", "dcp", "acheteur"])
@@ -95,8 +95,8 @@ def test_no_participant_identity_in_dashboard_exports_or_bilan(client, users, je
                                                                 django_capture_on_commit_callbacks):
     client.force_login(users[role])
     for query in ({"annee": 2025}, {"annee": 2025, "convention": jeu.convention.pk}):
-        _assert_no_identity(client.get(reverse("bilans:dashboard"), query).content.decode(), jeu)
-        _assert_no_identity(xlsx_text(client.get(reverse("bilans:export"), query).content), jeu)
+        _assert_no_identity(page_chiffres(client, reverse("bilans:dashboard"), query).content.decode(), jeu)
+        _assert_no_identity(xlsx_text(page_chiffres(client, reverse("bilans:export"), query).content), jeu)
     if role in ("elu", "acheteur"):
         bilan = Bilan.objects.create(acheteur=jeu.instance, annee=2025)
         from bilans.services import bilan_generer

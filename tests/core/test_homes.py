@@ -165,19 +165,28 @@ def test_bilan_list_offers_the_latest_bilan(client):
     assert reverse("bilans:bilan_telecharger", args=[dernier.pk]) in html
 
 
-def test_elu_without_bilan_sees_the_years_figures_only_when_a_dashboard_computed_them(client):
-    from bilans.selectors import indicateurs_caches
+def test_elu_without_bilan_sees_the_years_figures_once_the_job_stored_them(client):
+    """The home computes nothing: it queues the year's figures (bilans.figures) and shows them once the job stored
+    them, dated while newer ones are being computed."""
+    from bilans.models import FiguresCalculees
+    from tests.bilans.helpers import chiffres_calculer
+    from tests.core.factories import DirectionFactory
 
     instance = OrganisationFactory(instance=True)
     elu = UserFactory(role=Role.ELU, organisation=instance)
     client.force_login(elu)
     html = client.get(reverse("core:home")).content.decode()
-    assert 'data-testid="chiffres-annee"' not in html  # nothing in the cache: nothing computed for the home
+    assert 'data-testid="chiffres-annee"' not in html  # nothing stored yet: nothing computed for the home
+    assert chiffres_calculer() == 1
     annee = timezone.localdate().year
-    indicateurs_caches(acheteur=instance, annee=annee, direction=None, famille=None, convention=None)
     html = client.get(reverse("core:home")).content.decode()
     assert f"Chiffres clés de {annee} à ce jour" in html
     assert f"insertion réalisées en {annee}" in html
+    assert 'data-testid="chiffres-annee-date"' not in html  # current
+    DirectionFactory(organisation=instance)  # the data change: the stored figures are served with their date
+    html = client.get(reverse("core:home")).content.decode()
+    assert f"Chiffres clés de {annee} à ce jour" in html and 'data-testid="chiffres-annee-date"' in html
+    assert FiguresCalculees.objects.count() == 1
 
 
 def test_the_bilan_job_stores_the_key_figures_the_home_shows():

@@ -8,7 +8,8 @@ import pytest
 from bilans.pdf import SECTIONS_SUPPLEMENTAIRES, bilan_html
 from spaser.bilan import section_bilan
 from spaser.enums import StatutEvaluation
-from spaser.selectors import evaluation_spaser, indicateurs_publics
+from spaser.selectors import Moteur, evaluation_spaser, figures_calculees, indicateurs_publics
+from tests.bilans.helpers import chiffres_calculer
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.core.factories import OrganisationFactory
 from tests.facilitateurs.factories import HeuresMensuellesFactory
@@ -45,7 +46,8 @@ def donnees():
 
 
 def test_targets_evaluated_against_the_real_engine(donnees):
-    resultat = evaluation_spaser(spaser=donnees["spaser"], acheteur=donnees["instance"], annee=2025)
+    resultat = evaluation_spaser(spaser=donnees["spaser"], acheteur=donnees["instance"], annee=2025,
+                                 moteur=figures_calculees)
     lignes = {ligne["indicateur"].pk: ligne for ligne in resultat["lignes"]}
     part, valeur, heures = (lignes[donnees[k].pk] for k in ("part", "valeur", "heures"))
     assert part["reel"] == D("0.25")  # 1 of the 4 contracts notified in 2025
@@ -57,7 +59,8 @@ def test_targets_evaluated_against_the_real_engine(donnees):
 
 
 def test_public_indicators_from_the_engine(donnees):
-    data = indicateurs_publics(spaser=donnees["spaser"], aujourd_hui=datetime.date(2026, 11, 26))
+    data = indicateurs_publics(spaser=donnees["spaser"], aujourd_hui=datetime.date(2026, 11, 26),
+                               moteur=figures_calculees)
     annee = next(a for a in data["acheteurs"][0]["annees"] if a["annee"] == 2025)
     legal = {item["cle"]: item["valeur"] for item in annee["obligations_legales"]}
     assert legal["marches_notifies_nombre"] == 4 and legal["marches_notifies_montant"] == D("1000000")
@@ -80,6 +83,14 @@ def test_obligation_uses_the_yearly_volume(donnees):
     assert obligation(acheteur=donnees["instance"], annee=2023)["obligatoire"] is True
     assert obligation(acheteur=donnees["instance"], annee=2025)["obligatoire"] is False
     assert obligation(acheteur=donnees["instance"], annee=2025)["volume"] == D("1000000")
+    # A page's (stored figures, bilans.figures): nothing until the job ran, then the same volume.
+    for annee in (2023, 2025):
+        assert obligation(acheteur=donnees["instance"], annee=annee, moteur=Moteur())["volume"] is None
+    assert chiffres_calculer() == 2
+    for annee, volume in ((2023, D("99000000")), (2025, D("1000000"))):
+        servie = obligation(acheteur=donnees["instance"], annee=annee, moteur=Moteur())
+        assert servie["volume"] == volume == obligation(acheteur=donnees["instance"], annee=annee)["volume"]
+        assert servie["obligatoire"] is (annee == 2023)
 
 
 def test_next_two_yearly_publication():

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from core.enums import Role
 from spaser.enums import StatutSpaser
 from spaser.models import Axe, Cible, Indicateur, Programmation, Spaser, ValeurManuelle
+from tests.bilans.helpers import page_chiffres
 from tests.core.factories import DirectionFactory, OrganisationFactory, UserFactory
 from tests.marches.factories import MarcheFactory
 from tests.spaser.factories import (
@@ -139,7 +140,7 @@ def test_evaluation_page_shows_obligation_and_exports_xlsx(dcp, instance):
     CibleFactory(indicateur=indicateur, annee=2025, valeur=Decimal("40000000"))
     MarcheFactory(acheteur=instance, montant_ht=Decimal("30000000"), date_notification=datetime.date(2025, 2, 1))
     MarcheFactory(acheteur=instance, montant_ht=Decimal("25000000"), date_notification=datetime.date(2025, 5, 1))
-    html = dcp.get(reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025"}).content.decode()
+    html = page_chiffres(dcp, reverse("spaser:evaluation", args=[spaser.pk]), {"annee": "2025"}).content.decode()
     assert 'data-testid="obligation">obligatoire' in html
     assert "chart.umd.min.js" in html
     assert "Évaluation 2025" in html and '<option value="2025" selected>' in html  # years are not "2 025"
