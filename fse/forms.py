@@ -4,10 +4,11 @@ ValidationError is shown on the field it names. Query strings are read through c
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.db.models import Q
 
 from core.enums import Role
 from core.models import User
-from core.parametres import AnneeField, IdField, ParametresForm
+from core.parametres import ID_MAX, AnneeField, IdField, ParametresForm
 from facilitateurs.models import Convention, Participant
 
 from .models import QUESTIONS_SORTIE, SENSIBLES, OperationFSE, ParticipationFSE
@@ -41,19 +42,35 @@ class ReponseBooleenneField(forms.TypedChoiceField):
         return value if value in ("oui", "non") else ""
 
 
+class ChoixMultiplesField(forms.ModelMultipleChoiceField):
+    """A list of ids of which each is an id of an integer column: beyond (a 20-digit id), an `IN` on SQLite
+    overflows (a 500) where the form should say the choice is not valid."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            texte = str(pk)
+            if not (texte.isascii() and texte.isdigit() and 1 <= int(texte) <= ID_MAX):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 class OperationForm(forms.ModelForm):
     class Meta:
         model = OperationFSE
         fields = ["reference", "intitule", "date_debut", "date_fin", "montant_fse", "facilitateurs", "conventions"]
         widgets = {"date_debut": DATE, "date_fin": DATE}
+        field_classes = {"facilitateurs": ChoixMultiplesField, "conventions": ChoixMultiplesField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["montant_fse"].localize = True
         self.fields["montant_fse"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
         self.fields["montant_fse"].help_text = "En euros, par exemple 125 000,00."
+        # Active facilitators, and those already on the operation (kept when the operation is edited).
+        deja = Q(operations_fse=self.instance) if self.instance.pk else Q(pk__in=[])
         self.fields["facilitateurs"].queryset = User.objects.filter(
-            role=Role.FACILITATEUR, is_active=True).order_by("last_name", "first_name", "username")
+            Q(role=Role.FACILITATEUR, is_active=True) | deja).distinct().order_by("last_name", "first_name", "username")
         self.fields["conventions"].queryset = Convention.objects.select_related("partenaire").order_by(
             "partenaire__nom", "intitule")
         self.fields["conventions"].label_from_instance = lambda c: f"{c.partenaire.nom} · {c.intitule}"

@@ -100,6 +100,20 @@ def test_an_operation_ending_before_it_starts_is_refused_in_french_and_keeps_wha
     assert not OperationFSE.objects.filter(reference="FSE-40-003").exists()
 
 
+@pytest.mark.parametrize("valeur", ["99999999999999999999", "²", "-1", "1e5"])
+def test_hostile_ids_in_the_forms_are_a_french_error_not_a_500(monde, client, valeur):
+    ParticipantFactory(code="P-HOSTILE")
+    client.force_login(monde.facilitateur)
+    operation = client.post(reverse("fse:operation_create"), {
+        "reference": "FSE-H", "intitule": "Hostile", "date_debut": "2025-01-01", "date_fin": "2025-12-31",
+        "montant_fse": "10", "conventions": [valeur], "facilitateurs": [valeur]})
+    assert operation.status_code == 200 and "n’est pas une valeur correcte" in _texte(operation)
+    entree = client.post(reverse("fse:participation_create", args=[monde.operation.pk]), {
+        "code": "P-HOSTILE", "date_entree": "2025-03-03", "date_information": "2025-03-03", "convention": valeur})
+    assert entree.status_code == 200 and "Sélectionnez un choix valide" in _texte(entree)
+    assert not OperationFSE.objects.filter(reference="FSE-H").exists() and not ParticipationFSE.objects.exists()
+
+
 def test_a_facilitator_enters_a_participant_with_the_entry_questionnaire(monde, client):
     participant = ParticipantFactory(code="P-FSE-001")
     client.force_login(monde.facilitateur)
