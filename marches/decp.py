@@ -1086,11 +1086,11 @@ def export_json(*, acheteur=None, annee=None) -> dict:
 
 def _liste_ecrire(out, records, marge: str) -> None:
     """A JSON list of records at `marge` (the indentation of its key), as json.dumps(indent=1) writes it."""
-    premier = True
+    premier, retrait = True, marge + " "
+    encodeur = json.JSONEncoder(ensure_ascii=False, indent=1, default=str)
     for record in records:
         out.write("[\n" if premier else ",\n")
-        texte = json.dumps(record, ensure_ascii=False, indent=1, default=str)
-        out.write("\n".join(marge + " " + ligne for ligne in texte.split("\n")))
+        out.write(retrait + encodeur.encode(record).replace("\n", "\n" + retrait))
         premier = False
     out.write("[]" if premier else f"\n{marge}]")
 

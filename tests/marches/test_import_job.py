@@ -195,6 +195,7 @@ def test_a_failure_halfway_through_the_job_writes_nothing(
     assert len(ecrites) == 20 and tache.etat == Tache.Etat.ECHEC and "disque plein" in tache.message
     assert (Marche.objects.count(), Entreprise.objects.count(), ImportJournal.objects.count()) == (0, 0, 0)
     assert not Marche.history.exists()
+    assert default_storage.exists(tache.parametres["path"])  # kept: the import can be run again
     page = _suivi(client.get(response["Location"]))
     assert "L'import a échoué : rien n'a été enregistré." in page and "disque plein" in page, page
 
