@@ -20,6 +20,7 @@ the first builds, the second waits for it (at most ATTENTE_SECONDES, then builds
 The build still assigns the missing published ids (marches.decp_services.decp_ids_attribuer, one SELECT when
 none is missing): once per data version now, no longer at every download."""
 
+import contextlib
 import datetime
 import os
 import tempfile
@@ -38,6 +39,7 @@ from . import decp
 
 DOSSIER = "decp"
 ATTENTE_SECONDES = 60
+TEMPORAIRE_ABANDONNE_SECONDES = 3600  # a build's temporary file older than this was left by a killed process
 CONTENT_TYPE = "application/json; charset=utf-8"
 
 constructions = 0  # files built by this process (tests count them)
@@ -92,6 +94,11 @@ def _construire(acheteur, annee, creneau, version, jour) -> Path:
     for ancien in dossier.glob(f"{creneau}--*.json"):  # older versions' files of this buyer and year
         if ancien != chemin:
             ancien.unlink(missing_ok=True)  # a download reading it keeps its open file (POSIX)
+    limite = time.time() - TEMPORAIRE_ABANDONNE_SECONDES
+    for temporaire_ancien in dossier.glob(".construction-*"):  # left by a process killed while building
+        with contextlib.suppress(FileNotFoundError):
+            if temporaire_ancien.stat().st_mtime < limite:
+                temporaire_ancien.unlink()
     return chemin
 
 

@@ -171,3 +171,21 @@ def test_a_version_moved_by_hand_rebuilds(client, constructions):
     donnees_modifiees()
     _contenu(client.get(url))
     assert constructions() == 2
+
+
+def test_a_temporary_file_left_by_a_killed_build_is_removed_by_the_next_build(client):
+    import os
+    import time
+
+    acheteur = OrganisationFactory(instance=True)
+    complet(acheteur=acheteur, identifiant="T-1")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    dossier = decp_telechargement._dossier()
+    dossier.mkdir(parents=True)
+    abandonne, recent = dossier / ".construction-abandonne.json", dossier / ".construction-en-cours.json"
+    abandonne.write_text("{")
+    recent.write_text("{")
+    il_y_a_deux_heures = time.time() - 7200
+    os.utime(abandonne, (il_y_a_deux_heures, il_y_a_deux_heures))
+    _contenu(client.get(reverse("marches:export_decp")))
+    assert not abandonne.exists() and recent.exists()  # another process may be writing the recent one
