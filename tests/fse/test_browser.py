@@ -41,10 +41,12 @@ def test_a_facilitator_fills_an_entry_questionnaire_on_a_phone(live_server, page
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     connecter(page, live_server, "fse-phone")
 
-    page.goto(f"{live_server.url}/fse/operations/")
+    page.goto(f"{live_server.url}/fse/operations/", wait_until="load")
     _verifier(page)
     page.get_by_role("link", name="FSE-40-2026").click()
     page.get_by_role("link", name="Ajouter un participant").click()
+    page.get_by_label("Code du participant").wait_for()
+    page.wait_for_load_state("load")
     _verifier(page)
 
     page.get_by_label("Code du participant").fill("P-TEL-0042")
@@ -60,6 +62,7 @@ def test_a_facilitator_fills_an_entry_questionnaire_on_a_phone(live_server, page
     page.get_by_role("button", name="Enregistrer l'entrée").click()
 
     page.get_by_text("Entrée de P-TEL-0042 dans l'opération enregistrée.").wait_for()
+    page.wait_for_load_state("load")
     assert page.get_by_test_id("participations").get_by_role("rowheader", name="P-TEL-0042").is_visible()
     _verifier(page)
     participation = ParticipationFSE.objects.get(operation=operation, participant=participant)
