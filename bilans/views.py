@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from core.enums import Role
 from core.mixins import role_required
 from core.perms import ALL_ROLES
 from core.templatetags.formats import format_date
@@ -167,6 +168,8 @@ def figures_etat(request, pk):
     """The state of a scope's figures being computed, as JSON for the page that waits for them (only a state: no
     figure, no scope)."""
     ligne = get_object_or_404(FiguresCalculees.objects.select_related("tache"), pk=pk)
+    if request.user.role == Role.PARTENAIRE and ligne.parametres.get("acheteur") != request.user.organisation_id:
+        raise Http404  # a partner follows only its own organisation's figures (as its dashboard shows only those)
     tache = ligne.tache
     etat = tache.etat if tache is not None else ("terminee" if ligne.calcule_le else "en_attente")
     return JsonResponse({

@@ -15,6 +15,7 @@ BUSINESS_APPS = ["core", "marches", "clauses", "facilitateurs", "examens", "bila
 NO_HISTORY = {
     "core.Tache",
     "clauses.ClauseModeleVersion",  # immutable versions: created_by / created_at
+    "bilans.FiguresCalculees",  # figures derived from the data by a job (its Tache), rebuilt at will
 }
 NO_HISTORY_SUFFIXES = ("Import", "Journal", "Lecture", "LectureIdentite", "Generation")
 

@@ -16,7 +16,10 @@ def build(world):
     )
     for bilan in (world.bilan_partenaire, world.bilan_autre_partenaire):
         bilan.fichier.save(f"bilan-test-{bilan.pk}.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
-    world.figures = FiguresCalculees.objects.create(cle="acces", parametres={"annee": 2025})
+    for nom, acheteur in (("figures", world.instance), ("figures_partenaire", world.partenaire),
+                          ("figures_autre_partenaire", world.autre_partenaire)):
+        setattr(world, nom, FiguresCalculees.objects.create(cle=f"acces-{nom}",
+                                                            parametres={"annee": 2025, "acheteur": acheteur.pk}))
 
 
 # A partner user sees only its own organisation's bilans: another buyer's answers 404 (not an oracle).
@@ -26,8 +29,8 @@ ACCESS = {
     "bilans:dashboard": Rule(everyone(200), query="?annee=2025"),
     "bilans:export": Rule(everyone(200), query="?annee=2025&graphique=considerations"),
     "bilans:bilans": Rule(everyone(200)),
-    # Only the state of a computation (no figure, no scope): any logged-in role.
-    "bilans:figures_etat": Rule(everyone(200), kwargs=lambda w: {"pk": w.figures.pk}),
+    # Only the state of a computation (no figure): a partner follows only its own organisation's.
+    "bilans:figures_etat": Rule(VISIBLE_SAUF_AUTRE_ACHETEUR, kwargs=lambda w: {"pk": w.figures.pk}),
     "bilans:bilan_demander": Rule(
         only(302, "dcp", "admin", "partenaire"),
         method="post",
@@ -48,7 +51,14 @@ BILAN = Owned(
     autre_partenaire=lambda w: {"pk": w.bilan_autre_partenaire.pk},
 )
 
+FIGURES = Owned(
+    instance=lambda w: {"pk": w.figures.pk},
+    partenaire=lambda w: {"pk": w.figures_partenaire.pk},
+    autre_partenaire=lambda w: {"pk": w.figures_autre_partenaire.pk},
+)
+
 OWNERSHIP = {
+    "bilans:figures_etat": FIGURES,
     "bilans:bilan_detail": BILAN,
     "bilans:bilan_etat": BILAN,
     "bilans:bilan_telecharger": BILAN,
