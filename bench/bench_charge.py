@@ -95,6 +95,11 @@ def main(scale: str):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env)
+    # As in production, a Celery worker computes the figures the pages serve (bilans.figures: no request computes
+    # them); the pages are visited once before the load and the jobs they queue waited for.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
+        cwd=ROOT, env=env)
     host = f"http://127.0.0.1:{port}"
     prefix = RESULTS / f"charge-{scale}"
     try:
@@ -104,15 +109,18 @@ def main(scale: str):
                 break
             except OSError:
                 time.sleep(0.2)
-        login_ms = time_logins(host)
+        login_ms = time_logins(host)  # before the warm-up: a POST moves the data version (core/donnees.py)
+        warm_up(host, paths, sessions)
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
              "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env=env, check=False)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            process.wait(timeout=60)
     rows = list(csv.DictReader(Path(f"{prefix}_stats.csv").open()))
     total = next(r for r in rows if r["Name"] == "Aggregated")
     errors = int(total["Failure Count"])
@@ -130,6 +138,28 @@ def main(scale: str):
         Figure(f"{label} requêtes", len(pages), ""),
         Figure(f"{label} connexion réelle (mot de passe haché)", login_ms, "ms"),
     ], file=f"charge-{scale}")
+
+
+def warm_up(host: str, paths: dict, sessions: dict, timeout: float = 300):
+    """Visit every page once per role, then wait until the jobs these visits queued (the figures of each scope)
+    are done: the load measures pages serving their figures, not a queue of first computations."""
+    import requests
+
+    from core.models import Tache
+
+    start = time.perf_counter()
+    for role, role_paths_ in paths.items():
+        with requests.Session() as client:
+            if role in sessions:
+                client.cookies.set("sessionid", sessions[role][0])
+            for path in dict.fromkeys(role_paths_):
+                client.get(f"{host}{path}", allow_redirects=False, timeout=120)
+    en_file = (Tache.Etat.EN_ATTENTE, Tache.Etat.EN_COURS)
+    while Tache.objects.filter(etat__in=en_file).exists() and time.perf_counter() - start < timeout:
+        time.sleep(1)
+    waiting = Tache.objects.filter(etat__in=en_file).count()
+    print(f"Pages visitées une fois et tâches attendues en {time.perf_counter() - start:.0f} s"
+          + (f" ({waiting} encore en file)" if waiting else ""), flush=True)
 
 
 def open_sessions(count: int) -> dict:
