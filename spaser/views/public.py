@@ -74,8 +74,10 @@ def public_indicateurs(request):
     spaser = _spaser_public()
     context = {"spaser": spaser, "onglet": "indicateurs"}
     if spaser is not None:
-        context["donnees"] = selectors.indicateurs_publics(spaser=spaser)
+        moteur = selectors.Moteur()  # stored figures (bilans.figures): nothing computed in the request
+        context["donnees"] = selectors.indicateurs_publics(spaser=spaser, moteur=moteur)
         context["aujourd_hui"] = timezone.localdate()
+        context["etat"] = moteur.etat
     return render(request, "spaser/public/indicateurs.html", context)
 
 

@@ -148,9 +148,12 @@ def test_figures_computed_while_the_data_changed_are_not_current(dcp, jeu, monke
 
 
 def test_spaser_pages_and_the_elu_home_read_no_hours(client, jeu):
-    """The SPASER index (the yearly purchases' volume) and evaluation, and the élu's home: stored figures too."""
+    """The SPASER index (the yearly purchases' volume), evaluation and public indicators, and the élu's home: stored
+    figures too."""
     spaser = SpaserFactory(en_vigueur=True, annee_debut=2024, annee_fin=2026, acheteurs=[jeu.instance])
     IndicateurFactory(objectif__axe__spaser=spaser, libelle="Part des marchés à clause sociale")
+    public = normalise(_get_sans_heures(client, reverse("spaser:public_indicateurs")).content.decode())
+    assert "Certains chiffres sont en cours de calcul" in public  # anonymous: said, no figure computed
     client.force_login(UserFactory(role=Role.DCP, organisation=jeu.instance))
     index = normalise(_get_sans_heures(client, reverse("spaser:index")).content.decode())
     assert "en cours de calcul" in index and "Calcul des chiffres en cours" in index
@@ -164,6 +167,10 @@ def test_spaser_pages_and_the_elu_home_read_no_hours(client, jeu):
     evaluation = _get_sans_heures(client, reverse("spaser:evaluation", args=[spaser.pk]) + "?annee=2025")
     assert evaluation.context["obligation"]["volume"] == Decimal("200000.00")
     assert evaluation.context["etat"] is None  # every figure current
+    client.logout()
+    public = normalise(_get_sans_heures(client, reverse("spaser:public_indicateurs")).content.decode())
+    assert "en cours de calcul" not in public and "200 000 €" in public
+    client.force_login(UserFactory(role=Role.DCP, organisation=jeu.instance))
 
     client.force_login(UserFactory(role=Role.ELU, organisation=jeu.instance))
     _get_sans_heures(client, reverse("core:home"))
