@@ -254,6 +254,12 @@ class Rapport:
     def __getitem__(self, key):  # rapport["indicateurs"] as well as rapport.indicateurs
         return getattr(self, key)
 
+    def cellules_connues(self) -> dict[tuple[str, str | None], int]:
+        """Every count of the table: (code, None) for a figure, (code, sexe) for its breakdown."""
+        cellules = {(c, None): v for c, v in self.indicateurs.items() if isinstance(v, int)}
+        cellules.update({(c, s): v for c, d in self.par_sexe.items() for s, v in d.items() if isinstance(v, int)})
+        return cellules
+
 
 def rapport(*, annee: int, operation=None, partenaire=None, aujourd_hui: datetime.date | None = None) -> Rapport:
     """The report of `annee` over one operation (or all), optionally a partner's conventions only."""
@@ -270,13 +276,47 @@ def _masque(valeur, seuil):
     return None if isinstance(valeur, int) and 0 < valeur < seuil else valeur
 
 
+# Totals shown with the cells that add up to them: employment status at entry (the Annex's own sum, EECO01) and
+# every figure's breakdown by sex. A cell hidden alone would come back by subtraction.
+STATUTS = ("EECO02", "EECO04", "EECO05")
+
+
+def _partitions(rapport_: Rapport) -> list[tuple[tuple, tuple]]:
+    partitions = [(("EECO01", None), tuple((c, None) for c in STATUTS))]
+    partitions += [(("EECO01", s), tuple((c, s) for c in STATUTS)) for s in SEXES]
+    partitions += [((c, None), tuple((c, s) for s in d)) for c, d in rapport_.par_sexe.items()]
+    return [(total, cellules) for total, cellules in partitions
+            if all(cle in rapport_.cellules_connues() for cle in (total, *cellules))]
+
+
 def masquer(rapport_: Rapport, seuil: int = 3) -> Rapport:
-    """The report as shown outside the facilitators: counts of 1 to seuil − 1 people become None ("< 3")."""
+    """The report as shown outside the facilitators. Counts of 1 to seuil − 1 people become None (shown "s", secret) and,
+    so that none comes back by subtraction from a total shown beside it (secondary suppression), in every total
+    and its parts (see _partitions): the hidden parts add up to seuil or more — else the smallest part still shown
+    is hidden too — and a hidden total hides at least one part. Repeated until nothing changes (a cell hidden for
+    one total may open another)."""
+    valeurs = rapport_.cellules_connues()
+    caches = {cle for cle, v in valeurs.items() if _masque(v, seuil) is None}
+    partitions = _partitions(rapport_)
+    change = True
+    while change:
+        change = False
+        for total, cellules in partitions:
+            parts = [c for c in cellules if c in caches]
+            besoin = not parts if total in caches else bool(parts) and sum(valeurs[c] for c in parts) < seuil
+            visibles = [c for c in cellules if c not in caches and valeurs[c]]
+            if besoin and visibles:
+                caches.add(min(visibles, key=lambda c: valeurs[c]))  # the first of the smallest
+                change = True
+
+    def vue(cle):
+        return None if cle in caches else valeurs[cle]
+
     return replace(
         rapport_,
         participants=_masque(rapport_.participants, seuil),
-        indicateurs={c: _masque(v, seuil) for c, v in rapport_.indicateurs.items()},
-        par_sexe={c: {s: _masque(v, seuil) for s, v in d.items()} for c, d in rapport_.par_sexe.items()},
+        indicateurs={c: vue((c, None)) for c in rapport_.indicateurs},
+        par_sexe={c: {s: vue((c, s)) for s in d} for c, d in rapport_.par_sexe.items()},
         donnees_incompletes=_masque(rapport_.donnees_incompletes, seuil),
     )
 

@@ -2,7 +2,8 @@
 
 - facilitateur, admin: every operation and participation, the entry/exit/6-month forms, the completeness page,
   the report with its exact values and the participant-level XLSX;
-- elu, dcp: the report's aggregated indicator table only, cells of 1 or 2 people shown « < 3 »;
+- elu, dcp: the report's aggregated indicator table only, cells of 1 or 2 people, and the cells that would give them back by
+  subtraction, masked (« s », fse.indicateurs.masquer);
 - partenaire: the aggregates of its own conventions' participants only, masked the same way;
 - acheteur, entreprise: nothing.
 """
@@ -24,7 +25,7 @@ def peut_saisir(user) -> bool:
 
 
 def voit_valeurs_exactes(user) -> bool:
-    """Every figure as counted; other readers get cells under 3 people grouped (« < 3 »)."""
+    """Every figure as counted; other readers get them masked under 3 people (fse.indicateurs.masquer)."""
     return has_role(user, *SAISIE)
 
 

@@ -112,14 +112,50 @@ def test_age_boundaries_at_entry(naissance, attendus):
 
 def test_masking_hides_one_and_two_but_not_zero_or_three():
     r = indicateurs.Rapport(annee=2025, operation=None, participants=2,
-                            indicateurs={"EECO01": 0, "EECO02": 1, "EECO03": 2, "EECO04": 3},
-                            par_sexe={"EECO02": {"F": 1, "M": 0, "X": 0}}, donnees_incompletes=5)
+                            indicateurs={"EECO06": 0, "EECO07": 1, "EECO08": 2, "EECO09": 3},
+                            par_sexe={"EECO09": {"F": 3, "M": 0, "X": 0}}, donnees_incompletes=5)
     m = masquer(r)
     assert m.participants is None and m["participants"] is None
-    assert m.indicateurs == {"EECO01": 0, "EECO02": None, "EECO03": None, "EECO04": 3}
-    assert m.par_sexe == {"EECO02": {"F": None, "M": 0, "X": 0}}
+    assert m.indicateurs == {"EECO06": 0, "EECO07": None, "EECO08": None, "EECO09": 3}
+    assert m.par_sexe == {"EECO09": {"F": 3, "M": 0, "X": 0}}
     assert m.donnees_incompletes == 5
-    assert r.indicateurs["EECO02"] == 1  # the original is left as it was
+    assert r.indicateurs["EECO07"] == 1  # the original is left as it was
+
+
+def _rapport(indicateurs_, par_sexe):
+    return indicateurs.Rapport(annee=2025, operation=None, participants=20, indicateurs=indicateurs_,
+                               par_sexe=par_sexe, donnees_incompletes=0)
+
+
+def test_a_small_count_does_not_come_back_by_subtraction_from_its_total():
+    """EECO08 = 8 with women 1, men 7: hiding women alone gives them back (8 − 7 − 0); men are hidden too. Two
+    hidden parts adding up to 2 (1 + 1) would still be both 1: a third is hidden."""
+    m = masquer(_rapport({"EECO08": 8, "EECO09": 10}, {"EECO08": {"F": 1, "M": 7, "X": 0},
+                                                         "EECO09": {"F": 1, "M": 8, "X": 1}}))
+    assert m.indicateurs == {"EECO08": 8, "EECO09": 10}
+    assert m.par_sexe["EECO08"] == {"F": None, "M": None, "X": 0}
+    assert m.par_sexe["EECO09"] == {"F": None, "M": None, "X": None}
+
+
+def test_the_employment_statuses_add_up_to_the_total_without_giving_a_hidden_one_back():
+    """EECO01 = EECO02 + EECO04 + EECO05 (the Annex's sum): EECO04 = 1 hidden alone would be 12 − 8 − 3. The
+    smallest other status is hidden with it, and its own breakdown by sex with it (else it would add back up)."""
+    par_sexe = {"EECO01": {"F": 6, "M": 6, "X": 0}, "EECO02": {"F": 4, "M": 4, "X": 0},
+                "EECO04": {"F": 1, "M": 0, "X": 0}, "EECO05": {"F": 1, "M": 2, "X": 0}}
+    m = masquer(_rapport({"EECO01": 12, "EECO02": 8, "EECO04": 1, "EECO05": 3}, par_sexe))
+    assert m.indicateurs == {"EECO01": 12, "EECO02": 8, "EECO04": None, "EECO05": None}
+    assert m.par_sexe["EECO04"]["F"] is None and m.par_sexe["EECO05"]["F"] is None
+    assert m.par_sexe["EECO05"]["M"] is None  # EECO05 hidden: its parts may not add back up to it
+    _rien_par_soustraction(m, par_sexe, {"EECO01": 12, "EECO02": 8, "EECO04": 1, "EECO05": 3})
+
+
+def _rien_par_soustraction(m, par_sexe, vrais):
+    """For every shown total, its hidden parts add up to 0 or to 3 and more; a hidden total hides a part."""
+    groupes = [(m.indicateurs["EECO01"], [(m.indicateurs[c], vrais[c]) for c in ("EECO02", "EECO04", "EECO05")])]
+    groupes += [(m.indicateurs[c], [(m.par_sexe[c][s], vrai) for s, vrai in d.items()]) for c, d in par_sexe.items()]
+    for total, parts in groupes:
+        cachees = [vrai for montre, vrai in parts if montre is None]
+        assert (not cachees or sum(cachees) >= 3) if total is not None else any(cachees)
 
 
 @pytest.mark.django_db
