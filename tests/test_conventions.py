@@ -8,7 +8,7 @@ from django.apps import apps
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-BUSINESS_APPS = ["core", "marches", "clauses", "facilitateurs", "examens", "bilans", "spaser"]
+BUSINESS_APPS = ["core", "marches", "clauses", "facilitateurs", "fse", "examens", "bilans", "spaser"]
 
 # Models that are not business data edited by users, or whose rows are themselves the record of an
 # action (job states, access logs, import journals): they carry their own who/when and need no history.
