@@ -139,7 +139,10 @@ def import_decp(request):
 
 @role_required(Role.DCP, Role.ADMIN)
 def import_list(request):
-    return render(request, "marches/import_list.html", {"imports": selectors.import_journal_list()})
+    """The journal of the contracts' imports, and the user's latest imports run as jobs (links to their page)."""
+    taches = Tache.objects.filter(type=JOB_IMPORT, demandee_par=request.user).order_by("-created_at")[:5]
+    return render(request, "marches/import_list.html", {"imports": selectors.import_journal_list(),
+                                                        "taches": taches})
 
 
 class ExportDecpParametres(ParametresForm):

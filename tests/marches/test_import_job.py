@@ -115,6 +115,9 @@ def test_a_large_decp_file_is_written_by_a_job_with_its_progress_and_the_same_ro
     assert page.status_code == 200 and 'data-testid="termine"' in texte and "data-fini" in texte
     assert "« grand.json » importé : 13 enregistrements lus, 13 créés, 0 modifié, 0 inchangé" in texte, texte
     assert "l&#x27;import est lancé en tâche de fond" in page.content.decode()  # the confirmation's message
+    journal = client.get(reverse("marches:imports")).content.decode()  # the job's page is found again there
+    lien = re.search(r'<section[^>]*data-testid="imports-taches".*?</section>', journal, re.S).group(0)
+    assert f'href="{response["Location"]}">grand.json</a>' in lien and "Terminée" in lien
 
 
 def test_a_large_register_is_written_by_a_job_row_by_row_with_the_same_rows(
@@ -205,8 +208,10 @@ def test_only_the_requester_and_administrators_see_the_job(client, dcp):
                                                                                      "format": "decp"})
     url = reverse("marches:import_tache", kwargs={"pk": tache.pk})
     assert client.get(url).status_code == 200
+    assert "imports-taches" in client.get(reverse("marches:imports")).content.decode()
     client.force_login(UserFactory(role=Role.DCP))
     assert client.get(url).status_code == 404
+    assert "imports-taches" not in client.get(reverse("marches:imports")).content.decode()  # not theirs
     client.force_login(UserFactory(role=Role.ADMIN))
     assert client.get(url).status_code == 200
     autre = Tache.objects.create(type="verification_worker", demandee_par=dcp)  # not an import: not this page
