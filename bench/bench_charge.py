@@ -83,6 +83,7 @@ def main(scale: str):
     use_load_database(scale)
     setup()
     build_load_data(scale)
+    forget_earlier_runs()
     paths = role_paths()
     sessions = open_sessions(users)
     with socket.socket() as probe:
@@ -138,6 +139,18 @@ def main(scale: str):
         Figure(f"{label} requêtes", len(pages), ""),
         Figure(f"{label} connexion réelle (mot de passe haché)", login_ms, "ms"),
     ], file=f"charge-{scale}")
+
+
+def forget_earlier_runs():
+    """This scale's Redis database emptied (cache, sessions, the Celery queue of an earlier run) and the jobs an
+    earlier run left queued or running marked failed: their messages are gone, no worker would ever end them."""
+    from django.core.cache import cache
+
+    from core.models import Tache
+
+    cache.clear()
+    Tache.objects.filter(etat__in=(Tache.Etat.EN_ATTENTE, Tache.Etat.EN_COURS)).update(
+        etat=Tache.Etat.ECHEC, message="Abandonnée par un banc de charge précédent.")
 
 
 def warm_up(host: str, paths: dict, sessions: dict, timeout: float = 300):

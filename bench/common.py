@@ -83,7 +83,10 @@ def use_load_database(scale: str):
     real password hashing, Redis cache and sessions, DEBUG off. Before setup()."""
     server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/x").rsplit("/", 1)[0]
     url = os.environ["DATABASE_URL"] = f"{server}/spaser_bench_charge_{scale}"
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
+    # Its own Redis database too (cache, sessions, Celery queue): a figure cached or a job queued over one scale's
+    # database must never be read or run over the other's.
+    redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1").rsplit("/", 1)[0]
+    os.environ["REDIS_URL"] = f"{redis}/{LOAD_REDIS_DB[scale]}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     os.environ["DEBUG"] = "0"
     import psycopg
@@ -107,6 +110,9 @@ def build_load_data(scale: str):
     import bench_bilans
 
     return bench_bilans.build(*SCALES[scale])
+
+
+LOAD_REDIS_DB = {"departement": 3, "national": 4}
 
 
 def scale_volumes(default="national") -> tuple[str, int, int]:
