@@ -24,7 +24,11 @@ BUSINESS_APPS = ("core", "marches", "clauses", "facilitateurs", "fse", "bilans",
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Bookkeeping, not business data: their writes do not move the version (a job's state; the figures computed from
 # the data, bilans.figures: storing them must not make them stale at once).
-MODELES_HORS_DONNEES = {"core.Tache", "bilans.FiguresCalculees"}
+# Nor do the user accounts: no figure counts users, and a log-in saves the user (last_login).
+MODELES_HORS_DONNEES = {"core.Tache", "bilans.FiguresCalculees", "core.User", "core.HistoricalUser"}
+# Account views (log in and out, passwords) write only the user's own account: their POST does not move the
+# version, else every log-in would make every stored figure stale and queue its recomputation.
+VUES_COMPTE = {"login", "logout", "password_change", "password_reset", "password_reset_confirm"}
 # Job types (core.jobs) that only read the business data: their end does not move the version (config.celery).
 TACHES_LECTURE_SEULE = {"indicateurs"}
 
@@ -97,6 +101,7 @@ class DonneesModifieesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method in UNSAFE_METHODS and response.status_code < 400:
+        vue = request.resolver_match.view_name if request.resolver_match else None
+        if request.method in UNSAFE_METHODS and response.status_code < 400 and vue not in VUES_COMPTE:
             _incr()
         return response
