@@ -321,6 +321,7 @@ def _grandir(monde):
     ("a_completer", "facilitateur", lambda m: reverse("fse:a_completer")),
     ("rapport", "facilitateur", lambda m: reverse("fse:rapport") + f"?annee={ANNEE}"),
     ("rapport_partenaire", "partenaire", lambda m: reverse("fse:rapport") + f"?annee={ANNEE}"),
+    ("export_xlsx", "facilitateur", lambda m: reverse("fse:export_xlsx") + f"?annee={ANNEE}"),
 ])
 def test_lists_queries_do_not_grow_and_match_their_snapshots(monde, client, snapshot_update, nom, role, url):
     """As tests.sql_snapshots.assert_queries_stable, with the operation's history read in a stable order."""
