@@ -195,6 +195,8 @@ def test_navbar_fits_one_line_on_a_laptop_and_collapses_on_a_phone(role, live_se
                 top = min(b["top"] for b in boxes)
                 below = [b["text"] for b in boxes if b["top"] >= top + 20]
                 assert not below, f"{role}: at {width} px the navbar wraps; on a second line: {below}"
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, (
+                    f"{role}: at {width} px the navbar sticks out sideways")
             else:
                 assert toggler.is_visible(), f"{role}: no menu button at {width} px"
                 assert [b["text"] for b in boxes if b["text"]] == [page.locator(".navbar-brand").inner_text()], (

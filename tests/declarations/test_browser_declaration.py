@@ -60,7 +60,7 @@ def test_a_company_declares_a_month_and_the_facilitator_validates_it(live_server
 
     page.context.clear_cookies()
     connecter(page, live_server.url, "facilitateur")
-    page.get_by_role("link", name="Déclarations des entreprises").first.click()
+    page.get_by_role("link", name="Déclarations", exact=True).first.click()
     page.get_by_role("link", name=mois_libelle(mois)).click()
     page.get_by_role("link", name="bulletin-septembre.pdf").wait_for()
     page.get_by_role("button", name="Valider la déclaration").click()
