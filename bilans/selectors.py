@@ -17,7 +17,7 @@ Counting rules (the same as the facilitateurs app, settings.SPASER):
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +26,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -43,7 +44,13 @@ from core.models import Direction, Organisation, Tache, User
 from examens.selectors import examens_chiffres
 from facilitateurs.enums import CategorieSortie, Modalite, Public
 from facilitateurs.models import Convention, HeuresMensuelles, Sortie
-from facilitateurs.selectors import formation_plafonnee, heures_effectives, part_ecoulee, plafond_formation
+from facilitateurs.selectors import (
+    formation_plafonnee,
+    heures_effectives,
+    part_ecoulee,
+    part_max_formation,
+    plafond_formation,
+)
 from facilitateurs.services import add_months
 from marches.enums import RoleEntreprise, StatutConformite, TypeReservation, TypeStructure
 from marches.models import Attribution, Marche, consideration_environnementale, consideration_sociale
@@ -213,29 +220,111 @@ class _TotauxHeures:
     premier_mois: date | None
 
 
-def _totaux_heures(heures_qs, departement: str, *, avec_min: bool = False) -> _TotauxHeures:
-    """Hours (training capped), distinct participants, companies and local companies over a set of rows."""
-    aggregates = {
-        "hors_formation": Sum(heures_effectives(), filter=~Q(modalite=Modalite.FORMATION)),
-        "participants": Count("participant", distinct=True),
-        "entreprises": Count("entreprise", distinct=True),
-        # A buyer without a département has no local company (an empty code must not match empty codes).
-        "entreprises_locales": Count("entreprise", distinct=True,
-                                     filter=Q(entreprise__departement=departement or "\u2205")),
-    }
-    if avec_min:
-        aggregates["premier_mois"] = Min("mois")
-    totaux = heures_qs.aggregate(**aggregates)
-    formation_declarees, formation_comptees = _formation(heures_qs).get((), (ZERO, ZERO))
+@dataclass(frozen=True)
+class _Passe:
+    """The scope's hour rows up to the end of the year, read once for the year's totals, the cumul's and the
+    realisation's (instead of one scan of the rows per figure): per contract and per period, the sums of
+    realised hours out of training and of declared training hours; per period, distinct people and companies.
+    Periods are named by their first month (None: since the first row) and share the same last month, except
+    `realisation` (rows up to the reference date)."""
+
+    par_marche: dict  # marche_id -> {periode: (hors_formation, formation_declarees)}
+    requises: dict  # marche_id -> required hours of its insertion clauses (sum)
+    comptes: dict  # periode -> {"participants", "entreprises", "entreprises_locales"}
+    premier_mois: date | None
+
+
+def _formation_comptee(declarees: Decimal, requises) -> Decimal:
+    """Python twin of formation_plafonnee(declarees, plafond_formation): training hours of one contract, at most
+    FORMATION_PART_MAX x its required hours (no cap when it requires none)."""
+    if requises is None or requises <= 0:
+        return declarees
+    return min(declarees, requises * part_max_formation())
+
+
+def _heures_passe(perimetre: Perimetre, fin: date, departement: str, *, debuts: dict,
+                  reference: date) -> _Passe:
+    """Three GROUP BY queries over the scope's rows up to `fin` (by contract, by person, by company: PostgreSQL
+    runs them in parallel, unlike COUNT(DISTINCT)) and one over the insertion clauses; `debuts` names the periods
+    ({name: first day or None}) counted with distinct people and companies. Realised hours per contract are also
+    summed up to `reference` (realisation). Sums are conditional aggregates of the same scan."""
+    heures_qs = perimetre.heures().filter(mois__lte=fin)
+    hors_formation, formation = ~Q(modalite=Modalite.FORMATION), Q(modalite=Modalite.FORMATION)
+    periodes = {**{nom: Q(mois__gte=debut) if debut else Q() for nom, debut in debuts.items()},
+                "realisation": Q(mois__lte=reference) if reference < fin else Q()}
+    sommes, alias = {}, {}
+    for nom, condition in periodes.items():
+        # Periods with the same rows (the cumul since the first row and the realisation up to 31/12) share sums.
+        alias[nom] = next((autre for autre in sommes if periodes[autre] == condition), nom)
+        if alias[nom] == nom:
+            sommes[nom] = condition
+    aggregates = {}
+    for nom, condition in sommes.items():
+        aggregates[f"{nom}__hf"] = Sum(heures_effectives(), filter=hors_formation & condition)
+        aggregates[f"{nom}__fd"] = Sum("heures", filter=formation & condition)
+    par_marche, premier_mois = {}, None
+    for r in heures_qs.values("marche_id").annotate(premier=Min("mois"), **aggregates).order_by():
+        par_marche[r["marche_id"]] = {nom: (r[f"{alias[nom]}__hf"], r[f"{alias[nom]}__fd"]) for nom in periodes}
+        if r["premier"] is not None and (premier_mois is None or r["premier"] < premier_mois):
+            premier_mois = r["premier"]
+    requises = {r["marche_id"]: _d(r["total"]) for r in perimetre.clauses_insertion().values("marche_id").annotate(
+        total=Sum("heures_requises")).order_by()}
+
+    def compte(champ, condition_locale=None, locale=None):
+        groupes = heures_qs.filter(**{f"{champ}__isnull": False}).values(champ).annotate(dernier=Max("mois"))
+        if condition_locale is not None:
+            groupes = groupes.annotate(dernier_local=Max("mois", filter=condition_locale))
+        aggregates = {}
+        for nom, debut in debuts.items():
+            aggregates[nom] = Count(champ, filter=Q(dernier__gte=debut)) if debut else Count(champ)
+            if condition_locale is not None:
+                aggregates[f"{nom}__{locale}"] = Count(
+                    champ, filter=Q(dernier_local__gte=debut) if debut else Q(dernier_local__isnull=False))
+        return groupes.order_by().aggregate(**aggregates)
+
+    participants = compte("participant_id")
+    # A buyer without a département has no local company (an empty code must not match empty codes).
+    entreprises = compte("entreprise_id", Q(entreprise__departement=departement or "\u2205"), "locales")
+    comptes = {nom: {"participants": participants[nom], "entreprises": entreprises[nom],
+                     "entreprises_locales": entreprises[f"{nom}__locales"]} for nom in debuts}
+    return _Passe(par_marche=par_marche, requises=requises, comptes=comptes, premier_mois=premier_mois)
+
+
+def _heures_par_marche(passe: _Passe, periode: str) -> dict:
+    """{marche_id: (realised hours out of training, declared training, counted training)} over a period."""
+    result = {}
+    with localcontext() as ctx:
+        ctx.prec = 60  # exact sums, as SQL's numeric
+        for marche_id, par_periode in passe.par_marche.items():
+            hors_formation, declarees = par_periode[periode]
+            if hors_formation is None and declarees is None:
+                continue
+            declarees = None if declarees is None else _d(declarees)
+            comptees = None if declarees is None else _formation_comptee(declarees, passe.requises.get(marche_id))
+            result[marche_id] = (None if hors_formation is None else _d(hors_formation), declarees, comptees)
+    return result
+
+
+def _totaux_heures(passe: _Passe, periode: str) -> _TotauxHeures:
+    """Hours (training capped per contract), distinct participants, companies and local companies of a period."""
+    hors_formation = formation_declarees = formation_comptees = ZERO
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for h, declarees, comptees in _heures_par_marche(passe, periode).values():
+            hors_formation += h or ZERO
+            if declarees is not None:
+                formation_declarees += declarees
+                formation_comptees += comptees
+    comptes = passe.comptes[periode]
     return _TotauxHeures(
-        heures_realisees=_h(_d(totaux["hors_formation"]) + formation_comptees),
+        heures_realisees=_h(hors_formation + formation_comptees),
         heures_formation_declarees=_h(formation_declarees),
         heures_formation_comptees=_h(formation_comptees),
-        participants=totaux["participants"],
-        entreprises=totaux["entreprises"],
-        entreprises_locales=totaux["entreprises_locales"],
-        entreprises_locales_part=_part(totaux["entreprises_locales"], totaux["entreprises"]),
-        premier_mois=totaux.get("premier_mois"),
+        participants=comptes["participants"],
+        entreprises=comptes["entreprises"],
+        entreprises_locales=comptes["entreprises_locales"],
+        entreprises_locales_part=_part(comptes["entreprises_locales"], comptes["entreprises"]),
+        premier_mois=passe.premier_mois,
     )
 
 
@@ -368,7 +457,7 @@ def periode_execution(*, date_debut, date_fin, date_notification, duree_mois) ->
     return debut, fin
 
 
-def _realisation(perimetre: Perimetre, annee: int, aujourd_hui: date) -> Realisation:
+def _realisation(perimetre: Perimetre, annee: int, aujourd_hui: date, passe: _Passe) -> Realisation:
     """Realisation of the insertion clauses on ONE population: the scope's contracts with an insertion clause,
     notified by 31/12 of the year and whose execution had not ended before 1/1 of the year (contracts in
     execution during the year). Over those same contracts:
@@ -376,31 +465,24 @@ def _realisation(perimetre: Perimetre, annee: int, aujourd_hui: date) -> Realisa
     - rythme = realised ÷ expected by the reference date, expected = required × the elapsed share of each
       contract's execution period (periode_execution); a contract whose end cannot be known (no end date, no
       duration) has no expected pace and is left out of the rythme (counted in `marches_sans_periode`).
-    Reference date: 31/12 of the year, or today for the current year. Three queries, whatever the size."""
+    Reference date: 31/12 of the year, or today for the current year (the hours: `passe`, period
+    "realisation", read up to that date). One query (the contracts), whatever the size."""
     debut, fin = _annee_bornes(annee)
     reference = min(fin, aujourd_hui)
-    requises_sq = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION).values(
-        "marche").annotate(total=Sum("heures_requises")).values("total")[:1]
     insertion = ClauseMarche.objects.filter(marche=OuterRef("pk"), type_clause=TypeClause.INSERTION)
-    marches = perimetre.marches().filter(Exists(insertion), date_notification__lte=fin).annotate(
-        requises=Coalesce(requises_sq, Value(ZERO), output_field=DEC)).values(
-        "pk", "date_debut", "date_fin", "date_notification", "duree_mois", "requises")
+    marches = perimetre.marches().filter(Exists(insertion), date_notification__lte=fin).values(
+        "pk", "date_debut", "date_fin", "date_notification", "duree_mois")
     population = {}
     for m in marches.iterator(chunk_size=5000):
         d_debut, d_fin = periode_execution(date_debut=m["date_debut"], date_fin=m["date_fin"],
                                            date_notification=m["date_notification"], duree_mois=m["duree_mois"])
         if d_fin is not None and d_fin < debut:
             continue  # execution over before the year: not part of the year's population
-        population[m["pk"]] = (_d(m["requises"]), d_debut, d_fin)
+        population[m["pk"]] = (passe.requises.get(m["pk"], ZERO), d_debut, d_fin)
     # Realised hours per contract up to the reference month (training capped per contract over that span).
-    heures = perimetre.heures().filter(mois__lte=reference).filter(
-        Exists(ClauseMarche.objects.filter(marche=OuterRef("marche"), type_clause=TypeClause.INSERTION)))
-    realisees = defaultdict(lambda: ZERO)
-    for r in heures.exclude(modalite=Modalite.FORMATION).values("marche_id").annotate(
-            h=Sum(heures_effectives())).order_by():
-        realisees[r["marche_id"]] += _d(r["h"])
-    for (marche_id,), (_declarees, comptees) in _formation(heures, m=F("marche_id")).items():
-        realisees[marche_id] += comptees
+    realisees = {}
+    for marche_id, (h, _declarees, comptees) in _heures_par_marche(passe, "realisation").items():
+        realisees[marche_id] = (h or ZERO) + (comptees or ZERO)
     requises = realise = attendues = realise_rythme = ZERO
     sans_periode = 0
     for pk, (req, d_debut, d_fin) in population.items():
@@ -638,12 +720,11 @@ def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None,
     heures_requises = perimetre.clauses_insertion().filter(
         marche__date_notification__range=(debut, fin)).aggregate(s=Sum("heures_requises"))["s"]
     heures_annee = perimetre.heures().filter(mois__range=(debut, fin))
-    annuel = _totaux_heures(heures_annee, departement)
-
-    cumul_qs = perimetre.heures().filter(mois__lte=fin)
-    if depuis is not None:
-        cumul_qs = cumul_qs.filter(mois__gte=date(int(depuis), 1, 1))
-    cumul = _totaux_heures(cumul_qs, departement, avec_min=depuis is None)
+    aujourd_hui = timezone.localdate()
+    passe = _heures_passe(perimetre, fin, departement, reference=min(fin, aujourd_hui), debuts={
+        "annee": debut, "cumul": date(int(depuis), 1, 1) if depuis is not None else None})
+    annuel = _totaux_heures(passe, "annee")
+    cumul = _totaux_heures(passe, "cumul")
     if depuis is None:
         depuis = cumul.premier_mois.year if cumul.premier_mois else annee
     depuis = int(depuis)
@@ -680,7 +761,7 @@ def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None,
         conformite=Conformite(conforme=marches["conforme"], non_conforme=marches["non_conforme"],
                               non_soumis=marches["non_soumis"],
                               manquements=_manquements(perimetre, annee) if details else None),
-        realisation=_realisation(perimetre, annee, timezone.localdate()),
+        realisation=_realisation(perimetre, annee, aujourd_hui, passe),
         objectifs=objectifs_de_l_annee(nationaux, cibles_adoptees(acheteur, annee)),
         achats_siae=achats["achats_siae"],
         achats_ea_esat=achats["achats_ea_esat"],
