@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
 from django.utils import timezone
 
 from clauses.advisor import SEUIL_DECP
@@ -113,9 +113,16 @@ class ListeAFaire:
     premiers: list
 
 
+# What templates/core/_a_faire_marches.html shows of a contract.
+A_FAIRE_COLONNES = ("identifiant", "objet", "manquements", "updated_at", "date_notification")
+
+
 def _liste(queryset, ordre) -> ListeAFaire:
-    return ListeAFaire(nombre=queryset.count(),
-                       premiers=list(queryset.select_related("acheteur").order_by(*ordre)[:A_FAIRE_LIMITE]))
+    """The first rows and the number of all, in one query: COUNT(*) OVER () is computed before the LIMIT (no row:
+    none to show, and 0)."""
+    premiers = list(queryset.only(*A_FAIRE_COLONNES).annotate(nombre_total=Window(Count("pk")))
+                    .order_by(*ordre)[:A_FAIRE_LIMITE])
+    return ListeAFaire(nombre=premiers[0].nombre_total if premiers else 0, premiers=premiers)
 
 
 def marches_de_l_acheteur(*, user):

@@ -92,3 +92,20 @@ def test_each_row_links_to_its_contract_without_a_thousands_separator(client, dc
 @pytest.mark.parametrize("texte", ["Court", "x" * 90, "x" * 91, "é" * 95, "e\u0301" * 60, "Cafe\u0301 " * 30, ""])
 def test_tronquer_gives_what_truncatechars_gives(texte):
     assert tronquer(texte, 90) == truncatechars(texte, 90)
+
+
+def test_a_buyers_to_do_lists_count_all_and_show_the_first_five_in_one_query_each(instance):
+    from marches.selectors import A_FAIRE_LIMITE, acheteur_a_faire
+    from tests.core.factories import DirectionFactory
+
+    direction = DirectionFactory(organisation=instance)
+    acheteur = UserFactory(role=Role.ACHETEUR, organisation=instance, direction=direction)
+    brouillons = [MarcheFactory(acheteur=instance, direction=direction, date_notification=None) for _ in range(7)]
+    MarcheFactory(acheteur=instance, date_notification=None)  # another direction's: not counted
+    with CaptureQueriesContext(connection) as ctx:
+        a_faire = acheteur_a_faire(user=acheteur)
+    assert len(ctx.captured_queries) == 4  # four lists, each its rows and its number at once
+    assert a_faire["brouillons"].nombre == 7
+    attendus = sorted(brouillons, key=lambda m: (m.updated_at, m.pk), reverse=True)[:A_FAIRE_LIMITE]
+    assert [m.pk for m in a_faire["brouillons"].premiers] == [m.pk for m in attendus]
+    assert a_faire["non_conformes"].nombre == 0 and a_faire["non_conformes"].premiers == []
