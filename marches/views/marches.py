@@ -27,7 +27,7 @@ from core.perms import ALL_ROLES
 
 from .. import perms, register, selectors, services
 from ..compliance import DATE_OBLIGATIONS, soumis
-from ..etat import considerations_deduites_seules
+from ..etat import DECLAREES, DRAPEAUX, considerations_deduites_seules
 from ..filters import MarcheFilter
 from ..forms import AttributionForm, LotForm, MarcheForm, ModificationForm
 from ..models import Attribution, Lot, Marche, Modification
@@ -152,6 +152,14 @@ def _marche_editable(request, pk) -> Marche:
     return marche
 
 
+def _deduites(marche) -> set[str]:
+    """The considerations the page marks « déduite des clauses »: it reads them only under a consideration the
+    contract has and did not declare, so the clauses are read only for such a contract."""
+    if not any(getattr(marche, name) and not getattr(marche, DECLAREES[name]) for name in DRAPEAUX):
+        return set()
+    return considerations_deduites_seules(marche, set(marche.clauses.order_by().values_list("type_clause", flat=True)))
+
+
 @role_required(*ALL_ROLES)
 def marche_detail(request, pk):
     marche = selectors.marche_detail(user=request.user, pk=pk)
@@ -165,7 +173,7 @@ def marche_detail(request, pk):
         "modifications": marche.modifications.order_by("numero", "id"),
         "can_edit": perms.can_edit_marche(request.user, marche),
         "soumis": soumis(marche),
-        "deduites": considerations_deduites_seules(marche, set(marche.clauses.order_by().values_list("type_clause", flat=True))),
+        "deduites": _deduites(marche),
         "date_obligations": DATE_OBLIGATIONS,
         "historique": historique_pour(marche, request.user),
     }

@@ -109,3 +109,14 @@ def test_a_buyers_to_do_lists_count_all_and_show_the_first_five_in_one_query_eac
     attendus = sorted(brouillons, key=lambda m: (m.updated_at, m.pk), reverse=True)[:A_FAIRE_LIMITE]
     assert [m.pk for m in a_faire["brouillons"].premiers] == [m.pk for m in attendus]
     assert a_faire["non_conformes"].nombre == 0 and a_faire["non_conformes"].premiers == []
+
+
+def test_a_contract_page_reads_its_clauses_only_for_a_consideration_it_did_not_declare(client, dcp, instance):
+    sans = MarcheFactory(acheteur=instance)
+    declaree = MarcheFactory(acheteur=instance, clause_sociale_declaree=True)
+    for marche, lues in ((sans, False), (declaree, False)):
+        marche.refresh_from_db()
+        response, queries = _get(client, f"/marches/{marche.pk}/")
+        assert any("clauses_clausemarche" in q for q in queries) is lues
+        assert "déduit" not in response.content.decode()
+    assert "Clause sociale." in client.get(f"/marches/{declaree.pk}/").content.decode()
