@@ -4,6 +4,8 @@ each figure keeps its own period. Dataset: tests/bilans/conftest.py `jeu` (hand-
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from bilans.selectors import indicateurs_annuels
 
 
@@ -43,3 +45,37 @@ def test_a_past_year_counts_only_its_own_rows_and_people(jeu):
         Decimal("350.00"), 2, 2, 1)
     assert (data.heures_formation_declarees, data.heures_formation_comptees) == (Decimal("200.00"), Decimal("150.00"))
     assert (data.cumul.depuis, data.cumul.heures_realisees, data.cumul.participants) == (2024, Decimal("350.00"), 2)
+
+
+def test_generer_bilan_json_gives_the_engine_figures_and_its_postgresql_settings_end_with_it(jeu):
+    import io
+    import json
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from bilans.management.commands.generer_bilan import _memoire_de_calcul
+    from bilans.selectors import to_jsonable
+
+    def reglages():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+            return cursor.fetchone()
+
+    avant = reglages()
+
+    class Fin(Exception):
+        pass
+
+    # SET LOCAL: the settings live as long as the transaction (here a savepoint of the test's, rolled back).
+    with pytest.raises(Fin), transaction.atomic():
+        _memoire_de_calcul()
+        assert reglages() == (("64MB", "off") if connection.vendor == "postgresql" else None)
+        raise Fin
+    assert reglages() == avant
+    out = io.StringIO()
+    call_command("generer_bilan", "--annee", "2025", "--acheteur", jeu.instance.siret, "--format", "json", stdout=out)
+    attendu = to_jsonable(indicateurs_annuels(acheteur=jeu.instance, annee=2025, details=False))
+    assert json.loads(out.getvalue()) == json.loads(json.dumps(attendu))

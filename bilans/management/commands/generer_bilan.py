@@ -23,6 +23,9 @@ def _memoire_de_calcul():
 
 class Command(BaseCommand):
     help = "Produit le bilan annuel (PDF) ou ses indicateurs (JSON) d'un acheteur."
+    # A report read from the database: Django's system checks (every URL module and view imported, ~0.6 s)
+    # belong to `manage.py check` and the deployment, not to each run (call_command skips them already).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--annee", type=int, required=True)
