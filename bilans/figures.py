@@ -156,7 +156,9 @@ def figures_calculer(*, parametres: dict) -> FiguresCalculees:
     ligne = FiguresCalculees.objects.filter(cle=cle).first()
     if ligne is not None and _a_jour(ligne, version) and _charger(ligne) is not None:
         return ligne
-    data = selectors.indicateurs_annuels(**parametres)
+    with transaction.atomic():
+        selectors.memoire_de_calcul()
+        data = selectors.indicateurs_annuels(**parametres)
     ligne, _ = FiguresCalculees.objects.update_or_create(cle=cle, defaults={
         "parametres": parametres, "version": version, "donnees": pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL),
         "calcule_le": timezone.now()})

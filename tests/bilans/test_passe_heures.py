@@ -54,8 +54,7 @@ def test_generer_bilan_json_gives_the_engine_figures_and_its_postgresql_settings
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from bilans.management.commands.generer_bilan import _memoire_de_calcul
-    from bilans.selectors import to_jsonable
+    from bilans.selectors import memoire_de_calcul, to_jsonable
 
     def reglages():
         if connection.vendor != "postgresql":
@@ -71,7 +70,7 @@ def test_generer_bilan_json_gives_the_engine_figures_and_its_postgresql_settings
 
     # SET LOCAL: the settings live as long as the transaction (here a savepoint of the test's, rolled back).
     with pytest.raises(Fin), transaction.atomic():
-        _memoire_de_calcul()
+        memoire_de_calcul()
         assert reglages() == (("64MB", "off") if connection.vendor == "postgresql" else None)
         raise Fin
     assert reglages() == avant

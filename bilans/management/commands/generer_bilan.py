@@ -4,21 +4,11 @@ python manage.py generer_bilan --annee 2025 --format json [--output bilan.json]"
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
 from bilans.pdf import bilan_pdf
-from bilans.selectors import indicateurs_annuels, to_jsonable
+from bilans.selectors import indicateurs_annuels, memoire_de_calcul, to_jsonable
 from core.models import Organisation
-
-
-def _memoire_de_calcul():
-    """PostgreSQL only, for this transaction only (SET LOCAL): the engine's GROUP BY over millions of hour rows
-    sort and hash in memory instead of on disk (default work_mem: 4 MB), and without JIT compilation, which
-    costs more than it saves on these few queries. Nothing changes on SQLite, nor the figures."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
 
 
 class Command(BaseCommand):
@@ -48,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError("--depuis doit être antérieure ou égale à --annee.")
         if format == "json":
             with transaction.atomic():
-                _memoire_de_calcul()
+                memoire_de_calcul()
                 data = to_jsonable(indicateurs_annuels(acheteur=organisation, annee=annee, depuis=depuis,
                                                        details=details))
             text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -62,7 +52,7 @@ class Command(BaseCommand):
         if not output:
             raise CommandError("--output FICHIER.pdf est obligatoire pour le PDF.")
         with transaction.atomic():
-            _memoire_de_calcul()
+            memoire_de_calcul()
             pdf = bilan_pdf(acheteur=organisation, annee=annee, depuis=depuis)
         with open(output, "wb") as handle:
             handle.write(pdf)
