@@ -34,6 +34,7 @@ from core.jobs import job_enqueue
 from core.models import Tache
 
 from . import selectors
+from .calcul import memoire_de_calcul
 from .models import FiguresCalculees
 from .resultats import Indicateurs
 from .selectors import LIMITE_LISTES, RESULTATS_VERSION
@@ -157,7 +158,7 @@ def figures_calculer(*, parametres: dict) -> FiguresCalculees:
     if ligne is not None and _a_jour(ligne, version) and _charger(ligne) is not None:
         return ligne
     with transaction.atomic():
-        selectors.memoire_de_calcul()
+        memoire_de_calcul()
         data = selectors.indicateurs_annuels(**parametres)
     ligne, _ = FiguresCalculees.objects.update_or_create(cle=cle, defaults={
         "parametres": parametres, "version": version, "donnees": pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL),

@@ -21,7 +21,6 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -702,17 +701,6 @@ def objectifs_de_l_annee(nationaux: ObjectifsNationaux, adoptees: dict[str, Cibl
                                cible_source=source, cible_libelle=libelle, cible_nationale=national.cible,
                                atteint=atteint(national.part, cible))
     return Objectifs(**result)
-
-
-def memoire_de_calcul():
-    """PostgreSQL only, for this transaction only (SET LOCAL): the engine's GROUP BY over millions of hour rows
-    sort and hash in memory instead of on disk (default work_mem: 4 MB), and without JIT compilation, which
-    costs more than it saves on these few queries. Nothing changes on SQLite, nor the figures. Called inside the
-    transaction of each computation outside requests: generer_bilan, the figures' job, the bilan's job."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
 
 
 def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None, direction=None, famille=None,

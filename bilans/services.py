@@ -11,10 +11,11 @@ from django.utils import timezone
 from core.jobs import job_enqueue
 from core.services import auteur_noter
 
+from .calcul import memoire_de_calcul
 from .definitions import chiffres_cles
 from .models import Bilan
 from .pdf import bilan_pdf
-from .selectors import indicateurs_caches, memoire_de_calcul
+from .selectors import indicateurs_caches
 
 JOB_TYPE = "bilan_annuel"
 DEMANDES_PAR_MINUTE = 5  # default of settings.BILANS_DEMANDES_PAR_MINUTE: a PDF is a heavy job

@@ -54,7 +54,8 @@ def test_generer_bilan_json_gives_the_engine_figures_and_its_postgresql_settings
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from bilans.selectors import memoire_de_calcul, to_jsonable
+    from bilans.calcul import memoire_de_calcul
+    from bilans.selectors import to_jsonable
 
     def reglages():
         if connection.vendor != "postgresql":

@@ -6,8 +6,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from bilans.calcul import memoire_de_calcul
 from bilans.pdf import bilan_pdf
-from bilans.selectors import indicateurs_annuels, memoire_de_calcul, to_jsonable
+from bilans.selectors import indicateurs_annuels, to_jsonable
 from core.models import Organisation
 
 
