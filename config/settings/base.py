@@ -107,6 +107,12 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default has a worker beside the web process, and some requests write after reading (a page
+    # that queues a job, the DECP file assigning ids): a transaction that reads then writes while another holds the
+    # write lock fails at once with "database is locked" (SQLite cannot wait there without a deadlock). IMMEDIATE
+    # takes the write lock at BEGIN, and `timeout` waits for it up to 20 s instead of failing (a 503 page).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
