@@ -44,7 +44,7 @@ def test_copy_toggle_and_chart(live_server, page):
 
     nettoyage = FamilleAchat.objects.get(nom="Nettoyage")
     page.goto(f"{live_server.url}/clauses/diagnostics/famille/{nettoyage.pk}/")
-    page.wait_for_function("Chart.getChart(document.getElementById('chart-diagnostic')) !== undefined")
+    page.wait_for_function("() => Chart.getChart(document.getElementById('chart-diagnostic')) !== undefined")
     series = page.evaluate("Chart.getChart(document.getElementById('chart-diagnostic')).data.datasets.length")
     assert series == 3
 
@@ -62,9 +62,9 @@ def test_copy_toggle_and_chart(live_server, page):
     page.add_script_tag(url=f"{live_server.url}/static/js/conseil-brouillon.js")
     page.wait_for_selector("#conseil-brouillon .card")
     # The family is suggested from the CPV by a second request, which may answer after the first advice.
-    page.wait_for_function("document.getElementById('id_famille').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_famille').value !== ''")
     assert page.locator("#id_famille").input_value() == str(famille.pk)  # suggested from the CPV
     # The advice for that family follows (a third request): wait for it rather than read the first one.
-    page.wait_for_function("document.getElementById('conseil-brouillon').innerText.includes('L2112-2-1')", timeout=10000)
+    page.wait_for_function("() => document.getElementById('conseil-brouillon').innerText.includes('L2112-2-1')", timeout=10000)
     text = page.locator("#conseil-brouillon").inner_text()
     assert "Obligatoire" in text and "L2112-2-1" in text
