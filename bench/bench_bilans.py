@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/spaser_bench_bilans")
 
+import common  # noqa: E402
 from common import Figure, report, scale_volumes, setup, timed  # noqa: E402
 
 PREFIX = "BB"  # identifiant prefix of the benchmark's contracts
@@ -27,15 +28,9 @@ MOIS = 72  # 2020-01 .. 2025-12
 
 
 def ensure_database():
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
         sys.exit("Ce banc demande PostgreSQL (DATABASE_URL=postgresql://…).")
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    common.ensure_database()
 
 
 def _insert_select(cursor, model, count: int, exprs: dict, source: str = ""):

@@ -16,21 +16,10 @@ from pathlib import Path
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/spaser_bench_heures")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Figure, report, setup  # noqa: E402
+from common import Figure, ensure_database, report, setup  # noqa: E402
 
 NB_MARCHES, NB_PARTICIPANTS, NB_LIGNES = 50, 2000, 200_000
 
-
-def ensure_database():
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    name, admin = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import scale_volumes  # noqa: E402
+from common import ensure_database, scale_volumes  # noqa: E402
 
 N = int(os.environ.get("BENCH_MARCHES") or scale_volumes()[1])
 N_DECP = int(os.environ.get("BENCH_MARCHES_DECP", "20000"))
@@ -29,17 +29,6 @@ WORDS = ["Travaux", "de", "voirie", "rénovation", "collège", "nettoyage", "loc
 CPVS = ["45233140", "45321000", "90910000", "77310000", "15000000", "60130000", "72500000", "34136000", "71000000",
         "45261210"]
 
-
-def ensure_database():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def siret(n: int, prefix="5") -> str:

@@ -89,9 +89,17 @@ def use_load_database(scale: str):
     os.environ["REDIS_URL"] = f"{redis}/{LOAD_REDIS_DB[scale]}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     os.environ["DEBUG"] = "0"
+    ensure_database(url)
+
+
+def ensure_database(url: str | None = None):
+    """Create the PostgreSQL database of `url` (default: DATABASE_URL) when missing; nothing for another engine."""
+    url = url or os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return
     import psycopg
 
-    name = url.rsplit("/", 1)[1]
+    server, name = url.rsplit("/", 1)
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')

@@ -16,18 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/spaser_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 
-
-def ensure_database():
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith("postgres"):
-        return
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+from common import ensure_database  # noqa: E402  (bench/, this script's folder)
 
 
 def main():
