@@ -47,8 +47,8 @@ from facilitateurs.models import Convention, HeuresMensuelles, Sortie
 from facilitateurs.selectors import (
     formation_plafonnee,
     heures_effectives,
+    heures_formation_comptees,
     part_ecoulee,
-    part_max_formation,
     plafond_formation,
 )
 from facilitateurs.services import add_months
@@ -234,14 +234,6 @@ class _Passe:
     premier_mois: date | None
 
 
-def _formation_comptee(declarees: Decimal, requises) -> Decimal:
-    """Python twin of formation_plafonnee(declarees, plafond_formation): training hours of one contract, at most
-    FORMATION_PART_MAX x its required hours (no cap when it requires none)."""
-    if requises is None or requises <= 0:
-        return declarees
-    return min(declarees, requises * part_max_formation())
-
-
 def _heures_passe(perimetre: Perimetre, fin: date, departement: str, *, debuts: dict,
                   reference: date) -> _Passe:
     """Three GROUP BY queries over the scope's rows up to `fin` (by contract, by person, by company: PostgreSQL
@@ -300,7 +292,8 @@ def _heures_par_marche(passe: _Passe, periode: str) -> dict:
             if hors_formation is None and declarees is None:
                 continue
             declarees = None if declarees is None else _d(declarees)
-            comptees = None if declarees is None else _formation_comptee(declarees, passe.requises.get(marche_id))
+            comptees = (None if declarees is None
+                        else heures_formation_comptees(declarees, passe.requises.get(marche_id)))
             result[marche_id] = (None if hors_formation is None else _d(hors_formation), declarees, comptees)
     return result
 
