@@ -65,7 +65,7 @@ MODULES = {
                                                  "taux_sous_traitance", "part_ecoulee", "heures_requises_subquery"]},
     "bilans/selectors.py": {"tests": ["tests/bilans"],
                             "functions": ["secret_statistique", "_achats_structures", "atteint", "_part",
-                                          "_par_commune", "_totaux_heures", "objectifs_de_l_annee"]},
+                                          "_par_commune", "_heures_passe", "_heures_par_marche", "_totaux_heures", "objectifs_de_l_annee"]},
 }
 
 # Lines whose mutants would only change a message for people or a log line, not a rule.
