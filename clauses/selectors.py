@@ -175,12 +175,19 @@ def derniers_diagnostics(*, avec_famille: bool = False) -> dict:
     return derniers
 
 
-def nb_clauses_des_marches(marches) -> int:
-    """How many clauses these contracts (a queryset) carry. When they are every contract (the user sees them all),
-    the clauses are counted without testing each one's contract (11 ms instead of 35 at national scale)."""
+def clauses_des_marches(marches, **filtres):
+    """The clauses (of `filtres`) of these contracts (a queryset). When they are every contract (the user sees them
+    all), the clauses are read without testing each one's contract: counting them takes 11 ms instead of 35, their
+    distinct contracts 10 ms instead of 80, at national scale."""
+    clauses = ClauseMarche.objects.filter(**filtres)
     if not marches.query.where:
-        return ClauseMarche.objects.count()
-    return ClauseMarche.objects.filter(marche__in=marches).count()
+        return clauses
+    return clauses.filter(marche__in=marches)
+
+
+def nb_clauses_des_marches(marches) -> int:
+    """How many clauses these contracts (a queryset) carry."""
+    return clauses_des_marches(marches).count()
 
 
 def clauses_modeles_de_famille(famille):
