@@ -43,15 +43,18 @@ def _filtered(request):
     return filterset, queryset
 
 
-def _nombre_memorise(queryset, compter):
-    """The exact number of rows of the list's query, counted once per data version (core.donnees: any write
-    moves it, so a number is never served after a change) and per query (its SQL holds the filters and the
-    user's visibility); counting 100,000 contracts on each display was the page's costliest query."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()  # the filters, not the columns
-    key = cle("marches:liste:nombre", sql=sql, params=params)
+def _nombre_memorise(queryset, plafond: int | None = None):
+    """The exact number of rows of the list's query (at most `plafond` + 1 when given), counted once per data
+    version (core.donnees: any write moves it, so a number is never served after a change), per query (its SQL
+    holds the filters and the user's visibility) and per cap (a search with invalid filters has the unfiltered
+    list's SQL: its capped number is not the list's); counting 100,000 contracts on each display was the page's
+    costliest query."""
+    queryset = queryset.order_by()
+    sql, params = queryset.values("pk").query.sql_with_params()  # the filters, not the columns
+    key = cle("marches:liste:nombre", sql=sql, params=params, plafond=plafond)
     nombre = cache.get(key)
     if nombre is None:
-        nombre = compter()
+        nombre = (queryset if plafond is None else queryset[: plafond + 1]).count()
         cache.set(key, nombre, settings.INDICATEURS_CACHE_SECONDES)
     return nombre
 
@@ -59,7 +62,7 @@ def _nombre_memorise(queryset, compter):
 class ListePaginator(Paginator):
     @cached_property
     def count(self):
-        return _nombre_memorise(self.object_list, lambda: self.object_list.order_by().count())
+        return _nombre_memorise(self.object_list)
 
 
 class CappedPaginator(Paginator):
@@ -70,7 +73,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return _nombre_memorise(self.object_list, lambda: self.object_list.order_by()[: self.CAP + 1].count())
+        return _nombre_memorise(self.object_list, plafond=self.CAP)
 
 
 class MarcheListView(RoleRequiredMixin, ListView):

@@ -120,3 +120,15 @@ def test_a_contract_page_reads_its_clauses_only_for_a_consideration_it_did_not_d
         assert any("clauses_clausemarche" in q for q in queries) is lues
         assert "déduit" not in response.content.decode()
     assert "Clause sociale." in client.get(f"/marches/{declaree.pk}/").content.decode()
+
+
+def test_a_capped_count_is_never_served_as_the_exact_one(client, dcp, instance, monkeypatch):
+    """A search whose filters are invalid lists every contract (the form's errors shown) but counts them capped:
+    the same SQL as the unfiltered list, whose exact number must not be the capped one."""
+    from marches.views.marches import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 2)
+    MarcheFactory.create_batch(4, acheteur=instance)
+    assert client.get("/marches/?q=voirie&annee=abc").context["paginator"].count == 3  # CAP + 1: "plus de 2"
+    assert client.get("/marches/").context["paginator"].count == 4
+    assert "4 marchés" in client.get("/marches/").content.decode()
