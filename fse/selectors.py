@@ -1,5 +1,5 @@
-"""Reads on FSE+ participations: the scope of a report (with each participation's exit, derived from
-facilitateurs.Sortie) and what remains to be filled in, with its due date.
+"""Reads on FSE+ operations and participations: the pages' lists, the scope of a report (with each
+participation's exit, derived from facilitateurs.Sortie) and what remains to be filled in, with its due date.
 
 The exit of a participation is the participant's earliest Sortie dated on or after the entry (one record, not
 two): `sortie_date`, `sortie_categorie` and `categorie_6_mois` are annotated from it.
@@ -14,22 +14,53 @@ Due dates (a participant's data are collected within four weeks of the event):
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from facilitateurs.models import Sortie
+from facilitateurs.models import Convention, Sortie
 from facilitateurs.services import add_months
 
-from .models import SENSIBLES, ParticipationFSE
+from .models import SENSIBLES, OperationFSE, ParticipationFSE
 
 DELAI_SAISIE = datetime.timedelta(days=28)
 PREAVIS_6_MOIS = datetime.timedelta(days=30)
 ENTREE, SORTIE, SIX_MOIS = "entrée", "sortie", "6 mois"
 
 
+def operations(*, q: str = "") -> QuerySet:
+    """Operations with their number of participants (one query), newest first; `q` searches the reference and
+    the title."""
+    qs = OperationFSE.objects.annotate(nb_participants=Count("participations", distinct=True))
+    if q:
+        qs = qs.filter(Q(reference__icontains=q) | Q(intitule__icontains=q))
+    return qs.order_by("-date_debut", "reference")
+
+
+def operation(pk) -> OperationFSE | None:
+    """An operation with its conventions (and their partner) and its facilitators."""
+    return OperationFSE.objects.filter(pk=pk).prefetch_related(
+        Prefetch("conventions", queryset=Convention.objects.select_related("partenaire").order_by("intitule")),
+        "facilitateurs").first()
+
+
+def participation(pk) -> ParticipationFSE | None:
+    return (ParticipationFSE.objects.select_related("operation", "participant", "convention__partenaire")
+            .filter(pk=pk).first())
+
+
+def _sorties_depuis(participant_id, date_entree) -> QuerySet:
+    """The participant's exits on or after the entry date, the earliest first: the first is the participation's
+    exit (the one rule, read by the subqueries of `participations` and by `sortie_de`)."""
+    return Sortie.objects.filter(participant_id=participant_id, date_sortie__gte=date_entree).order_by(
+        "date_sortie", "pk")
+
+
+def sortie_de(participation) -> Sortie | None:
+    """The participant's exit from this participation (one query)."""
+    return _sorties_depuis(participation.participant_id, participation.date_entree).first()
+
+
 def _sortie(colonne: str):
-    premiere = Sortie.objects.filter(participant_id=OuterRef("participant_id"),
-                                     date_sortie__gte=OuterRef("date_entree")).order_by("date_sortie", "pk")
-    return Subquery(premiere.values(colonne)[:1])
+    return Subquery(_sorties_depuis(OuterRef("participant_id"), OuterRef("date_entree")).values(colonne)[:1])
 
 
 def participations(*, annee: int | None = None, operation=None, partenaire=None):
@@ -55,8 +86,7 @@ def _sortie_de(participation):
     """(date, categorie, categorie_6_mois) of the exit, from the annotations or read when absent."""
     if hasattr(participation, "sortie_date"):
         return participation.sortie_date, participation.sortie_categorie or "", participation.categorie_6_mois or ""
-    sortie = (Sortie.objects.filter(participant_id=participation.participant_id,
-                                    date_sortie__gte=participation.date_entree).order_by("date_sortie", "pk").first())
+    sortie = sortie_de(participation)
     if sortie is None:
         return None, "", ""
     return sortie.date_sortie, sortie.categorie, sortie.categorie_6_mois

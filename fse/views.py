@@ -16,8 +16,9 @@ from django.utils.text import slugify
 from core.history import historique_pour
 from core.mixins import role_required
 from core.parametres import parametres_lire
+from facilitateurs.enums import CategorieSortie
 
-from . import exports, indicateurs, lectures, selectors, services
+from . import exports, indicateurs, selectors, services
 from .forms import (
     ListeParametres,
     OperationForm,
@@ -50,14 +51,14 @@ def _erreurs(form, exc: ValidationError) -> None:
 
 
 def _operation(pk):
-    operation = lectures.operation_detail(pk)
+    operation = selectors.operation(pk)
     if operation is None:
         raise Http404("Opération introuvable.")
     return operation
 
 
 def _participation(pk):
-    participation = lectures.participation(pk)
+    participation = selectors.participation(pk)
     if participation is None:
         raise Http404("Participation introuvable.")
     return participation
@@ -86,7 +87,7 @@ def _page(request, objets):
 @role_required(*SAISIE)
 def operation_list(request):
     q = parametres_lire(ListeParametres, request.GET).get("q", "").strip()
-    return render(request, "fse/operation_list.html", {**_page(request, lectures.operations(q=q)), "q": q})
+    return render(request, "fse/operation_list.html", {**_page(request, selectors.operations(q=q)), "q": q})
 
 
 @role_required(*SAISIE)
@@ -112,12 +113,12 @@ def operation_detail(request, pk):
     operation = _operation(pk)
     today = timezone.localdate()
     manques = {m.participation.pk: _liens(m) for m in selectors.a_completer(aujourd_hui=today, operation=operation)}
-    contexte = _page(request, lectures.participations_de(operation))
+    contexte = _page(request, selectors.participations(operation=operation))
     for participation in contexte["object_list"]:
-        participation.sortie = lectures.sortie_de(participation)
         participation.manque = manques.get(participation.pk)
     return render(request, "fse/operation_detail.html", {
         **contexte, "operation": operation, "today": today, "nb_a_completer": len(manques),
+        "categories_sortie": dict(CategorieSortie.choices),
         "nb_en_retard": sum(m.en_retard for m in manques.values()),
         "historique": historique_pour(operation, request.user)})
 
@@ -127,7 +128,7 @@ def operation_detail(request, pk):
 def _participation_page(request, participation, form, titre, etape):
     return render(request, "fse/participation_form.html", {
         "form": form, "participation": participation, "operation": participation.operation, "etape": etape,
-        "sortie": lectures.sortie_de(participation), "titre": titre,
+        "sortie": selectors.sortie_de(participation), "titre": titre,
         "historique": historique_pour(participation, request.user)})
 
 
@@ -198,7 +199,7 @@ def a_completer(request):
     """Participations whose entry, exit or 6-month data are missing or overdue: overdue first, then by due date."""
     today = timezone.localdate()
     operation_id = parametres_lire(OperationParametres, request.GET).get("operation")
-    operations = list(lectures.operations())
+    operations = list(selectors.operations())
     operation = next((o for o in operations if o.pk == operation_id), None)
     manques = sorted(map(_liens, selectors.a_completer(aujourd_hui=today, operation=operation)),
                      key=lambda m: (not m.en_retard, m.echeance, m.participation.participant.code))

@@ -107,3 +107,28 @@ def test_a_completer_sorted_by_due_date_with_every_kind_and_by_operation():
     assert [m.participation for m in manques] == [tot, tard]
     assert manques[0].manques == ["entrée", "sortie", "6 mois"] and manques[0].echeance == D(2025, 1, 30)
     assert [m.participation for m in selectors.a_completer(aujourd_hui=D(2025, 9, 1), operation=operation)] == [tard]
+
+
+def test_sortie_de_reads_the_same_exit_as_the_report():
+    p = ParticipationFSEFactory(date_entree=D(2024, 3, 1))
+    assert selectors.sortie_de(p) is None
+    _sortie(p.participant, D(2024, 2, 29), "AUTRE")  # the day before entry: another path
+    assert selectors.sortie_de(p) is None
+    premiere = _sortie(p.participant, D(2024, 3, 1), "SORTIE_POSITIVE")  # the entry day counts
+    _sortie(p.participant, D(2024, 3, 1), "AUTRE")  # same day, created after: the first one wins
+    assert selectors.sortie_de(p) == premiere
+    row = selectors.participations().get(pk=p.pk)
+    assert (row.sortie_date, row.sortie_categorie) == (premiere.date_sortie, premiere.categorie)
+
+
+def test_operations_search_and_count_and_the_pages_reads():
+    ancienne = OperationFSEFactory(reference="FSE-A", intitule="Insertion des jeunes", date_debut=D(2022, 1, 1))
+    recente = OperationFSEFactory(reference="FSE-B", intitule="Mobilité", date_debut=D(2024, 1, 1))
+    ParticipationFSEFactory(operation=ancienne)
+    ParticipationFSEFactory(operation=ancienne)
+    assert [(o, o.nb_participants) for o in selectors.operations()] == [(recente, 0), (ancienne, 2)]
+    assert list(selectors.operations(q="jeunes")) == [ancienne]
+    assert list(selectors.operations(q="fse-b")) == [recente]
+    assert selectors.operation(ancienne.pk) == ancienne and selectors.operation(0) is None
+    p = ParticipationFSEFactory()
+    assert selectors.participation(p.pk) == p and selectors.participation(0) is None

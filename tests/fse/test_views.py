@@ -172,6 +172,10 @@ def test_the_exit_answers_sit_next_to_the_sortie_of_the_insertion_follow_up(mond
     avec = _texte(client.get(url))
     assert "30/09/2025" in avec and "Emploi durable" in avec
     assert reverse("facilitateurs:sortie_update", args=[sortie.pk]) in avec
+    # the operation's page shows the same exit (the rule of fse.selectors) on the participant's row
+    ligne = re.search(rf"<tr>\s*<th scope=\"row\"><a [^>]*>{participation.participant.code}</a>.*?</tr>",
+                      _texte(client.get(reverse("fse:operation_detail", args=[monde.operation.pk]))), re.S).group(0)
+    assert "30/09/2025" in ligne and "Emploi durable" in ligne
     response = client.post(url, {"sortie_recherche_emploi": "non", "sortie_formation": "oui",
                                  "sortie_qualification": ""})
     assert response.status_code == 302
