@@ -19,7 +19,7 @@ from django.views.generic import ListView
 
 from core import tabular
 from core.concurrence import ConflitModification
-from core.donnees import cle, donnees_version
+from core.donnees import cle
 from core.enums import Role
 from core.history import historique_pour
 from core.mixins import RoleRequiredMixin, role_required
@@ -112,7 +112,7 @@ class MarcheListView(RoleRequiredMixin, ListView):
         user = self.request.user
         portee = f"partenaire-{user.organisation_id}" if user.role == "partenaire" else "tous"
         annee = datetime.date.today().year  # as the filter's list of years (marches.filters._years)
-        context["filtres_cle"] = f"{donnees_version()}:{annee}:{portee}:{context['query']}"
+        context["filtres_cle"] = cle("marches:liste:filtres", annee=annee, portee=portee, query=context["query"])
         context["filtres_secondes"] = settings.INDICATEURS_CACHE_SECONDES
         # Each row's link: the detail URL reversed once, the row's pk put in its place (50 reverse() a page).
         context["url_detail_avant"], context["url_detail_apres"] = \

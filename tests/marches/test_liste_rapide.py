@@ -132,3 +132,13 @@ def test_a_capped_count_is_never_served_as_the_exact_one(client, dcp, instance, 
     assert client.get("/marches/?q=voirie&annee=abc").context["paginator"].count == 3  # CAP + 1: "plus de 2"
     assert client.get("/marches/").context["paginator"].count == 4
     assert "4 marchés" in client.get("/marches/").content.decode()
+
+
+def test_the_filters_form_is_per_scope_a_partner_lists_only_its_own_buyer(client, dcp, instance):
+    partenaire = OrganisationFactory(type="partenaire", nom="Partenaire Seul")
+    MarcheFactory(acheteur=instance)
+    dcp_page = client.get("/marches/").content.decode()  # rendered and cached for the DCP's scope
+    assert f">{instance.nom}</option>" in dcp_page and ">Partenaire Seul</option>" in dcp_page
+    client.force_login(UserFactory(role=Role.PARTENAIRE, organisation=partenaire))
+    acheteurs = client.get("/marches/").content.decode().split('id="id_acheteur"')[1].split("</select>")[0]
+    assert ">Partenaire Seul</option>" in acheteurs and f">{instance.nom}</option>" not in acheteurs
