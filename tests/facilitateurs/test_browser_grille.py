@@ -6,6 +6,7 @@ import pytest
 from core.models import Organisation
 from demo.organisations import seed as seed_core
 from facilitateurs.models import HeuresMensuelles, MiseEnEmploi
+from tests.browser.connexion import connecter
 from tests.clauses.factories import ClauseMarcheFactory
 from tests.facilitateurs.factories import ParticipantFactory
 from tests.marches.factories import AttributionFactory, EntrepriseFactory, MarcheFactory
@@ -22,11 +23,7 @@ def test_facilitator_records_a_month_in_the_grid(live_server, page):
     participant = ParticipantFactory(code="G-001")
     MiseEnEmploi.objects.create(participant=participant, entreprise=entreprise, marche=marche,
                                 modalite="EMBAUCHE_DIRECTE", type_contrat="CDD", date_debut=datetime.date(2025, 8, 1))
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill("facilitateur")
-    page.get_by_label("Mot de passe").fill("demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("[data-testid=home-role]")
+    connecter(page, live_server, "facilitateur")
     page.get_by_role("link", name="Suivi de l'insertion").first.click()
     page.get_by_role("row", name="GRILLE1").get_by_role("link", name="Saisir les heures").click()
     page.goto(page.url.split("?")[0] + "?mois=2025-09")
