@@ -4,7 +4,8 @@
   the report with its exact values and the participant-level XLSX;
 - elu, dcp: the report's aggregated indicator table only, cells of 1 or 2 people, and the cells that would give them back by
   subtraction, masked (« s », fse.indicateurs.masquer);
-- partenaire: the aggregates of its own conventions' participants only, masked the same way;
+- partenaire: the aggregates of its own conventions' participants only (core.perms.restricted_organisation),
+  masked the same way;
 - acheteur, entreprise: nothing.
 """
 
@@ -15,23 +16,13 @@ from core.perms import has_role
 
 from .models import OperationFSE
 
-SAISIE = (Role.FACILITATEUR, Role.ADMIN)
+SAISIE = (Role.FACILITATEUR, Role.ADMIN)  # operations, participations (sensitive answers), completeness, XLSX
 RAPPORT = (Role.FACILITATEUR, Role.ADMIN, Role.ELU, Role.DCP, Role.PARTENAIRE)
-
-
-def peut_saisir(user) -> bool:
-    """Operations, participations (with their sensitive answers), completeness, participant-level export."""
-    return has_role(user, *SAISIE)
 
 
 def voit_valeurs_exactes(user) -> bool:
     """Every figure as counted; other readers get them masked under 3 people (fse.indicateurs.masquer)."""
     return has_role(user, *SAISIE)
-
-
-def partenaire_du_rapport(user):
-    """The partner buyer whose conventions' aggregates the user reads (None: every participant)."""
-    return user.organisation if has_role(user, Role.PARTENAIRE) else None
 
 
 def peut_lire_rapport(user) -> bool:

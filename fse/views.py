@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from core.history import historique_pour
 from core.mixins import role_required
 from core.parametres import parametres_lire
+from core.perms import restricted_organisation
 from facilitateurs.enums import CategorieSortie
 
 from . import exports, indicateurs, selectors, services
@@ -28,14 +29,7 @@ from .forms import (
     SortieFSEForm,
     SuiviFSEForm,
 )
-from .perms import (
-    RAPPORT,
-    SAISIE,
-    operations_du_rapport,
-    partenaire_du_rapport,
-    peut_lire_rapport,
-    voit_valeurs_exactes,
-)
+from .perms import RAPPORT, SAISIE, operations_du_rapport, peut_lire_rapport, voit_valeurs_exactes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAR_PAGE = 50
@@ -201,8 +195,8 @@ def a_completer(request):
     operation_id = parametres_lire(OperationParametres, request.GET).get("operation")
     operations = list(selectors.operations())
     operation = next((o for o in operations if o.pk == operation_id), None)
-    manques = sorted(map(_liens, selectors.a_completer(aujourd_hui=today, operation=operation)),
-                     key=lambda m: (not m.en_retard, m.echeance, m.participation.participant.code))
+    # By due date: the overdue (due before today) come first.
+    manques = [_liens(m) for m in selectors.a_completer(aujourd_hui=today, operation=operation)]
     return render(request, "fse/a_completer.html", {
         **_page(request, manques), "operations": operations, "operation": operation, "today": today,
         "nb_en_retard": sum(m.en_retard for m in manques), "total": len(manques)})
@@ -226,7 +220,8 @@ def rapport(request):
         raise PermissionDenied("Votre compte n'est rattaché à aucun acheteur partenaire.")
     operations = list(operations_du_rapport(user))
     annee, operation = _rapport_parametres(request, operations)
-    resultat = indicateurs.rapport(annee=annee, operation=operation, partenaire=partenaire_du_rapport(user),
+    partenaire = restricted_organisation(user)
+    resultat = indicateurs.rapport(annee=annee, operation=operation, partenaire=partenaire,
                                    aujourd_hui=timezone.localdate())
     exact = voit_valeurs_exactes(user)
     if not exact:
@@ -235,7 +230,7 @@ def rapport(request):
     return render(request, "fse/rapport.html", {
         "rapport": resultat, "lignes": _lignes(resultat), "annee": annee, "operation": operation,
         "operations": operations, "annees": range(this_year, 2020, -1), "exact": exact,
-        "partenaire": partenaire_du_rapport(user)})
+        "partenaire": partenaire})
 
 
 SEXES = (("F", "Femmes"), ("M", "Hommes"), ("X", "Non précisé"))
