@@ -15,8 +15,8 @@ TACHES_LECTURE_SEULE).
 
 Warming: the figures of a scope are recomputed when a page asks for them after a change (no beat schedule, no
 hook after the writes): the first visit after a change still shows the previous figures at once, with their date.
-The annual bilan's job and `generer_bilan` compute directly (bilans.selectors.indicateurs_caches /
-indicateurs_annuels): they are jobs and commands, not requests."""
+The annual bilan's job and `generer_bilan` compute directly (bilans.selectors.indicateurs_annuels): they are jobs
+and commands, not requests."""
 
 import datetime
 import hashlib

@@ -27,7 +27,7 @@ from core.templatetags.formats import format_date, format_euros, format_heures, 
 from .definitions import DEFINITIONS, chiffres_cles
 from .graphiques import graphiques
 from .resultats import Indicateurs
-from .selectors import indicateurs_caches
+from .selectors import indicateurs_annuels
 from .svg import graphique_img
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def bilan_html(*, data: Indicateurs | None = None, **perimetre) -> str:
     figures of `perimetre` (the arguments of indicateurs_annuels: acheteur, annee, depuis, direction, famille,
     convention)."""
     if data is None:
-        data = indicateurs_caches(**perimetre)
+        data = indicateurs_annuels(**perimetre)
     perimetre = [v for v in (data.perimetre.convention, data.perimetre.direction, data.perimetre.famille) if v]
     context = bilan_contexte(data, titre_perimetre=" — ".join(perimetre))
 

@@ -19,8 +19,6 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     Count,
     DecimalField,
@@ -38,7 +36,6 @@ from django.utils import timezone
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
-from core import donnees
 from core.enums import Role
 from core.models import Direction, Organisation, Tache, User
 from examens.selectors import examens_chiffres
@@ -88,7 +85,7 @@ CIBLE_SOCIALE = Decimal("0.3")  # PNAD 2022–2025: 30 %
 LIBELLE_AUTRES_COMMUNES = (f"Autres communes ou non renseignée (moins de {SEUIL_SECRET_COMMUNE} personnes "
                            "par commune)")
 LIMITE_LISTES = 20
-RESULTATS_VERSION = 3  # the shape of the cached results (bilans.resultats): change it when they change
+RESULTATS_VERSION = 3  # the shape of the stored results (bilans.resultats): change it when they change
 # Callables (acheteur, annee) -> {"sociale"|"environnementale": {"cible": Decimal, "libelle": str}}: targets a
 # buyer adopted (the SPASER app registers its own in SpaserConfig.ready); the first source that has one wins.
 SOURCES_CIBLES: list = []
@@ -771,28 +768,6 @@ def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None,
             "tendance": _tendance(perimetre, max(depuis, annee - 9), annee),
         } if details else {}),
     )
-
-
-def _cle_indicateurs(**parametres) -> str:
-    """The cache key of the figures of a scope. It names the result's shape (RESULTATS_VERSION), so that a result
-    cached by an older version of the code (another shape) is never read."""
-    return donnees.cle(f"indicateurs:{RESULTATS_VERSION}", **parametres)
-
-
-def indicateurs_caches(**parametres) -> Indicateurs:
-    """`indicateurs_annuels`, kept in the cache until the data change (core/donnees.py): a national dashboard
-    takes seconds to compute, a cached one milliseconds."""
-    cle = _cle_indicateurs(**parametres)  # before computing: stored under the data version the computation read
-    data = _en_cache(cle)
-    if data is None:
-        data = indicateurs_annuels(**parametres)
-        cache.set(cle, data, timeout=settings.INDICATEURS_CACHE_SECONDES)
-    return data
-
-
-def _en_cache(cle: str) -> Indicateurs | None:
-    data = cache.get(cle)
-    return data if isinstance(data, Indicateurs) else None
 
 
 __all__ = ["to_jsonable"]  # re-exported: generer_bilan and the tests read it from here

@@ -11,11 +11,11 @@ from django.utils import timezone
 from core.jobs import job_enqueue
 from core.services import auteur_noter
 
+from . import selectors
 from .calcul import memoire_de_calcul
 from .definitions import chiffres_cles
 from .models import Bilan
 from .pdf import bilan_pdf
-from .selectors import indicateurs_caches
 
 JOB_TYPE = "bilan_annuel"
 DEMANDES_PAR_MINUTE = 5  # default of settings.BILANS_DEMANDES_PAR_MINUTE: a PDF is a heavy job
@@ -80,10 +80,10 @@ def _perimetre(bilan: Bilan) -> dict:
 @transaction.atomic
 def bilan_generer(*, bilan: Bilan) -> Bilan:
     """Build the PDF and attach it (called by the job; idempotent: a new build replaces the file)."""
-    # One read of the figures for the PDF and its key figures stored for the homes: the same, even when the data
-    # change (or the cache is emptied) while the PDF is being drawn.
+    # One computation of the figures for the PDF and its key figures stored for the homes: the same, even when the
+    # data change while the PDF is being drawn.
     memoire_de_calcul()  # inside this job's transaction (PostgreSQL: more sort memory, no JIT)
-    data = indicateurs_caches(**_perimetre(bilan))
+    data = selectors.indicateurs_annuels(**_perimetre(bilan))
     bilan.chiffres = chiffres_cles(data)
     pdf = bilan_pdf(data=data)
     if bilan.fichier:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from bilans.definitions import texte as definition_texte
 from bilans.figures import indicateurs_servis
 from bilans.resultats import CibleAdoptee, Indicateurs
-from bilans.selectors import indicateurs_caches
+from bilans.selectors import indicateurs_annuels
 from clauses.models import FamilleAchat
 from core.models import Organisation
 from core.templatetags.formats import format_date
@@ -44,8 +44,8 @@ def figures_moteur(acheteur, annee: int):
 
 
 def figures_calculees(acheteur, annee: int) -> Indicateurs:
-    """The engine's result computed (or cached) now: for jobs only (the annual bilan's SPASER section)."""
-    return indicateurs_caches(acheteur=acheteur, annee=annee, details=False)
+    """The engine's result computed now: for jobs only (the annual bilan's SPASER section)."""
+    return indicateurs_annuels(acheteur=acheteur, annee=annee, details=False)
 
 
 class Moteur:

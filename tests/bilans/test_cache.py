@@ -101,14 +101,12 @@ def test_version_moves_again_after_the_commit(django_capture_on_commit_callbacks
     assert during > start and callbacks and donnees_version() > during
 
 
-def test_the_bilan_job_reads_its_figures_once_for_the_pdf_and_the_stored_key_figures(jeu, calculs, settings,
-                                                                                       monkeypatch):
-    """Even when the cache keeps nothing (the data changed while the PDF was drawn, the cache was emptied), the key
-    figures the homes show are those printed in the PDF: one computation serves both."""
+def test_the_bilan_job_reads_its_figures_once_for_the_pdf_and_the_stored_key_figures(jeu, calculs, monkeypatch):
+    """The key figures the homes show are those printed in the PDF, even when the data change while the PDF is
+    drawn: one computation serves both."""
     from bilans import pdf, services
     from bilans.models import Bilan
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     rendus = []
     monkeypatch.setattr(pdf, "pdf_accessible", lambda html, **kwargs: rendus.append(html) or b"%PDF-1.7 test")
     bilan = Bilan.objects.create(acheteur=jeu.instance, annee=2025)

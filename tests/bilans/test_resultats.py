@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from bilans import selectors
 from bilans.definitions import DEFINITIONS
@@ -65,17 +64,22 @@ def test_json_keeps_the_keys_and_leaves_out_the_breakdowns_without_details(jeu):
     assert complet["realisation"]["date_reference"] == "2025-12-31"
 
 
-def test_the_cache_serves_only_typed_results(jeu):
-    cache.clear()
-    first = selectors.indicateurs_caches(acheteur=jeu.instance, annee=2025)
-    assert isinstance(first, Indicateurs)
-    assert selectors.indicateurs_caches(acheteur=jeu.instance, annee=2025) == first
-    # A result cached by an older version of the code (the dict it replaced) is computed again, never read.
-    from core.donnees import cle
+def test_the_stored_figures_serve_only_typed_results(jeu):
+    from bilans import figures
+    from bilans.models import FiguresCalculees
+    from tests.bilans.helpers import chiffres_calculer
 
-    cache.set(cle(f"indicateurs:{selectors.RESULTATS_VERSION}", acheteur=jeu.instance, annee=2025),
-              {"heures_realisees": D("1")})
-    assert selectors.indicateurs_caches(acheteur=jeu.instance, annee=2025).heures_realisees == D("380")
+    assert figures.indicateurs_servis(acheteur=jeu.instance, annee=2025)[0] is None
+    chiffres_calculer()
+    first, etat = figures.indicateurs_servis(acheteur=jeu.instance, annee=2025)
+    assert isinstance(first, Indicateurs) and etat.a_jour
+    assert figures.indicateurs_servis(acheteur=jeu.instance, annee=2025)[0] == first
+    # A result stored by an older version of the code (the dict it replaced) is computed again, never read.
+    FiguresCalculees.objects.update(donnees=pickle.dumps({"heures_realisees": D("1")}))
+    data, etat = figures.indicateurs_servis(acheteur=jeu.instance, annee=2025)
+    assert data is None and not etat.a_jour
+    assert chiffres_calculer() == 1
+    assert figures.indicateurs_servis(acheteur=jeu.instance, annee=2025)[0].heures_realisees == D("380")
 
 
 @pytest.fixture
