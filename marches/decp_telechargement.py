@@ -107,9 +107,8 @@ def decp_reponse(*, acheteur=None, annee=None, nom: str) -> FileResponse:
     chemin = decp_fichier(acheteur=acheteur, annee=annee)
     try:
         handle = open(chemin, "rb")  # noqa: SIM115 - closed by the response
-    except FileNotFoundError:  # removed between the lookup and here by a newer version's build: build again
-        cache.delete(f"decp-fichier:{donnees_version()}:{datetime.date.today().isoformat()}:"
-                     f"{_creneau(acheteur, annee)}")
+    except FileNotFoundError:  # removed between the lookup and here by a newer version's build: decp_fichier
+        # finds the cached name's file gone and builds again
         handle = open(decp_fichier(acheteur=acheteur, annee=annee), "rb")  # noqa: SIM115
     response = FileResponse(handle, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, nom)

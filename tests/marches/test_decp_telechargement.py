@@ -189,3 +189,25 @@ def test_a_temporary_file_left_by_a_killed_build_is_removed_by_the_next_build(cl
     os.utime(abandonne, (il_y_a_deux_heures, il_y_a_deux_heures))
     _contenu(client.get(reverse("marches:export_decp")))
     assert not abandonne.exists() and recent.exists()  # another process may be writing the recent one
+
+
+def test_a_file_removed_between_its_lookup_and_its_opening_is_built_again(client, constructions, monkeypatch):
+    """A newer version's build removes the older file while a download found it: that download builds again."""
+    acheteur = OrganisationFactory(instance=True)
+    complet(acheteur=acheteur, identifiant="R-1")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    url = reverse("marches:export_decp")
+    attendu = _contenu(client.get(url))
+    vrai, appels = decp_telechargement.decp_fichier, []
+
+    def puis_supprime(**kw):
+        chemin = vrai(**kw)
+        appels.append(chemin)
+        if len(appels) == 1:
+            chemin.unlink()  # as another build would, right after the lookup
+        return chemin
+
+    monkeypatch.setattr(decp_telechargement, "decp_fichier", puis_supprime)
+    assert _contenu(client.get(url)) == attendu
+    assert len(appels) == 2 and constructions() == 2 and appels[1].exists()
+
