@@ -211,3 +211,53 @@ def test_a_file_removed_between_its_lookup_and_its_opening_is_built_again(client
     assert _contenu(client.get(url)) == attendu
     assert len(appels) == 2 and constructions() == 2 and appels[1].exists()
 
+
+@pytest.mark.parametrize(("parametres", "nom"), [
+    ({"annee": "abc"}, "decp-tous.json"),  # an invalid year is left out: every year
+    ({"annee": "1800"}, "decp-tous.json"),
+    ({"acheteur": "abc"}, "decp-tous.json"),  # an invalid id is left out: every buyer
+    ({"acheteur": "99999999999999999999", "annee": "2025"}, "decp-tous-2025.json"),
+])
+def test_the_export_leaves_out_invalid_parameters(client, constructions, parametres, nom):
+    acheteur = OrganisationFactory(instance=True)
+    complet(acheteur=acheteur, identifiant="I-1")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    response = client.get(reverse("marches:export_decp"), parametres)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == content_disposition_header(True, nom)
+    annee = 2025 if "2025" in nom else None
+    assert _contenu(response) == _ancien(annee=annee)
+    assert [f.name.split("--")[0] for f in decp_telechargement._dossier().iterdir()] == \
+        [f"decp-tous-{annee or 'toutes'}"]  # no file named after the bad value
+
+
+def test_the_export_of_an_unknown_buyer_is_not_found_and_builds_nothing(client, constructions):
+    acheteur = OrganisationFactory(instance=True)
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    response = client.get(reverse("marches:export_decp"), {"acheteur": acheteur.pk + 1000})
+    assert response.status_code == 404 and constructions() == 0
+
+
+def test_a_partner_s_export_is_its_own_whatever_buyer_it_asks(client, constructions):
+    partenaire = OrganisationFactory(type="partenaire")
+    complet(acheteur=partenaire, identifiant="PA-1")
+    autre = OrganisationFactory(instance=True)
+    complet(acheteur=autre, identifiant="AU-1")
+    client.force_login(UserFactory(role=Role.PARTENAIRE, organisation=partenaire))
+    response = client.get(reverse("marches:export_decp"), {"acheteur": autre.pk})
+    assert response["Content-Disposition"] == content_disposition_header(True, f"decp-{partenaire.siret}.json")
+    assert [r["id"] for r in json.loads(_contenu(response))["marches"]["marche"]] == ["PA-1"]
+
+
+def test_the_public_download_refuses_an_unknown_buyer_and_leaves_out_an_invalid_year(client, constructions):
+    from tests.spaser.factories import SpaserFactory
+
+    acheteur = OrganisationFactory(instance=True)
+    SpaserFactory(en_vigueur=True, acheteurs=[acheteur])
+    complet(acheteur=acheteur, identifiant="PU-1")
+    url = reverse("spaser:public_decp")
+    for siret in ("00000000000000", "abc", "9" * 300):
+        assert client.get(url, {"acheteur": siret}).status_code == 404
+    assert constructions() == 0
+    response = client.get(url, {"acheteur": acheteur.siret, "annee": "abc"})
+    assert response.status_code == 200 and _contenu(response) == _ancien(acheteur=acheteur)
