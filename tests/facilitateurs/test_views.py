@@ -201,6 +201,21 @@ def test_home_counts_each_followed_contract_once_and_a_partner_its_own(client, u
     assert client.get(reverse("facilitateurs:home")).context["paginator"].count == 0
 
 
+@pytest.mark.parametrize("valeur, numero", [("abc", 1), ("", 1), ("1.5", 1), ("99", 2), ("0", 2), ("-1", 2),
+                                             ("²", 1)])
+def test_home_bad_page_number_shows_a_page_not_an_error(client, users, instance, valeur, numero):
+    """?page= of the follow-up home (pages counted by nb_marches_suivis): not a number, the first page; out of
+    range, the last one; never a 404 or a 500."""
+    today = timezone.localdate()
+    for _ in range(27):
+        _marche_en_retard(instance, today)
+    login(client, users, Role.FACILITATEUR)
+    response = client.get(reverse("facilitateurs:home"), {"page": valeur})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == numero
+    assert len(response.context["marches"]) == (25 if numero == 1 else 2)
+
+
 def test_grid_fixed_queries_save_and_keep_input(client, users, instance):
     marche = MarcheFactory(acheteur=instance)
     ClauseMarcheFactory(marche=marche, heures_requises=Decimal("100"))
