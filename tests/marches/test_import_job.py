@@ -216,3 +216,21 @@ def test_only_the_requester_and_administrators_see_the_job(client, dcp):
     assert client.get(url).status_code == 200
     autre = Tache.objects.create(type="verification_worker", demandee_par=dcp)  # not an import: not this page
     assert client.get(reverse("marches:import_tache", kwargs={"pk": autre.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["abc", "-1", "0", "999999", "99999999999999999999", "\u0663"])
+def test_a_missing_or_malformed_job_id_is_not_found(client, dcp, pk):
+    Tache.objects.create(type="import_marches", demandee_par=dcp, parametres={"nom": "a.json", "format": "decp"})
+    response = client.get(f"/marches/imports/taches/{pk}/")
+    assert response.status_code == 404 and "Traceback" not in response.content.decode()
+
+
+def test_a_job_with_unexpected_parameters_still_shows_its_page(client, dcp):
+    """A job whose parameters lack the name or carry an unknown format (an older job, a hand-made row): its page
+    answers, with the journal's link as the way back."""
+    tache = Tache.objects.create(type="import_marches", demandee_par=dcp, parametres={"format": "inconnu"},
+                                 etat=Tache.Etat.ECHEC, message="Format inconnu")
+    page = client.get(reverse("marches:import_tache", kwargs={"pk": tache.pk}))
+    assert page.status_code == 200
+    assert f'class="breadcrumb-item"><a href="{reverse("marches:imports")}">Import</a>' in page.content.decode()
+    assert "Format inconnu" in _suivi(page)
