@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from core.parametres import IdField, ParametresForm
+from core.utils import decimal_fr
 
 TRIMESTRE = re.compile(r"(?:\d{4}-T)?[1-4]", re.ASCII)
 
@@ -15,14 +16,14 @@ class MontantField(forms.CharField):
     """An amount as a French user types it ("1 000,50"): a finite non-negative Decimal below 10^13."""
 
     def to_python(self, value):
-        value = super().to_python(value).replace("\u202f", "").replace(" ", "").replace(",", ".")
+        value = super().to_python(value)
         if not value:
             return None
         try:
-            number = Decimal(value)
+            number = decimal_fr(value)
         except InvalidOperation as exc:
             raise forms.ValidationError("Montant invalide.", code="invalid") from exc
-        if not number.is_finite() or not 0 <= number < Decimal("1e13"):
+        if not 0 <= number < Decimal("1e13"):
             raise forms.ValidationError("Montant invalide.", code="invalid")
         return number
 

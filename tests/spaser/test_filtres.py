@@ -45,6 +45,7 @@ def test_a_bad_amount_is_left_out(montant):
 def test_amounts_are_read_as_french_users_type_them():
     assert _lire(montant_min="1 000,50")["montant_min"] == Decimal("1000.50")
     assert _lire(montant_max="2\u202f500\u202f000")["montant_max"] == Decimal("2500000")
+    assert _lire(montant_min="1\u00a0000")["montant_min"] == Decimal("1000")  # core.utils.decimal_fr's spaces
     assert _lire(montant_min="")["montant_min"] is None
 
 
