@@ -77,14 +77,6 @@ class OperationForm(forms.ModelForm):
         self.fields["reference"].help_text = "La référence de l'opération sur la plateforme de l'autorité de gestion."
         self.helper = _helper("Enregistrer l'opération")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
-            self.add_error("date_fin", "La fin de l'opération précède son début.")
-        if data.get("montant_fse") is not None and data["montant_fse"] < 0:
-            self.add_error("montant_fse", "Un montant ne peut pas être négatif.")
-        return data
-
     def champs(self) -> dict:
         return {nom: self.cleaned_data[nom] for nom in self.Meta.fields}
 

@@ -62,9 +62,9 @@ def operation_enregistrer(*, user, instance: OperationFSE | None = None, reason:
             pk=operation.pk).exists():
         erreurs["reference"] = ["Une opération porte déjà cette référence."]
     if valides("date_debut", "date_fin") and operation.date_fin < operation.date_debut:
-        erreurs["date_fin"] = ["La date de fin doit être postérieure ou égale à la date de début."]
+        erreurs["date_fin"] = ["La fin de l'opération précède son début."]
     if valides("montant_fse") and operation.montant_fse < 0:
-        erreurs["montant_fse"] = ["Le montant FSE+ ne peut pas être négatif."]
+        erreurs["montant_fse"] = ["Un montant ne peut pas être négatif."]
     if operation.pk and not erreurs:
         hors = operation.participations.exclude(date_entree__range=(operation.date_debut, operation.date_fin))
         if hors.exists():

@@ -52,7 +52,7 @@ def test_operation_created_with_its_facilitators_and_conventions_and_history(use
 
 
 @pytest.mark.parametrize(("champs", "champ", "message"), [
-    ({"date_fin": D(2022, 12, 31)}, "date_fin", "La date de fin doit être postérieure"),
+    ({"date_fin": D(2022, 12, 31)}, "date_fin", "La fin de l'opération précède son début."),
     ({"montant_fse": Decimal("-1")}, "montant_fse", "ne peut pas être négatif"),
     ({"intitule": ""}, "intitule", "Ce champ ne peut pas être vide."),
     ({"montant_fse": "beaucoup"}, "montant_fse", "doit être un nombre décimal"),

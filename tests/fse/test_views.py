@@ -100,6 +100,17 @@ def test_an_operation_ending_before_it_starts_is_refused_in_french_and_keeps_wha
     assert not OperationFSE.objects.filter(reference="FSE-40-003").exists()
 
 
+def test_a_negative_amount_is_the_services_french_error_on_its_field(monde, client):
+    client.force_login(monde.facilitateur)
+    response = client.post(reverse("fse:operation_create"), {
+        "reference": "FSE-40-004", "intitule": "Montant négatif", "date_debut": "2025-01-01",
+        "date_fin": "2025-12-31", "montant_fse": "-1"})
+    assert response.status_code == 200
+    texte = _texte(response)
+    assert "Un montant ne peut pas être négatif." in texte and texte.count("Erreur – ") == 1
+    assert 'value="FSE-40-004"' in texte and not OperationFSE.objects.filter(reference="FSE-40-004").exists()
+
+
 @pytest.mark.parametrize("valeur", ["99999999999999999999", "²", "-1", "1e5"])
 def test_hostile_ids_in_the_forms_are_a_french_error_not_a_500(monde, client, valeur):
     ParticipantFactory(code="P-HOSTILE")
