@@ -151,6 +151,23 @@ def test_evaluation_page_shows_obligation_and_exports_xlsx(dcp, instance):
     assert rows[1][7] == 40000000
 
 
+def test_evaluation_export_waits_for_the_figures_instead_of_an_empty_file(dcp, instance):
+    """Before the figures' job stored them, the XLSX is a French message (no file of empty figures), then the file."""
+    from tests.bilans.helpers import chiffres_calculer
+
+    spaser = SpaserFactory(en_vigueur=True, acheteurs=[instance])
+    IndicateurFactory(objectif__axe__spaser=spaser, figure="marches_notifies_montant", unite="euros")
+    MarcheFactory(acheteur=instance, montant_ht=Decimal("30000000"), date_notification=datetime.date(2025, 2, 1))
+    url = reverse("spaser:evaluation_xlsx", args=[spaser.pk])
+    attente = dcp.get(url, {"annee": "2025"})
+    assert attente.status_code == 200 and attente["Content-Type"].startswith("text/plain")
+    assert "en cours de calcul" in attente.content.decode() and "Content-Disposition" not in attente
+    assert chiffres_calculer()  # the year's figures and the trend's
+    fichier = dcp.get(url, {"annee": "2025"})
+    assert fichier["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert load_workbook(io.BytesIO(fichier.content))["Évaluation 2025"]
+
+
 def test_evaluation_ignores_garbage_parameters(dcp, instance):
     spaser = SpaserFactory(acheteurs=[instance])
     for params in ({"annee": "abc"}, {"annee": "99999"}, {"acheteur": "x"}, {"acheteur": "999999"}):
