@@ -96,3 +96,26 @@ def test_errors_in_french(donnees, tmp_path):
         call_command("rapport_fse", "--annee", "2025", "--format", "xlsx")
     with pytest.raises(CommandError, match="Année invalide"):
         call_command("rapport_fse", "--annee", "25")
+
+
+@pytest.mark.parametrize("args", [
+    ("--annee", "abc"), ("--annee", "2025", "--format", "pdf"), ("--annee", "2101"), ("--annee", "1999"),
+    ("--format", "json"),
+])
+def test_bad_arguments_are_a_command_error_and_nothing_is_written(donnees, tmp_path, args):
+    fichier = tmp_path / "rapport.json"
+    with pytest.raises(CommandError):
+        call_command("rapport_fse", *args, "--output", str(fichier), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not fichier.exists()
+
+
+@pytest.mark.parametrize("format_", ["json", "xlsx"])
+def test_an_output_that_cannot_be_written_is_a_french_command_error(donnees, tmp_path, format_):
+    fichier = tmp_path / "absent" / f"rapport.{format_}"
+    with pytest.raises(CommandError, match="Impossible d'écrire .*absent"):
+        call_command("rapport_fse", "--annee", "2025", "--format", format_, "--output", str(fichier),
+                     stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_operation_reference_is_read_without_surrounding_spaces(donnees):
+    assert _json("--annee", "2025", "--operation", " 202302345 ")["operation"] == "202302345"

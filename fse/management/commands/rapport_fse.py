@@ -15,6 +15,14 @@ from fse.indicateurs import rapport, rapport_json
 from fse.models import OperationFSE
 
 
+def _ecrire(chemin: str, contenu: bytes) -> None:
+    try:
+        with open(chemin, "wb") as handle:
+            handle.write(contenu)
+    except OSError as exc:
+        raise CommandError(f"Impossible d'écrire {chemin} : {exc.strerror}.") from exc
+
+
 class Command(BaseCommand):
     help = "Produit le rapport FSE+ d'une année (indicateurs communs en JSON, ou fichier des participants en XLSX)."
 
@@ -35,8 +43,7 @@ class Command(BaseCommand):
         if format == "json":
             texte = json.dumps(rapport_json(rapport(annee=annee, operation=objet)), ensure_ascii=False, indent=2)
             if output and output != "-":
-                with open(output, "w", encoding="utf-8") as handle:
-                    handle.write(texte + "\n")
+                _ecrire(output, (texte + "\n").encode())
                 self.stderr.write(f"Rapport FSE+ {annee} écrit dans {output}")
             else:
                 self.stdout.write(texte)
@@ -47,6 +54,5 @@ class Command(BaseCommand):
         if output == "-":
             sys.stdout.buffer.write(contenu)
             return
-        with open(output, "wb") as handle:
-            handle.write(contenu)
+        _ecrire(output, contenu)
         self.stderr.write(f"Participants FSE+ {annee} écrits dans {output} ({len(contenu)} octets)")
