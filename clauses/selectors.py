@@ -149,8 +149,9 @@ def marches_a_examiner(marches, user, *, limit: int = 10):
         qs = qs.filter(direction_id=user.direction_id)
     qs = qs.select_related("famille").order_by("-date_lancement", "-id")
     non_conformes = list(qs.filter(statut_conformite="non_conforme")[:limit])
-    autres = list(qs.exclude(statut_conformite="non_conforme")[:limit])
-    return (non_conformes + autres)[:limit]
+    if len(non_conformes) == limit:  # the others would not show
+        return non_conformes
+    return non_conformes + list(qs.exclude(statut_conformite="non_conforme")[:limit - len(non_conformes)])
 
 
 # --- Reads moved out of the views (views/*.py call these) -----------------------------------------------

@@ -353,7 +353,8 @@ def test_drafting_endpoint_survives_odd_amounts(client, dcp):
         assert client.get(reverse("clauses:conseil_brouillon"), {"montant": montant}).status_code == 200
 
 
-def test_index_contracts_to_examine_non_compliant_first_then_latest_launch_first(client, dcp):
+def test_index_contracts_to_examine_non_compliant_first_then_latest_launch_first(client, dcp,
+                                                                                 django_assert_num_queries):
     """Two reads since the national-scale index (non-compliant ones, then the others): the same order as one sort
     by (non-compliant first, latest launch, latest id), at most 10, without DECP contracts nor clause-bearing ones."""
     from clauses.selectors import marches_a_examiner, nb_clauses_des_marches
@@ -376,7 +377,10 @@ def test_index_contracts_to_examine_non_compliant_first_then_latest_launch_first
                 *sorted([autres[0], *meme_jour], key=lambda m: -m.pk)]
     assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp, limit=20)] == [m.pk for m in attendus]
     assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp)] == [m.pk for m in attendus[:10]]
-    assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp, limit=2)] == [m.pk for m in attendus[:2]]
+    with django_assert_num_queries(1):  # two non-compliant ones fill the list: the others are not read
+        assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp, limit=2)] == [m.pk for m in attendus[:2]]
+    with django_assert_num_queries(2):
+        assert [m.pk for m in marches_a_examiner(Marche.objects.all(), dcp, limit=4)] == [m.pk for m in attendus[:4]]
     page = client.get(reverse("clauses:index"))
     assert [m.pk for m in page.context["a_examiner"]] == [m.pk for m in attendus[:10]]
     # Clauses on the contracts: every contract's (the DCP sees them all), or those of the contracts given.
