@@ -15,7 +15,8 @@ contract without a publication date is published with today's (marches.decp._mar
 The file of a version is known through the cache (the same one that holds the version): if the cache is emptied
 the version starts again from 1 and a file of an earlier life is never taken for the new one. Building a file
 removes the files of the same buyer and year left by older versions. Two requests that find no file at once:
-the first builds, the second waits for it (at most ATTENTE_SECONDES, then builds its own).
+the first builds, the second waits for it to end (at most ATTENTE_SECONDES) and takes its file, or builds its own
+when it failed.
 
 The build still assigns the missing published ids (marches.decp_services.decp_ids_attribuer, one SELECT when
 none is missing): once per data version now, no longer at every download."""
@@ -62,13 +63,13 @@ def decp_fichier(*, acheteur=None, annee=None) -> Path:
     if nom and (_dossier() / nom).exists():
         return _dossier() / nom
     verrou = f"{cle}:construction"
-    if not cache.add(verrou, 1, ATTENTE_SECONDES):  # another request builds it: wait for its file
+    if not cache.add(verrou, 1, ATTENTE_SECONDES):  # another request builds it: wait for its end, then its file
         limite = time.monotonic() + ATTENTE_SECONDES
-        while time.monotonic() < limite:
+        while cache.get(verrou) is not None and time.monotonic() < limite:
             time.sleep(0.2)
-            nom = cache.get(cle)
-            if nom and (_dossier() / nom).exists():
-                return _dossier() / nom
+        nom = cache.get(cle)
+        if nom and (_dossier() / nom).exists():
+            return _dossier() / nom  # else it failed (or outlasted the wait): build here
     try:
         chemin = _construire(acheteur, annee, creneau, version, jour)
         cache.set(cle, chemin.name, 24 * 3600)

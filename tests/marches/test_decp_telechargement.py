@@ -1,6 +1,7 @@
 """The DECP download (marches.decp_telechargement): a file per data version and day, built once, served streamed
 from disk; its content is the former in-memory export's, character for character, and it re-imports unchanged."""
 
+import datetime
 import json
 
 import pytest
@@ -261,3 +262,61 @@ def test_the_public_download_refuses_an_unknown_buyer_and_leaves_out_an_invalid_
     assert constructions() == 0
     response = client.get(url, {"acheteur": acheteur.siret, "annee": "abc"})
     assert response.status_code == 200 and _contenu(response) == _ancien(acheteur=acheteur)
+
+
+def _construction_en_cours(acheteur=None, annee=None) -> str:
+    """The lock another request's build of the current file holds (as decp_fichier takes it)."""
+    from django.core.cache import cache
+
+    cle = (f"decp-fichier:{donnees_version()}:{datetime.date.today().isoformat()}:"
+           f"{decp_telechargement._creneau(acheteur, annee)}")
+    cache.add(f"{cle}:construction", 1, 60)
+    return f"{cle}:construction"
+
+
+def test_a_request_waits_for_another_build_then_builds_when_it_failed(client, constructions):
+    """The build this request waits for fails (its lock released without a file): the request builds at once,
+    not after ATTENTE_SECONDES."""
+    import threading
+    import time
+
+    from django.core.cache import cache
+
+    acheteur = OrganisationFactory(instance=True)
+    complet(acheteur=acheteur, identifiant="W-1")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    verrou = _construction_en_cours()
+    threading.Timer(0.5, cache.delete, [verrou]).start()  # the other build ends without a file
+    debut = time.monotonic()
+    assert _contenu(client.get(reverse("marches:export_decp"))) == _ancien()
+    assert time.monotonic() - debut < 10 and constructions() == 1
+
+
+def test_a_request_waiting_for_a_build_that_never_ends_builds_its_own(client, constructions, monkeypatch):
+    acheteur = OrganisationFactory(instance=True)
+    complet(acheteur=acheteur, identifiant="W-2")
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    monkeypatch.setattr(decp_telechargement, "ATTENTE_SECONDES", 0.5)
+    _construction_en_cours()  # held by a process killed while building: kept until its time limit
+    assert _contenu(client.get(reverse("marches:export_decp"))) == _ancien() and constructions() == 1
+
+
+def test_a_request_waiting_for_another_build_serves_its_file(client, constructions):
+    import threading
+
+    from django.core.cache import cache
+
+    acheteur = OrganisationFactory(instance=True)
+    client.force_login(UserFactory(role=Role.DCP, organisation=acheteur))
+    verrou = _construction_en_cours()
+    dossier = decp_telechargement._dossier()
+    dossier.mkdir(parents=True, exist_ok=True)
+    (dossier / "decp-tous-toutes--autre.json").write_text('{"construit": "par l\'autre requête"}')
+
+    def fin_de_l_autre_construction():
+        cache.set(verrou.removesuffix(":construction"), "decp-tous-toutes--autre.json")
+        cache.delete(verrou)
+
+    threading.Timer(0.5, fin_de_l_autre_construction).start()
+    assert json.loads(_contenu(client.get(reverse("marches:export_decp")))) == {"construit": "par l'autre requête"}
+    assert constructions() == 0
