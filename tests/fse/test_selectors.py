@@ -132,3 +132,44 @@ def test_operations_search_and_count_and_the_pages_reads():
     assert selectors.operation(ancienne.pk) == ancienne and selectors.operation(0) is None
     p = ParticipationFSEFactory()
     assert selectors.participation(p.pk) == p and selectors.participation(0) is None
+
+
+def test_due_date_boundaries_entry_and_exit():
+    """Overdue the day after the due date, not on it; an exit dated later than today is not due yet."""
+    p = _complete(date_entree=D(2025, 5, 1), zone_rurale="", sortie_formation=None)
+    [manque] = selectors.a_completer(aujourd_hui=D(2025, 5, 29))  # entry + 28 days: due today
+    assert manque.echeance == D(2025, 5, 29) and not manque.en_retard
+    assert selectors.a_completer(aujourd_hui=D(2025, 5, 30))[0].en_retard
+    p.zone_rurale = "non"
+    p.save()
+    _sortie(p.participant, D(2025, 6, 2))
+    assert selectors.a_completer(aujourd_hui=D(2025, 6, 1)) == []  # the exit is tomorrow
+    [manque] = selectors.a_completer(aujourd_hui=D(2025, 6, 2))
+    assert manque.manques == ["sortie"] and manque.echeance == D(2025, 6, 30)
+    assert not selectors.a_completer(aujourd_hui=D(2025, 6, 30))[0].en_retard
+    assert selectors.a_completer(aujourd_hui=D(2025, 7, 1))[0].en_retard
+
+
+def test_six_month_data_listed_exactly_30_days_before_and_incomplete_from_exit_plus_six_months():
+    p = _complete(date_entree=D(2025, 1, 6), situation_amelioree_6_mois=None)
+    _sortie(p.participant, D(2025, 2, 15), categorie_6_mois="EMPLOI_DURABLE")  # + 6 months = 15/08/2025
+    assert selectors.a_completer(aujourd_hui=D(2025, 7, 15)) == []  # 31 days before
+    [manque] = selectors.a_completer(aujourd_hui=D(2025, 7, 16))  # 30 days before
+    assert manque.manques == ["6 mois"] and manque.echeance == D(2025, 9, 12)
+    row = selectors.participations().get()
+    assert not selectors.incomplet(row, D(2025, 8, 14)) and selectors.incomplet(row, D(2025, 8, 15))
+    assert not selectors.a_completer(aujourd_hui=D(2025, 9, 12))[0].en_retard
+    assert selectors.a_completer(aujourd_hui=D(2025, 9, 13))[0].en_retard
+
+
+def test_each_entry_field_and_each_exit_answer_is_required():
+    from fse.models import QUESTIONS_SORTIE, SENSIBLES
+
+    for champ in ("situation_entree", "niveau_education", *SENSIBLES):
+        p = _complete(date_entree=D(2025, 5, 1), **{champ: ""})
+        assert selectors.manques_entree(p) == [champ]
+    for champ in QUESTIONS_SORTIE:
+        p = _complete(date_entree=D(2025, 5, 1), **{champ: None})
+        _sortie(p.participant, D(2025, 5, 10))
+        assert selectors.incomplet(selectors.participations().get(pk=p.pk), D(2025, 5, 10)), champ
+        p.delete()
