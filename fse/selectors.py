@@ -19,7 +19,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from facilitateurs.models import Convention, Sortie
 from facilitateurs.services import add_months
 
-from .models import SENSIBLES, OperationFSE, ParticipationFSE
+from .models import QUESTIONS_SORTIE, SENSIBLES, OperationFSE, ParticipationFSE
 
 DELAI_SAISIE = datetime.timedelta(days=28)
 PREAVIS_6_MOIS = datetime.timedelta(days=30)
@@ -105,8 +105,7 @@ def _manques(participation, aujourd_hui: datetime.date, *, preavis: datetime.tim
         manques.append((ENTREE, participation.date_entree + DELAI_SAISIE))
     sortie_date, _categorie, categorie_6_mois = _sortie_de(participation)
     if sortie_date is not None and sortie_date <= aujourd_hui:
-        if any(getattr(participation, c) is None for c in ("sortie_recherche_emploi", "sortie_formation",
-                                                           "sortie_qualification")):
+        if any(getattr(participation, c) is None for c in QUESTIONS_SORTIE):
             manques.append((SORTIE, sortie_date + DELAI_SAISIE))
         six_mois = add_months(sortie_date, 6)
         if six_mois <= aujourd_hui + preavis and (
