@@ -112,13 +112,18 @@ def test_a_buyers_to_do_lists_count_all_and_show_the_first_five_in_one_query_eac
 
 
 def test_a_contract_page_reads_its_clauses_only_for_a_consideration_it_did_not_declare(client, dcp, instance):
+    from tests.marches.test_clauses_liaison import _insertion
+
     sans = MarcheFactory(acheteur=instance)
     declaree = MarcheFactory(acheteur=instance, clause_sociale_declaree=True)
-    for marche, lues in ((sans, False), (declaree, False)):
+    deduite = MarcheFactory(acheteur=instance)
+    _insertion(deduite)  # an insertion clause: a social clause the contract did not declare
+    for marche, lues in ((sans, False), (declaree, False), (deduite, True)):
         marche.refresh_from_db()
         response, queries = _get(client, f"/marches/{marche.pk}/")
         assert any("clauses_clausemarche" in q for q in queries) is lues
-        assert "déduit" not in response.content.decode()
+        texte = response.content.decode()
+        assert ("Clause sociale (déduite des clauses)." in texte) if lues else ("déduit" not in texte)
     assert "Clause sociale." in client.get(f"/marches/{declaree.pk}/").content.decode()
 
 
