@@ -251,9 +251,6 @@ class Rapport:
     definitions: list[Indicateur] = field(default_factory=lambda: list(DEFINITIONS))
     partenaire: object = None
 
-    def __getitem__(self, key):  # rapport["indicateurs"] as well as rapport.indicateurs
-        return getattr(self, key)
-
     def cellules_connues(self) -> dict[tuple[str, str | None], int]:
         """Every count of the table: (code, None) for a figure, (code, sexe) for its breakdown."""
         cellules = {(c, None): v for c, v in self.indicateurs.items() if isinstance(v, int)}

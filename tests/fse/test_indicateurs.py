@@ -115,7 +115,7 @@ def test_masking_hides_one_and_two_but_not_zero_or_three():
                             indicateurs={"EECO06": 0, "EECO07": 1, "EECO08": 2, "EECO09": 3},
                             par_sexe={"EECO09": {"F": 3, "M": 0, "X": 0}}, donnees_incompletes=5)
     m = masquer(r)
-    assert m.participants is None and m["participants"] is None
+    assert m.participants is None
     assert m.indicateurs == {"EECO06": 0, "EECO07": None, "EECO08": None, "EECO09": 3}
     assert m.par_sexe == {"EECO09": {"F": 3, "M": 0, "X": 0}}
     assert m.donnees_incompletes == 5
