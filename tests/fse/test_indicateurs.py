@@ -192,3 +192,30 @@ def test_rapport_of_a_partner_counts_its_conventions_participants_only():
     assert r.participants == 3 and r.indicateurs["EECO03"] == 3 and r.partenaire == convention.partenaire
     m = masquer(rapport(annee=2025, partenaire=autre.partenaire, aujourd_hui=D(2025, 12, 1)))
     assert m.participants is None and m.indicateurs["EECO03"] is None and m.indicateurs["EECR01"] == 0
+
+
+def test_a_total_hidden_to_protect_another_cell_hides_one_of_its_parts():
+    """EECO04 = 1 hidden: EECO05 = 3 is hidden with it (EECO01 = 20 − 16 would give 4 back); EECO05's breakdown
+    (3 women) would then add back up to it, so its women are hidden too."""
+    m = masquer(_rapport({"EECO01": 20, "EECO02": 16, "EECO04": 1, "EECO05": 3},
+                         {"EECO05": {"F": 3, "M": 0, "X": 0}}))
+    assert m.indicateurs == {"EECO01": 20, "EECO02": 16, "EECO04": None, "EECO05": None}
+    assert m.par_sexe["EECO05"] == {"F": None, "M": 0, "X": 0}
+
+
+def test_masking_repeats_until_no_cell_comes_back():
+    """A first pass hides EECO01's non-specified (X = 5, beside its 1 woman) after the partition 'EECO01 X =
+    EECO02 X + EECO04 X + EECO05 X' was read: a second pass hides EECO04 X (5), else it gives EECO01 X back."""
+    par_sexe = {"EECO01": {"F": 1, "M": 10, "X": 5}, "EECO02": {"F": 0, "M": 7, "X": 0},
+                "EECO04": {"F": 1, "M": 3, "X": 5}, "EECO05": {"F": 0, "M": 0, "X": 0}}
+    m = masquer(_rapport({"EECO01": 16, "EECO02": 7, "EECO04": 9, "EECO05": 0}, par_sexe))
+    assert m.indicateurs == {"EECO01": 16, "EECO02": 7, "EECO04": 9, "EECO05": 0}
+    assert m.par_sexe == {"EECO01": {"F": None, "M": 10, "X": None}, "EECO02": {"F": 0, "M": 7, "X": 0},
+                          "EECO04": {"F": None, "M": None, "X": None}, "EECO05": {"F": 0, "M": 0, "X": 0}}
+
+
+@pytest.mark.parametrize(("incompletes", "montre"), [(0, 0), (1, None), (2, None), (3, 3)])
+def test_the_number_of_incomplete_records_is_masked_under_three(incompletes, montre):
+    r = indicateurs.Rapport(annee=2025, operation=None, participants=10, indicateurs={}, par_sexe={},
+                            donnees_incompletes=incompletes)
+    assert masquer(r).donnees_incompletes == montre and masquer(r).participants == 10
