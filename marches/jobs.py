@@ -30,7 +30,7 @@ def import_job(tache):
     params = tache.parametres
 
     def progression(fait, total, etape):
-        progression_noter(tache, fait=fait, total=total, etape=etape, fichier=params["nom"])
+        progression_noter(tache, fait=fait, total=total, etape=etape)
 
     with default_storage.open(params["path"], "rb") as handle:
         data = handle.read()
@@ -38,8 +38,8 @@ def import_job(tache):
                                          progression=progression)
     if report["refuse"]:
         erreurs = report["texte_erreurs"]
-        progression_noter(tache, fait=0, total=0, etape="Fichier refusé", fichier=params["nom"],
-                          erreurs=report["erreurs"][:ERREURS_NOTEES], nb_erreurs=len(report["erreurs"]))
+        progression_noter(tache, fait=0, total=0, etape="Fichier refusé", erreurs=report["erreurs"][:ERREURS_NOTEES],
+                          nb_erreurs=len(report["erreurs"]))
         raise ImportRefuse(f"{len(erreurs)} erreur(s), rien n'a été enregistré : " + " ; ".join(erreurs[:20]))
     services.import_fichier_supprimer(path=params["path"])
     tache.resultat = {k: report[k] for k in ("fichier", "nb_lus", "nb_crees", "nb_modifies", "nb_inchanges",
