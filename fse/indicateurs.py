@@ -278,12 +278,12 @@ def _masque(valeur, seuil):
 STATUTS = ("EECO02", "EECO04", "EECO05")
 
 
-def _partitions(rapport_: Rapport) -> list[tuple[tuple, tuple]]:
+def _partitions(rapport_: Rapport, valeurs: dict) -> list[tuple[tuple, tuple]]:
     partitions = [(("EECO01", None), tuple((c, None) for c in STATUTS))]
     partitions += [(("EECO01", s), tuple((c, s) for c in STATUTS)) for s in SEXES]
     partitions += [((c, None), tuple((c, s) for s in d)) for c, d in rapport_.par_sexe.items()]
     return [(total, cellules) for total, cellules in partitions
-            if all(cle in rapport_.cellules_connues() for cle in (total, *cellules))]
+            if all(cle in valeurs for cle in (total, *cellules))]
 
 
 def masquer(rapport_: Rapport, seuil: int = 3) -> Rapport:
@@ -294,7 +294,7 @@ def masquer(rapport_: Rapport, seuil: int = 3) -> Rapport:
     one total may open another)."""
     valeurs = rapport_.cellules_connues()
     caches = {cle for cle, v in valeurs.items() if _masque(v, seuil) is None}
-    partitions = _partitions(rapport_)
+    partitions = _partitions(rapport_, valeurs)
     change = True
     while change:
         change = False
