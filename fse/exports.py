@@ -9,7 +9,7 @@ from core.tabular import xlsx_bytes
 from facilitateurs.services import add_months
 
 from . import selectors
-from .indicateurs import EMPLOI
+from .indicateurs import EMPLOI, age_entree
 from .models import SENSIBLES
 
 COLONNES = [
@@ -55,7 +55,7 @@ def lignes(*, annee: int, operation=None, aujourd_hui: datetime.date | None = No
             COLONNES[0]: p.operation.reference,
             COLONNES[1]: participant.code,
             COLONNES[2]: participant.sexe,
-            COLONNES[3]: (p.date_entree.year - participant.annee_naissance) if participant.annee_naissance else None,
+            COLONNES[3]: age_entree(p.date_entree, participant.annee_naissance),
             COLONNES[4]: p.date_entree,
             COLONNES[5]: p.date_information,
             COLONNES[6]: p.situation_entree or None,

@@ -145,7 +145,12 @@ class Ligne:
 
     @property
     def age_entree(self) -> int | None:
-        return None if not self.annee_naissance else self.date_entree.year - self.annee_naissance
+        return age_entree(self.date_entree, self.annee_naissance)
+
+
+def age_entree(date_entree: datetime.date, annee_naissance: int | None) -> int | None:
+    """Age at entry: entry year − birth year (the product stores the birth year only); None when unknown."""
+    return None if not annee_naissance else date_entree.year - annee_naissance
 
 
 def ligne_de(participation) -> Ligne:
