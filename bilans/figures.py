@@ -20,6 +20,7 @@ and commands, not requests."""
 
 import datetime
 import hashlib
+import inspect
 import json
 import logging
 import pickle  # noqa: S403 — the figures are pickled by our own job into our own database
@@ -37,12 +38,12 @@ from . import selectors
 from .calcul import memoire_de_calcul
 from .models import FiguresCalculees
 from .resultats import Indicateurs
-from .selectors import LIMITE_LISTES, RESULTATS_VERSION
+from .selectors import RESULTATS_VERSION
 
 logger = logging.getLogger(__name__)
 JOB_TYPE = "indicateurs"
-DEFAUTS = {"acheteur": None, "depuis": None, "direction": None, "famille": None, "convention": None,
-           "details": True, "limite": LIMITE_LISTES}
+# The engine's parameters and their defaults, read from its signature (one owner: a new parameter is in the key).
+PARAMETRES_MOTEUR = inspect.signature(selectors.indicateurs_annuels)
 EN_FILE = (Tache.Etat.EN_ATTENTE, Tache.Etat.EN_COURS)
 
 
@@ -69,12 +70,11 @@ class EtatFigures:
 
 
 def perimetre_normaliser(**parametres) -> dict:
-    """The scope as JSON values (objects by primary key), every parameter of indicateurs_annuels given."""
-    inconnus = set(parametres) - set(DEFAUTS) - {"annee"}
-    if inconnus or "annee" not in parametres:
-        raise TypeError(f"Paramètres inattendus des indicateurs : {sorted(inconnus) or 'annee manquante'}")
-    result = {**DEFAUTS, **parametres}
-    result = {k: getattr(v, "pk", v) for k, v in result.items()}
+    """The scope as JSON values (objects by primary key), every parameter of indicateurs_annuels given (a TypeError,
+    as the engine's call would raise, for an unknown or missing one)."""
+    arguments = PARAMETRES_MOTEUR.bind(**parametres)
+    arguments.apply_defaults()
+    result = {k: getattr(v, "pk", v) for k, v in arguments.arguments.items()}
     result["annee"] = int(result["annee"])
     result["depuis"] = int(result["depuis"]) if result["depuis"] not in (None, "") else None
     for cle in ("acheteur", "direction", "famille", "convention"):

@@ -174,3 +174,17 @@ def test_spaser_pages_and_the_elu_home_read_no_hours(client, jeu):
 
     client.force_login(UserFactory(role=Role.ELU, organisation=jeu.instance))
     _get_sans_heures(client, reverse("core:home"))
+
+
+def test_a_scope_is_keyed_by_every_engine_parameter_and_a_bad_one_queues_nothing(jeu):
+    """The stored figures' key names every parameter of indicateurs_annuels with its default, objects by primary key:
+    the same scope written two ways is one row; an unknown or missing parameter is refused as the engine would."""
+    court = figures.perimetre_normaliser(acheteur=jeu.instance, annee=2025)
+    assert court == figures.perimetre_normaliser(acheteur=jeu.instance.pk, annee="2025", details=True,
+                                                 limite=selectors.LIMITE_LISTES, depuis="")
+    assert court == {"acheteur": jeu.instance.pk, "annee": 2025, "convention": None, "depuis": None, "details": True,
+                     "direction": None, "famille": None, "limite": selectors.LIMITE_LISTES}
+    for mauvais in ({"acheteur": jeu.instance}, {"annee": 2025, "inconnu": 1}):
+        with pytest.raises(TypeError):
+            figures.indicateurs_servis(**mauvais)
+    assert not FiguresCalculees.objects.exists() and not _taches().exists()
