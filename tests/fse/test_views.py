@@ -172,6 +172,22 @@ def test_an_entry_outside_the_operation_is_the_services_french_error_on_its_fiel
     assert not ParticipationFSE.objects.exists()
 
 
+@pytest.mark.parametrize(("champs", "message"), [
+    ({"date_entree": "2025-13-45"}, "Saisissez une date valide."),
+    ({"date_information": "2099-01-01"}, "La date d'information ne peut pas être dans le futur."),
+    ({"code": "P-DEJA"}, "Ce participant est déjà entré dans cette opération."),
+    ({"situation_entree": "rentier"}, "Sélectionnez un choix valide"),
+])
+def test_a_bad_entry_is_refused_in_french_and_nothing_is_written(monde, client, champs, message):
+    deja = _participation(monde.operation, participant=ParticipantFactory(code="P-DEJA"))
+    ParticipantFactory(code="P-NOUVEAU")
+    client.force_login(monde.facilitateur)
+    response = client.post(reverse("fse:participation_create", args=[monde.operation.pk]), {
+        "code": "P-NOUVEAU", "date_entree": "2025-03-03", "date_information": "2025-03-03", **champs})
+    assert response.status_code == 200 and message in _texte(response)
+    assert list(ParticipationFSE.objects.all()) == [deja] and deja.history.count() == 1
+
+
 def test_the_exit_answers_sit_next_to_the_sortie_of_the_insertion_follow_up(monde, client):
     participation = _participation(monde.operation)
     client.force_login(monde.facilitateur)
