@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from core.models import User
 from facilitateurs.enums import CategorieSortie, Public
-from facilitateurs.models import Convention, MiseEnEmploi, Participant, Sortie
+from facilitateurs.models import Convention, MiseEnEmploi, Participant
 from fse import selectors, services
 from fse.enums import NiveauEducation, ReponseSensible, SituationEntree
-from fse.models import OperationFSE
+from fse.models import OperationFSE, ParticipationFSE
 
 from .insertion import CODE_PREFIX
 
@@ -79,9 +79,6 @@ def seed(stdout=None, aujourd_hui: datetime.date | None = None):
         marche_de.setdefault(mise.participant_id, mise.marche_id)
     handicapes = set(Participant.objects.filter(pk__in=participants, eligibilites__public=Public.TH)
                      .values_list("pk", flat=True))
-    sorties = {}
-    for sortie in Sortie.objects.filter(participant__in=participants).order_by("date_sortie", "pk"):
-        sorties.setdefault(sortie.participant_id, []).append(sortie)
 
     nombre = 0
     for n, ligne in enumerate(premieres):
@@ -100,7 +97,7 @@ def seed(stdout=None, aujourd_hui: datetime.date | None = None):
         if n % 14 == 3:  # entry questionnaire left unfinished
             champs["niveau_education"] = ""
             champs[rng.choice(["zone_rurale", "origine_etrangere", "minorite"])] = ""
-        sortie = next((s for s in sorties.get(participant.pk, []) if s.date_sortie >= entree), None)
+        sortie = selectors.sortie_de(ParticipationFSE(participant=participant, date_entree=entree))
         if sortie is not None and sortie.date_sortie <= today and n % 15 != 4:  # some exits without answers
             en_emploi = sortie.categorie in (CategorieSortie.EMPLOI_DURABLE, CategorieSortie.EMPLOI_TRANSITION)
             champs["sortie_recherche_emploi"] = not en_emploi and rng.random() < 0.8
