@@ -43,8 +43,6 @@ ATTENTE_SECONDES = 60
 TEMPORAIRE_ABANDONNE_SECONDES = 3600  # a build's temporary file older than this was left by a killed process
 CONTENT_TYPE = "application/json; charset=utf-8"
 
-constructions = 0  # files built by this process (tests count them)
-
 
 def _dossier() -> Path:
     return Path(settings.MEDIA_ROOT) / DOSSIER
@@ -79,7 +77,6 @@ def decp_fichier(*, acheteur=None, annee=None) -> Path:
 
 
 def _construire(acheteur, annee, creneau, version, jour) -> Path:
-    global constructions
     dossier = _dossier()
     dossier.mkdir(parents=True, exist_ok=True)
     chemin = dossier / f"{creneau}--{version}-{jour}-{uuid.uuid4().hex[:12]}.json"
@@ -91,7 +88,6 @@ def _construire(acheteur, annee, creneau, version, jour) -> Path:
     except BaseException:
         Path(temporaire).unlink(missing_ok=True)
         raise
-    constructions += 1
     for ancien in dossier.glob(f"{creneau}--*.json"):  # older versions' files of this buyer and year
         if ancien != chemin:
             ancien.unlink(missing_ok=True)  # a download reading it keeps its open file (POSIX)

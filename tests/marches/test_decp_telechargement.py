@@ -44,8 +44,15 @@ def _contenu(response) -> bytes:
 
 @pytest.fixture
 def constructions(monkeypatch):
-    monkeypatch.setattr(decp_telechargement, "constructions", 0)
-    return lambda: decp_telechargement.constructions
+    """The number of files built (a build that fails counts for none)."""
+    faites, vraie = [], decp_telechargement._construire
+
+    def construire(*args, **kwargs):
+        faites.append(vraie(*args, **kwargs))
+        return faites[-1]
+
+    monkeypatch.setattr(decp_telechargement, "_construire", construire)
+    return lambda: len(faites)
 
 
 def test_export_ecrire_writes_the_former_document_character_for_character(tmp_path):
