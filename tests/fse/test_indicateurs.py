@@ -219,3 +219,20 @@ def test_the_number_of_incomplete_records_is_masked_under_three(incompletes, mon
     r = indicateurs.Rapport(annee=2025, operation=None, participants=10, indicateurs={}, par_sexe={},
                             donnees_incompletes=incompletes)
     assert masquer(r).donnees_incompletes == montre and masquer(r).participants == 10
+
+
+def test_two_entries_of_a_person_on_the_same_day_count_the_first_recorded():
+    premiere = ligne(1, situation_entree="chomeur_ld", ordre=1)
+    seconde = ligne(1, situation_entree="employe", ordre=2)
+    i = calculer([seconde, premiere], 2025).indicateurs
+    assert (i["EECO03"], i["EECO05"]) == (1, 0)
+
+
+def test_the_breakdown_by_sex_of_results_and_of_an_unknown_sex():
+    """A person counted only in a result (entered the year before) is broken down by their sex too; a sex outside
+    F, M, X counts as X (not specified)."""
+    r = calculer([ligne(1, sexe="M", date_entree=D(2024, 6, 1), sortie_date=D(2025, 2, 1),
+                        sortie_categorie="EMPLOI_DURABLE"),
+                  ligne(2, sexe="", situation_entree="inactif")], 2025)
+    assert r.par_sexe["EECR04"] == {"F": 0, "M": 1, "X": 0}
+    assert r.par_sexe["EECO04"] == {"F": 0, "M": 0, "X": 1}
