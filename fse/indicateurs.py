@@ -199,8 +199,7 @@ EMPLOI_ENTREE = ("EECO02", "EECO04", "EECO05")
 
 
 def _population(ligne: Ligne, code: str, annee: int) -> bool:
-    if code.startswith("EECO"):
-        return ligne.date_entree.year == annee
+    """Is the line in a result indicator's population of the year (exit, or exit + 6 months, in the year)?"""
     if ligne.sortie_date is None:
         return False
     if code in ("EECR05", "EECR06"):
