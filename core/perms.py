@@ -22,6 +22,11 @@ def can_manage_users(user) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+def can_see_tache(user, tache) -> bool:
+    """A background job is followed by who asked for it; an administrator follows every one."""
+    return user.role == Role.ADMIN or tache.demandee_par_id == user.pk
+
+
 def can_see_history(user) -> bool:
     return has_role(user, Role.DCP, Role.ADMIN, Role.ACHETEUR, Role.FACILITATEUR, Role.PARTENAIRE)
 

@@ -25,7 +25,7 @@ from .history import history_for
 from .jobs import job_enqueue
 from .mixins import RoleRequiredMixin, role_required
 from .models import Organisation, Tache, User
-from .perms import ALL_ROLES, can_see_history
+from .perms import ALL_ROLES, can_see_history, can_see_tache
 
 HOME_TEMPLATES = {role: f"core/home_{role}.html" for role in Role.values}
 
@@ -216,7 +216,7 @@ class TacheListView(RoleRequiredMixin, ListView):
 
 def _tache_visible(request, pk):
     tache = get_object_or_404(Tache, pk=pk)
-    if request.user.role != Role.ADMIN and tache.demandee_par_id != request.user.pk:
+    if not can_see_tache(request.user, tache):
         raise Http404
     return tache
 

@@ -26,7 +26,7 @@ from core.middleware import accepte_fichiers
 from core.mixins import role_required
 from core.models import Organisation, Tache
 from core.parametres import AnneeField, IdField, ParametresForm, parametres_lire
-from core.perms import ALL_ROLES
+from core.perms import ALL_ROLES, can_see_tache
 from core.templatetags.formats import compte
 
 from .. import decp, register, selectors, services
@@ -108,7 +108,7 @@ def import_tache(request, pk):
     status while the job runs: static/js/import-suivi.js), then its counts, or the problems refusing the file.
     Only the user who confirmed it sees it (an administrator: every one)."""
     tache = get_object_or_404(Tache, pk=pk, type=JOB_IMPORT)
-    if request.user.role != Role.ADMIN and tache.demandee_par_id != request.user.pk:
+    if not can_see_tache(request.user, tache):
         raise Http404("Import introuvable.")
     progression = progression_lire(tache) or {}
     erreurs = progression.get("erreurs", []) if tache.etat == Tache.Etat.ECHEC else []

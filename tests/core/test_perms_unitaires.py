@@ -159,3 +159,14 @@ def test_can_read_spaser():
     assert spaser_perms.check_read_spaser(user(Role.PARTENAIRE, organisation_id=hlm.pk), commun) is commun
     with pytest.raises(Http404):
         spaser_perms.check_read_spaser(user(Role.PARTENAIRE, organisation_id=ville.pk), commun)
+
+
+def test_a_job_is_followed_by_who_asked_for_it_and_by_administrators():
+    from core.models import Tache
+
+    demandeur, autre = User(pk=1, role=Role.DCP), User(pk=2, role=Role.DCP)
+    tache = Tache(demandee_par_id=1)
+    assert core_perms.can_see_tache(demandeur, tache)
+    assert not core_perms.can_see_tache(autre, tache)
+    assert core_perms.can_see_tache(User(pk=3, role=Role.ADMIN), tache)
+    assert not core_perms.can_see_tache(autre, Tache(demandee_par_id=None))  # a job nobody asked for (beat)
