@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from facilitateurs.models import Sortie
-from fse import indicateurs
+from fse import indicateurs, selectors
 from fse.indicateurs import CODES, DEFINITIONS, Ligne, calculer, masquer, rapport
 from tests.facilitateurs.factories import ConventionFactory, ParticipantFactory
 from tests.fse.factories import OperationFSEFactory, ParticipationFSEFactory
@@ -236,3 +236,41 @@ def test_the_breakdown_by_sex_of_results_and_of_an_unknown_sex():
                   ligne(2, sexe="", situation_entree="inactif")], 2025)
     assert r.par_sexe["EECR04"] == {"F": 0, "M": 1, "X": 0}
     assert r.par_sexe["EECO04"] == {"F": 0, "M": 0, "X": 1}
+
+
+def test_result_indicators_need_an_exit_and_fall_in_the_year_of_exit_plus_six_months():
+    r = calculer([ligne(1, sortie_recherche_emploi=True, sortie_formation=True, sortie_qualification=True,
+                        categorie_6_mois="EMPLOI_DURABLE", situation_amelioree_6_mois=True),  # answers, no exit
+                  ligne(2, date_entree=D(2025, 1, 6), sortie_date=D(2025, 6, 1), categorie_6_mois="EMPLOI_DURABLE",
+                        situation_amelioree_6_mois=True)], 2025)  # + 6 months = 01/12/2025 (+ 7 would be 2026)
+    assert [r.indicateurs[c] for c in ("EECR01", "EECR02", "EECR03", "EECR05", "EECR06")] == [0, 0, 0, 1, 1]
+
+
+@pytest.mark.django_db
+def test_ligne_de_carries_every_field_of_the_participation_and_its_exit():
+    personne = ParticipantFactory(annee_naissance=1980, sexe="M")
+    p = ParticipationFSEFactory(
+        participant=personne, date_entree=D(2025, 2, 1), situation_entree="inactif", niveau_education="cite_5_8",
+        handicap="oui", pays_tiers="nspr", origine_etrangere="oui", minorite="nspr", sans_abri="oui",
+        zone_rurale="nspr", sortie_recherche_emploi=True, sortie_formation=False, sortie_qualification=True,
+        situation_amelioree_6_mois=False)
+    Sortie.objects.create(participant=personne, date_sortie=D(2025, 5, 2), categorie="EMPLOI_TRANSITION",
+                          categorie_6_mois="SORTIE_POSITIVE")
+    assert indicateurs.ligne_de(selectors.participations().get()) == Ligne(
+        participant=personne.pk, sexe="M", annee_naissance=1980, date_entree=D(2025, 2, 1), situation_entree="inactif",
+        niveau_education="cite_5_8", handicap="oui", pays_tiers="nspr", origine_etrangere="oui", minorite="nspr",
+        sans_abri="oui", zone_rurale="nspr", sortie_date=D(2025, 5, 2), sortie_categorie="EMPLOI_TRANSITION",
+        sortie_recherche_emploi=True, sortie_formation=False, sortie_qualification=True,
+        categorie_6_mois="SORTIE_POSITIVE", situation_amelioree_6_mois=False, ordre=p.pk)
+    sans_sortie = ParticipationFSEFactory(date_entree=D(2025, 2, 1))
+    ligne_ = indicateurs.ligne_de(selectors.participations().get(pk=sans_sortie.pk))
+    assert (ligne_.sortie_date, ligne_.sortie_categorie, ligne_.categorie_6_mois) == (None, "", "")
+
+
+@pytest.mark.django_db
+def test_rapport_counts_incomplete_records_of_its_year_only():
+    ParticipationFSEFactory(date_entree=D(2024, 4, 1), handicap="")  # incomplete, entered in 2024
+    ParticipationFSEFactory(date_entree=D(2025, 4, 1))
+    r = rapport(annee=2025, aujourd_hui=D(2025, 12, 1))
+    assert (r.annee, r.participants, r.donnees_incompletes) == (2025, 1, 0)
+    assert rapport(annee=2024, aujourd_hui=D(2025, 12, 1)).donnees_incompletes == 1
