@@ -16,10 +16,8 @@ def _date(d) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def _affecter(instance, champs: dict, *, exclus=()):
+def _affecter(instance, champs: dict):
     for nom, valeur in champs.items():
-        if nom in exclus:
-            continue
         try:
             champ = instance._meta.get_field(nom)
         except FieldDoesNotExist:
