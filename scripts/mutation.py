@@ -32,6 +32,10 @@ BIN = Path(sys.executable).parent
 # The access functions' own tests; the access matrix (tests/test_access_matrix.py, 40 s) would triple the
 # module's fixed cost (instrumented, clean and forced-fail runs) without killing more.
 PERMS = ["tests/core/test_perms_unitaires.py"]
+# The FSE+ tests that call the indicators and the selectors (the rules directly, through the command and its XLSX,
+# through the pages); not tests/fse/test_demo.py (22 s of demo data for assertions that something is counted).
+FSE_TESTS = ["tests/fse/test_indicateurs.py", "tests/fse/test_selectors.py", "tests/fse/test_rapport_commande.py",
+             "tests/fse/test_views.py"]
 DECP_VALEURS = ["_empty", "_text", "_decimal", "_montant", "_int", "_bool", "_date", "_enum", "_items", "_titulaire",
                 "_considerations", "_lieu", "procedure_approchee", "type_prix_approche"]
 
@@ -66,6 +70,14 @@ MODULES = {
     "bilans/selectors.py": {"tests": ["tests/bilans"],
                             "functions": ["secret_statistique", "_achats_structures", "atteint", "_part",
                                           "_par_commune", "_heures_passe", "_heures_par_marche", "_totaux_heures", "objectifs_de_l_annee"]},
+    # The FSE+ indicator rules: populations, ages, counting, masking and secondary suppression (not _def, which
+    # builds the definitions' labels at import, nor rapport_json, the command's output shape).
+    "fse/indicateurs.py": {"tests": FSE_TESTS,
+                           "functions": ["age_entree", "ligne_de", "_age_entre", "_population",
+                                         "calculer", "rapport", "Rapport.cellules_connues", "_masque", "_partitions",
+                                         "masquer"]},
+    # The scope of a year, each participation's exit, what is missing and its due date (the whole module).
+    "fse/selectors.py": {"tests": FSE_TESTS},
 }
 
 # Lines whose mutants would only change a message for people or a log line, not a rule.
@@ -180,11 +192,13 @@ def write_survivors(work: Path, module: str, results: dict, env: dict) -> Path:
 
 
 def patterns(module: str, functions) -> list[str]:
-    """mutmut's mutant names are <module path with dots>.x_<function>__mutmut_<n> (methods: xǁClassǁname)."""
+    """mutmut's mutant names are <module path with dots>.x_<function>__mutmut_<n> (methods, given as
+    "Class.method": xǁClassǁmethod)."""
     if not functions or functions == ["*"]:
         return []
     name = module.removesuffix(".py").replace("/", ".")
-    return [f"{name}.x_{fn}__mutmut_*" for fn in functions]
+    keys = [f"xǁ{fn.replace('.', 'ǁ')}" if "." in fn else f"x_{fn}" for fn in functions]
+    return [f"{name}.{key}__mutmut_*" for key in keys]
 
 
 def run_module(module: str, jobs: int, tests=None, rev=None, extra=(), functions=None) -> dict:
