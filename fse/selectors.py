@@ -82,16 +82,6 @@ def participations(*, annee: int | None = None, operation=None, partenaire=None)
     return qs.order_by("operation__reference", "date_entree", "participant__code", "pk")
 
 
-def _sortie_de(participation):
-    """(date, categorie, categorie_6_mois) of the exit, from the annotations or read when absent."""
-    if hasattr(participation, "sortie_date"):
-        return participation.sortie_date, participation.sortie_categorie or "", participation.categorie_6_mois or ""
-    sortie = sortie_de(participation)
-    if sortie is None:
-        return None, "", ""
-    return sortie.date_sortie, sortie.categorie, sortie.categorie_6_mois
-
-
 def manques_entree(participation) -> list[str]:
     """The entry fields still blank (names of the model's fields)."""
     champs = ["situation_entree", "niveau_education", *SENSIBLES]
@@ -99,23 +89,25 @@ def manques_entree(participation) -> list[str]:
 
 
 def _manques(participation, aujourd_hui: datetime.date, *, preavis: datetime.timedelta) -> list[tuple[str, datetime.date]]:
-    """(kind, due date) of each kind of data missing and expected by aujourd_hui + preavis."""
+    """(kind, due date) of each kind of data missing and expected by aujourd_hui + preavis, for a row of
+    `participations` (its exit annotated)."""
     manques = []
     if manques_entree(participation):
         manques.append((ENTREE, participation.date_entree + DELAI_SAISIE))
-    sortie_date, _categorie, categorie_6_mois = _sortie_de(participation)
+    sortie_date = participation.sortie_date
     if sortie_date is not None and sortie_date <= aujourd_hui:
         if any(getattr(participation, c) is None for c in QUESTIONS_SORTIE):
             manques.append((SORTIE, sortie_date + DELAI_SAISIE))
         six_mois = add_months(sortie_date, 6)
         if six_mois <= aujourd_hui + preavis and (
-                not categorie_6_mois or participation.situation_amelioree_6_mois is None):
+                not participation.categorie_6_mois or participation.situation_amelioree_6_mois is None):
             manques.append((SIX_MOIS, six_mois + DELAI_SAISIE))
     return manques
 
 
 def incomplet(participation, aujourd_hui: datetime.date) -> bool:
-    """Are data expected by today missing (entry; exit once recorded; 6 months once exit + 6 months is past)?"""
+    """Are data expected by today missing (entry; exit once recorded; 6 months once exit + 6 months is past)?
+    `participation`: a row of `participations` (its exit annotated)."""
     return bool(_manques(participation, aujourd_hui, preavis=datetime.timedelta(0)))
 
 
