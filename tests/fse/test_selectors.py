@@ -173,3 +173,13 @@ def test_each_entry_field_and_each_exit_answer_is_required():
         _sortie(p.participant, D(2025, 5, 10))
         assert selectors.incomplet(selectors.participations().get(pk=p.pk), D(2025, 5, 10)), champ
         p.delete()
+
+
+def test_participation_reads_its_operation_participant_and_partner_with_it(django_assert_num_queries):
+    """The participation's pages show its operation, the participant's code and the convention's partner: one
+    query for all of them, not one each."""
+    p = ParticipationFSEFactory(convention=ConventionFactory())
+    attendus = (p.operation.reference, p.participant.code, p.convention.partenaire.nom)
+    with django_assert_num_queries(1):
+        lue = selectors.participation(p.pk)
+        assert (lue.operation.reference, lue.participant.code, lue.convention.partenaire.nom) == attendus
