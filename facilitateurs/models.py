@@ -223,3 +223,72 @@ class LectureIdentite(models.Model):
 
     def __str__(self):
         return f"{self.participant} lu par {self.user} le {self.created_at:%d/%m/%Y}"
+
+
+# --- Summaries of the hour rows (facilitateurs.resumes) ------------------------------------------------------------
+# Derived data, written ONLY by the database triggers that facilitateurs.resumes installs on the hour rows and on
+# the contracts' buyer: every write of HeuresMensuelles (services, imports, bulk paths, SQL by hand) keeps them
+# equal to the rows they sum. A row counts when its hours or its amount is positive (bilans.Perimetre.heures).
+# The bilans engine reads them instead of the rows: at national scale ~12 times fewer rows for the sums, and the
+# distinct people and companies of a buyer's year without grouping millions of rows.
+
+
+class ResumeHeuresMarche(models.Model):
+    """A contract's counted hour rows of one year, summed: hours (neither training nor an amount converted),
+    amounts sub- or co-contracted to an SIAE (converted to hours when read: the rate is a setting) and training
+    hours (capped per contract when read)."""
+
+    marche = models.ForeignKey("marches.Marche", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    annee = models.IntegerField()
+    lignes = models.IntegerField()
+    heures = models.DecimalField(max_digits=16, decimal_places=2)
+    euros = models.DecimalField(max_digits=18, decimal_places=2)
+    formation = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = "résumé annuel des heures d'un marché"
+        constraints = [models.UniqueConstraint(fields=["marche", "annee"], name="resume_heures_marche_cle")]
+        # The triggers delete the rows left at 0 (facilitateurs.resumes): this index finds them without a scan.
+        indexes = [models.Index(fields=["lignes"], condition=models.Q(lignes__lte=0), name="resume_marche_vide")]
+
+    def __str__(self):
+        return f"{self.marche_id} {self.annee} : {self.lignes} relevé(s)"
+
+
+class ResumeParticipantAnnee(models.Model):
+    """A person with at least one counted hour row in the year on the buyer's contracts (`lignes`: how many)."""
+
+    acheteur = models.ForeignKey("core.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
+                                 related_name="+")
+    annee = models.IntegerField()
+    participant = models.ForeignKey(Participant, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    lignes = models.IntegerField()
+
+    class Meta:
+        verbose_name = "participant d'une année d'un acheteur"
+        constraints = [models.UniqueConstraint(fields=["acheteur", "annee", "participant"],
+                                               name="resume_participant_cle")]
+        indexes = [models.Index(fields=["lignes"], condition=models.Q(lignes__lte=0), name="resume_participant_vide")]
+
+    def __str__(self):
+        return f"{self.acheteur_id} {self.annee} {self.participant_id}"
+
+
+class ResumeEntrepriseAnnee(models.Model):
+    """A company with at least one counted hour row in the year on the buyer's contracts (`lignes`: how many)."""
+
+    acheteur = models.ForeignKey("core.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
+                                 related_name="+")
+    annee = models.IntegerField()
+    entreprise = models.ForeignKey("marches.Entreprise", on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+")
+    lignes = models.IntegerField()
+
+    class Meta:
+        verbose_name = "entreprise d'une année d'un acheteur"
+        constraints = [models.UniqueConstraint(fields=["acheteur", "annee", "entreprise"],
+                                               name="resume_entreprise_cle")]
+        indexes = [models.Index(fields=["lignes"], condition=models.Q(lignes__lte=0), name="resume_entreprise_vide")]
+
+    def __str__(self):
+        return f"{self.acheteur_id} {self.annee} {self.entreprise_id}"

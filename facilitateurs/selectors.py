@@ -133,13 +133,18 @@ class _Divisible(Func):
         return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)
 
 
+def euros_en_heures_sql(montant):
+    """SQL expression of `euros_en_heures`: an amount (an expression) converted to hours at the setting's rate."""
+    return (_Divisible(montant, output_field=DecimalField(max_digits=20, decimal_places=6))
+            / Value(taux_sous_traitance(), output_field=DecimalField(max_digits=20, decimal_places=6)))
+
+
 def heures_effectives():
     """SQL expression of `heure_ligne` (before the training cap): the hours a monthly row counts for, amounts
     sub- or co-contracted to an SIAE converted to hours. The bilans' aggregates use it."""
     return Case(
         When(modalite__in=MODALITES_EN_EUROS, montant_ht__isnull=False,
-             then=_Divisible(F("montant_ht"), output_field=DecimalField(max_digits=20, decimal_places=6))
-             / Value(taux_sous_traitance(), output_field=DecimalField(max_digits=20, decimal_places=6))),
+             then=euros_en_heures_sql(F("montant_ht"))),
         default=F("heures"),
         output_field=DecimalField(max_digits=20, decimal_places=6),
     )

@@ -16,6 +16,10 @@ NO_HISTORY = {
     "core.Tache",
     "clauses.ClauseModeleVersion",  # immutable versions: created_by / created_at
     "bilans.FiguresCalculees",  # figures derived from the data by a job (its Tache), rebuilt at will
+    # Sums of the hour rows kept by database triggers (facilitateurs.resumes): the rows keep the history.
+    "facilitateurs.ResumeHeuresMarche",
+    "facilitateurs.ResumeParticipantAnnee",
+    "facilitateurs.ResumeEntrepriseAnnee",
 }
 NO_HISTORY_SUFFIXES = ("Import", "Journal", "Lecture", "LectureIdentite", "Generation")
 
