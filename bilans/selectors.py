@@ -15,7 +15,7 @@ Counting rules (the same as the facilitateurs app, settings.SPASER):
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -49,6 +49,7 @@ from facilitateurs.models import (
     Sortie,
 )
 from facilitateurs.selectors import (
+    centiemes_sql,
     euros_en_heures_sql,
     formation_plafonnee,
     heures_effectives,
@@ -238,12 +239,14 @@ class _Passe:
     training hours; per period, distinct people and companies. Periods are named by their first year (None: since
     the first row) and share the same last day, except `realisation` (rows up to the reference date)."""
 
-    par_marche: dict  # marche_id -> {periode: (hors_formation, formation_declarees)}
+    periodes: dict  # name -> position of its pair of sums in par_marche's values (periods may share one)
+    par_marche: dict  # marche_id -> [hors_formation, formation_declarees, ...]: a pair per distinct period
     requises: dict  # marche_id -> required hours of its insertion clauses (sum)
     # marche_id -> (notification, start, end, duration in months) of the contracts with an insertion clause
     dates: dict
     comptes: dict  # periode -> {"participants", "entreprises", "entreprises_locales"}
     premiere_annee: int | None
+    par_periode: dict = field(default_factory=dict)  # _heures_par_marche's results, per position
 
 
 def _distincts(lignes, champ: str, temps: str, debuts: dict, locale: Q | None = None) -> dict:
@@ -294,53 +297,53 @@ def _heures_passe(perimetre: Perimetre, fin: date, departement: str, *, debuts: 
     hors_formation, formation = ~Q(modalite=Modalite.FORMATION), Q(modalite=Modalite.FORMATION)
     periodes = {nom: Q(annee__gte=debut.year) if debut else Q() for nom, debut in debuts.items()}
     periodes["realisation"] = Q()  # every year up to fin; the rows after the reference date are taken off below
-    sommes, alias = {}, {}
-    for nom, condition in periodes.items():
-        # Periods with the same years (the cumul since the first row and the realisation) share sums.
-        alias[nom] = next((autre for autre in sommes if periodes[autre] == condition), nom)
-        if alias[nom] == nom:
-            sommes[nom] = condition
+    coupee = reference < fin
+    conditions, index = [], {}  # one pair of sums per distinct condition (the cumul since the first row and the
+    for nom, condition in periodes.items():  # realisation of a past year share theirs)
+        if condition not in conditions or (nom == "realisation" and coupee):
+            conditions.append(condition)
+        index[nom] = len(conditions) - 1 if nom == "realisation" and coupee else conditions.index(condition)
     aggregates = {}
-    for nom, condition in sommes.items():
-        aggregates[f"{nom}__hf"] = (Sum("heures", filter=condition)
-                                    + euros_en_heures_sql(Coalesce(Sum("euros", filter=condition), ZERO)))
-        aggregates[f"{nom}__fd"] = Sum("formation", filter=condition)
-    apres = {}
-    if reference < fin:
-        apres = {r["marche_id"]: (_d(r["hf"]), _d(r["fd"])) for r in perimetre.heures().filter(
-            mois__gt=reference, mois__lte=fin).values("marche_id").annotate(
-            hf=Sum(heures_effectives(), filter=hors_formation), fd=Sum("heures", filter=formation)).order_by()}
-    colonnes = [f"{alias[nom]}__{somme}" for nom in periodes for somme in ("hf", "fd")]
+    for i, condition in enumerate(conditions):
+        aggregates[f"s{i}_hf"] = (centiemes_sql(Sum("heures", filter=condition)) + euros_en_heures_sql(
+            centiemes_sql(Coalesce(Sum("euros", filter=condition), 0))))
+        aggregates[f"s{i}_fd"] = centiemes_sql(Sum("formation", filter=condition))
+    resumes = ResumeHeuresMarche.objects.filter(acheteur=perimetre.acheteur, annee__lte=fin.year)
+    if not perimetre.acheteur_entier:
+        resumes = resumes.filter(perimetre._filtre("marche__"))
     par_marche, premiere_annee = {}, None
-    for marche_id, premiere, *valeurs in ResumeHeuresMarche.objects.filter(
-            perimetre._filtre("marche__"), annee__lte=fin.year).values("marche_id").annotate(
-            premiere=Min("annee"), **aggregates).values_list("marche_id", "premiere", *colonnes).order_by():
-        par_periode = {nom: (valeurs[2 * i], valeurs[2 * i + 1]) for i, nom in enumerate(periodes)}
-        if marche_id in apres:
-            hf, fd = par_periode["realisation"]
-            hf_apres, fd_apres = apres[marche_id]
-            par_periode["realisation"] = (_d(hf) - hf_apres, _d(fd) - fd_apres)
-        par_marche[marche_id] = par_periode
+    for marche_id, premiere, *valeurs in resumes.values("marche_id").annotate(
+            premiere=Min("annee"), **aggregates).values_list("marche_id", "premiere", *aggregates).order_by():
+        par_marche[marche_id] = valeurs
         if premiere_annee is None or premiere < premiere_annee:
             premiere_annee = premiere
+    if coupee:
+        i = 2 * index["realisation"]
+        for r in perimetre.heures().filter(mois__gt=reference, mois__lte=fin).values("marche_id").annotate(
+                hf=Sum(heures_effectives(), filter=hors_formation), fd=Sum("heures", filter=formation)).order_by():
+            valeurs = par_marche[r["marche_id"]]  # rows in the year: its summary of the year is there
+            valeurs[i], valeurs[i + 1] = _d(valeurs[i]) - _d(r["hf"]), _d(valeurs[i + 1]) - _d(r["fd"])
     requises, dates = {}, {}
     contrat = ("marche__date_notification", "marche__date_debut", "marche__date_fin", "marche__duree_mois")
     for marche_id, total, *periode in perimetre.clauses_insertion().values("marche_id", *contrat).annotate(
             total=Sum("heures_requises")).values_list("marche_id", "total", *contrat).order_by():
         requises[marche_id], dates[marche_id] = _d(total), periode
-    return _Passe(par_marche=par_marche, requises=requises, dates=dates,
+    return _Passe(periodes=index, par_marche=par_marche, requises=requises, dates=dates,
                   comptes=_comptes(perimetre, fin, departement, debuts),
                   premiere_annee=premiere_annee)
 
 
 def _heures_par_marche(passe: _Passe, periode: str) -> dict:
     """{marche_id: (realised hours out of training, declared training, counted training)} over a period."""
-    result = {}
+    i = 2 * passe.periodes[periode]
+    if i in passe.par_periode:  # a period sharing its sums with one already read
+        return passe.par_periode[i]
+    result = passe.par_periode[i] = {}
     part_max = part_max_formation()
     with localcontext() as ctx:
         ctx.prec = 60  # exact sums, as SQL's numeric
-        for marche_id, par_periode in passe.par_marche.items():
-            hors_formation, declarees = par_periode[periode]
+        for marche_id, valeurs in passe.par_marche.items():
+            hors_formation, declarees = valeurs[i], valeurs[i + 1]
             if hors_formation is None and declarees is None:
                 continue
             comptees = (declarees if not declarees  # None or nothing declared: nothing to cap

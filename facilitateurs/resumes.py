@@ -27,11 +27,12 @@ _FORMATION = f"'{Modalite.FORMATION.value}'"
 # A row counts when its hours or its amount is positive (bilans.selectors.Perimetre.heures).
 COMPTEE = "(t.heures > 0 OR t.montant_ht > 0)"
 _EN_EUROS = f"(t.modalite IN {_EUROS} AND t.montant_ht IS NOT NULL)"
-SOMMES = {  # column -> what one row adds
+SOMMES = {  # column -> what one row adds, in hundredths (integers: exact and fast to add, SQLite included)
     "heures": f"CASE WHEN t.modalite = {_FORMATION} OR {_EN_EUROS} THEN 0 ELSE t.heures END",
     "euros": f"CASE WHEN {_EN_EUROS} THEN t.montant_ht ELSE 0 END",
     "formation": f"CASE WHEN t.modalite = {_FORMATION} THEN t.heures ELSE 0 END",
 }
+SOMMES = {nom: f"CAST(ROUND(({expr}) * 100) AS bigint)" for nom, expr in SOMMES.items()}
 COLONNES = ("marche_id", "mois", "modalite", "heures", "montant_ht", "participant_id", "entreprise_id")
 
 
@@ -41,9 +42,8 @@ def _annee(vendor: str, colonne: str) -> str:
     return f"CAST(strftime('%Y', {colonne}) AS integer)"
 
 
-_CLES = {R_MARCHE: ("marche_id", "annee"), R_PARTICIPANT: ("acheteur_id", "annee", "participant_id"),
+_CLES = {R_MARCHE: ("acheteur_id", "marche_id", "annee"), R_PARTICIPANT: ("acheteur_id", "annee", "participant_id"),
          R_ENTREPRISE: ("acheteur_id", "annee", "entreprise_id")}
-PERSONNES = (R_PARTICIPANT, R_ENTREPRISE)
 
 
 def _cibles(vendor: str, acheteur: str | None, tables) -> list[tuple[str, str, tuple[str, ...], dict]]:
@@ -53,7 +53,7 @@ def _cibles(vendor: str, acheteur: str | None, tables) -> list[tuple[str, str, t
     jointure = "" if acheteur else f" JOIN {MARCHES} m ON m.id = t.marche_id"
     acheteur = acheteur or "m.acheteur_id"
     cibles = {
-        R_MARCHE: ("", ("t.marche_id", annee), {nom: f"SUM({expr})" for nom, expr in SOMMES.items()}),
+        R_MARCHE: (jointure, (acheteur, "t.marche_id", annee), {nom: f"SUM({expr})" for nom, expr in SOMMES.items()}),
         R_PARTICIPANT: (jointure, (acheteur, annee, "t.participant_id"), {}),
         R_ENTREPRISE: (jointure, (acheteur, annee, "t.entreprise_id"), {}),
     }
@@ -138,10 +138,9 @@ def _declencheurs(vendor: str) -> list[str]:
 
 
 def _changement_acheteur(vendor: str) -> list[str]:
-    """A contract changed buyer: its rows' people and companies leave the old buyer's summaries for the new's."""
+    """A contract changed buyer: its rows leave the old buyer's summaries for the new's."""
     source = f"(SELECT * FROM {HEURES} WHERE marche_id = NEW.id)"
-    return (_retirer(vendor, source, "OLD.acheteur_id", PERSONNES)
-            + _ajouter(vendor, source, "NEW.acheteur_id", PERSONNES))
+    return _retirer(vendor, source, "OLD.acheteur_id") + _ajouter(vendor, source, "NEW.acheteur_id")
 
 
 SUPPRESSIONS = {
@@ -187,13 +186,12 @@ def reconstruire(connexion=None) -> None:
 
 def ecarts(connexion=None) -> dict[str, int]:
     """{summary table: how many of its rows differ from the hour rows (missing, extra or other values; sums
-    compared to the cent: SQLite adds floats)}."""
+    in hundredths, exact on both databases)}."""
     connexion = connexion or connexion_par_defaut
     result = {}
     with connexion.cursor() as cursor:
         for table, *cible in _cibles(connexion.vendor, None, _CLES):
-            cles, sommes = list(_CLES[table]), [f"ROUND({v}, 2)" for v in cible[2]]
-            liste = ", ".join([*cles, "lignes", *sommes])
+            liste = ", ".join([*_CLES[table], "lignes", *cible[2]])
             attendu = f"SELECT {liste} FROM ({_groupes(HEURES, table, *cible, ordre=False)}) a"
             tenu = f"SELECT {liste} FROM {table}"
             result[table] = 0

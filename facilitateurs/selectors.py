@@ -139,6 +139,12 @@ def euros_en_heures_sql(montant):
             / Value(taux_sous_traitance(), output_field=DecimalField(max_digits=20, decimal_places=6)))
 
 
+def centiemes_sql(somme):
+    """SQL expression: a sum kept in hundredths (facilitateurs.resumes) back in hours or euros."""
+    return (_Divisible(somme, output_field=DecimalField(max_digits=24, decimal_places=6))
+            / Value(Decimal(100), output_field=DecimalField(max_digits=24, decimal_places=6)))
+
+
 def heures_effectives():
     """SQL expression of `heure_ligne` (before the training cap): the hours a monthly row counts for, amounts
     sub- or co-contracted to an SIAE converted to hours. The bilans' aggregates use it."""

@@ -17,12 +17,15 @@ from core.models import Organisation
 from facilitateurs import resumes
 from facilitateurs import services as fac
 from facilitateurs.enums import Modalite
-from facilitateurs.models import HeuresMensuelles, ResumeEntrepriseAnnee, ResumeHeuresMarche, ResumeParticipantAnnee
+from facilitateurs.models import (
+    HeuresMensuelles,
+    ResumeEntrepriseAnnee,
+    ResumeHeuresMarche,
+    ResumeParticipantAnnee,
+)
 from facilitateurs.selectors import MODALITES_EN_EUROS
 from marches import services as mar
 from tests.core.factories import OrganisationFactory
-
-C = Decimal("0.01")
 
 
 def _attendus():
@@ -32,7 +35,7 @@ def _attendus():
     for h in HeuresMensuelles.objects.select_related("marche"):
         if not (h.heures > 0 or (h.montant_ht or 0) > 0):
             continue
-        ligne = sommes[(h.marche_id, h.mois.year)]
+        ligne = sommes[(h.marche.acheteur_id, h.marche_id, h.mois.year)]
         ligne[0] += 1
         if h.modalite == Modalite.FORMATION:
             ligne[3] += h.heures
@@ -43,12 +46,12 @@ def _attendus():
         if h.participant_id is not None:
             participants[(h.marche.acheteur_id, h.mois.year, h.participant_id)] += 1
         entreprises[(h.marche.acheteur_id, h.mois.year, h.entreprise_id)] += 1
-    return ({k: (v[0], *(x.quantize(C) for x in v[1:])) for k, v in sommes.items()}, dict(participants),
+    return ({k: (v[0], *(int(x * 100) for x in v[1:])) for k, v in sommes.items()}, dict(participants),
             dict(entreprises))
 
 
 def _tenus():
-    return ({(r.marche_id, r.annee): (r.lignes, r.heures.quantize(C), r.euros.quantize(C), r.formation.quantize(C))
+    return ({(r.acheteur_id, r.marche_id, r.annee): (r.lignes, r.heures, r.euros, r.formation)
              for r in ResumeHeuresMarche.objects.all()},
             {(r.acheteur_id, r.annee, r.participant_id): r.lignes for r in ResumeParticipantAnnee.objects.all()},
             {(r.acheteur_id, r.annee, r.entreprise_id): r.lignes for r in ResumeEntrepriseAnnee.objects.all()})
@@ -129,9 +132,10 @@ ECRITURES = [_service, _service_remplace_et_annule, _sous_traitance, _grille, _i
 def test_the_summaries_of_the_dataset_equal_its_rows(jeu):
     tenus = _tenus()
     assert tenus == _attendus() and all(tenus)
-    # M5 2025: 3 000 € sub-contracted (its 0 h row does not count); M1 2025: 190 h and 120 h of training.
-    assert tenus[0][(jeu.m5.pk, 2025)] == (1, Decimal("0.00"), Decimal("3000.00"), Decimal("0.00"))
-    assert tenus[0][(jeu.m1.pk, 2025)] == (4, Decimal("190.00"), Decimal("0.00"), Decimal("120.00"))
+    # In hundredths. M5 2025: 3 000 € sub-contracted (its 0 h row does not count); M1 2025: 190 h and 120 h of
+    # training.
+    assert tenus[0][(jeu.instance.pk, jeu.m5.pk, 2025)] == (1, 0, 300000, 0)
+    assert tenus[0][(jeu.instance.pk, jeu.m1.pk, 2025)] == (4, 19000, 0, 12000)
     assert resumes.ecarts() == dict.fromkeys(resumes.ecarts(), 0)
 
 
@@ -157,12 +161,14 @@ def test_a_contract_moving_to_another_buyer_takes_its_people_and_companies_along
     assert apres["cumul"]["participants"] == avant["cumul"]["participants"] - 1
     assert apres["annee"]["entreprises"] == avant["annee"]["entreprises"] - 1
     assert ResumeParticipantAnnee.objects.filter(acheteur=jeu.partenaire, annee=2024).count() == 2
+    assert set(ResumeHeuresMarche.objects.filter(marche=jeu.m5).values_list("acheteur_id", flat=True)) == {
+        jeu.partenaire.pk}
 
 
 def test_the_command_finds_a_summary_that_differs_and_rebuilds_it(jeu, capsys):
     call_command("resumes_heures")
     assert "heures par marché et par année : conforme" in capsys.readouterr().out
-    ResumeHeuresMarche.objects.filter(marche=jeu.m1).update(heures=Decimal("1"))
+    ResumeHeuresMarche.objects.filter(marche=jeu.m1).update(heures=1)
     ResumeParticipantAnnee.objects.filter(participant=jeu.participants[0]).delete()
     with pytest.raises(CommandError, match="--reconstruire"):
         call_command("resumes_heures")
