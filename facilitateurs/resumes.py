@@ -46,52 +46,43 @@ _CLES = {R_MARCHE: ("acheteur_id", "marche_id", "annee"), R_PARTICIPANT: ("achet
          R_ENTREPRISE: ("acheteur_id", "annee", "entreprise_id")}
 
 
-def _cibles(vendor: str, acheteur: str | None, tables) -> list[tuple[str, str, tuple[str, ...], dict]]:
-    """(table, join, key expressions, sums) of each summary in `tables`; `acheteur`: the buyer of the rows as an
-    SQL expression (None: the buyer of their contract, joined)."""
-    annee = _annee(vendor, "t.mois")
-    jointure = "" if acheteur else f" JOIN {MARCHES} m ON m.id = t.marche_id"
-    acheteur = acheteur or "m.acheteur_id"
-    cibles = {
-        R_MARCHE: (jointure, (acheteur, "t.marche_id", annee), {nom: f"SUM({expr})" for nom, expr in SOMMES.items()}),
-        R_PARTICIPANT: (jointure, (acheteur, annee, "t.participant_id"), {}),
-        R_ENTREPRISE: (jointure, (acheteur, annee, "t.entreprise_id"), {}),
-    }
-    return [(table, *cibles[table]) for table in tables]
+def _lignes(signe: int, source: str, acheteur: str | None = None, condition: str = "") -> str:
+    """SELECT of the rows of `source` (a table, a transition table or a one-row subquery) with their sign (+1 added,
+    -1 taken off) and their buyer: `acheteur` (an SQL expression), else their contract's."""
+    colonnes = ", ".join(f"t.{c}" for c in COLONNES)
+    if acheteur:
+        return f"SELECT {signe} AS signe, {acheteur} AS acheteur_id, {colonnes} FROM {source} t {condition}"
+    return (f"SELECT {signe} AS signe, m.acheteur_id AS acheteur_id, {colonnes} FROM {source} t "
+            f"JOIN {MARCHES} m ON m.id = t.marche_id {condition}")
 
 
-def _groupes(source: str, table: str, jointure: str, cles: tuple[str, ...], sommes: dict, ordre=True) -> str:
-    """SELECT of the summary rows of `table` over the counted rows of `source` (aliased t)."""
-    colonnes = [f"{expr} AS {nom}" for expr, nom in zip(cles, _CLES[table], strict=True)] + ["COUNT(*) AS lignes"] + [
-        f"{expr} AS {nom}" for nom, expr in sommes.items()]
-    non_nulles = " AND ".join(f"{expr} IS NOT NULL" for expr in cles)
-    numeros = ", ".join(str(i + 1) for i in range(len(cles)))
-    return (f"SELECT {', '.join(colonnes)} FROM {source} t{jointure} WHERE {COMPTEE} AND {non_nulles} "
-            f"GROUP BY {numeros}" + (f" ORDER BY {numeros}" if ordre else ""))  # one order: no two writers deadlock
+def _groupes(vendor: str, lignes: list[str], table: str) -> str:
+    """SELECT of the changes of `table` for these signed rows: per key, the rows and sums added minus those taken
+    off; keys whose change is nothing are left out (a re-import that changes no person moves no presence)."""
+    cles = {"acheteur_id": "t.acheteur_id", "marche_id": "t.marche_id", "annee": _annee(vendor, "t.mois"),
+            "participant_id": "t.participant_id", "entreprise_id": "t.entreprise_id"}
+    valeurs = {"lignes": "SUM(t.signe)"}
+    if table == R_MARCHE:
+        valeurs |= {nom: f"SUM(t.signe * {expr})" for nom, expr in SOMMES.items()}
+    colonnes = [f"{cles[nom]} AS {nom}" for nom in _CLES[table]] + [f"{v} AS {nom}" for nom, v in valeurs.items()]
+    non_nulles = " AND ".join(f"{cles[nom]} IS NOT NULL" for nom in _CLES[table])
+    numeros = ", ".join(str(i + 1) for i in range(len(_CLES[table])))
+    return (f"SELECT {', '.join(colonnes)} FROM ({' UNION ALL '.join(lignes)}) t WHERE {COMPTEE} AND {non_nulles} "
+            f"GROUP BY {numeros} HAVING {' OR '.join(f'{v} <> 0' for v in valeurs.values())}")
 
 
-def _ajouter(vendor: str, source: str, acheteur: str | None = None, tables=tuple(_CLES)) -> list[str]:
-    """Statements adding the counted rows of `source` (a table or subquery, aliased t) to the summaries."""
+def _appliquer(vendor: str, lignes: list[str]) -> list[str]:
+    """Statements applying signed rows (_lignes) to every summary: one upsert per summary, in one order of the keys
+    (two writers never deadlock), then the summary rows left without any hour row deleted (a partial index on
+    lignes <= 0 finds them without reading the others)."""
     requetes = []
-    for table, *cible in _cibles(vendor, acheteur, tables):
-        valeurs = ["lignes", *cible[2]]
-        mises_a_jour = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in valeurs)
-        requetes.append(f"INSERT INTO {table} ({', '.join([*_CLES[table], *valeurs])}) "
-                        f"{_groupes(source, table, *cible)} "
-                        f"ON CONFLICT ({', '.join(_CLES[table])}) DO UPDATE SET {mises_a_jour}")
-    return requetes
-
-
-def _retirer(vendor: str, source: str, acheteur: str | None = None, tables=tuple(_CLES)) -> list[str]:
-    """Statements taking the counted rows of `source` out of the summaries (a summary row left with no hour row
-    is deleted: partial index on lignes <= 0, no other row read)."""
-    requetes = []
-    for table, *cible in _cibles(vendor, acheteur, tables):
-        valeurs = ["lignes", *cible[2]]
+    for table, cles in _CLES.items():
+        valeurs = ["lignes", *(SOMMES if table == R_MARCHE else ())]
+        numeros = ", ".join(str(i + 1) for i in range(len(cles)))
         requetes.append(
-            f"UPDATE {table} SET {', '.join(f'{v} = {table}.{v} - k.{v}' for v in valeurs)} "
-            f"FROM ({_groupes(source, table, *cible)}) k "
-            f"WHERE {' AND '.join(f'{table}.{n} = k.{n}' for n in _CLES[table])}")
+            f"INSERT INTO {table} ({', '.join([*cles, *valeurs])}) {_groupes(vendor, lignes, table)} "
+            f"ORDER BY {numeros} ON CONFLICT ({', '.join(cles)}) DO UPDATE SET "
+            + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in valeurs))
         requetes.append(f"DELETE FROM {table} WHERE lignes <= 0")
     return requetes
 
@@ -103,22 +94,27 @@ def _ligne(prefixe: str) -> str:
 
 def _declencheurs(vendor: str) -> list[str]:
     """CREATE statements of the triggers."""
+    # A contract changed buyer: its rows leave the old buyer's summaries for the new's.
+    acheteur_change = _appliquer(vendor, [
+        _lignes(-1, HEURES, "OLD.acheteur_id", "WHERE t.marche_id = NEW.id"),
+        _lignes(1, HEURES, "NEW.acheteur_id", "WHERE t.marche_id = NEW.id")])
     if vendor == "postgresql":
         def fonction(nom, corps):
             return (f"CREATE OR REPLACE FUNCTION {nom}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                     + "; ".join(corps) + "; RETURN NULL; END $$")
 
         return [
-            fonction("resume_heures_ajout", _ajouter(vendor, "nouvelles")),
-            fonction("resume_heures_retrait", _retirer(vendor, "anciennes")),
-            fonction("resume_heures_modification", _retirer(vendor, "anciennes") + _ajouter(vendor, "nouvelles")),
+            fonction("resume_heures_ajout", _appliquer(vendor, [_lignes(1, "nouvelles")])),
+            fonction("resume_heures_retrait", _appliquer(vendor, [_lignes(-1, "anciennes")])),
+            fonction("resume_heures_modification",
+                     _appliquer(vendor, [_lignes(-1, "anciennes"), _lignes(1, "nouvelles")])),
             f"CREATE TRIGGER resume_heures_ai AFTER INSERT ON {HEURES} REFERENCING NEW TABLE AS nouvelles "
             "FOR EACH STATEMENT EXECUTE FUNCTION resume_heures_ajout()",
             f"CREATE TRIGGER resume_heures_ad AFTER DELETE ON {HEURES} REFERENCING OLD TABLE AS anciennes "
             "FOR EACH STATEMENT EXECUTE FUNCTION resume_heures_retrait()",
             f"CREATE TRIGGER resume_heures_au AFTER UPDATE ON {HEURES} REFERENCING OLD TABLE AS anciennes "
             "NEW TABLE AS nouvelles FOR EACH STATEMENT EXECUTE FUNCTION resume_heures_modification()",
-            fonction("resume_marche_acheteur", _changement_acheteur(vendor)),
+            fonction("resume_marche_acheteur", acheteur_change),
             f"CREATE TRIGGER resume_marche_acheteur AFTER UPDATE OF acheteur_id ON {MARCHES} FOR EACH ROW "
             "WHEN (OLD.acheteur_id IS DISTINCT FROM NEW.acheteur_id) EXECUTE FUNCTION resume_marche_acheteur()",
         ]
@@ -128,19 +124,13 @@ def _declencheurs(vendor: str) -> list[str]:
                 + "; ".join(corps) + "; END")
 
     return [
-        declencheur("resume_heures_ai", f"INSERT ON {HEURES}", _ajouter(vendor, _ligne("NEW"))),
-        declencheur("resume_heures_ad", f"DELETE ON {HEURES}", _retirer(vendor, _ligne("OLD"))),
+        declencheur("resume_heures_ai", f"INSERT ON {HEURES}", _appliquer(vendor, [_lignes(1, _ligne("NEW"))])),
+        declencheur("resume_heures_ad", f"DELETE ON {HEURES}", _appliquer(vendor, [_lignes(-1, _ligne("OLD"))])),
         declencheur("resume_heures_au", f"UPDATE ON {HEURES}",
-                    _retirer(vendor, _ligne("OLD")) + _ajouter(vendor, _ligne("NEW"))),
-        declencheur("resume_marche_acheteur", f"UPDATE OF acheteur_id ON {MARCHES}", _changement_acheteur(vendor),
+                    _appliquer(vendor, [_lignes(-1, _ligne("OLD")), _lignes(1, _ligne("NEW"))])),
+        declencheur("resume_marche_acheteur", f"UPDATE OF acheteur_id ON {MARCHES}", acheteur_change,
                     "WHEN OLD.acheteur_id IS NOT NEW.acheteur_id"),
     ]
-
-
-def _changement_acheteur(vendor: str) -> list[str]:
-    """A contract changed buyer: its rows leave the old buyer's summaries for the new's."""
-    source = f"(SELECT * FROM {HEURES} WHERE marche_id = NEW.id)"
-    return _retirer(vendor, source, "OLD.acheteur_id") + _ajouter(vendor, source, "NEW.acheteur_id")
 
 
 SUPPRESSIONS = {
@@ -179,20 +169,19 @@ def reconstruire(connexion=None) -> None:
     connexion = connexion or connexion_par_defaut
     with transaction.atomic(using=connexion.alias):
         _executer(connexion, [f"DELETE FROM {table}" for table in _CLES]
-                  + _ajouter(connexion.vendor, HEURES))
+                  + _appliquer(connexion.vendor, [_lignes(1, HEURES)]))
     if connexion.vendor == "postgresql":
         _executer(connexion, [f"ANALYZE {table}" for table in _CLES])  # the engine's plans need their sizes
 
 
 def ecarts(connexion=None) -> dict[str, int]:
-    """{summary table: how many of its rows differ from the hour rows (missing, extra or other values; sums
-    in hundredths, exact on both databases)}."""
+    """{summary table: how many of its rows differ from the hour rows (missing, extra or other values)}."""
     connexion = connexion or connexion_par_defaut
     result = {}
     with connexion.cursor() as cursor:
-        for table, *cible in _cibles(connexion.vendor, None, _CLES):
-            liste = ", ".join([*_CLES[table], "lignes", *cible[2]])
-            attendu = f"SELECT {liste} FROM ({_groupes(HEURES, table, *cible, ordre=False)}) a"
+        for table, cles in _CLES.items():
+            liste = ", ".join([*cles, "lignes", *(SOMMES if table == R_MARCHE else ())])
+            attendu = f"SELECT {liste} FROM ({_groupes(connexion.vendor, [_lignes(1, HEURES)], table)}) a"
             tenu = f"SELECT {liste} FROM {table}"
             result[table] = 0
             for gauche, droite in ((attendu, tenu), (tenu, attendu)):

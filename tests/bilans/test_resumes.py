@@ -96,6 +96,17 @@ def _insertion_en_masse(jeu):  # as the imports and the demo do: bulk_create, no
         for i, p in enumerate(jeu.participants)])
 
 
+def _reimport(jeu):  # as the hours import does: INSERT ... ON CONFLICT DO UPDATE, rows updated and rows added
+    existantes = list(HeuresMensuelles.objects.filter(marche=jeu.m1, participant__isnull=False))
+    for ligne in existantes:
+        ligne.heures += 5
+    nouvelle = HeuresMensuelles(marche=jeu.m1, participant=jeu.participants[4], entreprise=jeu.e1,
+                                mois=datetime.date(2025, 8, 1), modalite=Modalite.EMBAUCHE_DIRECTE, heures=Decimal(9))
+    HeuresMensuelles.objects.bulk_create(
+        [*existantes, nouvelle], update_conflicts=True,
+        unique_fields=["marche", "participant", "entreprise", "mois", "modalite"], update_fields=["heures"])
+
+
 def _mise_a_jour_en_masse(jeu):
     HeuresMensuelles.objects.filter(marche=jeu.m1).update(heures=Decimal("7.5"))
 
@@ -125,7 +136,7 @@ def _changement_d_acheteur(jeu):
     mar.marche_enregistrer(marche=jeu.m5, reason="Transféré au partenaire")
 
 
-ECRITURES = [_service, _service_remplace_et_annule, _sous_traitance, _grille, _insertion_en_masse,
+ECRITURES = [_service, _service_remplace_et_annule, _sous_traitance, _grille, _insertion_en_masse, _reimport,
              _mise_a_jour_en_masse, _suppression_en_masse, _sql_a_la_main, _ligne_deplacee, _changement_d_acheteur]
 
 
