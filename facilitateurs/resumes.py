@@ -71,10 +71,10 @@ def _groupes(vendor: str, lignes: list[str], table: str) -> str:
             f"GROUP BY {numeros} HAVING {' OR '.join(f'{v} <> 0' for v in valeurs.values())}")
 
 
-def _appliquer(vendor: str, lignes: list[str]) -> list[str]:
+def _appliquer(vendor: str, lignes: list[str], *, retrait: bool = True) -> list[str]:
     """Statements applying signed rows (_lignes) to every summary: one upsert per summary, in one order of the keys
-    (two writers never deadlock), then the summary rows left without any hour row deleted (a partial index on
-    lignes <= 0 finds them without reading the others)."""
+    (two writers never deadlock), then, when rows are taken off, the summary rows left without any hour row
+    deleted (a partial index on lignes <= 0 finds them without reading the others)."""
     requetes = []
     for table, cles in _CLES.items():
         valeurs = ["lignes", *(SOMMES if table == R_MARCHE else ())]
@@ -83,7 +83,8 @@ def _appliquer(vendor: str, lignes: list[str]) -> list[str]:
             f"INSERT INTO {table} ({', '.join([*cles, *valeurs])}) {_groupes(vendor, lignes, table)} "
             f"ORDER BY {numeros} ON CONFLICT ({', '.join(cles)}) DO UPDATE SET "
             + ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in valeurs))
-        requetes.append(f"DELETE FROM {table} WHERE lignes <= 0")
+        if retrait:
+            requetes.append(f"DELETE FROM {table} WHERE lignes <= 0")
     return requetes
 
 
@@ -104,7 +105,7 @@ def _declencheurs(vendor: str) -> list[str]:
                     + "; ".join(corps) + "; RETURN NULL; END $$")
 
         return [
-            fonction("resume_heures_ajout", _appliquer(vendor, [_lignes(1, "nouvelles")])),
+            fonction("resume_heures_ajout", _appliquer(vendor, [_lignes(1, "nouvelles")], retrait=False)),
             fonction("resume_heures_retrait", _appliquer(vendor, [_lignes(-1, "anciennes")])),
             fonction("resume_heures_modification",
                      _appliquer(vendor, [_lignes(-1, "anciennes"), _lignes(1, "nouvelles")])),
@@ -124,7 +125,8 @@ def _declencheurs(vendor: str) -> list[str]:
                 + "; ".join(corps) + "; END")
 
     return [
-        declencheur("resume_heures_ai", f"INSERT ON {HEURES}", _appliquer(vendor, [_lignes(1, _ligne("NEW"))])),
+        declencheur("resume_heures_ai", f"INSERT ON {HEURES}",
+                    _appliquer(vendor, [_lignes(1, _ligne("NEW"))], retrait=False)),
         declencheur("resume_heures_ad", f"DELETE ON {HEURES}", _appliquer(vendor, [_lignes(-1, _ligne("OLD"))])),
         declencheur("resume_heures_au", f"UPDATE ON {HEURES}",
                     _appliquer(vendor, [_lignes(-1, _ligne("OLD")), _lignes(1, _ligne("NEW"))])),
@@ -169,7 +171,7 @@ def reconstruire(connexion=None) -> None:
     connexion = connexion or connexion_par_defaut
     with transaction.atomic(using=connexion.alias):
         _executer(connexion, [f"DELETE FROM {table}" for table in _CLES]
-                  + _appliquer(connexion.vendor, [_lignes(1, HEURES)]))
+                  + _appliquer(connexion.vendor, [_lignes(1, HEURES)], retrait=False))
     if connexion.vendor == "postgresql":
         _executer(connexion, [f"ANALYZE {table}" for table in _CLES])  # the engine's plans need their sizes
 
