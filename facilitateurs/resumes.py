@@ -8,7 +8,9 @@ million rows is one grouped upsert); SQLite, the embedded default, one per row. 
 moves its people and companies from one buyer's summaries to the other's (trigger on marches_marche).
 
 `reconstruire()` rebuilds them from the rows (migration, `manage.py resumes_heures --reconstruire`) and
-`ecarts()` lists where they differ from the rows (`manage.py resumes_heures`, tests)."""
+`ecarts()` lists where they differ from the rows (`manage.py resumes_heures`, tests). The triggers are created by
+migration facilitateurs 0006 from this module: a database keeps the statements it was given, so a change of the
+statements here needs a new migration that runs `installer()` again."""
 
 from django.db import connection as connexion_par_defaut
 from django.db import transaction
