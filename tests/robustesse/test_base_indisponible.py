@@ -119,9 +119,9 @@ def served_through_relay():
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"{base}/connexion/", timeout=2)
+            urllib.request.urlopen(f"{base}/connexion/", timeout=10)
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or a first answer slower than the timeout on a loaded machine
             time.sleep(0.2)
     try:
         yield base, relay
