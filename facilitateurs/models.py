@@ -233,16 +233,24 @@ class LectureIdentite(models.Model):
 # distinct people and companies of a buyer's year without grouping millions of rows.
 
 
-class ResumeHeuresMarche(models.Model):
-    """A contract's counted hour rows of one year (under its buyer), summed: hours (neither training nor an amount converted),
-    amounts sub- or co-contracted to an SIAE (converted to hours when read: the rate is a setting) and training
-    hours (capped per contract when read)."""
+class _ResumeAnnuel(models.Model):
+    """What every summary holds: the buyer of the rows' contract, the year, and how many counted rows it sums."""
 
     acheteur = models.ForeignKey("core.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
                                  related_name="+")
-    marche = models.ForeignKey("marches.Marche", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     annee = models.IntegerField()
     lignes = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class ResumeHeuresMarche(_ResumeAnnuel):
+    """A contract's counted hour rows of one year (under its buyer), summed: hours (neither training nor an amount
+    converted), amounts sub- or co-contracted to an SIAE (converted to hours when read: the rate is a setting) and
+    training hours (capped per contract when read)."""
+
+    marche = models.ForeignKey("marches.Marche", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     # In hundredths of an hour or a euro: integer sums, exact and faster to add than numeric.
     heures = models.BigIntegerField()
     euros = models.BigIntegerField()
@@ -259,14 +267,10 @@ class ResumeHeuresMarche(models.Model):
         return f"{self.marche_id} {self.annee} : {self.lignes} relevé(s)"
 
 
-class ResumeParticipantAnnee(models.Model):
+class ResumeParticipantAnnee(_ResumeAnnuel):
     """A person with at least one counted hour row in the year on the buyer's contracts (`lignes`: how many)."""
 
-    acheteur = models.ForeignKey("core.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
-                                 related_name="+")
-    annee = models.IntegerField()
     participant = models.ForeignKey(Participant, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    lignes = models.IntegerField()
 
     class Meta:
         verbose_name = "participant d'une année d'un acheteur"
@@ -278,15 +282,11 @@ class ResumeParticipantAnnee(models.Model):
         return f"{self.acheteur_id} {self.annee} {self.participant_id}"
 
 
-class ResumeEntrepriseAnnee(models.Model):
+class ResumeEntrepriseAnnee(_ResumeAnnuel):
     """A company with at least one counted hour row in the year on the buyer's contracts (`lignes`: how many)."""
 
-    acheteur = models.ForeignKey("core.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
-                                 related_name="+")
-    annee = models.IntegerField()
     entreprise = models.ForeignKey("marches.Entreprise", on_delete=models.DO_NOTHING, db_constraint=False,
                                    related_name="+")
-    lignes = models.IntegerField()
 
     class Meta:
         verbose_name = "entreprise d'une année d'un acheteur"
