@@ -153,7 +153,7 @@ def test_the_summaries_of_the_dataset_equal_its_rows(jeu):
 @pytest.mark.parametrize("ecrire", ECRITURES, ids=lambda f: f.__name__.strip("_"))
 def test_after_each_kind_of_write_the_summaries_equal_the_rows(jeu, ecrire):
     avant = _tenus()
-    comptes_avant = _comptes_egaux(jeu.instance)
+    _comptes_egaux(jeu.instance)
     ecrire(jeu)
     apres = _tenus()
     assert apres != avant  # the write changed what is summed
@@ -161,7 +161,6 @@ def test_after_each_kind_of_write_the_summaries_equal_the_rows(jeu, ecrire):
     assert set(resumes.ecarts().values()) == {0}
     _comptes_egaux(jeu.instance)
     _comptes_egaux(jeu.partenaire)
-    assert comptes_avant is not None
 
 
 def test_a_contract_moving_to_another_buyer_takes_its_people_and_companies_along(jeu):
