@@ -298,8 +298,10 @@ def _heures_passe(perimetre: Perimetre, fin: date, departement: str, *, debuts: 
     periodes = {nom: Q(annee__gte=debut.year) if debut else Q() for nom, debut in debuts.items()}
     periodes["realisation"] = Q()  # every year up to fin; the rows after the reference date are taken off below
     coupee = reference < fin
-    conditions, index = [], {}  # one pair of sums per distinct condition (the cumul since the first row and the
-    for nom, condition in periodes.items():  # realisation of a past year share theirs)
+    # One pair of sums per distinct condition: the cumul since the first row and a past year's realisation share
+    # theirs; a realisation cut at the reference date has its own (the later rows are taken off it below).
+    conditions, index = [], {}
+    for nom, condition in periodes.items():
         if condition not in conditions or (nom == "realisation" and coupee):
             conditions.append(condition)
         index[nom] = len(conditions) - 1 if nom == "realisation" and coupee else conditions.index(condition)

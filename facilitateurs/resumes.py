@@ -29,12 +29,17 @@ _FORMATION = f"'{Modalite.FORMATION.value}'"
 # A row counts when its hours or its amount is positive (bilans.selectors.Perimetre.heures).
 COMPTEE = "(t.heures > 0 OR t.montant_ht > 0)"
 _EN_EUROS = f"(t.modalite IN {_EUROS} AND t.montant_ht IS NOT NULL)"
+
+
+def _centiemes(expression: str) -> str:
+    return f"CAST(ROUND(({expression}) * 100) AS bigint)"
+
+
 SOMMES = {  # column -> what one row adds, in hundredths (integers: exact and fast to add, SQLite included)
-    "heures": f"CASE WHEN t.modalite = {_FORMATION} OR {_EN_EUROS} THEN 0 ELSE t.heures END",
-    "euros": f"CASE WHEN {_EN_EUROS} THEN t.montant_ht ELSE 0 END",
-    "formation": f"CASE WHEN t.modalite = {_FORMATION} THEN t.heures ELSE 0 END",
+    "heures": _centiemes(f"CASE WHEN t.modalite = {_FORMATION} OR {_EN_EUROS} THEN 0 ELSE t.heures END"),
+    "euros": _centiemes(f"CASE WHEN {_EN_EUROS} THEN t.montant_ht ELSE 0 END"),
+    "formation": _centiemes(f"CASE WHEN t.modalite = {_FORMATION} THEN t.heures ELSE 0 END"),
 }
-SOMMES = {nom: f"CAST(ROUND(({expr}) * 100) AS bigint)" for nom, expr in SOMMES.items()}
 COLONNES = ("marche_id", "mois", "modalite", "heures", "montant_ht", "participant_id", "entreprise_id")
 
 
