@@ -69,7 +69,8 @@ MODULES = {
                                                  "taux_sous_traitance", "part_ecoulee", "heures_requises_subquery"]},
     "bilans/selectors.py": {"tests": ["tests/bilans"],
                             "functions": ["secret_statistique", "_achats_structures", "atteint", "_part",
-                                          "_par_commune", "_heures_passe", "_heures_par_marche", "_totaux_heures", "objectifs_de_l_annee"]},
+                                          "_par_commune", "_heures_passe", "_heures_par_marche", "_totaux_heures", "objectifs_de_l_annee",
+                                          "_distincts", "_comptes", "_realisation"]},
     # The FSE+ indicator rules: populations, ages, counting, masking and secondary suppression (not _def, which
     # builds the definitions' labels at import, nor rapport_json, the command's output shape).
     "fse/indicateurs.py": {"tests": FSE_TESTS,
