@@ -23,7 +23,9 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -33,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
@@ -100,7 +103,19 @@ RESULTATS_VERSION = 3  # the shape of the stored results (bilans.resultats): cha
 # buyer adopted (the SPASER app registers its own in SpaserConfig.ready); the first source that has one wins.
 SOURCES_CIBLES: list = []
 DEC = DecimalField(max_digits=18, decimal_places=4)
+CENTIEMES = DecimalField(max_digits=24, decimal_places=6)  # centiemes_sql's type (SQLite rounds to its places)
 ZERO = Decimal("0")
+
+
+class _TelQuel(ExpressionWrapper):
+    """An expression read as the database layer gives it, without Django's per-value conversion: psycopg already
+    returns numeric as Decimal and int as int, and on SQLite the backend's own converter (kept: it is not the
+    expression's) makes the Decimal. Used where tens of thousands of rows are read (one per contract): with no
+    converter left on a query, Django does not walk its rows a second time."""
+
+    @cached_property
+    def convert_value(self):
+        return self._convert_value_noop
 
 
 # --------------------------------------------------------------------------- scope
@@ -307,15 +322,15 @@ def _heures_passe(perimetre: Perimetre, fin: date, departement: str, *, debuts: 
         index[nom] = len(conditions) - 1 if nom == "realisation" and coupee else conditions.index(condition)
     aggregates = {}
     for i, condition in enumerate(conditions):
-        aggregates[f"s{i}_hf"] = (centiemes_sql(Sum("heures", filter=condition)) + euros_en_heures_sql(
-            centiemes_sql(Coalesce(Sum("euros", filter=condition), 0))))
-        aggregates[f"s{i}_fd"] = centiemes_sql(Sum("formation", filter=condition))
+        aggregates[f"s{i}_hf"] = _TelQuel(centiemes_sql(Sum("heures", filter=condition)) + euros_en_heures_sql(
+            centiemes_sql(Coalesce(Sum("euros", filter=condition), 0))), output_field=CENTIEMES)
+        aggregates[f"s{i}_fd"] = _TelQuel(centiemes_sql(Sum("formation", filter=condition)), output_field=CENTIEMES)
     resumes = ResumeHeuresMarche.objects.filter(acheteur=perimetre.acheteur, annee__lte=fin.year)
     if not perimetre.acheteur_entier:
         resumes = resumes.filter(perimetre._filtre("marche__"))
     par_marche, premiere_annee = {}, None
     for marche_id, premiere, *valeurs in resumes.values("marche_id").annotate(
-            premiere=Min("annee"), **aggregates).values_list("marche_id", "premiere", *aggregates).order_by():
+            premiere=_TelQuel(Min("annee"), output_field=IntegerField()), **aggregates).values_list("marche_id", "premiere", *aggregates).order_by():
         par_marche[marche_id] = valeurs
         if premiere_annee is None or premiere < premiere_annee:
             premiere_annee = premiere
@@ -328,7 +343,8 @@ def _heures_passe(perimetre: Perimetre, fin: date, departement: str, *, debuts: 
     requises, dates = {}, {}
     contrat = ("marche__date_notification", "marche__date_debut", "marche__date_fin", "marche__duree_mois")
     for marche_id, total, *periode in perimetre.clauses_insertion().values("marche_id", *contrat).annotate(
-            total=Sum("heures_requises")).values_list("marche_id", "total", *contrat).order_by():
+            total=_TelQuel(Sum("heures_requises"), output_field=ClauseMarche._meta.get_field("heures_requises"))
+    ).values_list("marche_id", "total", *contrat).order_by():
         requises[marche_id], dates[marche_id] = _d(total), periode
     return _Passe(periodes=index, par_marche=par_marche, requises=requises, dates=dates,
                   comptes=_comptes(perimetre, fin, departement, debuts),

@@ -113,6 +113,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # write lock fails at once with "database is locked" (SQLite cannot wait there without a deadlock). IMMEDIATE
     # takes the write lock at BEGIN, and `timeout` waits for it up to 20 s instead of failing (a 503 page).
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+else:
+    # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost: 25-30 ms of compilation on the
+    # bilans' aggregates over 100,000 contracts, which run in 50-100 ms without it (bench/bench_bilans.py). Our
+    # queries are short: JIT off for this application's connections (options given in DATABASE_URL are kept).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
