@@ -33,6 +33,7 @@ import io
 import os
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -60,6 +61,11 @@ def lisible(text) -> str:
     text = str(text)
     if text.isascii() and "\x00" not in text:
         return text
+    return _echappe(text)
+
+
+@lru_cache(maxsize=4096)  # a file's problems repeat the same few sentences (and its name) row after row
+def _echappe(text: str) -> str:
     return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
 
 

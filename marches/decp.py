@@ -118,7 +118,12 @@ class ParseResult:
 
 def _key(text) -> str:
     """'Appel d’offres  OUVERT' -> 'appeldoffresouvert' (accents, case, punctuation and spaces ignored)."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return _cle(str(text))
+
+
+@lru_cache(maxsize=4096)  # a file repeats the same few labels on every contract
+def _cle(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]", "", text)
 
 
@@ -396,18 +401,24 @@ def _lieu(value, ctx, champs):
     champs["lieu_nom"] = champs["lieu_nom"][:255]
 
 
+@cache
+def libelles_index(libelles: tuple) -> dict:
+    """{normalised label: label} of a list of the schema's labels."""
+    return {_key(v): v for v in libelles}
+
+
 def _considerations(raw, ctx, champs, sociales: bool):
     from . import decp_labels as L
 
     if sociales:
         values = _items(raw, "considerationSociale", ctx, "considerationsSociales")
-        labels = {_key(v): v for v in L.SOCIALES}
+        labels = libelles_index(L.SOCIALES)
         flags = {L.CLAUSE_SOCIALE: "clause_sociale", L.CRITERE_SOCIAL: "critere_social",
                  L.MARCHE_RESERVE: "marche_reserve"}
         champ = "considerationsSociales"
     else:
         values = _items(raw, "considerationEnvironnementale", ctx, "considerationsEnvironnementales")
-        labels = {_key(v): v for v in L.ENVIRONNEMENTALES}
+        labels = libelles_index(L.ENVIRONNEMENTALES)
         flags = {L.CLAUSE_ENV: "clause_environnementale", L.CRITERE_ENV: "critere_environnemental"}
         champ = "considerationsEnvironnementales"
     exact = set(labels.values())

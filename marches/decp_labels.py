@@ -7,8 +7,8 @@ PAS_SOCIALE = "Pas de considération sociale"
 CLAUSE_ENV = "Clause environnementale"
 CRITERE_ENV = "Critère environnemental"
 PAS_ENV = "Pas de considération environnementale"
-SOCIALES = [CLAUSE_SOCIALE, CRITERE_SOCIAL, MARCHE_RESERVE, PAS_SOCIALE]
-ENVIRONNEMENTALES = [CLAUSE_ENV, CRITERE_ENV, PAS_ENV]
+SOCIALES = (CLAUSE_SOCIALE, CRITERE_SOCIAL, MARCHE_RESERVE, PAS_SOCIALE)
+ENVIRONNEMENTALES = (CLAUSE_ENV, CRITERE_ENV, PAS_ENV)
 
 
 def considerations_sociales(marche) -> list[str]:

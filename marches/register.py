@@ -125,12 +125,6 @@ def read_table(data: bytes, fichier: str) -> list[dict]:
     return [dict(zip(tableau.colonnes, row, strict=True)) for row in tableau.lignes], tableau.colonnes
 
 
-def _labels_index(labels):
-    from .decp import _key
-
-    return {_key(label): label for label in labels}
-
-
 def _split(value) -> list[str]:
     return [part.strip() for part in str(value or "").split(LIST_SEP) if part.strip()]
 
@@ -162,6 +156,7 @@ def parse(data: bytes, fichier: str) -> Lecture:
         MONTANT_MAX,
         _enum_index,
         _key,
+        libelles_index,
         procedure_approchee,
     )
 
@@ -184,7 +179,7 @@ def parse(data: bytes, fichier: str) -> Lecture:
         lecture.erreur(1, "", f"{'colonnes inconnues' if len(inconnues) > 1 else 'colonne inconnue'} : {noms} "
                               f"(rien n'a été enregistré ; les colonnes acceptées sont celles du modèle de fichier)")
         return lecture
-    sociales, environnementales = _labels_index(L.SOCIALES), _labels_index(L.ENVIRONNEMENTALES)
+    sociales, environnementales = libelles_index(L.SOCIALES), libelles_index(L.ENVIRONNEMENTALES)
     seen = {}
     for offset, raw in enumerate(rows):
         numero = offset + 2

@@ -26,7 +26,7 @@ from core.imports import (  # noqa: F401 - the uploads store lives in core.impor
 )
 from core.models import ImportJournal, Organisation
 from core.services import auteur_noter, historique_copier, organisation_obtenir_ou_creer_par_siret
-from core.utils import chunks
+from core.utils import chunks, sans_ramasse_miettes
 
 from .enums import TypeIdentifiant
 from .etat import (
@@ -344,6 +344,7 @@ ETAPES_DECP = ("Lecture du fichier", "Acheteurs et entreprises", "Contrats", "Ti
                "Historique et journal")
 
 
+@sans_ramasse_miettes()
 def decp_importer(*, data: bytes, fichier: str, user=None, progression=None) -> dict:
     """Import one DECP file (JSON v1/v2 or XML). A file with an error is refused and writes nothing;
     otherwise every contract is created or updated in one transaction, with bulk operations.

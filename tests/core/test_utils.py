@@ -1,10 +1,12 @@
 import datetime
+import gc
+import random
 from decimal import Decimal
 
 import pytest
 
 from core.templatetags.formats import format_date, format_euros, format_heures, format_nombre, format_pourcent
-from core.utils import departement_from_code_postal, siret_error, siret_ok
+from core.utils import departement_from_code_postal, luhn_ok, sans_ramasse_miettes, siret_error, siret_ok
 
 
 @pytest.mark.parametrize("siret", ["73282932000074", "35600000000048", "22400001800016"])
@@ -23,6 +25,36 @@ def test_la_poste_rule_accepts_establishments_that_fail_luhn():
     siret = "35600000049837"
     assert sum(map(int, siret)) % 5 == 0
     assert siret_ok(siret)
+
+
+def test_luhn_key_equals_the_textbook_rule_on_every_length():
+    def textbook(digits):  # from the right, every second digit doubled, 9 taken off a two-digit result
+        total = 0
+        for position, char in enumerate(reversed(digits)):
+            value = int(char) * (2 if position % 2 else 1)
+            total += value - 9 if value > 9 else value
+        return total % 10 == 0
+
+    rng = random.Random(3)
+    numbers = ["".join(rng.choice("0123456789") for _ in range(rng.choice([9, 10, 13, 14, 15])))
+               for _ in range(3000)]
+    assert sum(map(luhn_ok, numbers)) > 200  # both answers met often enough to compare
+    assert [luhn_ok(n) for n in numbers] == [textbook(n) for n in numbers]
+
+
+def test_the_cycle_collector_is_paused_inside_and_restored_after_an_error():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), sans_ramasse_miettes():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with sans_ramasse_miettes():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
 
 
 def test_siret_error_messages_are_french():

@@ -268,3 +268,18 @@ def test_parse_is_pure_and_reports_location():
 def test_odd_structures_never_crash(field, value):
     report = decp_importer(data=document(marche_v2(**{field: value})), fichier="odd.json")
     assert isinstance(report["refuse"], bool)
+
+
+def test_the_import_runs_with_the_cycle_collector_paused_and_gives_it_back():
+    """decp_importer pauses Python's cycle collector (core.utils.sans_ramasse_miettes: a large file's import
+    20-25 % faster); it is on again after the import, written or refused."""
+    import gc
+
+    vu = []
+    report = decp_importer(data=document(marche_v2()), fichier="f.json",
+                           progression=lambda fait, total, etape: vu.append(gc.isenabled()))
+    assert not report["refuse"] and report["nb_crees"] == 1
+    assert vu and not any(vu)
+    assert gc.isenabled()
+    assert decp_importer(data=b"{pas du json", fichier="f.json")["refuse"]
+    assert gc.isenabled()
