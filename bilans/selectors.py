@@ -41,6 +41,7 @@ from clauses.enums import TypeClause
 from clauses.models import ClauseMarche, FamilleAchat
 from core.enums import Role
 from core.models import Direction, Organisation, Tache, User
+from core.utils import sans_ramasse_miettes
 from examens.selectors import examens_chiffres
 from facilitateurs.enums import CategorieSortie, Modalite, Public
 from facilitateurs.models import (
@@ -329,8 +330,9 @@ def _heures_passe(perimetre: Perimetre, fin: date, departement: str, *, debuts: 
     if not perimetre.acheteur_entier:
         resumes = resumes.filter(perimetre._filtre("marche__"))
     par_marche, premiere_annee = {}, None
+    plus_ancienne = _TelQuel(Min("annee"), output_field=IntegerField())
     for marche_id, premiere, *valeurs in resumes.values("marche_id").annotate(
-            premiere=_TelQuel(Min("annee"), output_field=IntegerField()), **aggregates).values_list("marche_id", "premiere", *aggregates).order_by():
+            premiere=plus_ancienne, **aggregates).values_list("marche_id", "premiere", *aggregates).order_by():
         par_marche[marche_id] = valeurs
         if premiere_annee is None or premiere < premiere_annee:
             premiere_annee = premiere
@@ -767,6 +769,7 @@ def objectifs_de_l_annee(nationaux: ObjectifsNationaux, adoptees: dict[str, Cibl
     return Objectifs(**result)
 
 
+@sans_ramasse_miettes()  # tens of thousands of per-contract rows built and dropped: no collection walks them
 def indicateurs_annuels(*, acheteur=None, annee: int, depuis: int | None = None, direction=None, famille=None,
                         convention=None, details: bool = True, limite: int = LIMITE_LISTES) -> Indicateurs:
     """Every indicator of one buyer (or one convention's contracts, one direction, one family) for a year,
