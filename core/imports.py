@@ -61,7 +61,7 @@ def lisible(text) -> str:
     text = str(text)
     if text.isascii() and "\x00" not in text:
         return text
-    return _echappe(text)
+    return _echappe(text) if len(text) <= 500 else _echappe.__wrapped__(text)  # long ones: not kept in memory
 
 
 @lru_cache(maxsize=4096)  # a file's problems repeat the same few sentences (and its name) row after row

@@ -19,11 +19,15 @@ def luhn_ok(digits: str) -> bool:
 LA_POSTE_SIREN = "356000000"
 
 
-@lru_cache(maxsize=65536)  # an import checks each company's SIRET once per contract it holds
 def siret_ok(siret: str) -> bool:
     """14 digits and the Luhn key; La Poste's establishments use a digit sum divisible by 5."""
     if not siret or len(siret) != 14 or not (siret.isascii() and siret.isdigit()):
         return False
+    return _cle_siret_ok(siret)
+
+
+@lru_cache(maxsize=65536)  # an import checks each company's SIRET once per contract it holds
+def _cle_siret_ok(siret: str) -> bool:
     if siret.startswith(LA_POSTE_SIREN):
         return luhn_ok(siret) or sum(int(c) for c in siret) % 5 == 0
     return luhn_ok(siret)

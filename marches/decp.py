@@ -116,9 +116,13 @@ class ParseResult:
 
 # --- Normalisation helpers ---------------------------------------------------------------------------
 
+COURT = 200  # texts cached by their normalisation (a long one would stay in a worker's memory for nothing)
+
+
 def _key(text) -> str:
     """'Appel d’offres  OUVERT' -> 'appeldoffresouvert' (accents, case, punctuation and spaces ignored)."""
-    return _cle(str(text))
+    text = str(text)
+    return _cle(text) if len(text) <= COURT else _cle.__wrapped__(text)
 
 
 @lru_cache(maxsize=4096)  # a file repeats the same few labels on every contract

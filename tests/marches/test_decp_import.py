@@ -283,3 +283,19 @@ def test_the_import_runs_with_the_cycle_collector_paused_and_gives_it_back():
     assert gc.isenabled()
     assert decp_importer(data=b"{pas du json", fichier="f.json")["refuse"]
     assert gc.isenabled()
+
+
+def test_long_values_are_normalised_and_escaped_without_being_kept_in_memory():
+    """The import caches the normalisation of short labels and the escaping of repeated sentences; a long value of
+    a hostile file is worked out the same way but not kept in the worker's memory after the import."""
+    from core.imports import _echappe, lisible
+
+    long_label = "Appel d’offres OUVERT " * 50
+    avant = decp._cle.cache_info().currsize
+    assert decp._key(long_label) == "appeldoffresouvert" * 50
+    assert decp._cle.cache_info().currsize == avant
+    assert decp._key("Appel d’offres OUVERT") == "appeldoffresouvert"
+    long_message = "valeur inconnue « é\x00 »" * 100
+    avant = _echappe.cache_info().currsize
+    assert lisible(long_message) == long_message.replace("\x00", "\\x00")
+    assert _echappe.cache_info().currsize == avant
