@@ -78,7 +78,8 @@ def role_paths():
 
 
 def main(scale: str):
-    users, seconds, workers = arg("--users", 50), arg("--seconds", 60), arg("--workers", 4)
+    # gunicorn with the workers of production (docker-compose.yml, Dockerfile: 3)
+    users, seconds, workers = arg("--users", 50), arg("--seconds", 60), arg("--workers", 3)
     n_marches, n_heures = SCALES[scale]
     use_load_database(scale)
     setup()
