@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bilans.selectors import _comptes, perimetre_build
 from core.models import Organisation
@@ -26,6 +27,7 @@ from facilitateurs.models import (
 from facilitateurs.selectors import MODALITES_EN_EUROS
 from marches import services as mar
 from tests.core.factories import OrganisationFactory
+from tests.marches.factories import EntrepriseFactory
 
 
 def _attendus():
@@ -194,3 +196,28 @@ def test_a_buyer_without_rows_has_no_summary_and_counts_nobody(db):
     acheteur = OrganisationFactory(instance=True)
     assert _comptes_egaux(acheteur)["cumul"] == {"participants": 0, "entreprises": 0, "entreprises_locales": 0}
     assert not Organisation.objects.exclude(pk=acheteur.pk).exists()
+
+
+def test_a_buyers_whole_scope_counts_people_from_the_summaries_a_direction_from_its_own_rows(jeu):
+    debuts = {"annee": datetime.date(2025, 1, 1), "cumul": None}
+    args = (datetime.date(2025, 12, 31), jeu.instance.departement, debuts)
+    with CaptureQueriesContext(connection) as requetes:
+        tout = _comptes(perimetre_build(acheteur=jeu.instance), *args)
+    assert requetes.captured_queries
+    assert not any("facilitateurs_heuresmensuelles" in q["sql"] for q in requetes.captured_queries)
+    assert tout["cumul"] == {"participants": 4, "entreprises": 3, "entreprises_locales": 2}
+    # The direction has M1 only (2025: P1, P2, P3; E1 local, E2 not): not the buyer's summaries.
+    perimetre = perimetre_build(acheteur=jeu.instance, direction=jeu.direction)
+    direction = _comptes(perimetre, *args)
+    assert direction == _comptes(perimetre, *args, resumes=False)
+    assert direction["cumul"] == direction["annee"] == {"participants": 3, "entreprises": 2, "entreprises_locales": 1}
+
+
+def test_a_local_company_seen_only_in_an_earlier_year_counts_in_the_cumul_not_in_the_year(jeu):
+    locale = EntrepriseFactory(nom="Landes Bois", code_postal="40200")
+    HeuresMensuelles.objects.create(marche=jeu.m5, participant=jeu.participants[3], entreprise=locale,
+                                    mois=datetime.date(2023, 6, 1), modalite=Modalite.EMBAUCHE_DIRECTE,
+                                    heures=Decimal("10"))
+    lus = _comptes_egaux(jeu.instance)
+    assert (lus["annee"]["entreprises_locales"], lus["depuis_2024"]["entreprises_locales"]) == (2, 2)
+    assert (lus["cumul"]["entreprises"], lus["cumul"]["entreprises_locales"]) == (4, 3)
